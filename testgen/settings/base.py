@@ -1,0 +1,303 @@
+"""Settings shared by every environment.
+
+Everything configurable comes from the environment (django-environ); the README lists
+every variable. Environment modules (`local`, `test`, `production`) only change defaults
+and add the checks that matter there.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists() and not os.environ.get("TESTGEN_IGNORE_DOTENV"):
+    env.read_env(str(BASE_DIR / ".env"))
+
+# Environment modules set these defaults before importing this module.
+from testgen.settings import ENV_DEFAULTS as _defaults  # noqa: E402
+
+DEBUG = env.bool("DEBUG", default=_defaults.get("DEBUG", False))
+SECRET_KEY = env("SECRET_KEY", default=_defaults.get("SECRET_KEY", ""))
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=_defaults.get("ALLOWED_HOSTS", []))
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    # third party
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
+    "drf_spectacular",
+    "django_celery_results",
+    "channels",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
+    # ours
+    "testgen.apps.TestgenConfig",
+    "accounts",
+    "projects",
+    "scanning",
+    "generation",
+    "execution",
+    "healing",
+    "analytics",
+]
+
+MIDDLEWARE = [
+    "testgen.api.middleware.RequestContextMiddleware",
+    "testgen.api.middleware.ApiErrorMiddleware",
+    "testgen.api.middleware.ApiSlashMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "testgen.urls"
+WSGI_APPLICATION = "testgen.wsgi.application"
+ASGI_APPLICATION = "testgen.asgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the embedded worker share the file: wait for locks instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: cache, Celery broker/results, channel layer -------------------------
+REDIS_URL = env("REDIS_URL", default="")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="testgen"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env("CHANNELS_PREFIX", default="testgen"),
+            },
+        }
+    }
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "testgen",
+        }
+    }
+    # Embedded mode: the worker runs inside the web process (see `manage.py serve`), so an
+    # in-process broker and channel layer reach everything that needs them.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="django-db")
+
+# --- Celery -----------------------------------------------------------------
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="testgen")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TRACK_STARTED = True
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=3600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=3300)
+
+# --- Auth -------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- DRF / API ----------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "testgen.api.pagination.StandardPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "testgen.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "testgen.api.schema.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env("TESTGEN_LOGIN_THROTTLE", default="10/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TestGen API",
+    "DESCRIPTION": (
+        "Discover HTTP endpoints from source and specs, generate and review tests, run them "
+        "against your API, heal them when the contract changes. Every error has the shape "
+        '`{"error": {"code", "message", "details", "request_id"}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+}
+
+# --- Secrets at rest ------------------------------------------------------------
+# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: prepend a new key).
+TESTGEN_ENCRYPTION_KEYS = env.list(
+    "TESTGEN_ENCRYPTION_KEYS", default=_defaults.get("TESTGEN_ENCRYPTION_KEYS", [])
+)
+
+# --- Product switches -----------------------------------------------------------
+TESTGEN_ALLOW_LOCAL_REPOSITORIES = env.bool(
+    "TESTGEN_ALLOW_LOCAL_REPOSITORIES", default=_defaults.get("ALLOW_LOCAL", False)
+)
+TESTGEN_ALLOW_PRIVATE_TARGETS = env.bool(
+    "TESTGEN_ALLOW_PRIVATE_TARGETS", default=_defaults.get("ALLOW_LOCAL", False)
+)
+TESTGEN_SLOW_REQUEST_MS = env.int("TESTGEN_SLOW_REQUEST_MS", default=2000)
+TESTGEN_MAX_REQUEST_BYTES = env.int("TESTGEN_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TESTGEN_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = TESTGEN_MAX_REQUEST_BYTES
+TESTGEN_ALERT_WEBHOOK_URL = env("TESTGEN_ALERT_WEBHOOK_URL", default="")
+TESTGEN_HEALTH_WORKER_TIMEOUT = env.float("TESTGEN_HEALTH_WORKER_TIMEOUT", default=5.0)
+
+# --- Email ----------------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="TestGen <noreply@testgen.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS = [("Admin", a) for a in env.list("ADMIN_EMAILS", default=[])]
+FRONTEND_URL = env("FRONTEND_URL", default="http://127.0.0.1:8000")
+
+# --- i18n / static ------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
+
+# --- Logging -------------------------------------------------------------------------
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_context": {"()": "testgen.api.logging.RequestContextFilter"},
+        "scrub_secrets": {"()": "testgen.api.logging.SecretScrubFilter"},
+    },
+    "formatters": {
+        "json": {"()": "testgen.api.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_context", "scrub_secrets"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "CRITICAL",
+            "filters": ["request_context", "scrub_secrets"],
+        },
+        "alert_webhook": {
+            "()": "testgen.api.logging.AlertWebhookHandler",
+            "level": "CRITICAL",
+            "filters": ["request_context", "scrub_secrets"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins", "alert_webhook"], "level": LOG_LEVEL},
+    "loggers": {
+        # Our request logger replaces django.server/django.request's access lines.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "INFO"},
+        "celery": {"level": "INFO"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "uvicorn.access": {"level": "WARNING"},
+    },
+}
+
+# Email uniqueness is enforced case-insensitively by a functional UniqueConstraint on
+# Lower("email") (see accounts.User), which Django's check cannot see.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
