@@ -51,10 +51,14 @@ def check_cache() -> None:
     cache.delete(key)
 
 
-def check_broker() -> None:
+def broker_connection():  # a seam for tests: the app's broker, no pooled connection
     from testgen.celery import app
 
-    with app.connection_for_write() as conn:
+    return app.connection_for_write()
+
+
+def check_broker() -> None:
+    with broker_connection() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
 
 

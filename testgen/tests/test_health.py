@@ -34,8 +34,11 @@ def test_health_is_503_when_cache_is_unreachable(api_client, settings):
 
 
 def test_health_is_503_when_broker_is_unreachable(api_client, monkeypatch):
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
+    from kombu import Connection
+
+    from testgen import health
+
+    monkeypatch.setattr(health, "broker_connection", lambda: Connection("redis://127.0.0.1:1/0"))
     response = api_client.get("/api/health")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["status"] == "down"
