@@ -1,0 +1,242 @@
+"""The scanner interface: how a framework scanner turns source files into endpoints.
+
+Scanning is split in two phases so that rescans are incremental and fast:
+
+1. ``extract(source)`` runs once per (scanner, file content): it parses one file (tree-sitter
+   for JavaScript/TypeScript/Java, ``ast`` for Python — the code is parsed, never executed
+   or imported) and returns that file's *facts*: plain JSON-serializable data (routes
+   declared, routers created, mounts with prefixes, imports, models/DTO schemas...). The
+   job layer caches facts by ``(scanner.name, scanner.version, sha256(content))``, so an
+   unchanged file is never parsed again.
+2. ``link(facts, context)`` runs over the facts of every file and resolves what spans
+   files (``app.use('/api', router)`` with ``require``, ``include_router(prefix=)``,
+   Django ``include()``, Spring context paths) into the final endpoint list. It does no I/O.
+
+A file that fails to parse yields a warning, never an exception: the scan goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
+
+
+class ScannerError(Exception):
+    """A scan-level failure. ``permanent`` failures are recorded; transient ones retried."""
+
+    def __init__(self, message: str, *, permanent: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+@dataclass
+class Parameter:
+    name: str
+    location: str  # one of PARAMETER_LOCATIONS
+    required: bool = False
+    schema: dict[str, Any] = field(default_factory=dict)  # JSON Schema: type, enum, format, ...
+    description: str = ""
+
+
+@dataclass
+class DiscoveredEndpoint:
+    method: str  # upper case, one of HTTP_METHODS
+    path: str  # normalized with normalize_path: "/users/{id}"
+    framework: str  # scanner name: "express", "fastapi", "openapi", ...
+    file: str = ""  # path relative to the repository root, "/"-separated
+    line: int = 0  # 1-based line of the route declaration
+    handler: str = ""  # function / method / class name handling the route
+    operation_id: str = ""
+    summary: str = ""
+    parameters: list[Parameter] = field(default_factory=list)
+    request_body: dict[str, Any] | None = None  # JSON Schema of the JSON body
+    responses: dict[str, dict[str, Any]] = field(default_factory=dict)  # "200" -> {"description", "schema"}
+    auth_required: bool | None = None  # None: cannot be told from the source
+    auth: str = ""  # what tells: "@login_required", "permission_classes=[IsAuthenticated]", ...
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, self.path)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DiscoveredEndpoint:
+        data = dict(data)
+        data["parameters"] = [Parameter(**p) for p in data.get("parameters", [])]
+        return cls(**data)
+
+
+@dataclass
+class ScanWarning:
+    file: str
+    message: str
+    line: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class SourceFile:
+    """One repository file, parsed lazily and at most once per language for all scanners."""
+
+    def __init__(self, rel_path: str, content: bytes) -> None:
+        self.rel_path = rel_path
+        self.content = content
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @cached_property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    @cached_property
+    def extension(self) -> str:
+        name = self.rel_path.rsplit("/", 1)[-1]
+        return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+    @cached_property
+    def python_ast(self) -> Any:
+        """The `ast` module tree; raises SyntaxError for invalid Python."""
+        import ast
+
+        return ast.parse(self.content, filename=self.rel_path)
+
+    def tree_sitter(self, language: str) -> Any:
+        """A tree-sitter tree for `language` ("javascript", "typescript", "tsx", "java"), cached."""
+        cache = self.__dict__.setdefault("_ts_trees", {})
+        if language not in cache:
+            cache[language] = tree_sitter_parser(language).parse(self.content)
+        return cache[language]
+
+
+_TS_LANGUAGES: dict[str, Any] = {}
+
+
+def tree_sitter_language(name: str) -> Any:
+    if name not in _TS_LANGUAGES:
+        from tree_sitter import Language
+
+        if name == "javascript":
+            import tree_sitter_javascript as grammar
+
+            capsule = grammar.language()
+        elif name == "typescript":
+            import tree_sitter_typescript as grammar
+
+            capsule = grammar.language_typescript()
+        elif name == "tsx":
+            import tree_sitter_typescript as grammar
+
+            capsule = grammar.language_tsx()
+        elif name == "java":
+            import tree_sitter_java as grammar
+
+            capsule = grammar.language()
+        else:
+            raise ValueError(f"no tree-sitter grammar for {name!r}")
+        _TS_LANGUAGES[name] = Language(capsule)
+    return _TS_LANGUAGES[name]
+
+
+def tree_sitter_parser(name: str) -> Any:
+    from tree_sitter import Parser
+
+    return Parser(tree_sitter_language(name))
+
+
+@dataclass
+class RepositoryIndex:
+    """What detection and linking may look at: every file path, and manifest texts."""
+
+    files: list[str]
+    manifests: dict[str, str] = field(default_factory=dict)  # rel path -> text, for MANIFEST_NAMES
+
+    MANIFEST_NAMES: ClassVar[tuple[str, ...]] = (
+        "package.json", "requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg",
+        "pom.xml", "build.gradle", "build.gradle.kts",
+    )
+
+    def manifest_mentions(self, *needles: str) -> bool:
+        return any(n in text for text in self.manifests.values() for n in needles)
+
+
+class Scanner(ABC):
+    """One framework. Subclasses are stateless; one instance serves many scans."""
+
+    name: ClassVar[str]  # "express", "fastify", "fastapi", "flask", "django", "spring"
+    language: ClassVar[str]  # "javascript", "python", "java"
+    version: ClassVar[str] = "1"  # bump when extract() output changes, to invalidate cached facts
+    extensions: ClassVar[tuple[str, ...]]  # files this scanner extracts from, e.g. (".js", ".ts")
+
+    def wants(self, source: SourceFile) -> bool:
+        """Cheap pre-filter before parsing; by default, the extension."""
+        return source.extension in self.extensions
+
+    @abstractmethod
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        """Whether the repository uses this framework (manifests, or imports seen in `facts`)."""
+
+    @abstractmethod
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        """Facts of one file: JSON-serializable, a pure function of the file's content.
+
+        Raise SyntaxError/ValueError for an unparseable file; the caller records a warning.
+        """
+
+    @abstractmethod
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        """Resolve cross-file structure into endpoints. Pure: no I/O beyond `index`."""
+
+
+# --- Paths ------------------------------------------------------------------------------
+
+_PARAM_PATTERNS = [
+    re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)"),  # Django regex groups (?P<id>[0-9]+)
+    re.compile(r"<(?:[\w.]+:)?(?P<name>\w+)>"),  # <id>, <int:id>, <path:rest>
+    re.compile(r"\{(?P<name>\w+)(?::[^{}]*(?:\{[^{}]*\}[^{}]*)*)?\}"),  # {id}, Spring {id:\d+}
+    re.compile(r"(?<![\w}]):(?P<name>[A-Za-z_]\w*)\??(?:\([^)]*\))?"),  # Express :id, :id?, :id(\d+)
+]
+
+
+def normalize_path(raw: str) -> str:
+    """Canonical form of a route: leading slash, `{name}` parameters, no trailing slash.
+
+    `:id`, `<int:id>`, `<id>`, `{id}`, `{id:\\d+}` and `(?P<id>...)` all become `{id}`;
+    regex anchors and Django's `^`/`$` are dropped; `//` collapses.
+    """
+    path = raw.strip()
+    if path.startswith("^"):
+        path = path[1:]
+    if path.endswith("$"):
+        path = path[:-1]
+    path = path.replace("\\/", "/").replace("\\.", ".")
+    for pattern in _PARAM_PATTERNS:
+        path = pattern.sub(lambda m: "{" + m.group("name") + "}", path)
+    path = re.sub(r"/{2,}", "/", "/" + path.lstrip("/"))
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return path
+
+
+def join_paths(*parts: str) -> str:
+    """Join a chain of prefixes and a route, then normalize."""
+    joined = "/".join(p.strip("/") for p in parts if p and p.strip("/"))
+    return normalize_path("/" + joined)
+
+
+def path_parameter_names(path: str) -> list[str]:
+    return re.findall(r"\{(\w+)\}", path)
