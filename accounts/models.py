@@ -8,6 +8,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 
+from testgen.crypto import EncryptedTextField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -67,3 +69,66 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+API_KEY_PREFIX = "ak_"
+
+
+class APIKey(models.Model):
+    """A long-lived credential for scripts and CI. Only a hash of the key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    # Enough of the key to recognise it in a list, far too little to guess the rest.
+    display_prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API key"
+        verbose_name_plural = "API keys"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.display_prefix}…)"
+
+
+class PasswordResetToken(models.Model):
+    """A single-use password reset token; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_reset_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class OAuthCredential(models.Model):
+    """The provider's tokens for a user's linked GitHub/Google account, encrypted at rest.
+
+    allauth's own SocialToken would keep them in plain text, so token storage there is off
+    (SOCIALACCOUNT_STORE_TOKENS = False) and they land here instead.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="oauth_credentials")
+    provider = models.CharField(max_length=30)
+    uid = models.CharField(max_length=191)
+    access_token = EncryptedTextField()
+    refresh_token = EncryptedTextField(blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "uid"], name="accounts_oauthcredential_provider_uid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.uid}"

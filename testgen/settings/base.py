@@ -173,10 +173,61 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TOKEN_LIFETIME_MINUTES", default=24 * 60)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_LIFETIME_DAYS", default=7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash, so a password change/reset voids them all.
+    "CHECK_REVOKE_TOKEN": True,
+    "LEEWAY": 0,
+}
+# Password reset tokens (seconds); Django's own setting name.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# allauth serves only the OAuth redirect/callback (GitHub, Google); our JSON API does the rest.
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# Only the provider's *verified* email links to an existing account (allauth checks it).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# allauth would keep provider tokens in plain text; ours go encrypted into OAuthCredential.
+SOCIALACCOUNT_STORE_TOKENS = False
+# The SPA starts the flow with a plain navigation; the callback is protected by `state`.
+SOCIALACCOUNT_LOGIN_ON_GET = True
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "SCOPE": ["read:user", "user:email"],
+        "APPS": [
+            {"client_id": env("GITHUB_CLIENT_ID", default=""), "secret": env("GITHUB_CLIENT_SECRET", default="")}
+        ] if env("GITHUB_CLIENT_ID", default="") else [],
+    },
+    "google": {
+        "SCOPE": ["openid", "profile", "email"],
+        "AUTH_PARAMS": {"access_type": "online"},
+        "APPS": [
+            {"client_id": env("GOOGLE_CLIENT_ID", default=""), "secret": env("GOOGLE_CLIENT_SECRET", default="")}
+        ] if env("GOOGLE_CLIENT_ID", default="") else [],
+    },
+}
+# One-time codes the SPA trades for a JWT pair after the OAuth redirect (seconds).
+TESTGEN_OAUTH_EXCHANGE_TTL = env.int("TESTGEN_OAUTH_EXCHANGE_TTL", default=60)
+
 # --- DRF / API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JWTAuthentication",
+        "accounts.authentication.APIKeyAuthentication",
+        # For the admin and the browsable API; CSRF-protected, never used by the SPA.
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -196,7 +247,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "testgen.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "testgen.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
+        # Failed logins allowed per email, and per client IP, before 429 + Retry-After.
         "login": env("TESTGEN_LOGIN_THROTTLE", default="10/min"),
+        "login_ip": env("TESTGEN_LOGIN_IP_THROTTLE", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
