@@ -112,6 +112,13 @@ class Project(models.Model):
         return bool(self.repository_secret)
 
     @property
+    def health(self) -> str:
+        """ok / warning (coverage below threshold) / error (last scan failed), from cached stats."""
+        from projects.selectors import project_stats
+
+        return project_stats(project=self)["health"]
+
+    @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
 
@@ -122,6 +129,7 @@ class WebhookDelivery(models.Model):
     class Outcome(models.TextChoices):
         TRIGGERED = "triggered", "Rescan triggered"
         IGNORED = "ignored", "Ignored"
+        FAILED = "failed", "Rescan could not be created"
 
     provider = models.CharField(max_length=16, choices=Project.WebhookProvider.choices)
     delivery_id = models.CharField(max_length=255)

@@ -1,23 +1,11 @@
 from __future__ import annotations
 
 import factory
-from django.contrib.auth import get_user_model
 
+from accounts.tests.factories import UserFactory
 from projects.models import Project, WebhookDelivery
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
-
-    @factory.post_generation
-    def _save(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
-        if create:
-            obj.save()
+__all__ = ["ProjectFactory", "UserFactory", "WebhookDeliveryFactory"]
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

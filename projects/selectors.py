@@ -1,0 +1,165 @@
+"""Every read of projects used by views and admin."""
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from projects.models import Project
+
+ORDERING_FIELDS = ("name", "created_at", "updated_at", "status")
+STATS_KEY = "projects:stats:{project_id}:{version}"
+APPROVED_STATUS = "approved"
+
+
+class ProjectFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices)
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    ordering = django_filters.OrderingFilter(fields=ORDERING_FIELDS)
+
+    class Meta:
+        model = Project
+        fields = ["status"]
+
+
+def project_list(*, owner: Any, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
+    """The owner's projects, filtered by ``status``, ``search`` (name) and ``ordering``."""
+    queryset = Project.objects.filter(owner=owner).order_by("-created_at", "-id")
+    filterset = ProjectFilter(filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError({field: list(messages) for field, messages in filterset.errors.items()})
+    queryset = filterset.qs
+    if not queryset.query.order_by or queryset.query.order_by == ("-created_at", "-id"):
+        return queryset
+    # A stable tie-breaker keeps pagination deterministic when the ordering field repeats.
+    return queryset.order_by(*queryset.query.order_by, "-id")
+
+
+def project_get(*, owner: Any, project_id: int) -> Project:
+    """The owner's project; anyone else's (or a missing one) is a 404, never a 403."""
+    try:
+        return Project.objects.get(pk=project_id, owner=owner)
+    except Project.DoesNotExist:
+        raise Http404 from None
+
+
+def project_for_webhook(*, project_id: str | None) -> Project | None:
+    if not project_id or not str(project_id).isdigit():
+        return None
+    return Project.objects.filter(pk=int(project_id)).first()
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+LAST_RUNS = 5
+
+
+def _model(label: str) -> type[Model] | None:
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def stats_ttl() -> int:
+    return int(getattr(settings, "TESTGEN_PROJECT_STATS_TTL", 300))
+
+
+def compute_health(*, coverage: float | None, threshold: int, last_scan_status: str | None) -> str:
+    """``error`` when the last scan failed, ``warning`` when coverage is below the threshold."""
+    if last_scan_status == "failed":
+        return Project.Health.ERROR
+    if coverage is not None and coverage < threshold:
+        return Project.Health.WARNING
+    return Project.Health.OK
+
+
+def _compute_stats(project_id: int) -> dict[str, Any]:
+    endpoint_model = _model("scanning.Endpoint")
+    scan_model = _model("scanning.ScanJob")
+    test_case_model = _model("generation.TestCase")
+    run_model = _model("execution.TestRun")
+
+    endpoint_count = covered = 0
+    if endpoint_model is not None:
+        active = endpoint_model.objects.filter(project_id=project_id, status="active")
+        aggregates: dict[str, Any] = {"total": Count("pk")}
+        if test_case_model is not None:
+            approved = test_case_model.objects.filter(endpoint_id=OuterRef("pk"), status=APPROVED_STATUS)
+            aggregates["covered"] = Count("pk", filter=Q(Exists(approved)))
+        counts = active.aggregate(**aggregates)
+        endpoint_count, covered = counts["total"], counts.get("covered", 0)
+
+    by_status: dict[str, int] = {}
+    by_type: dict[str, int] = {}
+    if test_case_model is not None:
+        rows = (
+            test_case_model.objects.filter(project_id=project_id)
+            .order_by()
+            .values_list("status", "type")
+            .annotate(n=Count("pk"))
+        )
+        for case_status, case_type, n in rows:
+            by_status[case_status] = by_status.get(case_status, 0) + n
+            by_type[case_type] = by_type.get(case_type, 0) + n
+
+    last_runs: list[dict[str, Any]] = []
+    if run_model is not None:
+        last_runs = list(
+            run_model.objects.filter(project_id=project_id)
+            .order_by("-created_at", "-id")
+            .values("id", "status", "total", "passed", "failed", "pass_rate", "created_at")[:LAST_RUNS]
+        )
+        for run in last_runs:
+            if run["pass_rate"] is not None:
+                run["pass_rate"] = float(run["pass_rate"])
+
+    last_scan = None
+    if scan_model is not None:
+        last_scan = (
+            scan_model.objects.filter(project_id=project_id)
+            .order_by("-created_at", "-id")
+            .values("id", "status", "created_at", "finished_at", "error_message")
+            .first()
+        )
+
+    return {
+        "endpoint_count": endpoint_count,
+        "covered_endpoint_count": covered,
+        "coverage": round(100.0 * covered / endpoint_count, 2) if endpoint_count else None,
+        "test_cases": {"total": sum(by_status.values()), "by_status": by_status, "by_type": by_type},
+        "last_runs": last_runs,
+        "last_scan": last_scan,
+    }
+
+
+def project_stats(*, project: Project) -> dict[str, Any]:
+    """Endpoint count, test cases by status and type, coverage, the last runs and scan, health.
+
+    A fixed number of queries (one per source table) when computed; none when served from the
+    cache. The cache key carries a per-project version that services bump on commit
+    (``projects.services.project_stats_invalidate``), so a read after a write is never stale.
+    """
+    from projects.services import project_stats_version
+
+    key = STATS_KEY.format(project_id=project.pk, version=project_stats_version(project_id=project.pk))
+    stats = cache.get(key)
+    if stats is None:
+        stats = _compute_stats(project.pk)
+        cache.set(key, stats, timeout=stats_ttl())
+    last_scan = stats["last_scan"]
+    # Health depends on the threshold, a project field, so it is derived per read, not cached.
+    return {
+        **stats,
+        "health": compute_health(
+            coverage=stats["coverage"],
+            threshold=project.coverage_threshold,
+            last_scan_status=last_scan["status"] if last_scan else None,
+        ),
+    }
