@@ -100,3 +100,21 @@ def user_from_credentials(*, access_token: str | None = None, api_key: str | Non
             api_key_record_use(api_key=key)
             return key.user
     return None
+
+
+OAUTH_PROVIDER_IDS = ("github", "google")
+
+
+def oauth_providers_configured(*, request: object) -> list[object]:
+    """The allauth providers (GitHub, Google) that have client credentials configured."""
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.models import SocialApp
+
+    adapter = get_adapter()
+    providers = []
+    for provider_id in OAUTH_PROVIDER_IDS:
+        try:
+            providers.append(adapter.get_provider(request, provider_id))
+        except SocialApp.DoesNotExist:
+            continue
+    return providers

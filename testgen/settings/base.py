@@ -190,6 +190,8 @@ SIMPLE_JWT = {
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 # allauth serves only the OAuth redirect/callback (GitHub, Google); our JSON API does the rest.
+ACCOUNT_ADAPTER = "accounts.oauth.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.oauth.SocialAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
