@@ -1,0 +1,615 @@
+"""The scan runner's pure parts: walk a tree, extract facts through a cache, link, merge, diff.
+
+Nothing here touches the database; `scanning.services` feeds these functions a facts cache
+and applies the resulting `Diff` in one transaction. Keeping the runner pure lets the CLI
+and the benchmark run exactly the code a scan job runs.
+
+Two-pass extraction keeps memory bounded on large repositories: the first pass reads each
+file once to hash it (and to ask scanners whether they want it), the second re-reads only
+the cache misses and parses them, sharing one `SourceFile` (and so one parse tree per
+language) between every scanner that wants the file.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import time
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+from scanning.models import contract_fingerprint
+from scanning.scanners.base import (
+    DiscoveredEndpoint,
+    RepositoryIndex,
+    Scanner,
+    ScannerError,
+    ScanWarning,
+    SourceFile,
+)
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages",
+    "venv", ".venv", "env", ".env", "virtualenv", "site-packages", "__pycache__",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
+    "build", "dist", "target", ".gradle", ".idea", ".vscode", ".next", ".nuxt",
+    ".svelte-kit", ".cache", "coverage", ".nyc_output", "vendor",
+})
+SKIP_SUFFIXES = (".min.js", ".bundle.js", ".map", ".lock")
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+DEFAULT_MAX_FILES = 50_000
+SPEC_FILE_NAMES = frozenset({
+    "openapi.json", "openapi.yaml", "openapi.yml", "swagger.json", "swagger.yaml", "swagger.yml",
+})
+MAX_WARNINGS = 500
+
+MSG_TOO_MANY_FILES = "The repository has more than {limit} source files; narrow it with a sub-directory."
+MSG_UNKNOWN_FRAMEWORK = "Unknown framework '{name}'. Known: {known}."
+MSG_NO_FRAMEWORK = "No supported framework was detected in the repository."
+MSG_PARSE_FAILED = "Could not parse the file: {error}"
+MSG_DUPLICATE_ROUTE = "{method} {path} is also declared in {other}; the first declaration is used."
+MSG_LINK_FAILED = "The {scanner} scanner failed: {error}"
+MSG_SPEC_INVALID = "The spec is invalid at {location}: {message}"
+MSG_SPEC_INVALID_NO_LOCATION = "The spec is invalid: {message}"
+MSG_SPEC_URL_SCHEME = "The spec URL must use http:// or https://."
+MSG_SPEC_URL_PRIVATE = "The spec URL points to a private or local address."
+MSG_SPEC_URL_UNRESOLVABLE = "The spec URL's host could not be resolved."
+MSG_SPEC_TOO_LARGE = "The spec is larger than the limit of {limit} bytes."
+MSG_SPEC_HTTP_STATUS = "Fetching the spec answered HTTP {status}."
+MSG_SPEC_TIMEOUT = "Fetching the spec did not finish within {seconds} seconds."
+MSG_SPEC_UNREACHABLE = "Could not reach the spec URL: {error}"
+MSG_SPEC_TOO_MANY_REDIRECTS = "Fetching the spec was redirected too many times."
+MSG_SPEC_NOT_TEXT = "The spec is not UTF-8 text."
+
+
+class ScanFailure(Exception):
+    """A scan that cannot finish. ``permanent`` failures are recorded; others retried."""
+
+    def __init__(self, message: str, *, permanent: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ScanCancelled(Exception):
+    """The job was cancelled while it ran; nothing may be applied."""
+
+
+# --- Walking ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    rel_path: str
+    abs_path: Path
+    size: int
+
+
+def _is_virtualenv(directory: str, names: Collection[str]) -> bool:
+    return "pyvenv.cfg" in names
+
+
+def walk_repository(
+    root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, max_files: int = DEFAULT_MAX_FILES
+) -> list[RepoFile]:
+    """Every regular file worth scanning under `root`, sorted by relative path.
+
+    Symlinks are never followed: a repository must not make us read outside itself.
+    """
+    root = root.resolve()
+    found: list[RepoFile] = []
+    for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        if directory != str(root) and _is_virtualenv(directory, filenames):
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        for name in filenames:
+            if name.endswith(SKIP_SUFFIXES):
+                continue
+            path = Path(directory) / name
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
+            if not path.is_file() or path.is_symlink() or stat.st_size > max_file_bytes:
+                continue
+            found.append(RepoFile(path.relative_to(root).as_posix(), path, stat.st_size))
+            if len(found) > max_files:
+                raise ScanFailure(MSG_TOO_MANY_FILES.format(limit=max_files))
+    found.sort(key=lambda f: f.rel_path)
+    return found
+
+
+def _read(file: RepoFile) -> bytes | None:
+    try:
+        content = file.abs_path.read_bytes()
+    except OSError:
+        return None
+    # Binary files (images, archives, compiled classes) carry NUL bytes early on.
+    if b"\x00" in content[:8192]:
+        return None
+    return content
+
+
+def build_index(files: list[RepoFile]) -> RepositoryIndex:
+    manifest_names = set(RepositoryIndex.MANIFEST_NAMES)
+    manifests: dict[str, str] = {}
+    for file in files:
+        if file.rel_path.rsplit("/", 1)[-1] in manifest_names:
+            content = _read(file)
+            if content is not None:
+                manifests[file.rel_path] = content.decode("utf-8", errors="replace")
+    return RepositoryIndex(files=[f.rel_path for f in files], manifests=manifests)
+
+
+# --- Facts cache --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedFacts:
+    facts: dict[str, Any]
+    error: str = ""
+
+
+class FactsCache(Protocol):
+    def get_many(self, scanner: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]: ...
+
+    def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None: ...
+
+
+class MemoryFactsCache:
+    """A process-local cache, for the CLI and the benchmark's bare measurements."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str, str], CachedFacts] = {}
+
+    def get_many(self, scanner: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]:
+        return {
+            sha: self.entries[(scanner, version, sha)]
+            for sha in sha256s
+            if (scanner, version, sha) in self.entries
+        }
+
+    def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None:
+        for sha, cached in entries.items():
+            self.entries[(scanner, version, sha)] = cached
+
+
+# --- Code scan ------------------------------------------------------------------------------
+
+ProgressCallback = Callable[[float, int, int], None]  # fraction 0..1, files_scanned, files_parsed
+
+
+@dataclass
+class CodeScanResult:
+    endpoints: list[DiscoveredEndpoint] = field(default_factory=list)
+    warnings: list[ScanWarning] = field(default_factory=list)
+    files_scanned: int = 0
+    files_parsed: int = 0
+    frameworks: list[str] = field(default_factory=list)
+    spec_files: list[str] = field(default_factory=list)  # OpenAPI documents found in the tree
+
+
+def select_scanners(scanners: Iterable[Scanner], framework: str | None) -> list[Scanner]:
+    scanners = list(scanners)
+    if not framework:
+        return scanners
+    chosen = [s for s in scanners if s.name == framework]
+    if not chosen:
+        known = ", ".join(sorted(s.name for s in scanners)) or "none"
+        raise ScanFailure(MSG_UNKNOWN_FRAMEWORK.format(name=framework, known=known))
+    return chosen
+
+
+def scan_tree(
+    root: Path,
+    *,
+    scanners: Iterable[Scanner],
+    cache: FactsCache,
+    framework: str | None = None,
+    progress: ProgressCallback | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_files: int = DEFAULT_MAX_FILES,
+    batch_size: int = 500,
+) -> CodeScanResult:
+    """Discover the endpoints declared in the source tree at `root`.
+
+    With `framework`, only that scanner runs and it links whatever it extracted, without
+    asking `detect()`; otherwise every scanner whose `detect()` agrees contributes.
+    """
+    chosen = select_scanners(scanners, framework)
+    files = walk_repository(root, max_file_bytes=max_file_bytes, max_files=max_files)
+    index = build_index(files)
+    result = CodeScanResult(spec_files=[f.rel_path for f in files if f.rel_path.rsplit("/", 1)[-1] in SPEC_FILE_NAMES])
+
+    # Pass 1: hash every file some scanner wants.
+    wanted: list[tuple[RepoFile, str, list[Scanner]]] = []
+    for file in files:
+        if not any(file.rel_path.lower().endswith(ext) for s in chosen for ext in s.extensions):
+            continue
+        content = _read(file)
+        if content is None:
+            continue
+        source = SourceFile(file.rel_path, content)
+        takers = [s for s in chosen if s.wants(source)]
+        if takers:
+            wanted.append((file, source.sha256, takers))
+    result.files_scanned = len(wanted)
+
+    facts_by_scanner: dict[str, dict[str, dict[str, Any]]] = {s.name: {} for s in chosen}
+    cached: dict[str, dict[str, CachedFacts]] = {}
+    for scanner in chosen:
+        shas = {sha for _, sha, takers in wanted if scanner in takers}
+        cached[scanner.name] = cache.get_many(scanner.name, scanner.version, shas) if shas else {}
+
+    # Pass 2: replay hits, parse misses. `fresh` also answers identical files later in
+    # this scan after their batch has been flushed to the cache.
+    fresh: dict[str, dict[str, CachedFacts]] = {s.name: {} for s in chosen}
+    unflushed: dict[str, dict[str, CachedFacts]] = {s.name: {} for s in chosen}
+    total = max(len(wanted), 1)
+    for position, (file, sha, takers) in enumerate(wanted, start=1):
+        source: SourceFile | None = None
+        parsed = False
+        for scanner in takers:
+            entry = cached[scanner.name].get(sha) or fresh[scanner.name].get(sha)
+            if entry is None:
+                if source is None:
+                    content = _read(file)
+                    if content is None:
+                        break
+                    source = SourceFile(file.rel_path, content)
+                entry = _extract(scanner, source)
+                fresh[scanner.name][sha] = unflushed[scanner.name][sha] = entry
+                parsed = True
+            if entry.error:
+                result.warnings.append(ScanWarning(file=file.rel_path, message=entry.error))
+            else:
+                facts_by_scanner[scanner.name][file.rel_path] = entry.facts
+        if parsed:
+            result.files_parsed += 1
+        if sum(len(p) for p in unflushed.values()) >= batch_size:
+            _flush(cache, chosen, unflushed)
+        if progress is not None:
+            progress(position / total, position, result.files_parsed)
+    _flush(cache, chosen, unflushed)
+
+    # Link.
+    seen: dict[tuple[str, str], DiscoveredEndpoint] = {}
+    for scanner in chosen:
+        facts = facts_by_scanner[scanner.name]
+        try:
+            if not framework and not scanner.detect(index, facts):
+                continue
+            endpoints, warnings = scanner.link(facts, index)
+        except ScannerError as exc:
+            raise ScanFailure(MSG_LINK_FAILED.format(scanner=scanner.name, error=exc.message),
+                              permanent=exc.permanent) from exc
+        except Exception as exc:
+            # A half-linked scanner would read as "every endpoint removed": fail instead.
+            raise ScanFailure(MSG_LINK_FAILED.format(scanner=scanner.name, error=exc)) from exc
+        result.frameworks.append(scanner.name)
+        result.warnings.extend(warnings)
+        for endpoint in endpoints:
+            endpoint.method = endpoint.method.upper()
+            previous = seen.get(endpoint.key)
+            if previous is not None:
+                result.warnings.append(ScanWarning(
+                    file=endpoint.file, line=endpoint.line,
+                    message=MSG_DUPLICATE_ROUTE.format(
+                        method=endpoint.method, path=endpoint.path,
+                        other=f"{previous.file}:{previous.line}",
+                    ),
+                ))
+                continue
+            seen[endpoint.key] = endpoint
+    result.endpoints = list(seen.values())
+    if not result.frameworks and wanted:
+        result.warnings.append(ScanWarning(file="", message=MSG_NO_FRAMEWORK))
+    return result
+
+
+def _extract(scanner: Scanner, source: SourceFile) -> CachedFacts:
+    try:
+        return CachedFacts(facts=scanner.extract(source))
+    except RecursionError:
+        return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error="nesting too deep"))
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops a scan (see scanners.base)
+        return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=_one_line(exc)))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:300]
+
+
+def _flush(cache: FactsCache, scanners: list[Scanner], unflushed: dict[str, dict[str, CachedFacts]]) -> None:
+    for scanner in scanners:
+        if unflushed[scanner.name]:
+            cache.put_many(scanner.name, scanner.version, unflushed[scanner.name])
+            unflushed[scanner.name] = {}
+
+
+# --- Spec --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SpecResult:
+    endpoints: list[DiscoveredEndpoint]
+    warnings: list[ScanWarning]
+    title: str = ""
+    version: str = ""
+
+
+def import_spec_text(text: str, *, source_name: str) -> SpecResult:
+    """Run the OpenAPI importer; a malformed document is a permanent failure with its location."""
+    from scanning.importers.openapi import SpecImportError, import_spec
+
+    try:
+        imported = import_spec(text, source_name=source_name)
+    except SpecImportError as exc:
+        raise ScanFailure(spec_error_message(exc)) from exc
+    warnings = [w if isinstance(w, ScanWarning) else ScanWarning(file=source_name, message=str(w))
+                for w in imported.warnings]
+    endpoints = list(imported.endpoints)
+    for endpoint in endpoints:
+        endpoint.method = endpoint.method.upper()
+    return SpecResult(endpoints=endpoints, warnings=warnings, title=imported.title or "",
+                      version=imported.version or "")
+
+
+def spec_error_message(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    location = getattr(exc, "location", None)
+    if location:
+        return MSG_SPEC_INVALID.format(location=location, message=message)
+    return MSG_SPEC_INVALID_NO_LOCATION.format(message=message)
+
+
+def _check_public_host(host: str, *, allow_private: bool) -> None:
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ScanFailure(MSG_SPEC_URL_UNRESOLVABLE, permanent=False) from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise ScanFailure(MSG_SPEC_URL_PRIVATE)
+
+
+def fetch_spec_url(
+    url: str, *, timeout: float = 15.0, max_bytes: int = 5 * 1024 * 1024, allow_private: bool = False,
+    max_redirects: int = 3, transport: Any = None,
+) -> str:
+    """GET an http(s) spec with a timeout and a size cap.
+
+    Redirects are followed by hand so that every hop gets the same scheme and address checks
+    (a public URL must not bounce us to the metadata service). DNS is checked before the
+    request; a resolver that changes its answer in between is a residual risk accepted here.
+    """
+    import httpx
+
+    with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client:
+        for _ in range(max_redirects + 1):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ScanFailure(MSG_SPEC_URL_SCHEME)
+            _check_public_host(parts.hostname, allow_private=allow_private)
+            started = time.monotonic()
+            try:
+                with client.stream("GET", url, headers={"Accept": "application/json, application/yaml, */*"}) as response:
+                    if response.is_redirect and response.headers.get("location"):
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    if response.status_code >= 400:
+                        raise ScanFailure(MSG_SPEC_HTTP_STATUS.format(status=response.status_code),
+                                          permanent=response.status_code < 500 and response.status_code != 429)
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > max_bytes:
+                        raise ScanFailure(MSG_SPEC_TOO_LARGE.format(limit=max_bytes))
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body.extend(chunk)
+                        if len(body) > max_bytes:
+                            raise ScanFailure(MSG_SPEC_TOO_LARGE.format(limit=max_bytes))
+                        # The read timeout is per chunk; a slow drip must still end.
+                        if time.monotonic() - started > timeout:
+                            raise ScanFailure(MSG_SPEC_TIMEOUT.format(seconds=int(timeout)), permanent=False)
+            except httpx.TimeoutException as exc:
+                raise ScanFailure(MSG_SPEC_TIMEOUT.format(seconds=int(timeout)), permanent=False) from exc
+            except httpx.HTTPError as exc:
+                raise ScanFailure(MSG_SPEC_UNREACHABLE.format(error=_one_line(exc)), permanent=False) from exc
+            try:
+                return bytes(body).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ScanFailure(MSG_SPEC_NOT_TEXT) from exc
+    raise ScanFailure(MSG_SPEC_TOO_MANY_REDIRECTS)
+
+
+# --- Merge and diff -------------------------------------------------------------------------
+
+
+def parameters_as_dicts(endpoint: DiscoveredEndpoint) -> list[dict[str, Any]]:
+    return [
+        {"name": p.name, "location": p.location, "required": p.required, "schema": p.schema,
+         "description": p.description}
+        for p in endpoint.parameters
+    ]
+
+
+def merge_endpoint(code: DiscoveredEndpoint | None, spec: DiscoveredEndpoint | None) -> dict[str, Any]:
+    """Endpoint fields from the code and/or spec view of one operation.
+
+    Code is what is served, so it wins; the spec fills what static analysis could not see
+    (schemas, summaries, response codes). Location fields come from code only.
+    """
+    primary = code or spec
+    assert primary is not None
+    fields: dict[str, Any] = {
+        "method": primary.method.upper(),
+        "path": primary.path,
+        "operation_id": primary.operation_id,
+        "summary": primary.summary,
+        "parameters": parameters_as_dicts(primary),
+        "request_body": primary.request_body,
+        "responses": dict(primary.responses),
+        "auth_required": primary.auth_required,
+        "auth": primary.auth,
+        "framework": primary.framework,
+        "source_file": code.file if code else "",
+        "source_line": code.line if code else 0,
+        "handler": code.handler if code else "",
+        "tags": list(primary.tags),
+    }
+    if code is not None and spec is not None:
+        fields["framework"] = code.framework
+        fields["operation_id"] = code.operation_id or spec.operation_id
+        fields["summary"] = code.summary or spec.summary
+        fields["tags"] = list(code.tags) or list(spec.tags)
+        fields["request_body"] = code.request_body if code.request_body is not None else spec.request_body
+        if code.auth_required is None:
+            fields["auth_required"] = spec.auth_required
+            fields["auth"] = code.auth or spec.auth
+        by_key = {(p["location"], p["name"]): p for p in fields["parameters"]}
+        for p in parameters_as_dicts(spec):
+            mine = by_key.get((p["location"], p["name"]))
+            if mine is None:
+                fields["parameters"].append(p)
+            else:
+                if not mine["schema"]:
+                    mine["schema"] = p["schema"]
+                if not mine["description"]:
+                    mine["description"] = p["description"]
+        responses = fields["responses"]
+        for status, response in spec.responses.items():
+            if status not in responses:
+                responses[status] = response
+            elif not responses[status].get("schema") and response.get("schema"):
+                responses[status] = {**responses[status], "schema": response["schema"]}
+    fields["parameters"].sort(key=lambda p: (p["location"], p["name"]))
+    fields["fingerprint"] = contract_fingerprint(
+        method=fields["method"], path=fields["path"], parameters=fields["parameters"],
+        request_body=fields["request_body"], responses=fields["responses"],
+    )
+    return fields
+
+
+SNAPSHOT_FIELDS = (
+    "method", "path", "parameters", "request_body", "responses", "operation_id", "summary",
+    "handler", "source_file", "source_line", "framework", "auth_required", "fingerprint",
+)
+# Fields that a rescan refreshes without it counting as a contract change.
+DESCRIPTIVE_FIELDS = (
+    "operation_id", "summary", "auth_required", "auth", "framework", "source_file",
+    "source_line", "handler", "tags",
+)
+
+
+def snapshot(fields: dict[str, Any]) -> dict[str, Any]:
+    """What history keeps of an endpoint: its contract plus where it lived, so healing can
+    tell a moved route (same handler, new path) from a deleted one."""
+    return {name: fields.get(name) for name in SNAPSHOT_FIELDS}
+
+
+@dataclass
+class ExistingEndpoint:
+    id: int
+    method: str
+    path: str
+    status: str
+    in_code: bool
+    in_spec: bool
+    fields: dict[str, Any]  # current values of the fields merge_endpoint produces
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, self.path)
+
+    def as_discovered(self) -> DiscoveredEndpoint:
+        f = self.fields
+        return DiscoveredEndpoint.from_dict({
+            "method": self.method, "path": self.path, "framework": f.get("framework", ""),
+            "file": f.get("source_file", ""), "line": f.get("source_line", 0),
+            "handler": f.get("handler", ""), "operation_id": f.get("operation_id", ""),
+            "summary": f.get("summary", ""), "parameters": f.get("parameters") or [],
+            "request_body": f.get("request_body"), "responses": f.get("responses") or {},
+            "auth_required": f.get("auth_required"), "auth": f.get("auth", ""),
+            "tags": f.get("tags") or [],
+        })
+
+
+@dataclass
+class Diff:
+    added: list[dict[str, Any]] = field(default_factory=list)  # fields incl. in_code/in_spec
+    changed: list[tuple[ExistingEndpoint, dict[str, Any]]] = field(default_factory=list)
+    restored: list[tuple[ExistingEndpoint, dict[str, Any]]] = field(default_factory=list)
+    removed: list[ExistingEndpoint] = field(default_factory=list)
+    refreshed: list[tuple[ExistingEndpoint, dict[str, Any]]] = field(default_factory=list)  # same contract
+    found: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.changed or self.restored or self.removed)
+
+
+def compute_diff(
+    *,
+    active: list[ExistingEndpoint],
+    removed: list[ExistingEndpoint],
+    code: list[DiscoveredEndpoint] | None,
+    spec: list[DiscoveredEndpoint] | None,
+) -> Diff:
+    """What a scan changes. `code`/`spec` is None when the scan did not look at that source:
+    then the endpoints' flag for that source is left as it was.
+
+    An endpoint stays active while it is seen in code or in the spec; when neither holds it
+    is removed (kept, status `removed`). A key seen again after removal restores its most
+    recently removed row rather than creating a new one, so tests attached to it come back.
+    """
+    code_map = {e.key: e for e in code} if code is not None else {}
+    spec_map = {e.key: e for e in spec} if spec is not None else {}
+    active_map = {e.key: e for e in active}
+    removed_map: dict[tuple[str, str], ExistingEndpoint] = {}
+    for row in sorted(removed, key=lambda r: r.id):
+        removed_map[row.key] = row  # the latest removal wins
+
+    diff = Diff()
+    for key in sorted(set(code_map) | set(spec_map)):
+        existing = active_map.get(key)
+        code_view = code_map.get(key)
+        spec_view = spec_map.get(key)
+        # A source this scan did not look at keeps its say through the stored endpoint.
+        if code is None and existing is not None and existing.in_code:
+            code_view = existing.as_discovered()
+        if spec is None and existing is not None and existing.in_spec:
+            spec_view = existing.as_discovered()
+        fields = merge_endpoint(code_view, spec_view)
+        fields["in_code"] = key in code_map if code is not None else bool(existing and existing.in_code)
+        fields["in_spec"] = key in spec_map if spec is not None else bool(existing and existing.in_spec)
+        if existing is None:
+            previous = removed_map.get(key)
+            (diff.restored.append((previous, fields)) if previous else diff.added.append(fields))
+        elif existing.fields.get("fingerprint") != fields["fingerprint"]:
+            diff.changed.append((existing, fields))
+        else:
+            diff.refreshed.append((existing, fields))
+    for key, existing in active_map.items():
+        if key in code_map or key in spec_map:
+            continue
+        in_code = False if code is not None else existing.in_code
+        in_spec = False if spec is not None else existing.in_spec
+        if (in_code, in_spec) == (existing.in_code, existing.in_spec):
+            continue
+        if in_code or in_spec:
+            diff.refreshed.append((existing, {**existing.fields, "in_code": in_code, "in_spec": in_spec}))
+        else:
+            diff.removed.append(existing)
+    diff.found = len(set(code_map) | set(spec_map))
+    return diff
