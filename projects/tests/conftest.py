@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from projects.tests.factories import UserFactory
+from projects.tests.gitserver import run_git as _git
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """A local repository: ``{branch: {relative path: content}}``; no branches → an empty repo."""
+
+    def make(branches: dict[str, dict[str, str]] | None = None, name: str = "origin") -> Path:
+        repo = tmp_path / name
+        repo.mkdir()
+        _git(repo, "init", "-q", "-b", "main")
+        for index, (branch, files) in enumerate((branches or {}).items()):
+            if index:
+                _git(repo, "checkout", "-q", "--orphan", branch)
+                _git(repo, "rm", "-rfq", "--ignore-unmatch", ".")
+            for relative, content in files.items():
+                path = repo / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(content)
+            _git(repo, "add", "-A")
+            _git(repo, "commit", "-qm", f"{branch} files")
+        return repo
+
+    return make
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., Path]) -> Path:
+    return make_repo({"main": {"README.md": "hello", "api/app.py": "app = 1"}, "develop": {"dev.txt": "dev"}})
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(email="owner@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.com")
+
+
+@pytest.fixture
+def owner_client(owner) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(owner)
+    return client
+
+
+@pytest.fixture
+def outsider_client(outsider) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(outsider)
+    return client
