@@ -1,0 +1,964 @@
+"""Shared `ast` machinery for the Python scanners (FastAPI, Flask, Django/DRF).
+
+The scanned code is parsed, never executed or imported. Extraction turns one module into
+plain JSON facts in a single pass over its statements:
+
+* expressions are encoded as small dicts (``{"c": const}``, ``{"n": "a.b"}``,
+  ``{"call": f, "args": [...], "kw": {...}, "line": n}``, ``{"list": [...]}``, ...);
+* ``imports`` are kept *unresolved* (level, module, name) because facts are cached by
+  content hash and the same content may live at another path;
+* assignments, expression-statement calls, functions (with decorators and arguments) and
+  classes (bases, class-body fields, methods, inner ``Meta``/``Config`` classes).
+
+The facts are identical for the three scanners, so they are computed once per
+``SourceFile`` and shared. Linking (`PythonProject`) maps module names to files, resolves
+names through imports and re-exports, evaluates constant strings and builds JSON Schema
+from pydantic models and Python type hints.
+"""
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanning.scanners.base import SourceFile
+
+Expr = dict[str, Any]
+
+_FACTS_ATTR = "_python_module_facts"
+_MAX_DEPTH = 16
+
+
+# --- Extraction ----------------------------------------------------------------------------
+
+
+def expr(node: ast.AST | None) -> Expr | None:
+    """Encode an expression as JSON-serializable data."""
+    if node is None:
+        return None
+    kind = type(node)
+    if kind is ast.Constant:
+        value = node.value
+        if value is Ellipsis:
+            return {"ellipsis": True}
+        if isinstance(value, bytes):
+            return {"c": value.decode("utf-8", errors="replace")}
+        if isinstance(value, complex):
+            return {"?": "complex"}
+        return {"c": value}
+    if kind is ast.Name:
+        return {"n": node.id}
+    if kind is ast.Attribute:
+        name = dotted_name(node)
+        if name is not None:
+            return {"n": name}
+        return {"attr": node.attr, "of": expr(node.value)}
+    if kind is ast.Call:
+        keywords: dict[str, Any] = {}
+        for keyword in node.keywords:
+            keywords[keyword.arg or "**"] = expr(keyword.value)
+        return {
+            "call": expr(node.func),
+            "args": [expr(a) for a in node.args],
+            "kw": keywords,
+            "line": node.lineno,
+        }
+    if kind in (ast.List, ast.Tuple, ast.Set):
+        return {"list": [expr(e) for e in node.elts]}  # type: ignore[attr-defined]
+    if kind is ast.Dict:
+        return {"dict": [[expr(k), expr(v)] for k, v in zip(node.keys, node.values)]}  # type: ignore[attr-defined]
+    if kind is ast.JoinedStr:
+        parts: list[Any] = []
+        for value in node.values:  # type: ignore[attr-defined]
+            parts.append({"c": value.value} if isinstance(value, ast.Constant) else expr(value.value))
+        return {"fstr": parts}
+    if kind is ast.BinOp:
+        return {"op": type(node.op).__name__, "l": expr(node.left), "r": expr(node.right)}  # type: ignore[attr-defined]
+    if kind is ast.Subscript:
+        return {"sub": expr(node.value), "idx": expr(node.slice)}  # type: ignore[attr-defined]
+    if kind is ast.Starred:
+        return {"star": expr(node.value)}  # type: ignore[attr-defined]
+    if kind is ast.UnaryOp and isinstance(node.op, ast.USub):  # type: ignore[attr-defined]
+        operand = node.operand  # type: ignore[attr-defined]
+        if isinstance(operand, ast.Constant) and isinstance(operand.value, (int, float)):
+            return {"c": -operand.value}
+    return {"?": kind.__name__}
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _arguments(args: ast.arguments) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for arg, default in zip(positional, defaults):
+        out.append({"name": arg.arg, "ann": expr(arg.annotation), "def": expr(default), "kind": "pos"})
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        out.append({"name": arg.arg, "ann": expr(arg.annotation), "def": expr(default), "kind": "kw"})
+    return out
+
+
+def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> dict[str, Any]:
+    return {
+        "name": node.name,
+        "q": f"{scope}.{node.name}" if scope else node.name,
+        "s": scope,
+        "line": node.lineno,
+        "dec": [expr(d) for d in node.decorator_list],
+        "args": _arguments(node.args),
+        "ret": expr(node.returns),
+    }
+
+
+def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
+    fields: list[dict[str, Any]] = []
+    methods: list[dict[str, Any]] = []
+    inner: dict[str, Any] = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            fields.append(
+                {"name": stmt.target.id, "ann": expr(stmt.annotation), "v": expr(stmt.value), "line": stmt.lineno}
+            )
+        elif isinstance(stmt, ast.Assign):
+            value = expr(stmt.value)
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    fields.append({"name": target.id, "ann": None, "v": value, "line": stmt.lineno})
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods.append(
+                {"name": stmt.name, "line": stmt.lineno, "dec": [expr(d) for d in stmt.decorator_list],
+                 "args": _arguments(stmt.args)}
+            )
+        elif isinstance(stmt, ast.ClassDef):
+            inner[stmt.name] = _class(stmt, "")
+    return {
+        "name": node.name,
+        "s": scope,
+        "line": node.lineno,
+        "bases": [expr(b) for b in node.bases],
+        "kw": {k.arg: expr(k.value) for k in node.keywords if k.arg},
+        "dec": [expr(d) for d in node.decorator_list],
+        "fields": fields,
+        "methods": methods,
+        "inner": inner,
+    }
+
+
+def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> None:
+    for stmt in body:
+        kind = type(stmt)
+        if kind is ast.Assign:
+            names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]  # type: ignore[attr-defined]
+            if names:
+                facts["assigns"].append({"t": names, "v": expr(stmt.value), "line": stmt.lineno, "s": scope})  # type: ignore[attr-defined]
+        elif kind is ast.AnnAssign:
+            if isinstance(stmt.target, ast.Name) and stmt.value is not None:  # type: ignore[attr-defined]
+                facts["assigns"].append(
+                    {"t": [stmt.target.id], "v": expr(stmt.value), "line": stmt.lineno, "s": scope}  # type: ignore[attr-defined]
+                )
+        elif kind is ast.AugAssign:
+            if isinstance(stmt.target, ast.Name):  # type: ignore[attr-defined]
+                facts["augassigns"].append(
+                    {"t": stmt.target.id, "op": type(stmt.op).__name__, "v": expr(stmt.value),  # type: ignore[attr-defined]
+                     "line": stmt.lineno, "s": scope}
+                )
+        elif kind is ast.Expr:
+            if isinstance(stmt.value, ast.Call):  # type: ignore[attr-defined]
+                facts["calls"].append({"e": expr(stmt.value), "s": scope})  # type: ignore[attr-defined]
+        elif kind is ast.Import:
+            for alias in stmt.names:  # type: ignore[attr-defined]
+                if alias.asname:
+                    facts["imports"].append([alias.asname, 0, alias.name, None, scope])
+                else:
+                    head = alias.name.split(".", 1)[0]
+                    facts["imports"].append([head, 0, head, None, scope])
+        elif kind is ast.ImportFrom:
+            for alias in stmt.names:  # type: ignore[attr-defined]
+                if alias.name == "*":
+                    facts["star_imports"].append([stmt.level, stmt.module or "", scope])  # type: ignore[attr-defined]
+                    continue
+                facts["imports"].append(
+                    [alias.asname or alias.name, stmt.level, stmt.module or "", alias.name, scope]  # type: ignore[attr-defined]
+                )
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+            info = _function(stmt, scope)  # type: ignore[arg-type]
+            facts["functions"].append(info)
+            _visit(stmt.body, info["q"], facts)  # type: ignore[attr-defined]
+        elif kind is ast.ClassDef:
+            facts["classes"].append(_class(stmt, scope))  # type: ignore[arg-type]
+        elif kind in (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith):
+            _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
+            _visit(getattr(stmt, "orelse", []), scope, facts)
+        elif kind is ast.Try or kind.__name__ == "TryStar":
+            _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                _visit(handler.body, scope, facts)
+            _visit(stmt.orelse, scope, facts)  # type: ignore[attr-defined]
+            _visit(stmt.finalbody, scope, facts)  # type: ignore[attr-defined]
+
+
+def module_facts(source: SourceFile) -> dict[str, Any]:
+    """The facts of one Python module, computed once per SourceFile for every scanner."""
+    cached = source.__dict__.get(_FACTS_ATTR)
+    if cached is not None:
+        return cached
+    tree = source.python_ast
+    facts: dict[str, Any] = {
+        "imports": [], "star_imports": [], "assigns": [], "augassigns": [], "calls": [],
+        "functions": [], "classes": [],
+    }
+    _visit(tree.body, "", facts)
+    source.__dict__[_FACTS_ATTR] = facts
+    return facts
+
+
+def imported_modules(facts: dict[str, Any]) -> set[str]:
+    """Top-level package names a module imports absolutely (for framework detection)."""
+    return {imp[2].split(".", 1)[0] for imp in facts.get("imports", []) if imp[1] == 0 and imp[2]} | {
+        s[1].split(".", 1)[0] for s in facts.get("star_imports", []) if s[0] == 0 and s[1]
+    }
+
+
+# --- Expression helpers --------------------------------------------------------------------
+
+
+def name_of(e: Expr | None) -> str | None:
+    return e.get("n") if isinstance(e, dict) else None
+
+
+def call_func(e: Expr | None) -> str | None:
+    """The dotted name called by a call expression (`a.b` for `a.b(...)`)."""
+    if isinstance(e, dict) and "call" in e:
+        return name_of(e["call"])
+    return None
+
+
+def last(dotted: str | None) -> str:
+    return dotted.rsplit(".", 1)[-1] if dotted else ""
+
+
+def const(e: Expr | None, default: Any = None) -> Any:
+    if isinstance(e, dict) and "c" in e:
+        return e["c"]
+    return default
+
+
+def arg(call: Expr, position: int, keyword: str | None = None) -> Expr | None:
+    if keyword and keyword in call.get("kw", {}):
+        return call["kw"][keyword]
+    args = call.get("args", [])
+    if position is not None and 0 <= position < len(args) and "star" not in (args[position] or {}):
+        return args[position]
+    return None
+
+
+def list_items(e: Expr | None) -> list[Expr] | None:
+    if isinstance(e, dict) and "list" in e:
+        return e["list"]
+    return None
+
+
+# --- Linking -------------------------------------------------------------------------------
+
+
+@dataclass
+class Ref:
+    """What a name resolves to."""
+
+    kind: str  # "module" | "class" | "function" | "assign" | "external"
+    file: str = ""
+    scope: str = ""
+    name: str = ""  # the defining name; for "external" the canonical dotted path
+    obj: Any = None
+    rest: list[str] = field(default_factory=list)  # attributes left after resolution
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.file, self.scope, self.name)
+
+
+class PythonProject:
+    """All Python modules of a repository, for resolving names across files."""
+
+    def __init__(self, facts_by_file: dict[str, dict[str, Any]]) -> None:
+        self.facts = {p: f for p, f in facts_by_file.items() if p.endswith(".py") and f}
+        self.modules: dict[str, list[str]] = {}
+        for path in self.facts:
+            parts = path[:-3].split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            for start in range(len(parts)):
+                self.modules.setdefault(".".join(parts[start:]), []).append(path)
+        self._scopes: dict[str, dict[str, dict[str, tuple[str, Any]]]] = {}
+
+    # -- modules --
+
+    def module_file(self, dotted: str, importer: str = "") -> str | None:
+        candidates = self.modules.get(dotted)
+        if not candidates:
+            return None
+        depth = dotted.count(".") + 1
+        plausible = []
+        importer_dir = posixpath.dirname(importer)
+        for candidate in candidates:
+            segments = candidate[:-3].split("/")
+            if segments[-1] == "__init__":
+                segments = segments[:-1]
+            root = "/".join(segments[: len(segments) - depth])
+            # A module is importable as `dotted` only if its root is on sys.path; the
+            # importer's own ancestors (or the repository root) are the plausible ones.
+            if not root or importer_dir == root or importer_dir.startswith(root + "/") or not importer:
+                plausible.append((len(root), candidate))
+        if not plausible:
+            return None
+        plausible.sort(key=lambda item: (item[0], item[1]))
+        return plausible[0][1]
+
+    def module_name(self, path: str) -> str:
+        parts = path[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        return ".".join(parts)
+
+    def _package_dir(self, path: str) -> str:
+        return posixpath.dirname(path)
+
+    def _file_at(self, base: str) -> str | None:
+        for candidate in (f"{base}.py", f"{base}/__init__.py"):
+            if candidate in self.facts:
+                return candidate
+        return None
+
+    def submodule(self, module_path: str, name: str) -> str | None:
+        if not module_path.endswith("/__init__.py"):
+            return None
+        return self._file_at(f"{posixpath.dirname(module_path)}/{name}")
+
+    def import_target(self, path: str, imp: list[Any]) -> Ref:
+        _local, level, module, name, _scope = imp
+        if level:
+            base = posixpath.dirname(path)
+            for _ in range(level - 1):
+                base = posixpath.dirname(base)
+            mod_base = "/".join(p for p in [base, module.replace(".", "/")] if p)
+            if name is not None:
+                sub = self._file_at(f"{mod_base}/{name}" if mod_base else name)
+                if sub:
+                    return Ref("module", sub)
+                target = self._file_at(mod_base) if mod_base else None
+                if target:
+                    return Ref("symbol", target, name=name)
+            return Ref("external", name="." * level + ".".join(p for p in [module, name] if p))
+        if name is None:
+            target = self.module_file(module, path)
+            return Ref("module", target) if target else Ref("external", name=module)
+        full = f"{module}.{name}"
+        target = self.module_file(full, path)
+        if target:
+            return Ref("module", target)
+        target = self.module_file(module, path)
+        if target:
+            return Ref("symbol", target, name=name)
+        return Ref("external", name=full)
+
+    # -- scopes --
+
+    def scopes(self, path: str) -> dict[str, dict[str, tuple[str, Any]]]:
+        """scope -> name -> (kind, definition); later definitions win, as at run time."""
+        cached = self._scopes.get(path)
+        if cached is not None:
+            return cached
+        facts = self.facts[path]
+        entries: list[tuple[int, str, str, str, Any]] = []
+        for imp in facts["imports"]:
+            entries.append((0, imp[4], imp[0], "import", imp))
+        for assign in facts["assigns"]:
+            for target in assign["t"]:
+                entries.append((assign["line"], assign["s"], target, "assign", assign))
+        for function in facts["functions"]:
+            entries.append((function["line"], function["s"], function["name"], "function", function))
+        for cls in facts["classes"]:
+            entries.append((cls["line"], cls["s"], cls["name"], "class", cls))
+        # Imports carry no line; binding them first lets local definitions shadow them.
+        entries.sort(key=lambda e: e[0])
+        scopes: dict[str, dict[str, tuple[str, Any]]] = {}
+        for _line, scope, name, kind, obj in entries:
+            scopes.setdefault(scope, {})[name] = (kind, obj)
+        self._scopes[path] = scopes
+        return scopes
+
+    def lookup(self, path: str, scope: str, name: str) -> tuple[str, str, Any] | None:
+        scopes = self.scopes(path)
+        current = scope
+        while True:
+            found = scopes.get(current, {}).get(name)
+            if found is not None:
+                return (current, *found)
+            if not current:
+                return None
+            current = current.rsplit(".", 1)[0] if "." in current else ""
+
+    def resolve(self, path: str, scope: str, dotted: str, depth: int = 0) -> Ref | None:
+        """Resolve a dotted name used in `path` (inside `scope`) to its definition."""
+        if depth > _MAX_DEPTH or path not in self.facts:
+            return None
+        head, *rest = dotted.split(".")
+        found = self.lookup(path, scope, head)
+        if found is None:
+            star = self._from_star_imports(path, head, depth)
+            if star is None:
+                return Ref("external", name=dotted)
+            ref = star
+        else:
+            found_scope, kind, obj = found
+            if kind == "import":
+                ref = self._follow_import(path, obj, depth)
+            else:
+                ref = Ref(kind, path, found_scope, head, obj)
+        return self._descend(ref, rest, depth)
+
+    def _from_star_imports(self, path: str, name: str, depth: int) -> Ref | None:
+        for level, module, _scope in self.facts[path]["star_imports"]:
+            target = self.import_target(path, ["*", level, module, None, ""])
+            if target.kind == "module" and self.lookup(target.file, "", name):
+                return self.resolve(target.file, "", name, depth + 1)
+        return None
+
+    def _follow_import(self, path: str, imp: list[Any], depth: int) -> Ref:
+        target = self.import_target(path, imp)
+        if target.kind == "symbol":
+            if self.lookup(target.file, "", target.name) is None and self._from_star_imports(
+                target.file, target.name, depth + 1
+            ) is None:
+                sub = self.submodule(target.file, target.name)
+                if sub:
+                    return Ref("module", sub)
+                return Ref("external", name=f"{self.module_name(target.file)}.{target.name}")
+            resolved = self.resolve(target.file, "", target.name, depth + 1)
+            return resolved or Ref("external", name=target.name)
+        return target
+
+    def _descend(self, ref: Ref, rest: list[str], depth: int) -> Ref:
+        while rest:
+            if ref.kind == "external":
+                return Ref("external", name=".".join([ref.name, *rest]))
+            if ref.kind != "module":
+                return Ref(ref.kind, ref.file, ref.scope, ref.name, ref.obj, [*ref.rest, *rest])
+            part = rest.pop(0)
+            sub = self.submodule(ref.file, part)
+            if sub and self.lookup(ref.file, "", part) is None:
+                ref = Ref("module", sub)
+                continue
+            inner = self.resolve(ref.file, "", part, depth + 1)
+            if inner is None:
+                return Ref("external", name=".".join([part, *rest]))
+            ref = inner
+        return ref
+
+    def resolve_expr(self, path: str, scope: str, e: Expr | None) -> Ref | None:
+        name = name_of(e)
+        return self.resolve(path, scope, name) if name else None
+
+    def canonical(self, path: str, scope: str, e: Expr | None) -> str:
+        """The last segment of what `e` names, following imports (`APIRouter`, `Blueprint`)."""
+        ref = self.resolve_expr(path, scope, e)
+        if ref is None:
+            return ""
+        if ref.kind == "external":
+            return last(ref.name)
+        if ref.rest:
+            return ref.rest[-1]
+        return ref.name
+
+    # -- values --
+
+    def eval_str(self, path: str, scope: str, e: Expr | None, depth: int = 0) -> str | None:
+        """A constant string value, following names to module constants; None if dynamic."""
+        if e is None or depth > _MAX_DEPTH:
+            return None
+        if "c" in e:
+            return e["c"] if isinstance(e["c"], str) else None
+        if "fstr" in e:
+            parts = [self.eval_str(path, scope, part, depth + 1) for part in e["fstr"]]
+            return None if any(p is None for p in parts) else "".join(parts)  # type: ignore[arg-type]
+        if e.get("op") == "Add":
+            left = self.eval_str(path, scope, e["l"], depth + 1)
+            right = self.eval_str(path, scope, e["r"], depth + 1)
+            return left + right if left is not None and right is not None else None
+        if "n" in e:
+            ref = self.resolve(path, scope, e["n"])
+            if ref and ref.kind == "assign" and not ref.rest:
+                return self.eval_str(ref.file, ref.scope, ref.obj["v"], depth + 1)
+        return None
+
+    def eval_list(self, path: str, scope: str, e: Expr | None, depth: int = 0) -> list[Expr] | None:
+        """List/tuple items, following a name to a module-level list; None if dynamic."""
+        if e is None or depth > _MAX_DEPTH:
+            return None
+        if "list" in e:
+            return e["list"]
+        if "n" in e:
+            ref = self.resolve(path, scope, e["n"])
+            if ref and ref.kind == "assign" and not ref.rest:
+                return self.eval_list(ref.file, ref.scope, ref.obj["v"], depth + 1)
+        if e.get("op") == "Add":
+            left = self.eval_list(path, scope, e["l"], depth + 1)
+            right = self.eval_list(path, scope, e["r"], depth + 1)
+            return left + right if left is not None and right is not None else None
+        return None
+
+    def literal(self, path: str, scope: str, e: Expr | None, depth: int = 0) -> Any:
+        """A plain Python value for constant data (lists, dicts, strings, numbers); raises ValueError."""
+        if e is None or depth > _MAX_DEPTH:
+            raise ValueError("not a literal")
+        if "c" in e:
+            return e["c"]
+        if "list" in e:
+            return [self.literal(path, scope, item, depth + 1) for item in e["list"]]
+        if "dict" in e:
+            out = {}
+            for key, value in e["dict"]:
+                if key is None:
+                    raise ValueError("dict unpacking")
+                out[self.literal(path, scope, key, depth + 1)] = self.literal(path, scope, value, depth + 1)
+            return out
+        text = self.eval_str(path, scope, e, depth + 1)
+        if text is not None:
+            return text
+        if "n" in e:
+            ref = self.resolve(path, scope, e["n"])
+            if ref and ref.kind == "assign" and not ref.rest:
+                return self.literal(ref.file, ref.scope, ref.obj["v"], depth + 1)
+        raise ValueError("not a literal")
+
+    # -- classes --
+
+    def class_ref(self, path: str, scope: str, e: Expr | None) -> Ref | None:
+        ref = self.resolve_expr(path, scope, e)
+        if ref is None:
+            return None
+        if ref.kind == "class" and not ref.rest:
+            return ref
+        if ref.kind == "external":
+            return ref
+        return None
+
+    def ancestors(self, ref: Ref, depth: int = 0) -> list[Ref]:
+        """The class, then its bases depth-first (a simple MRO); externals appear by name."""
+        out: list[Ref] = [ref]
+        if ref.kind != "class" or depth > _MAX_DEPTH:
+            return out
+        for base in ref.obj["bases"]:
+            if isinstance(base, dict) and "sub" in base:  # Generic[T], BaseModel[...]
+                base = base["sub"]
+            base_ref = self.class_ref(ref.file, ref.scope, base)
+            if base_ref is not None:
+                out.extend(self.ancestors(base_ref, depth + 1))
+        return out
+
+    def ancestor_names(self, ref: Ref) -> list[str]:
+        return [last(r.name) for r in self.ancestors(ref)]
+
+
+# --- Type hints and pydantic models → JSON Schema ----------------------------------------
+
+_SCALARS: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "int": {"type": "integer"},
+    "float": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "bytes": {"type": "string", "format": "binary"},
+    "Decimal": {"type": "number"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "AwareDatetime": {"type": "string", "format": "date-time"},
+    "NaiveDatetime": {"type": "string", "format": "date-time"},
+    "date": {"type": "string", "format": "date"},
+    "time": {"type": "string", "format": "time"},
+    "timedelta": {"type": "string", "format": "duration"},
+    "UUID": {"type": "string", "format": "uuid"},
+    "UUID1": {"type": "string", "format": "uuid"},
+    "UUID4": {"type": "string", "format": "uuid"},
+    "EmailStr": {"type": "string", "format": "email"},
+    "NameEmail": {"type": "string", "format": "email"},
+    "HttpUrl": {"type": "string", "format": "uri"},
+    "AnyUrl": {"type": "string", "format": "uri"},
+    "AnyHttpUrl": {"type": "string", "format": "uri"},
+    "IPv4Address": {"type": "string", "format": "ipv4"},
+    "IPv6Address": {"type": "string", "format": "ipv6"},
+    "SecretStr": {"type": "string"},
+    "PositiveInt": {"type": "integer", "exclusiveMinimum": 0},
+    "NegativeInt": {"type": "integer", "exclusiveMaximum": 0},
+    "NonNegativeInt": {"type": "integer", "minimum": 0},
+    "NonPositiveInt": {"type": "integer", "maximum": 0},
+    "PositiveFloat": {"type": "number", "exclusiveMinimum": 0},
+    "NonNegativeFloat": {"type": "number", "minimum": 0},
+    "StrictStr": {"type": "string"},
+    "StrictInt": {"type": "integer"},
+    "StrictFloat": {"type": "number"},
+    "StrictBool": {"type": "boolean"},
+    "Any": {},
+    "object": {},
+    "Json": {},
+    "dict": {"type": "object"},
+    "Dict": {"type": "object"},
+    "Mapping": {"type": "object"},
+    "list": {"type": "array"},
+    "List": {"type": "array"},
+    "set": {"type": "array", "uniqueItems": True},
+    "Set": {"type": "array", "uniqueItems": True},
+    "tuple": {"type": "array"},
+    "Tuple": {"type": "array"},
+    "Sequence": {"type": "array"},
+    "None": {"type": "null"},
+    "NoneType": {"type": "null"},
+}
+SCALAR_NAMES = frozenset(
+    n for n, s in _SCALARS.items() if s.get("type") not in ("object", "array") and n not in ("Any", "object", "Json")
+)
+_ARRAYS = {"list", "List", "Sequence", "MutableSequence", "Iterable", "Collection", "conlist", "Tuple", "tuple"}
+_SETS = {"set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet", "conset"}
+_MAPPINGS = {"dict", "Dict", "Mapping", "MutableMapping", "DefaultDict", "OrderedDict"}
+_MODEL_BASES = {"BaseModel", "SQLModel", "GenericModel", "RootModel"}
+_ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
+
+# Field(...)/Query(...)/constr(...) keyword → JSON Schema keyword, by schema type.
+_NUMERIC_CONSTRAINTS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum",
+                        "multiple_of": "multipleOf"}
+
+
+def apply_constraints(schema: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Merge pydantic/FastAPI constraint keywords (already literal values) into `schema`."""
+    kind = schema.get("type")
+    for key, value in kwargs.items():
+        if value is None:
+            continue
+        if key in _NUMERIC_CONSTRAINTS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            schema[_NUMERIC_CONSTRAINTS[key]] = value
+        elif key in ("min_length", "max_length") and isinstance(value, int):
+            if kind == "array":
+                schema["minItems" if key == "min_length" else "maxItems"] = value
+            else:
+                schema["minLength" if key == "min_length" else "maxLength"] = value
+        elif key in ("min_items", "max_items") and isinstance(value, int):
+            schema["minItems" if key == "min_items" else "maxItems"] = value
+        elif key in ("pattern", "regex") and isinstance(value, str):
+            schema["pattern"] = value
+        elif key == "description" and isinstance(value, str):
+            schema["description"] = value
+    return schema
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(schema.get("type"), str) and "$ref" not in schema:
+        out = dict(schema, type=[schema["type"], "null"])
+        if "enum" in out and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+        return out
+    if schema == {} or schema.get("type") == "null":
+        return schema
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _literal_schema(values: list[Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = {"enum": values}
+    kinds = {type(v) for v in values}
+    if kinds == {str}:
+        schema["type"] = "string"
+    elif kinds == {int}:
+        schema["type"] = "integer"
+    elif kinds == {bool}:
+        schema["type"] = "boolean"
+    return schema
+
+
+class SchemaBuilder:
+    """JSON Schema from type hints and pydantic models, with recursion kept as `$defs` refs."""
+
+    def __init__(self, project: PythonProject) -> None:
+        self.project = project
+        self._stack: list[tuple[str, str]] = []
+        self._defs_wanted: dict[str, Ref] = {}
+
+    def root(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
+        """A complete schema for `ann`; recursive models end up in its `$defs`."""
+        self.begin()
+        return self.finish(self.type_schema(path, scope, ann))
+
+    def begin(self) -> None:
+        """Start a document: schemas built until `finish` share one `$defs`."""
+        self._stack = []
+        self._defs_wanted = {}
+
+    def finish(self, schema: dict[str, Any]) -> dict[str, Any]:
+        defs: dict[str, Any] = {}
+        while len(defs) < len(self._defs_wanted):
+            for name, ref in list(self._defs_wanted.items()):
+                if name not in defs:
+                    self._stack = [(ref.file, ref.name)]
+                    defs[name] = self._model_body(ref)
+        self._stack = []
+        if defs:
+            schema = dict(schema, **{"$defs": defs})
+        return schema
+
+    # -- classification --
+
+    def is_model(self, ref: Ref | None) -> bool:
+        return ref is not None and ref.kind == "class" and any(
+            n in _MODEL_BASES for n in self.project.ancestor_names(ref)[1:]
+        )
+
+    def is_enum(self, ref: Ref | None) -> bool:
+        return ref is not None and ref.kind == "class" and any(
+            n in _ENUM_BASES for n in self.project.ancestor_names(ref)[1:]
+        )
+
+    def unwrap_annotated(self, path: str, scope: str, ann: Expr | None) -> tuple[Expr | None, list[Expr]]:
+        """(type, metadata) for `Annotated[T, m1, m2]`; (ann, []) otherwise."""
+        if isinstance(ann, dict) and "sub" in ann and self.project.canonical(path, scope, ann["sub"]) == "Annotated":
+            items = list_items(ann["idx"]) or [ann["idx"]]
+            return items[0], items[1:]
+        return ann, []
+
+    def strip_optional(self, path: str, scope: str, ann: Expr | None) -> tuple[Expr | None, bool]:
+        """(inner, True) for Optional[T] / T | None / Union[T, None] with a single T."""
+        if not isinstance(ann, dict):
+            return ann, False
+        members = self._union_members(path, scope, ann)
+        if members is None:
+            return ann, False
+        non_null = [m for m in members if not _is_none(m)]
+        if len(non_null) == 1 and len(members) > 1:
+            return non_null[0], True
+        return ann, False
+
+    def _union_members(self, path: str, scope: str, ann: Expr) -> list[Expr] | None:
+        if ann.get("op") == "BitOr":
+            left = self._union_members(path, scope, ann["l"]) or [ann["l"]]
+            right = self._union_members(path, scope, ann["r"]) or [ann["r"]]
+            return left + right
+        if "sub" in ann:
+            base = self.project.canonical(path, scope, ann["sub"])
+            if base == "Optional":
+                return [ann["idx"], {"c": None}]
+            if base == "Union":
+                return list_items(ann["idx"]) or [ann["idx"]]
+        return None
+
+    # -- schemas --
+
+    def type_schema(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
+        if ann is None:
+            return {}
+        if "c" in ann:
+            if ann["c"] is None:
+                return {"type": "null"}
+            if isinstance(ann["c"], str):
+                try:
+                    parsed = expr(ast.parse(ann["c"].strip(), mode="eval").body)
+                except SyntaxError:
+                    return {}
+                return self.type_schema(path, scope, parsed)
+            return {}
+        members = self._union_members(path, scope, ann)
+        if members is not None:
+            non_null = [m for m in members if not _is_none(m)]
+            schemas = [self.type_schema(path, scope, m) for m in non_null]
+            core = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+            return nullable(core) if len(non_null) < len(members) else core
+        if "sub" in ann:
+            return self._generic_schema(path, scope, ann)
+        if "call" in ann:
+            return self._constrained_call(path, scope, ann)
+        if "n" in ann:
+            ref = self.project.resolve(path, scope, ann["n"])
+            if ref is None:
+                return {}
+            if ref.kind == "external":
+                return dict(_SCALARS.get(last(ref.name), {}))
+            if ref.kind == "class":
+                if self.is_enum(ref):
+                    return self.enum_schema(ref)
+                if self.is_model(ref):
+                    return self.model_schema(ref)
+                return {}
+            if ref.kind == "assign" and not ref.rest:
+                # `UserId = Annotated[int, Field(gt=0)]` and other type aliases.
+                return self.type_schema(ref.file, ref.scope, ref.obj["v"])
+        return {}
+
+    def _generic_schema(self, path: str, scope: str, ann: Expr) -> dict[str, Any]:
+        base = self.project.canonical(path, scope, ann["sub"])
+        args = list_items(ann["idx"]) or [ann["idx"]]
+        if base == "Annotated":
+            schema = self.type_schema(path, scope, args[0])
+            for meta in args[1:]:
+                if call_func(meta) and self.project.canonical(path, scope, meta["call"]) == "Field":
+                    schema = apply_constraints(schema, self.literal_kwargs(path, scope, meta))
+            return schema
+        if base == "Literal":
+            values = [const(a) for a in args if isinstance(a, dict) and "c" in a]
+            return _literal_schema(values)
+        if base in _ARRAYS:
+            if base in ("tuple", "Tuple") and not (len(args) == 2 and isinstance(args[1], dict) and args[1].get("ellipsis")):
+                return {"type": "array", "prefixItems": [self.type_schema(path, scope, a) for a in args],
+                        "minItems": len(args), "maxItems": len(args)}
+            return {"type": "array", "items": self.type_schema(path, scope, args[0])}
+        if base in _SETS:
+            return {"type": "array", "items": self.type_schema(path, scope, args[0]), "uniqueItems": True}
+        if base in _MAPPINGS:
+            value = self.type_schema(path, scope, args[1]) if len(args) > 1 else {}
+            return {"type": "object", "additionalProperties": value} if value else {"type": "object"}
+        if base in ("Optional",):
+            return nullable(self.type_schema(path, scope, args[0]))
+        return self.type_schema(path, scope, ann["sub"])
+
+    def _constrained_call(self, path: str, scope: str, ann: Expr) -> dict[str, Any]:
+        func = self.project.canonical(path, scope, ann["call"])
+        kwargs = self.literal_kwargs(path, scope, ann)
+        base = {"constr": {"type": "string"}, "conint": {"type": "integer"}, "confloat": {"type": "number"},
+                "condecimal": {"type": "number"}, "conbytes": {"type": "string", "format": "binary"}}.get(func)
+        if base is not None:
+            return apply_constraints(dict(base), kwargs)
+        if func in ("conlist", "conset"):
+            item = self.type_schema(path, scope, arg(ann, 0, "item_type"))
+            schema = {"type": "array", "items": item}
+            if func == "conset":
+                schema["uniqueItems"] = True
+            return apply_constraints(schema, kwargs)
+        return {}
+
+    def literal_kwargs(self, path: str, scope: str, call: Expr) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in call.get("kw", {}).items():
+            try:
+                out[key] = self.project.literal(path, scope, value)
+            except ValueError:
+                continue
+        return out
+
+    def enum_schema(self, ref: Ref) -> dict[str, Any]:
+        values = []
+        for fld in ref.obj["fields"]:
+            if fld["name"].startswith("_") or not isinstance(fld["v"], dict):
+                continue
+            value = fld["v"]
+            if "c" in value:
+                values.append(value["c"])
+            elif list_items(value) and all("c" in v for v in value["list"]):
+                values.append(value["list"][0]["c"])  # (value, label) members
+        return _literal_schema(values)
+
+    def model_schema(self, ref: Ref) -> dict[str, Any]:
+        key = (ref.file, ref.name)
+        if key in self._stack:
+            self._defs_wanted[ref.name] = ref
+            return {"$ref": f"#/$defs/{ref.name}"}
+        self._stack.append(key)
+        try:
+            return self._model_body(ref)
+        finally:
+            self._stack.pop()
+
+    def model_fields(self, ref: Ref) -> list[tuple[Ref, dict[str, Any]]]:
+        """Annotated fields of a model and its model bases, base fields first, overrides last."""
+        chain = [r for r in self.project.ancestors(ref) if r.kind == "class"]
+        ordered: dict[str, tuple[Ref, dict[str, Any]]] = {}
+        for cls in reversed(chain):
+            if cls is not ref and not self.is_model(cls):
+                continue
+            for fld in cls.obj["fields"]:
+                if fld["ann"] is None or fld["name"].startswith("_") or fld["name"] == "model_config":
+                    continue
+                if isinstance(fld["ann"], dict) and "sub" in fld["ann"] and self.project.canonical(
+                    cls.file, cls.scope, fld["ann"]["sub"]
+                ) == "ClassVar":
+                    continue
+                ordered.pop(fld["name"], None)
+                ordered[fld["name"]] = (cls, fld)
+        return list(ordered.values())
+
+    def _model_body(self, ref: Ref) -> dict[str, Any]:
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for cls, fld in self.model_fields(ref):
+            name, schema, is_required = self.field_schema(cls.file, cls.scope, fld["ann"], fld["v"], fld["name"])
+            properties[name] = schema
+            if is_required:
+                required.append(name)
+        schema: dict[str, Any] = {"type": "object", "title": ref.name, "properties": properties}
+        if required:
+            schema["required"] = required
+        return schema
+
+    def field_schema(
+        self, path: str, scope: str, ann: Expr | None, value: Expr | None, name: str
+    ) -> tuple[str, dict[str, Any], bool]:
+        """(property name, schema, required) of one pydantic field `name: ann = value`."""
+        inner, metadata = self.unwrap_annotated(path, scope, ann)
+        field_call: Expr | None = None
+        for meta in metadata:
+            if call_func(meta) and self.project.canonical(path, scope, meta["call"]) == "Field":
+                field_call = meta
+        has_default = value is not None
+        default: Any = _MISSING
+        if value is not None and call_func(value) and self.project.canonical(path, scope, value["call"]) == "Field":
+            field_call = value
+            has_default = False
+        if value is not None and "c" in value:
+            default = value["c"]
+        if field_call is not None:
+            first = arg(field_call, 0, "default")
+            if first is not None and not first.get("ellipsis"):
+                has_default = True
+                if "c" in first:
+                    default = first["c"]
+            if "default_factory" in field_call["kw"]:
+                has_default = True
+        core, optional = self.strip_optional(path, scope, inner)
+        schema = self.type_schema(path, scope, core)
+        if field_call is not None:
+            kwargs = self.literal_kwargs(path, scope, field_call)
+            schema = apply_constraints(dict(schema), kwargs)
+            alias = kwargs.get("alias") or kwargs.get("validation_alias")
+            if isinstance(alias, str):
+                name = alias
+        if optional:
+            schema = nullable(schema)
+        if default is not _MISSING and default is not None:
+            schema = dict(schema, default=default)
+        return name, schema, not has_default
+
+
+class _Missing:
+    pass
+
+
+_MISSING: Any = _Missing()
+
+
+def _is_none(e: Expr | None) -> bool:
+    return isinstance(e, dict) and (("c" in e and e["c"] is None) or e.get("n") in ("None", "NoneType"))
+
+
+def status_code_of(e: Expr | None) -> int | None:
+    """`201`, `status.HTTP_201_CREATED`, `HTTPStatus.CREATED`-less forms → 201."""
+    if e is None:
+        return None
+    value = const(e)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    name = name_of(e) or ""
+    match = re.search(r"HTTP_(\d{3})", name)
+    return int(match.group(1)) if match else None

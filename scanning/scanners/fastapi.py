@@ -1,0 +1,508 @@
+"""FastAPI endpoint scanner: parses application modules with `ast` (never imports them).
+
+Extraction shares the generic module facts of `_python`. Linking finds every ``FastAPI()``
+and ``APIRouter(prefix=...)`` object, the routes declared on them (``@x.get``/``post``/...,
+``@x.api_route(methods=[...])``, ``x.add_api_route(path, endpoint, methods=[...])``) and the
+``include_router(router, prefix=..., dependencies=...)`` / ``mount(path, subapp)`` edges,
+across modules through imports. Only routes reachable from a ``FastAPI()`` application are
+served, so a router that is never included is not reported.
+
+Rules:
+
+* path parameters are the ``{name}`` segments; function parameters named like them, or
+  declared with ``Path()``, are path parameters (always required);
+* ``Query()`` and un-marked scalar parameters (str, int, float, bool, UUID, dates, enums,
+  ``Literal``) are query parameters, required unless they have a default; ``Header()``
+  names get ``_`` → ``-`` unless ``convert_underscores=False`` or an ``alias`` is set;
+* a pydantic model (or list of models, ``dict``) parameter is the JSON body; several body
+  parameters (or ``Body(embed=True)``) are embedded in an object keyed by parameter name;
+* ``response_model=`` (else a model return annotation) and ``status_code=`` give the
+  success response; ``responses={404: {...}}`` adds documented statuses;
+* authentication is required when a dependency of the route, its routers or the include
+  calls is a ``Security(...)``, a security scheme object (``OAuth2PasswordBearer``,
+  ``HTTPBearer``, ``APIKeyHeader``...) or a ``Depends(f)`` whose name speaks of auth
+  (``get_current_user``, ``verify_token``...). Otherwise the route is public (``False``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanning.scanners._python import (
+    SCALAR_NAMES,
+    Expr,
+    PythonProject,
+    Ref,
+    SchemaBuilder,
+    apply_constraints,
+    arg,
+    call_func,
+    const,
+    imported_modules,
+    last,
+    list_items,
+    module_facts,
+    name_of,
+    status_code_of,
+)
+from scanning.scanners.base import (
+    HTTP_METHODS,
+    DiscoveredEndpoint,
+    Parameter,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+    join_paths,
+    path_parameter_names,
+)
+
+_ROUTE_METHODS = {m.lower() for m in HTTP_METHODS}
+_SKIPPED_PARAM_TYPES = {
+    "Request", "Response", "WebSocket", "BackgroundTasks", "HTTPConnection", "SecurityScopes",
+    "StarletteRequest", "JSONResponse",
+}
+_PARAM_MARKERS = {"Query", "Path", "Header", "Cookie", "Body", "Form", "File", "Depends", "Security"}
+_SECURITY_SCHEMES = {
+    "OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "OAuth2", "HTTPBearer", "HTTPBasic",
+    "HTTPDigest", "APIKeyHeader", "APIKeyQuery", "APIKeyCookie", "OpenIdConnect",
+}
+AUTH_NAME = re.compile(
+    r"auth|current_?user|user|token|login|jwt|oauth|perm|admin|api_?key|credential|verify|secur|principal|scope",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Router:
+    key: tuple[str, str, str]
+    kind: str  # "app" | "router"
+    prefix: str | None
+    dependencies: Expr | None
+    tags: list[str]
+    line: int
+
+
+@dataclass
+class _Route:
+    file: str
+    scope: str
+    line: int
+    methods: list[str]
+    path: str | None
+    function: dict[str, Any] | None
+    function_file: str
+    options: dict[str, Expr]
+
+
+@dataclass
+class _Edge:
+    file: str
+    scope: str
+    line: int
+    child: tuple[str, str, str]
+    prefix: str | None
+    options: dict[str, Expr]
+
+
+@dataclass
+class _Context:
+    prefixes: list[str] = field(default_factory=list)
+    auth: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+class FastAPIScanner(Scanner):
+    name = "fastapi"
+    language = "python"
+    version = "1"
+    extensions = (".py",)
+
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        if index.manifest_mentions("fastapi"):
+            return True
+        return any("fastapi" in imported_modules(f) for f in facts.values() if f)
+
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        return module_facts(source)
+
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        return _Linker(PythonProject(facts)).run()
+
+
+class _Linker:
+    def __init__(self, project: PythonProject) -> None:
+        self.project = project
+        self.schemas = SchemaBuilder(project)
+        self.warnings: list[ScanWarning] = []
+        self.routers: dict[tuple[str, str, str], _Router] = {}
+        self.routes: dict[tuple[str, str, str], list[_Route]] = {}
+        self.edges: dict[tuple[str, str, str], list[_Edge]] = {}
+
+    def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        self._collect_routers()
+        if not self.routers:
+            return [], []
+        for path, facts in self.project.facts.items():
+            self._collect_routes(path, facts)
+            self._collect_edges(path, facts)
+        endpoints: list[DiscoveredEndpoint] = []
+        seen: set[tuple[str, str]] = set()
+        for key, router in self.routers.items():
+            if router.kind == "app":
+                self._walk(key, _Context(), [key], endpoints, seen)
+        return endpoints, self.warnings
+
+    # -- collection --
+
+    def _object(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
+        ref = self.project.resolve_expr(path, scope, e)
+        if ref is not None and ref.kind == "assign" and not ref.rest and ref.key in self.routers:
+            return ref.key
+        return None
+
+    def _collect_routers(self) -> None:
+        for path, facts in self.project.facts.items():
+            for assign in facts["assigns"]:
+                value = assign["v"]
+                if not call_func(value):
+                    continue
+                kind = self.project.canonical(path, assign["s"], value["call"])
+                if kind not in ("FastAPI", "APIRouter"):
+                    continue
+                prefix_expr = value["kw"].get("prefix")
+                prefix = "" if prefix_expr is None else self.project.eval_str(path, assign["s"], prefix_expr)
+                tags = self._strings(path, assign["s"], value["kw"].get("tags"))
+                for target in assign["t"]:
+                    key = (path, assign["s"], target)
+                    self.routers[key] = _Router(
+                        key, "app" if kind == "FastAPI" else "router", prefix,
+                        value["kw"].get("dependencies"), tags, assign["line"],
+                    )
+                    if prefix is None:
+                        self.warnings.append(ScanWarning(
+                            path, f"APIRouter {target!r} has a dynamic prefix; its routes are not reported",
+                            assign["line"],
+                        ))
+
+    def _collect_routes(self, path: str, facts: dict[str, Any]) -> None:
+        for function in facts["functions"]:
+            for decorator in function["dec"]:
+                func = call_func(decorator)
+                if not func or "." not in func:
+                    continue
+                receiver, method = func.rsplit(".", 1)
+                if method not in _ROUTE_METHODS and method != "api_route":
+                    continue
+                key = self._object(path, function["s"], {"n": receiver})
+                if key is None:
+                    continue
+                if method == "api_route":
+                    methods = self._methods(path, function["s"], decorator["kw"].get("methods"), decorator["line"])
+                else:
+                    methods = [method.upper()]
+                route_path = self.project.eval_str(path, function["s"], arg(decorator, 0, "path"))
+                self.routes.setdefault(key, []).append(_Route(
+                    path, function["s"], decorator["line"], methods, route_path, function, path, decorator["kw"]
+                ))
+        for call in facts["calls"]:
+            e, scope = call["e"], call["s"]
+            func = call_func(e)
+            if not func or not func.endswith(".add_api_route"):
+                continue
+            key = self._object(path, scope, {"n": func.rsplit(".", 1)[0]})
+            if key is None:
+                continue
+            endpoint = self.project.resolve_expr(path, scope, arg(e, 1, "endpoint"))
+            function = endpoint.obj if endpoint is not None and endpoint.kind == "function" else None
+            methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
+            route_path = self.project.eval_str(path, scope, arg(e, 0, "path"))
+            self.routes.setdefault(key, []).append(_Route(
+                path, scope, e["line"], methods, route_path, function,
+                endpoint.file if function is not None else path, e["kw"],  # type: ignore[union-attr]
+            ))
+
+    def _collect_edges(self, path: str, facts: dict[str, Any]) -> None:
+        for call in facts["calls"]:
+            e, scope = call["e"], call["s"]
+            func = call_func(e)
+            if not func or "." not in func:
+                continue
+            receiver, method = func.rsplit(".", 1)
+            if method not in ("include_router", "mount"):
+                continue
+            parent = self._object(path, scope, {"n": receiver})
+            if parent is None:
+                continue
+            if method == "include_router":
+                child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
+            else:
+                child_expr, prefix_expr = arg(e, 1, "app"), arg(e, 0, "path")
+            child = self._object(path, scope, child_expr)
+            if child is None:
+                if method == "include_router":
+                    self.warnings.append(ScanWarning(
+                        path, f"include_router of an unresolved router ({name_of(child_expr) or 'expression'})",
+                        e["line"],
+                    ))
+                continue
+            prefix = "" if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
+            self.edges.setdefault(parent, []).append(_Edge(path, scope, e["line"], child, prefix, e["kw"]))
+
+    def _methods(self, path: str, scope: str, e: Expr | None, line: int) -> list[str]:
+        if e is None:
+            return ["GET"]
+        try:
+            values = self.project.literal(path, scope, e)
+        except ValueError:
+            self.warnings.append(ScanWarning(path, "route methods are not a constant list", line))
+            return []
+        return [str(v).upper() for v in values if str(v).upper() in HTTP_METHODS]
+
+    def _strings(self, path: str, scope: str, e: Expr | None) -> list[str]:
+        try:
+            values = self.project.literal(path, scope, e) if e is not None else []
+        except ValueError:
+            return []
+        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+    # -- traversal --
+
+    def _walk(
+        self, key: tuple[str, str, str], context: _Context, stack: list[tuple[str, str, str]],
+        out: list[DiscoveredEndpoint], seen: set[tuple[str, str]],
+    ) -> None:
+        router = self.routers[key]
+        if router.prefix is None:
+            return
+        here = _Context(
+            [*context.prefixes, router.prefix],
+            [*context.auth, *self._auth_in(key[0], key[1], router.dependencies)],
+            [*context.tags, *router.tags],
+        )
+        for route in self.routes.get(key, []):
+            if route.path is None:
+                self.warnings.append(ScanWarning(route.file, "route path is not a constant string", route.line))
+                continue
+            for method in route.methods:
+                endpoint = self._endpoint(route, method, join_paths(*here.prefixes, route.path), here)
+                if endpoint.key not in seen:
+                    seen.add(endpoint.key)
+                    out.append(endpoint)
+        for edge in self.edges.get(key, []):
+            if edge.child in stack:
+                continue
+            if edge.prefix is None:
+                self.warnings.append(ScanWarning(
+                    edge.file, "router included with a dynamic prefix; its routes are not reported", edge.line
+                ))
+                continue
+            child_context = _Context(
+                [*here.prefixes, edge.prefix],
+                [*here.auth, *self._auth_in(edge.file, edge.scope, edge.options.get("dependencies"))],
+                [*here.tags, *self._strings(edge.file, edge.scope, edge.options.get("tags"))],
+            )
+            self._walk(edge.child, child_context, [*stack, edge.child], out, seen)
+
+    # -- auth --
+
+    def _auth_in(self, path: str, scope: str, dependencies: Expr | None) -> list[str]:
+        found = []
+        for item in list_items(dependencies) or []:
+            label = self._auth_dependency(path, scope, item)
+            if label:
+                found.append(label)
+        return found
+
+    def _auth_dependency(self, path: str, scope: str, marker: Expr | None) -> str:
+        """A label when the Depends/Security marker is an authentication dependency."""
+        if not call_func(marker):
+            return ""
+        kind = self.project.canonical(path, scope, marker["call"])  # type: ignore[index]
+        target = arg(marker, 0, "dependency")  # type: ignore[arg-type]
+        target_name = name_of(target) or (call_func(target) or "")
+        if kind == "Security":
+            return f"Security({target_name})"
+        if kind != "Depends" or not target_name:
+            return ""
+        ref = self.project.resolve(path, scope, target_name)
+        if ref is not None and ref.kind == "assign" and call_func(ref.obj["v"]):
+            scheme = self.project.canonical(ref.file, ref.scope, ref.obj["v"]["call"])
+            if scheme in _SECURITY_SCHEMES:
+                return f"Depends({target_name})"
+        if AUTH_NAME.search(last(target_name)):
+            return f"Depends({target_name})"
+        return ""
+
+    # -- endpoints --
+
+    def _endpoint(self, route: _Route, method: str, full_path: str, context: _Context) -> DiscoveredEndpoint:
+        options = route.options
+        auth = [*context.auth, *self._auth_in(route.file, route.scope, options.get("dependencies"))]
+        function = route.function
+        parameters: list[Parameter] = []
+        body: dict[str, Any] | None = None
+        if function is not None:
+            parameters, body, param_auth = self._parameters(route.function_file, function, full_path)
+            auth.extend(param_auth)
+        else:
+            parameters = [Parameter(n, "path", True, {"type": "string"}) for n in path_parameter_names(full_path)]
+        tags = [*context.tags, *self._strings(route.file, route.scope, options.get("tags"))]
+        return DiscoveredEndpoint(
+            method=method,
+            path=full_path,
+            framework="fastapi",
+            file=route.file,
+            line=route.line,
+            handler=function["name"] if function else "",
+            operation_id=self.project.eval_str(route.file, route.scope, options.get("operation_id")) or "",
+            summary=self.project.eval_str(route.file, route.scope, options.get("summary")) or "",
+            parameters=parameters,
+            request_body=body,
+            responses=self._responses(route, function),
+            auth_required=bool(auth),
+            auth=", ".join(dict.fromkeys(auth)),
+            tags=list(dict.fromkeys(tags)),
+        )
+
+    def _parameters(
+        self, path: str, function: dict[str, Any], full_path: str
+    ) -> tuple[list[Parameter], dict[str, Any] | None, list[str]]:
+        scope = function["s"]
+        path_names = set(path_parameter_names(full_path))
+        parameters: list[Parameter] = []
+        bodies: list[tuple[str, dict[str, Any], bool, bool]] = []  # name, schema, required, embed
+        auth: list[str] = []
+        self.schemas.begin()
+        for parameter in function["args"]:
+            name = parameter["name"]
+            if name in ("self", "cls"):
+                continue
+            ann, metadata = self.schemas.unwrap_annotated(path, scope, parameter["ann"])
+            default = parameter["def"]
+            marker: Expr | None = None
+            marker_kind = ""
+            for candidate in [default, *metadata]:
+                if call_func(candidate):
+                    kind = self.project.canonical(path, scope, candidate["call"])  # type: ignore[index]
+                    if kind in _PARAM_MARKERS:
+                        marker, marker_kind = candidate, kind
+                        break
+            if marker_kind in ("Depends", "Security"):
+                label = self._auth_dependency(path, scope, marker)
+                if label:
+                    auth.append(label)
+                continue
+            if ann is not None and self.project.canonical(path, scope, ann) in _SKIPPED_PARAM_TYPES:
+                continue
+            if marker_kind in ("Form", "File"):
+                continue
+            has_default = default is not None and marker is not default
+            if marker is not None:
+                first = arg(marker, 0, "default")
+                if first is not None and not first.get("ellipsis"):
+                    has_default = True
+                if "default_factory" in marker["kw"]:
+                    has_default = True
+            core, _optional = self.schemas.strip_optional(path, scope, ann)
+            kwargs = self.schemas.literal_kwargs(path, scope, marker) if marker is not None else {}
+            if marker_kind == "Body" or (not marker_kind and name not in path_names and self._is_body_type(path, scope, core)):
+                schema = self.schemas.type_schema(path, scope, ann)
+                bodies.append((kwargs.get("alias") or name, schema, not has_default, bool(kwargs.get("embed"))))
+                continue
+            # An optional query parameter is simply omitted; its schema is the inner type's.
+            schema = apply_constraints(self.schemas.type_schema(path, scope, core), kwargs)
+            default_value = self._default_value(marker, default)
+            if default_value is not None:
+                schema["default"] = default_value
+            if marker_kind == "Path" or name in path_names:
+                parameters.append(Parameter(name, "path", True, schema, kwargs.get("description", "") or ""))
+                continue
+            location = {"Header": "header", "Cookie": "cookie"}.get(marker_kind, "query")
+            wire_name = kwargs.get("alias") if isinstance(kwargs.get("alias"), str) else name
+            if location == "header" and wire_name == name and kwargs.get("convert_underscores", True):
+                wire_name = name.replace("_", "-")
+            parameters.append(Parameter(
+                wire_name, location, not has_default, schema, kwargs.get("description", "") or ""
+            ))
+        declared = {p.name for p in parameters if p.location == "path"}
+        for missing in path_parameter_names(full_path):
+            if missing not in declared:
+                parameters.append(Parameter(missing, "path", True, {"type": "string"}))
+        body: dict[str, Any] | None = None
+        if len(bodies) == 1 and not bodies[0][3]:
+            body = bodies[0][1]
+        elif bodies:
+            body = {
+                "type": "object",
+                "properties": {name: schema for name, schema, _r, _e in bodies},
+            }
+            required = [name for name, _s, req, _e in bodies if req]
+            if required:
+                body["required"] = required
+        if body is not None:
+            body = self.schemas.finish(body)
+        return parameters, body, auth
+
+    def _default_value(self, marker: Expr | None, default: Expr | None) -> Any:
+        source = arg(marker, 0, "default") if marker is not None else default
+        value = const(source)
+        return value if isinstance(value, (str, int, float, bool)) else None
+
+    def _is_body_type(self, path: str, scope: str, ann: Expr | None) -> bool:
+        """Scalars (and lists of scalars with Query) are query; models, dicts and lists are bodies."""
+        if ann is None:
+            return False
+        target = ann.get("sub", ann)
+        ref = self.project.resolve_expr(path, scope, target)
+        if ref is None:
+            return False
+        if ref.kind == "class":
+            return self.schemas.is_model(ref)
+        if ref.kind == "external":
+            name = last(ref.name)
+            if name in SCALAR_NAMES or name in ("Literal", "Optional", "Union"):
+                return False
+            return name in ("dict", "Dict", "list", "List", "set", "Set", "Any")
+        if ref.kind == "assign":
+            return self._is_body_type(ref.file, ref.scope, ref.obj["v"])
+        return False
+
+    def _responses(self, route: _Route, function: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+        options = route.options
+        status = status_code_of(options.get("status_code")) or 200
+        success: dict[str, Any] = {"description": "Successful Response"}
+        model = options.get("response_model")
+        if model is not None and const(model, 0) is not None:
+            success["schema"] = self.schemas.root(route.file, route.scope, model)
+        elif model is None and function is not None and function["ret"] is not None:
+            ret = function["ret"]
+            target = self.project.resolve_expr(route.function_file, function["s"], ret.get("sub", ret))
+            if target is not None and (target.kind == "class" and self.schemas.is_model(target) or (
+                target.kind == "external" and last(target.name) in ("list", "List") and "sub" in ret
+            )):
+                success["schema"] = self.schemas.root(route.function_file, function["s"], ret)
+        responses = {str(status): success}
+        documented = options.get("responses")
+        if documented is not None and "dict" in documented:
+            for key, value in documented["dict"]:
+                code = status_code_of(key) if key is not None else None
+                if code is None and key is not None and isinstance(const(key), str) and const(key).isdigit():
+                    code = int(const(key))
+                if code is None or str(code) in responses:
+                    continue
+                entry: dict[str, Any] = {"description": ""}
+                if value is not None and "dict" in value:
+                    for item_key, item_value in value["dict"]:
+                        if const(item_key) == "description" and isinstance(const(item_value), str):
+                            entry["description"] = const(item_value)
+                        elif const(item_key) == "model":
+                            entry["schema"] = self.schemas.root(route.file, route.scope, item_value)
+                responses[str(code)] = entry
+        return responses
+
+
+__all__ = ["FastAPIScanner", "AUTH_NAME", "Ref"]

@@ -1,0 +1,397 @@
+"""Fixture repositories for the Python scanners, and a scan driver mirroring the job layer."""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+
+from scanning.scanners.base import (
+    DiscoveredEndpoint,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+    join_paths,
+)
+
+
+def scan(
+    scanner: Scanner, files: dict[str, str]
+) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+    """Extract every file the scanner wants (a parse error is a warning), then link."""
+    facts: dict[str, dict[str, Any]] = {}
+    warnings: list[ScanWarning] = []
+    sources = [SourceFile(path, textwrap.dedent(text).encode()) for path, text in files.items()]
+    for source in sources:
+        if not scanner.wants(source):
+            continue
+        try:
+            facts[source.rel_path] = scanner.extract(source)
+        except (SyntaxError, ValueError) as error:
+            warnings.append(ScanWarning(source.rel_path, f"cannot parse: {error}", getattr(error, "lineno", 0) or 0))
+    index = RepositoryIndex(files=list(files))
+    endpoints, link_warnings = scanner.link(facts, index)
+    return endpoints, warnings + link_warnings
+
+
+def keys(endpoints: list[DiscoveredEndpoint]) -> set[tuple[str, str]]:
+    return {e.key for e in endpoints}
+
+
+def by_key(endpoints: list[DiscoveredEndpoint]) -> dict[tuple[str, str], DiscoveredEndpoint]:
+    return {e.key: e for e in endpoints}
+
+
+def params(endpoint: DiscoveredEndpoint) -> dict[tuple[str, str], tuple[bool, dict[str, Any]]]:
+    return {(p.location, p.name): (p.required, p.schema) for p in endpoint.parameters}
+
+
+FASTAPI_APP: dict[str, str] = {
+    "app/__init__.py": "",
+    "app/config.py": """
+        API_PREFIX = "/api/" + "v2"
+    """,
+    "app/deps.py": """
+        from fastapi import Depends, HTTPException
+        from fastapi.security import OAuth2PasswordBearer
+
+        oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
+
+        def get_db():
+            yield None
+
+        def get_current_user(token: str = Depends(oauth2_scheme)):
+            return token
+
+        def get_current_admin(user=Depends(get_current_user)):
+            if user != "admin":
+                raise HTTPException(status_code=403)
+            return user
+    """,
+    "app/models.py": """
+        from enum import Enum
+        from typing import Literal, Optional
+
+        from pydantic import BaseModel, EmailStr, Field
+
+
+        class Role(str, Enum):
+            admin = "admin"
+            member = "member"
+
+
+        class Address(BaseModel):
+            street: str
+            city: str = "Paris"
+
+
+        class UserBase(BaseModel):
+            email: EmailStr
+
+
+        class UserCreate(UserBase):
+            name: str = Field(..., min_length=1, max_length=50)
+            age: int | None = Field(None, ge=0, le=150)
+            role: Role = Role.member
+            tags: list[str] = []
+            address: Optional[Address] = None
+            kind: Literal["person", "bot"] = "person"
+            meta: dict = {}
+
+
+        class UserOut(UserBase):
+            id: int
+            name: str
+
+
+        class Item(BaseModel):
+            name: str = Field(pattern=r"^[a-z]+$")
+            price: float = Field(gt=0)
+            children: list["Item"] = []
+    """,
+    "app/main.py": """
+        from fastapi import Depends, FastAPI
+
+        from app.config import API_PREFIX
+        from app.deps import get_current_admin
+        from app.routers import items, users
+        from .routers.admin import router as admin_router
+
+        app = FastAPI(title="Shop")
+        app.include_router(users.router, prefix="/v1")
+        app.include_router(items.router, prefix=API_PREFIX)
+        app.include_router(admin_router, prefix="/admin", dependencies=[Depends(get_current_admin)])
+
+
+        @app.get("/health", tags=["ops"], summary="Liveness")
+        def health() -> dict:
+            return {"ok": True}
+    """,
+    "app/routers/__init__.py": "",
+    "app/routers/users.py": """
+        from typing import Annotated
+
+        from fastapi import APIRouter, Cookie, Depends, Header, Query, status
+
+        from app.deps import get_current_user, get_db, oauth2_scheme
+        from app.models import UserCreate, UserOut
+
+        router = APIRouter(prefix="/users", tags=["users"])
+
+
+        @router.get("/", response_model=list[UserOut])
+        def list_users(skip: int = 0, limit: int = Query(10, le=100), q: str | None = None, db=Depends(get_db)):
+            return []
+
+
+        @router.post("/", response_model=UserOut, status_code=status.HTTP_201_CREATED, operation_id="createUser")
+        def create_user(user: UserCreate, current=Depends(get_current_user)):
+            return user
+
+
+        @router.get("/{user_id}", responses={404: {"description": "Not found"}})
+        async def get_user(user_id: int, x_request_id: str | None = Header(None)) -> UserOut:
+            return None
+
+
+        @router.api_route("/{user_id}/avatar", methods=["PUT", "PATCH"])
+        def set_avatar(user_id: int, session: str = Cookie(...)):
+            return None
+
+
+        def delete_user(user_id: int, token: Annotated[str, Depends(oauth2_scheme)]):
+            return None
+
+
+        router.add_api_route("/{user_id}", delete_user, methods=["DELETE"], status_code=204)
+    """,
+    "app/routers/items.py": """
+        from typing import Annotated
+
+        from fastapi import APIRouter, Body, Depends, Query
+
+        from ..deps import get_current_user
+        from ..models import Item
+
+        router = APIRouter(prefix="/items", dependencies=[Depends(get_current_user)])
+
+
+        @router.get("/{item_id}")
+        def read_item(item_id: str, q: Annotated[str | None, Query(max_length=20)] = None):
+            return {}
+
+
+        @router.put("/{item_id}", response_model=Item)
+        def update_item(item_id: str, item: Item, importance: int = Body(...)):
+            return item
+    """,
+    "app/routers/admin.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.delete("/cache")
+        def clear_cache():
+            return None
+    """,
+    "app/routers/unused.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter(prefix="/unused")
+
+
+        @router.get("/x")
+        def never_served():
+            return None
+    """,
+    "app/broken.py": """
+        from fastapi import APIRouter
+        router = APIRouter(
+        @router.get("/broken")
+        def broken():
+            return None
+    """,
+}
+
+FASTAPI_EXPECTED = {
+    ("GET", "/health"),
+    ("GET", "/v1/users"),
+    ("POST", "/v1/users"),
+    ("GET", "/v1/users/{user_id}"),
+    ("PUT", "/v1/users/{user_id}/avatar"),
+    ("PATCH", "/v1/users/{user_id}/avatar"),
+    ("DELETE", "/v1/users/{user_id}"),
+    ("GET", "/api/v2/items/{item_id}"),
+    ("PUT", "/api/v2/items/{item_id}"),
+    ("DELETE", "/admin/cache"),
+}
+
+
+# --- Generated route tables (Property 6) -----------------------------------------------------
+
+WORDS = ("users", "items", "orders", "v1", "admin", "reports", "search", "me")
+ROUTE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass
+class Group:
+    """A router/blueprint: its own prefix, the prefix given when attaching it, its routes."""
+
+    index: int
+    prefix: list[str | None]
+    attach_prefix: list[str | None]
+    parent: int | None  # None: attached to the application
+    attached: bool
+    routes: list[tuple[tuple[str, ...], list[str | None]]]
+    flask_prefix_mode: str  # "create" | "register" | "both"
+
+    @property
+    def name(self) -> str:
+        return f"g{self.index}"
+
+
+def _segments(segments: list[str | None], owner: str, style: str) -> str:
+    rendered = []
+    for position, segment in enumerate(segments):
+        if segment is not None:
+            rendered.append(segment)
+            continue
+        name = f"{owner}_p{position}"
+        rendered.append({"fastapi": "{%s}", "flask": "<int:%s>", "plain": "{%s}"}[style] % name)
+    return "/" + "/".join(rendered)
+
+
+_segment = st.one_of(st.sampled_from(WORDS), st.none())
+_segment_lists = st.lists(_segment, max_size=3)
+_routes = st.lists(
+    st.tuples(st.sets(st.sampled_from(ROUTE_METHODS), min_size=1, max_size=3).map(lambda s: tuple(sorted(s))),
+              _segment_lists),
+    min_size=1, max_size=4,
+)
+
+
+@st.composite
+def route_tables(draw: st.DrawFn) -> list[Group]:
+    groups: list[Group] = []
+    for index in range(draw(st.integers(1, 4))):
+        parent = draw(st.one_of(st.none(), st.integers(0, index - 1))) if index else None
+        groups.append(Group(
+            index=index,
+            prefix=draw(_segment_lists),
+            attach_prefix=draw(_segment_lists),
+            parent=parent,
+            attached=draw(st.sampled_from([True, True, True, False])),
+            routes=draw(_routes),
+            flask_prefix_mode=draw(st.sampled_from(["create", "register", "both"])),
+        ))
+    return groups
+
+
+def _served_chain(groups: list[Group], group: Group) -> list[Group] | None:
+    chain = [group]
+    while True:
+        if not chain[-1].attached:
+            return None
+        if chain[-1].parent is None:
+            return list(reversed(chain))
+        chain.append(groups[chain[-1].parent])
+
+
+def expected_endpoints(groups: list[Group], framework: str) -> set[tuple[str, str]]:
+    expected = set()
+    for group in groups:
+        chain = _served_chain(groups, group)
+        if chain is None:
+            continue
+        prefixes = []
+        for link in chain:
+            if framework == "fastapi":
+                prefixes += [_segments(link.attach_prefix, link.name + "a", "plain"),
+                             _segments(link.prefix, link.name, "plain")]
+            else:
+                effective = link.prefix if link.flask_prefix_mode == "create" else link.attach_prefix
+                prefixes.append(_segments(effective, link.name, "plain"))
+        for number, (methods, segments) in enumerate(group.routes):
+            path = join_paths(*prefixes, _segments(segments, f"{group.name}r{number}", "plain"))
+            expected |= {(method, path) for method in methods}
+    return expected
+
+
+def render_fastapi(groups: list[Group]) -> dict[str, str]:
+    files = {"svc/__init__.py": "", "svc/routers/__init__.py": ""}
+    main = ["from fastapi import FastAPI", ""]
+    main_body = ["app = FastAPI()"]
+    for group in groups:
+        lines = ["from fastapi import APIRouter", ""]
+        children = [g for g in groups if g.parent == group.index and g.attached]
+        for child in children:
+            lines.append(f"from svc.routers.{child.name} import router as {child.name}_router")
+        lines += ["", f"router = APIRouter(prefix={_segments(group.prefix, group.name, 'fastapi')!r})", ""]
+        for number, (methods, segments) in enumerate(group.routes):
+            owner = f"{group.name}r{number}"
+            path = _segments(segments, owner, "fastapi")
+            handler = f"{owner}_handler"
+            args = ", ".join(f"{owner}_p{i}: int" for i, s in enumerate(segments) if s is None)
+            style = number % 3
+            if style == 0:
+                lines += [f"@router.{m.lower()}({path!r})" for m in methods]
+            elif style == 1:
+                lines.append(f"@router.api_route({path!r}, methods={list(methods)!r})")
+            lines += [f"async def {handler}({args}):", "    return {}", ""]
+            if style == 2:
+                lines.append(f"router.add_api_route({path!r}, {handler}, methods={list(methods)!r})")
+        for child in children:
+            prefix = _segments(child.attach_prefix, child.name + "a", "fastapi")
+            lines.append(f"router.include_router({child.name}_router, prefix={prefix!r})")
+        files[f"svc/routers/{group.name}.py"] = "\n".join(lines) + "\n"
+        if group.parent is None and group.attached:
+            main.append(f"from svc.routers import {group.name}")
+            prefix = _segments(group.attach_prefix, group.name + "a", "fastapi")
+            main_body.append(f"app.include_router({group.name}.router, prefix={prefix!r})")
+    files["svc/main.py"] = "\n".join(main + [""] + main_body) + "\n"
+    return files
+
+
+def render_flask(groups: list[Group]) -> dict[str, str]:
+    files = {"shop/__init__.py": "", "shop/views/__init__.py": ""}
+    factory = ["from flask import Flask", "", "", "def create_app():", "    app = Flask(__name__)"]
+    for group in groups:
+        lines = ["from flask import Blueprint", ""]
+        children = [g for g in groups if g.parent == group.index and g.attached]
+        for child in children:
+            lines.append(f"from shop.views.{child.name} import bp as {child.name}_bp")
+        creation = {"create": group.prefix, "register": None, "both": group.attach_prefix + ["decoy"]}[
+            group.flask_prefix_mode]
+        prefix_kw = "" if creation is None else f", url_prefix={_segments(creation, group.name, 'flask')!r}"
+        lines += ["", f"bp = Blueprint({group.name!r}, __name__{prefix_kw})", ""]
+        for number, (methods, segments) in enumerate(group.routes):
+            owner = f"{group.name}r{number}"
+            path = _segments(segments, owner, "flask")
+            handler = f"{owner}_view"
+            args = ", ".join(f"{owner}_p{i}" for i, s in enumerate(segments) if s is None)
+            style = number % 3
+            if style == 0:
+                kw = "" if methods == ("GET",) else f", methods={list(methods)!r}"
+                lines.append(f"@bp.route({path!r}{kw})")
+            elif style == 1:
+                lines += [f"@bp.{m.lower()}({path!r})" for m in methods]
+            lines += [f"def {handler}({args}):", "    return {}", ""]
+            if style == 2:
+                lines.append(f"bp.add_url_rule({path!r}, view_func={handler}, methods={list(methods)!r})")
+        for child in children:
+            lines.append(f"bp.register_blueprint({child.name}_bp{_register_prefix(child)})")
+        files[f"shop/views/{group.name}.py"] = "\n".join(lines) + "\n"
+        if group.parent is None and group.attached:
+            factory.append(f"    from shop.views.{group.name} import bp as {group.name}_bp")
+            factory.append(f"    app.register_blueprint({group.name}_bp{_register_prefix(group)})")
+    files["shop/app.py"] = "\n".join(factory + ["    return app"]) + "\n"
+    return files
+
+
+def _register_prefix(group: Group) -> str:
+    if group.flask_prefix_mode == "create":
+        return ""
+    return f", url_prefix={_segments(group.attach_prefix, group.name, 'flask')!r}"

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from scanning.scanners.fastapi import FastAPIScanner
+from scanning.scanners.base import RepositoryIndex
+from scanning.tests.scanners.fixtures_python import (
+    FASTAPI_APP,
+    FASTAPI_EXPECTED,
+    by_key,
+    expected_endpoints,
+    keys,
+    params,
+    render_fastapi,
+    route_tables,
+    scan,
+)
+
+
+def _scan(files: dict[str, str] = FASTAPI_APP):
+    return scan(FastAPIScanner(), files)
+
+
+def test_it_finds_exactly_the_served_routes_across_router_modules():
+    endpoints, _ = _scan()
+    assert keys(endpoints) == FASTAPI_EXPECTED
+
+
+def test_it_skips_a_router_that_is_never_included():
+    endpoints, _ = _scan()
+    assert not any(e.path.startswith("/unused") for e in endpoints)
+
+
+def test_a_syntax_error_is_a_warning_and_the_rest_is_still_found():
+    endpoints, warnings = _scan()
+    assert [w.file for w in warnings] == ["app/broken.py"]
+    assert ("GET", "/health") in keys(endpoints)
+
+
+def test_query_parameters_carry_defaults_constraints_and_requiredness():
+    endpoint = by_key(_scan()[0])[("GET", "/v1/users")]
+    assert params(endpoint) == {
+        ("query", "skip"): (False, {"type": "integer", "default": 0}),
+        ("query", "limit"): (False, {"type": "integer", "maximum": 100, "default": 10}),
+        ("query", "q"): (False, {"type": "string"}),
+    }
+
+
+def test_path_header_and_cookie_parameters_are_typed():
+    found = by_key(_scan()[0])
+    assert params(found[("GET", "/v1/users/{user_id}")]) == {
+        ("path", "user_id"): (True, {"type": "integer"}),
+        ("header", "x-request-id"): (False, {"type": "string"}),
+    }
+    assert params(found[("PATCH", "/v1/users/{user_id}/avatar")])[("cookie", "session")] == (True, {"type": "string"})
+
+
+def test_annotated_query_constraints_are_kept():
+    endpoint = by_key(_scan()[0])[("GET", "/api/v2/items/{item_id}")]
+    assert params(endpoint)[("query", "q")] == (False, {"type": "string", "maxLength": 20})
+
+
+def test_a_pydantic_body_becomes_json_schema_with_inherited_fields():
+    body = by_key(_scan()[0])[("POST", "/v1/users")].request_body
+    assert body["required"] == ["email", "name"]
+    assert body["properties"]["email"] == {"type": "string", "format": "email"}
+    assert body["properties"]["name"] == {"type": "string", "minLength": 1, "maxLength": 50}
+    assert body["properties"]["age"] == {"type": ["integer", "null"], "minimum": 0, "maximum": 150}
+    assert body["properties"]["role"] == {"type": "string", "enum": ["admin", "member"]}
+    assert body["properties"]["tags"] == {"type": "array", "items": {"type": "string"}}
+    assert body["properties"]["kind"] == {"type": "string", "enum": ["person", "bot"], "default": "person"}
+    assert body["properties"]["address"]["required"] == ["street"]
+    assert body["properties"]["address"]["type"] == ["object", "null"]
+
+
+def test_several_body_parameters_are_embedded_and_recursion_uses_defs():
+    body = by_key(_scan()[0])[("PUT", "/api/v2/items/{item_id}")].request_body
+    assert body["required"] == ["item", "importance"]
+    assert body["properties"]["importance"] == {"type": "integer"}
+    assert body["properties"]["item"]["properties"]["children"] == {
+        "type": "array", "items": {"$ref": "#/$defs/Item"}
+    }
+    assert set(body["$defs"]) == {"Item"}
+
+
+def test_response_model_and_status_code_give_the_success_response():
+    found = by_key(_scan()[0])
+    created = found[("POST", "/v1/users")]
+    assert list(created.responses) == ["201"]
+    assert created.responses["201"]["schema"]["required"] == ["email", "id", "name"]
+    assert found[("GET", "/v1/users")].responses["200"]["schema"]["type"] == "array"
+    assert found[("DELETE", "/v1/users/{user_id}")].responses == {"204": {"description": "Successful Response"}}
+
+
+def test_a_return_annotation_is_the_response_model_and_responses_add_statuses():
+    endpoint = by_key(_scan()[0])[("GET", "/v1/users/{user_id}")]
+    assert endpoint.responses["200"]["schema"]["title"] == "UserOut"
+    assert endpoint.responses["404"] == {"description": "Not found"}
+
+
+def test_auth_comes_from_parameter_router_and_include_dependencies():
+    found = by_key(_scan()[0])
+    assert found[("POST", "/v1/users")].auth == "Depends(get_current_user)"
+    assert found[("DELETE", "/v1/users/{user_id}")].auth == "Depends(oauth2_scheme)"
+    assert found[("GET", "/api/v2/items/{item_id}")].auth_required is True
+    assert found[("DELETE", "/admin/cache")].auth == "Depends(get_current_admin)"
+    assert found[("GET", "/v1/users")].auth_required is False
+    assert found[("GET", "/health")].auth_required is False
+
+
+def test_handler_line_tags_and_operation_metadata_are_reported():
+    found = by_key(_scan()[0])
+    health = found[("GET", "/health")]
+    assert (health.handler, health.file, health.line, health.summary, health.tags) == (
+        "health", "app/main.py", 15, "Liveness", ["ops"]
+    )
+    created = found[("POST", "/v1/users")]
+    assert (created.operation_id, created.tags) == ("createUser", ["users"])
+    assert found[("DELETE", "/v1/users/{user_id}")].line == 36
+
+
+def test_a_dynamic_include_prefix_is_a_warning_not_an_endpoint():
+    files = {
+        "main.py": """
+            import os
+            from fastapi import FastAPI
+            from routes import router
+            app = FastAPI()
+            app.include_router(router, prefix=os.environ["PREFIX"])
+        """,
+        "routes.py": """
+            from fastapi import APIRouter
+            router = APIRouter()
+            @router.get("/x")
+            def x():
+                return 1
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert endpoints == []
+    assert "dynamic prefix" in warnings[0].message
+
+
+def test_detection_uses_imports_or_manifests():
+    scanner = FastAPIScanner()
+    assert scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": [["FastAPI", 0, "fastapi", "FastAPI", ""]]}})
+    assert not scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": [["Flask", 0, "flask", "Flask", ""]]}})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(route_tables())
+def test_generated_router_tables_are_found_exactly(groups):
+    endpoints, warnings = scan(FastAPIScanner(), render_fastapi(groups))
+    assert warnings == []
+    assert keys(endpoints) == expected_endpoints(groups, "fastapi")
