@@ -13,6 +13,9 @@ from django.db.models import Q
 from projects.models import Project
 from scanning.models import Endpoint
 
+# The file name matches pytest's `test_*.py`; this keeps pytest from collecting the models.
+__test__ = False
+
 PUBLIC_ID_PREFIX = "TC-"
 _PUBLIC_ID = re.compile(r"^TC-(\d{1,18})$", re.IGNORECASE)
 

@@ -19,8 +19,12 @@ from generation.models.test_cases import format_public_id, spec_fingerprint
 from generation.priority import assess_test
 from generation.spec import spec_errors, validate_spec
 from projects.models import Project
+from projects.services import project_stats_invalidate
 from scanning.models import Endpoint
 from testgen.api.errors import ConflictError
+
+# The file name matches pytest's `test_*.py`; this keeps pytest from collecting the services.
+__test__ = False
 
 MESSAGE_INVALID_TRANSITION = "A {current} test case cannot become {target}."
 MESSAGE_ARCHIVED_READ_ONLY = "An archived test case cannot be changed."
@@ -149,6 +153,7 @@ def test_case_create_many(
         )
         for tc in created
     )
+    project_stats_invalidate(project_id=project.pk)
     return created
 
 
@@ -183,7 +188,10 @@ def _apply_transition(test_case: TestCase, target: str, actor: Any) -> None:
 
 
 def _locked(test_case: TestCase) -> TestCase:
-    return TestCase.objects.select_for_update().select_related("project", "endpoint").get(pk=test_case.pk)
+    # `of=self`: PostgreSQL refuses FOR UPDATE across the outer join to the nullable endpoint.
+    return (
+        TestCase.objects.select_for_update(of=("self",)).select_related("project", "endpoint").get(pk=test_case.pk)
+    )
 
 
 @transaction.atomic
@@ -192,6 +200,7 @@ def test_case_transition(*, test_case: TestCase, to_status: str, actor: Any) -> 
     locked = _locked(test_case)
     _apply_transition(locked, to_status, actor)
     locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    project_stats_invalidate(project_id=locked.project_id)
     return locked
 
 
@@ -243,8 +252,10 @@ def test_case_update(
             setattr(locked, field, changes[field])
     if new_version:
         locked.version += 1
-    if "status" in changes and changes["status"] != locked.status:
-        _apply_transition(locked, changes["status"], actor)
+    # Compared with the status *after* the edit: an approved test whose spec just changed
+    # is a draft now, and `status: approved` in the same edit re-approves it.
+    if "status" in data and data["status"] != locked.status:
+        _apply_transition(locked, data["status"], actor)
 
     locked.full_clean(exclude=_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
     try:
@@ -258,6 +269,7 @@ def test_case_update(
             test_case=locked, version=locked.version, title=locked.title, spec=locked.spec,
             changed_by=actor, reason=reason[:500],
         )
+    project_stats_invalidate(project_id=locked.project_id)
     return locked
 
 
@@ -268,6 +280,7 @@ def test_case_delete(*, test_case: TestCase) -> None:
         TestCase.objects.filter(pk=test_case.pk).delete()
     except ProtectedError as error:
         raise ConflictError(MESSAGE_PROTECTED, code="protected", details={"id": test_case.public_id}) from error
+    project_stats_invalidate(project_id=test_case.project_id)
 
 
 def _lock_selection(ids: Sequence[int], project: Project | None) -> list[TestCase]:
@@ -315,6 +328,8 @@ def test_case_bulk_transition(
         tc.approved_by = actor if approving else None
         tc.approved_at = now if approving else None
         tc.updated_at = now
+    for project_id in {tc.project_id for tc in rows}:
+        project_stats_invalidate(project_id=project_id)
     return rows
 
 
@@ -327,4 +342,6 @@ def test_case_bulk_delete(*, ids: Sequence[int], project: Project | None = None)
         TestCase.objects.filter(pk__in=[tc.pk for tc in rows]).delete()
     except ProtectedError as error:
         raise ConflictError(MESSAGE_PROTECTED, code="protected", details={"ids": public_ids}) from error
+    for project_id in {tc.project_id for tc in rows}:
+        project_stats_invalidate(project_id=project_id)
     return public_ids
