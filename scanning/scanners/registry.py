@@ -8,6 +8,7 @@ from scanning.scanners.base import Scanner
 SCANNER_CLASSES: dict[str, str] = {
     # name: dotted path. Add a line when adding a scanner module.
     "fastapi": "scanning.scanners.fastapi.FastAPIScanner",
+    "flask": "scanning.scanners.flask.FlaskScanner",
 }
 
 

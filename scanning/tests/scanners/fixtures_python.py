@@ -230,6 +230,152 @@ FASTAPI_EXPECTED = {
 }
 
 
+FLASK_APP: dict[str, str] = {
+    "shop/__init__.py": """
+        from flask import Flask
+
+        from .api import api_bp
+        from .auth import auth_bp
+        from .views import ItemAPI, UserView
+
+
+        def ping():
+            return "pong"
+
+
+        def create_app():
+            app = Flask(__name__)
+            app.register_blueprint(auth_bp)
+            app.register_blueprint(api_bp, url_prefix="/api/v1")
+            app.add_url_rule("/items/", view_func=ItemAPI.as_view("items"))
+            app.add_url_rule("/items/<int:item_id>", view_func=ItemAPI.as_view("item"), methods=["GET", "PUT", "DELETE"])
+            app.add_url_rule("/users", view_func=UserView.as_view("users"))
+            app.add_url_rule("/ping", "ping", ping)
+
+            @app.route("/")
+            def index():
+                return "home"
+
+            return app
+    """,
+    "shop/auth.py": """
+        from flask import Blueprint
+        from flask_login import login_required
+
+        auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+        @auth_bp.route("/login", methods=["GET", "POST"])
+        def login():
+            return "login"
+
+
+        @auth_bp.post("/logout")
+        @login_required
+        def logout():
+            return "bye"
+    """,
+    "shop/api/__init__.py": """
+        from flask import Blueprint, abort, request
+
+        from .orders import orders_bp
+
+        api_bp = Blueprint("api", __name__, url_prefix="/api")
+        api_bp.register_blueprint(orders_bp, url_prefix="/orders")
+
+
+        @api_bp.before_request
+        def require_token():
+            if not request.headers.get("Authorization"):
+                abort(401)
+    """,
+    "shop/api/orders.py": """
+        from flask import Blueprint
+        from flask_jwt_extended import jwt_required
+
+        orders_bp = Blueprint("orders", __name__)
+
+
+        @orders_bp.route("/")
+        def list_orders():
+            return []
+
+
+        @orders_bp.route("/<uuid:order_id>", methods=["GET", "DELETE"])
+        @jwt_required()
+        def order(order_id):
+            return {}
+
+
+        @orders_bp.get("/<any(pending, shipped):state>/count")
+        def count_by_state(state):
+            return 0
+    """,
+    "shop/views.py": """
+        from flask.views import MethodView, View
+        from flask_login import login_required
+
+
+        class ItemAPI(MethodView):
+            decorators = [login_required]
+
+            def get(self, item_id=None):
+                return []
+
+            def post(self):
+                return {}
+
+            def put(self, item_id):
+                return {}
+
+            def delete(self, item_id):
+                return ""
+
+
+        class UserView(View):
+            methods = ["GET", "POST"]
+
+            def dispatch_request(self):
+                return []
+    """,
+    "shop/admin.py": """
+        from flask import Blueprint
+
+        admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+        @admin_bp.route("/stats")
+        def stats():
+            return {}
+    """,
+    "shop/legacy.py": """
+        def broken(:
+            pass
+    """,
+}
+
+FLASK_EXPECTED = {
+    ("GET", "/"),
+    ("GET", "/ping"),
+    ("GET", "/auth/login"),
+    ("POST", "/auth/login"),
+    ("POST", "/auth/logout"),
+    ("GET", "/api/v1/orders"),
+    ("GET", "/api/v1/orders/{order_id}"),
+    ("DELETE", "/api/v1/orders/{order_id}"),
+    ("GET", "/api/v1/orders/{state}/count"),
+    ("GET", "/items"),
+    ("POST", "/items"),
+    ("PUT", "/items"),
+    ("DELETE", "/items"),
+    ("GET", "/items/{item_id}"),
+    ("PUT", "/items/{item_id}"),
+    ("DELETE", "/items/{item_id}"),
+    ("GET", "/users"),
+    ("POST", "/users"),
+}
+
+
 # --- Generated route tables (Property 6) -----------------------------------------------------
 
 WORDS = ("users", "items", "orders", "v1", "admin", "reports", "search", "me")

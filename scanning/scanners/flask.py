@@ -1,0 +1,333 @@
+"""Flask endpoint scanner: parses application modules with `ast` (never imports them).
+
+Linking finds ``Flask()`` applications and ``Blueprint(..., url_prefix=...)`` objects, the
+rules declared on them and the ``register_blueprint(bp, url_prefix=...)`` edges, across
+modules and inside application factories (``def create_app(): ...``). Only blueprints
+reachable from an application are served; a blueprint never registered is not reported.
+
+Rules:
+
+* ``@x.route(rule, methods=[...])`` defaults to GET; ``@x.get/post/put/patch/delete``
+  shortcuts; ``x.add_url_rule(rule, endpoint, view_func, methods=[...])``;
+* class-based views through ``view_func=View.as_view("name")``: an explicit ``methods=``
+  wins, then the class's ``methods`` attribute, then — for ``MethodView`` — the handler
+  methods it (or its bases) defines; a plain ``View`` without ``methods`` serves GET;
+* the ``url_prefix`` given to ``register_blueprint`` overrides the one given at creation;
+  a nested blueprint's prefix is appended to its parent's;
+* HEAD and OPTIONS, which Flask adds automatically, are not reported;
+* converters type the path parameters: ``int`` → integer, ``float`` → number, ``uuid`` →
+  string/uuid, ``any(a, b)`` → enum, others → string;
+* authentication is required when the view has a decorator such as ``@login_required``,
+  ``@jwt_required()``, ``@auth.login_required`` or ``@roles_required(...)``, a MethodView
+  lists one in ``decorators = [...]``, or a ``before_request`` hook of the app/blueprint
+  has an authentication name (``require_login``); otherwise the route is public.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanning.scanners._python import (
+    Expr,
+    PythonProject,
+    Ref,
+    arg,
+    call_func,
+    imported_modules,
+    last,
+    list_items,
+    module_facts,
+    name_of,
+)
+from scanning.scanners.base import (
+    HTTP_METHODS,
+    DiscoveredEndpoint,
+    Parameter,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+    join_paths,
+    path_parameter_names,
+)
+
+AUTH_DECORATOR = re.compile(
+    r"login_required|jwt_required|auth|token_required|roles_(required|accepted)|permission|admin_required",
+    re.IGNORECASE,
+)
+_HOOK_AUTH = re.compile(r"auth|login|token|jwt|permission|admin", re.IGNORECASE)
+_SHORTCUTS = {"get", "post", "put", "patch", "delete"}
+_CONVERTER = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+_AUTO_METHODS = {"HEAD", "OPTIONS"}
+
+
+def converter_schema(converter: str | None, args: str | None) -> dict[str, Any]:
+    if converter == "int":
+        return {"type": "integer"}
+    if converter == "float":
+        return {"type": "number"}
+    if converter == "uuid":
+        return {"type": "string", "format": "uuid"}
+    if converter == "any" and args:
+        return {"type": "string", "enum": [a.strip().strip("'\"") for a in args.split(",") if a.strip()]}
+    return {"type": "string"}
+
+
+@dataclass
+class _Object:
+    key: tuple[str, str, str]
+    kind: str  # "app" | "blueprint"
+    prefix: str | None
+    line: int
+    auth: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Rule:
+    file: str
+    line: int
+    rule: str | None
+    methods: list[str]
+    handler: str
+    auth: list[str]
+
+
+@dataclass
+class _Edge:
+    file: str
+    line: int
+    child: tuple[str, str, str]
+    prefix: str | None
+    has_prefix: bool
+
+
+class FlaskScanner(Scanner):
+    name = "flask"
+    language = "python"
+    version = "1"
+    extensions = (".py",)
+
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        if index.manifest_mentions("flask", "Flask"):
+            return True
+        return any("flask" in imported_modules(f) for f in facts.values() if f)
+
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        return module_facts(source)
+
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        return _Linker(PythonProject(facts)).run()
+
+
+class _Linker:
+    def __init__(self, project: PythonProject) -> None:
+        self.project = project
+        self.warnings: list[ScanWarning] = []
+        self.objects: dict[tuple[str, str, str], _Object] = {}
+        self.rules: dict[tuple[str, str, str], list[_Rule]] = {}
+        self.edges: dict[tuple[str, str, str], list[_Edge]] = {}
+
+    def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        for path, facts in self.project.facts.items():
+            self._collect_objects(path, facts)
+        if not self.objects:
+            return [], []
+        for path, facts in self.project.facts.items():
+            self._collect_decorated(path, facts)
+            self._collect_calls(path, facts)
+        endpoints: list[DiscoveredEndpoint] = []
+        seen: set[tuple[str, str]] = set()
+        for key, obj in self.objects.items():
+            if obj.kind == "app":
+                self._walk(key, [], [], [key], endpoints, seen)
+        return endpoints, self.warnings
+
+    def _object(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
+        ref = self.project.resolve_expr(path, scope, e)
+        if ref is not None and ref.kind == "assign" and not ref.rest and ref.key in self.objects:
+            return ref.key
+        return None
+
+    def _collect_objects(self, path: str, facts: dict[str, Any]) -> None:
+        for assign in facts["assigns"]:
+            value = assign["v"]
+            if not call_func(value):
+                continue
+            kind = self.project.canonical(path, assign["s"], value["call"])
+            if kind not in ("Flask", "Blueprint", "APIBlueprint"):
+                continue
+            prefix_expr = value["kw"].get("url_prefix")
+            prefix = "" if prefix_expr is None else self.project.eval_str(path, assign["s"], prefix_expr)
+            for target in assign["t"]:
+                key = (path, assign["s"], target)
+                self.objects[key] = _Object(key, "app" if kind == "Flask" else "blueprint", prefix, assign["line"])
+
+    def _collect_decorated(self, path: str, facts: dict[str, Any]) -> None:
+        for function in facts["functions"]:
+            scope = function["s"]
+            auth = self._auth_decorators(path, scope, function["dec"])
+            for decorator in function["dec"]:
+                func = call_func(decorator) or name_of(decorator)
+                if not func or "." not in func:
+                    continue
+                receiver, method = func.rsplit(".", 1)
+                key = self._object(path, scope, {"n": receiver})
+                if key is None:
+                    continue
+                if method == "before_request" and _HOOK_AUTH.search(function["name"]):
+                    self.objects[key].auth.append(f"before_request {function['name']}")
+                    continue
+                if not call_func(decorator) or (method != "route" and method not in _SHORTCUTS):
+                    continue
+                if method == "route":
+                    methods = self._methods(path, scope, decorator["kw"].get("methods"), decorator["line"])
+                else:
+                    methods = [method.upper()]
+                rule = self.project.eval_str(path, scope, arg(decorator, 0, "rule"))
+                self.rules.setdefault(key, []).append(
+                    _Rule(path, decorator["line"], rule, methods, function["name"], auth)
+                )
+
+    def _collect_calls(self, path: str, facts: dict[str, Any]) -> None:
+        for call in facts["calls"]:
+            e, scope = call["e"], call["s"]
+            func = call_func(e)
+            if not func or "." not in func:
+                continue
+            receiver, method = func.rsplit(".", 1)
+            if method not in ("add_url_rule", "register_blueprint"):
+                continue
+            key = self._object(path, scope, {"n": receiver})
+            if key is None:
+                continue
+            if method == "register_blueprint":
+                child = self._object(path, scope, arg(e, 0, "blueprint"))
+                if child is None:
+                    self.warnings.append(ScanWarning(path, "register_blueprint of an unresolved blueprint", e["line"]))
+                    continue
+                prefix_expr = e["kw"].get("url_prefix")
+                prefix = None if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
+                self.edges.setdefault(key, []).append(_Edge(path, e["line"], child, prefix, prefix_expr is not None))
+                continue
+            self._add_url_rule(path, scope, key, e)
+
+    def _add_url_rule(self, path: str, scope: str, key: tuple[str, str, str], e: Expr) -> None:
+        rule = self.project.eval_str(path, scope, arg(e, 0, "rule"))
+        view = arg(e, 2, "view_func")
+        explicit = e["kw"].get("methods")
+        methods = self._methods(path, scope, explicit, e["line"]) if explicit is not None else None
+        handler, auth = "", []
+        as_view = call_func(view)
+        if as_view and as_view.endswith(".as_view"):
+            cls = self.project.resolve(path, scope, as_view.rsplit(".", 1)[0])
+            if cls is None or cls.kind != "class" or cls.rest:
+                self.warnings.append(ScanWarning(path, f"unresolved view class {as_view}", e["line"]))
+                return
+            handler = cls.name
+            class_methods, auth = self._class_view(cls)
+            methods = methods if methods is not None else class_methods
+        else:
+            target = self.project.resolve_expr(path, scope, view)
+            if target is not None and target.kind == "function":
+                handler = target.name
+                auth = self._auth_decorators(target.file, target.scope, target.obj["dec"])
+            elif view is not None:
+                handler = name_of(view) or ""
+        self.rules.setdefault(key, []).append(
+            _Rule(path, e["line"], rule, methods if methods is not None else ["GET"], handler, auth)
+        )
+
+    def _class_view(self, cls: Ref) -> tuple[list[str], list[str]]:
+        chain = self.project.ancestors(cls)
+        names = [last(r.name) for r in chain]
+        declared: list[str] | None = None
+        handlers: list[str] = []
+        auth: list[str] = []
+        for ref in chain:
+            if ref.kind != "class":
+                continue
+            for fld in ref.obj["fields"]:
+                if fld["name"] == "methods" and declared is None:
+                    try:
+                        declared = [str(m).upper() for m in self.project.literal(ref.file, ref.scope, fld["v"])]
+                    except ValueError:
+                        declared = None
+                if fld["name"] == "decorators":
+                    auth += self._auth_decorators(ref.file, ref.scope, list_items(fld["v"]) or [])
+            for method in ref.obj["methods"]:
+                upper = method["name"].upper()
+                if upper in HTTP_METHODS and upper not in handlers:
+                    handlers.append(upper)
+        if declared is not None:
+            return [m for m in declared if m in HTTP_METHODS and m not in _AUTO_METHODS], auth
+        if "MethodView" in names:
+            return [m for m in handlers if m not in _AUTO_METHODS], auth
+        return ["GET"], auth
+
+    def _auth_decorators(self, path: str, scope: str, decorators: list[Expr]) -> list[str]:
+        found = []
+        for decorator in decorators:
+            name = call_func(decorator) or name_of(decorator) or ""
+            if name and AUTH_DECORATOR.search(last(name)):
+                found.append(f"@{name}")
+        return found
+
+    def _methods(self, path: str, scope: str, e: Expr | None, line: int) -> list[str]:
+        if e is None:
+            return ["GET"]
+        try:
+            values = self.project.literal(path, scope, e)
+        except ValueError:
+            self.warnings.append(ScanWarning(path, "route methods are not a constant list", line))
+            return []
+        upper = [str(v).upper() for v in values]
+        return [m for m in upper if m in HTTP_METHODS and m not in _AUTO_METHODS]
+
+    # -- traversal --
+
+    def _walk(
+        self, key: tuple[str, str, str], prefixes: list[str], auth: list[str],
+        stack: list[tuple[str, str, str]], out: list[DiscoveredEndpoint], seen: set[tuple[str, str]],
+    ) -> None:
+        obj = self.objects[key]
+        auth = [*auth, *obj.auth]
+        for rule in self.rules.get(key, []):
+            if rule.rule is None:
+                self.warnings.append(ScanWarning(rule.file, "route rule is not a constant string", rule.line))
+                continue
+            # `<any(a, b):x>` has a comma and parentheses the generic normalizer does not expect.
+            full = join_paths(*(_CONVERTER.sub(r"{\g<name>}", text) for text in [*prefixes, rule.rule]))
+            # Converters may sit in a prefix (`/<int:org_id>`) as well as in the rule.
+            converters = {
+                m.group("name"): converter_schema(m.group("conv"), m.group("args"))
+                for text in [*prefixes, rule.rule] for m in _CONVERTER.finditer(text)
+            }
+            for method in rule.methods:
+                endpoint = DiscoveredEndpoint(
+                    method=method, path=full, framework="flask", file=rule.file, line=rule.line,
+                    handler=rule.handler,
+                    parameters=[
+                        Parameter(name, "path", True, dict(converters.get(name, {"type": "string"})))
+                        for name in path_parameter_names(full)
+                    ],
+                    auth_required=bool(auth or rule.auth),
+                    auth=", ".join(dict.fromkeys([*auth, *rule.auth])),
+                )
+                if endpoint.key not in seen:
+                    seen.add(endpoint.key)
+                    out.append(endpoint)
+        for edge in self.edges.get(key, []):
+            if edge.child in stack:
+                continue
+            child = self.objects[edge.child]
+            prefix = edge.prefix if edge.has_prefix else child.prefix
+            if prefix is None:
+                self.warnings.append(ScanWarning(
+                    edge.file, "blueprint registered with a dynamic url_prefix; its routes are not reported",
+                    edge.line,
+                ))
+                continue
+            self._walk(edge.child, [*prefixes, prefix], auth, [*stack, edge.child], out, seen)

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from scanning.scanners.base import RepositoryIndex
+from scanning.scanners.flask import FlaskScanner
+from scanning.tests.scanners.fixtures_python import (
+    FLASK_APP,
+    FLASK_EXPECTED,
+    by_key,
+    expected_endpoints,
+    keys,
+    params,
+    render_flask,
+    route_tables,
+    scan,
+)
+
+
+def _scan(files: dict[str, str] = FLASK_APP):
+    return scan(FlaskScanner(), files)
+
+
+def test_it_finds_exactly_the_served_rules_of_apps_and_blueprints():
+    endpoints, _ = _scan()
+    assert keys(endpoints) == FLASK_EXPECTED
+
+
+def test_a_blueprint_never_registered_is_not_served():
+    endpoints, _ = _scan()
+    assert not any(e.path.startswith("/admin") for e in endpoints)
+
+
+def test_a_syntax_error_is_a_warning_and_the_rest_is_still_found():
+    endpoints, warnings = _scan()
+    assert [w.file for w in warnings] == ["shop/legacy.py"]
+    assert len(endpoints) == len(FLASK_EXPECTED)
+
+
+def test_registration_prefix_overrides_creation_and_nests():
+    found = by_key(_scan()[0])
+    assert ("GET", "/api/v1/orders") in found
+    assert not any(path.startswith("/api/orders") for _, path in found)
+
+
+def test_converters_type_the_path_parameters():
+    found = by_key(_scan()[0])
+    assert params(found[("GET", "/items/{item_id}")]) == {("path", "item_id"): (True, {"type": "integer"})}
+    assert params(found[("DELETE", "/api/v1/orders/{order_id}")]) == {
+        ("path", "order_id"): (True, {"type": "string", "format": "uuid"})
+    }
+    assert params(found[("GET", "/api/v1/orders/{state}/count")]) == {
+        ("path", "state"): (True, {"type": "string", "enum": ["pending", "shipped"]})
+    }
+
+
+def test_method_view_methods_come_from_its_handlers_unless_given():
+    found = keys(_scan()[0])
+    assert {m for m, p in found if p == "/items"} == {"GET", "POST", "PUT", "DELETE"}
+    assert {m for m, p in found if p == "/items/{item_id}"} == {"GET", "PUT", "DELETE"}
+    assert {m for m, p in found if p == "/users"} == {"GET", "POST"}
+
+
+def test_auth_comes_from_decorators_view_decorators_and_before_request_hooks():
+    found = by_key(_scan()[0])
+    assert found[("POST", "/auth/logout")].auth == "@login_required"
+    assert found[("GET", "/auth/login")].auth_required is False
+    assert found[("GET", "/items")].auth == "@login_required"
+    assert found[("GET", "/api/v1/orders")].auth == "before_request require_token"
+    assert found[("DELETE", "/api/v1/orders/{order_id}")].auth == "before_request require_token, @jwt_required"
+    assert found[("GET", "/users")].auth_required is False
+
+
+def test_handler_file_and_line_point_at_the_declaration():
+    found = by_key(_scan()[0])
+    logout = found[("POST", "/auth/logout")]
+    assert (logout.handler, logout.file, logout.line) == ("logout", "shop/auth.py", 13)
+    ping = found[("GET", "/ping")]
+    assert (ping.handler, ping.file, ping.line) == ("ping", "shop/__init__.py", 20)
+    assert found[("GET", "/users")].handler == "UserView"
+
+
+def test_a_dynamic_url_prefix_is_a_warning_not_an_endpoint():
+    files = {
+        "app.py": """
+            from flask import Flask
+            from config import settings
+            from views import bp
+            app = Flask(__name__)
+            app.register_blueprint(bp, url_prefix=settings.PREFIX)
+        """,
+        "views.py": """
+            from flask import Blueprint
+            bp = Blueprint("v", __name__)
+            @bp.route("/x")
+            def x():
+                return ""
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert endpoints == []
+    assert "dynamic url_prefix" in warnings[0].message
+
+
+def test_detection_uses_imports_or_manifests():
+    scanner = FlaskScanner()
+    assert scanner.detect(RepositoryIndex(files=[], manifests={"requirements.txt": "Flask==3.0\n"}), {})
+    assert not scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": [["os", 0, "os", None, ""]]}})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(route_tables())
+def test_generated_blueprint_tables_are_found_exactly(groups):
+    endpoints, warnings = scan(FlaskScanner(), render_flask(groups))
+    assert warnings == []
+    assert keys(endpoints) == expected_endpoints(groups, "flask")
