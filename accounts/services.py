@@ -162,7 +162,12 @@ def auth_refresh(*, refresh: str) -> TokenPair:
     The outstanding row is locked so two concurrent refreshes of one token cannot both win.
     """
     token = _refresh_token_or_error(refresh)
-    outstanding = OutstandingToken.objects.select_for_update().filter(jti=token[jwt_settings.JTI_CLAIM]).first()
+    outstanding = (
+        OutstandingToken.objects.select_for_update(of=("self",))
+        .filter(jti=token[jwt_settings.JTI_CLAIM])
+        .order_by()  # its default ordering joins the nullable user, which FOR UPDATE refuses
+        .first()
+    )
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
         raise InvalidCredentials(MESSAGE_INVALID_REFRESH, code="token_not_valid")
     user = User.objects.filter(**{jwt_settings.USER_ID_FIELD: token.get(jwt_settings.USER_ID_CLAIM)}).first()
