@@ -12,11 +12,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import Token
 
-from accounts import selectors, services
+from accounts import selectors, services, throttling
 from accounts.authentication import JWTAuthentication
 from accounts.serializers import (
     APIKeyCreatedOutputSerializer,
@@ -93,7 +92,7 @@ class LoginApi(PublicApi):
         serializer = LoginInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            pair = services.auth_login(**serializer.validated_data, ip=BaseThrottle().get_ident(request))
+            pair = services.auth_login(**serializer.validated_data, ip=throttling.client_ip(request))
         except services.LoginThrottled as exc:
             raise Throttled(wait=exc.wait) from exc
         except services.InvalidCredentials as exc:

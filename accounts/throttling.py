@@ -69,3 +69,18 @@ def login_failures_clear(*, email: str) -> None:
     """A successful login clears its email's count (never the IP's: that is shared)."""
     window = _window("login")
     cache.delete(_key("login", email, window, time.time()))
+
+
+def client_ip(request: object) -> str:
+    """The address failures are counted against.
+
+    DRF's `get_ident` trusts the whole client-supplied X-Forwarded-For header unless
+    REST_FRAMEWORK["NUM_PROXIES"] is set, which would let an attacker pick a fresh "IP"
+    per guess; so unless the deployment declares its proxies, only REMOTE_ADDR counts.
+    """
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import BaseThrottle
+
+    if api_settings.NUM_PROXIES is not None:
+        return BaseThrottle().get_ident(request)
+    return request.META.get("REMOTE_ADDR", "") or "unknown"  # type: ignore[attr-defined]

@@ -104,3 +104,31 @@ def test_throttling_answers_the_same_for_registered_and_unknown_emails(api_clien
             for _ in range(4)
         ]
     assert statuses["owner@example.com"] == statuses["nobody@example.com"] == [401, 401, 401, 429]
+
+
+def test_a_spoofed_forwarded_for_header_does_not_escape_the_ip_limit(api_client, owner, settings):
+    settings.REST_FRAMEWORK = _rates()
+    for n in range(5):
+        api_client.post(
+            URL, {"email": f"guess{n}@example.com", "password": "nope"},
+            REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    response = api_client.post(
+        URL, {"email": "owner@example.com", "password": DEFAULT_PASSWORD},
+        REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert response.status_code == 429
+
+
+def test_with_declared_proxies_the_forwarded_client_address_counts(api_client, owner, settings):
+    settings.REST_FRAMEWORK = {**_rates(), "NUM_PROXIES": 1}
+    for n in range(5):
+        api_client.post(
+            URL, {"email": f"guess{n}@example.com", "password": "nope"},
+            REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5",
+        )
+    other_client = api_client.post(
+        URL, {"email": "owner@example.com", "password": DEFAULT_PASSWORD},
+        REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6",
+    )
+    assert other_client.status_code == 200

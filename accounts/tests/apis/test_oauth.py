@@ -177,3 +177,20 @@ def test_providers_lists_login_urls_for_configured_providers(api_client):
 def test_providers_omits_unconfigured_providers(api_client, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {**settings.SOCIALACCOUNT_PROVIDERS, "google": {"APPS": []}}
     assert [p["id"] for p in api_client.get("/api/auth/oauth/providers").json()] == ["github"]
+
+
+def test_linking_to_an_email_never_proven_locally_wipes_the_local_password(owner):
+    # allauth's guard against pre-registration takeover: whoever registered this email
+    # with a password never proved owning it, so only the provider's owner gets in now.
+    _finish(Client(), "github", fakes.github(uid=11, email="owner@example.com"))
+    owner.refresh_from_db()
+    assert not owner.has_usable_password()
+
+
+def test_linking_keeps_the_password_once_the_email_was_proven_by_a_reset(owner):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    _finish(Client(), "github", fakes.github(uid=12, email="owner@example.com"))
+    owner.refresh_from_db()
+    assert owner.check_password(DEFAULT_PASSWORD)
