@@ -300,7 +300,11 @@ class ProjectWebhookRegisterApi(APIView):
     @extend_schema(
         operation_id="projects_webhook_register",
         request=InputSerializer,
-        responses={201: OutputSerializer, 409: OpenApiResponse(description="The project is archived.")},
+        responses={
+            201: OutputSerializer,
+            409: OpenApiResponse(description="The project is archived."),
+            502: OpenApiResponse(description="The provider could not be reached or failed."),
+        },
     )
     def post(self, request: Request, project_id: int) -> Response:
         project = project_get(owner=request.user, project_id=project_id)
