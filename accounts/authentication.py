@@ -12,6 +12,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import APIKey, User
 from accounts.selectors import access_token_is_revoked, api_key_get_usable, token_matches_password
+from accounts.services import api_key_record_use
 
 MESSAGE_TOKEN_REVOKED = "Token has been revoked."
 MESSAGE_TOKEN_STALE = "Token is no longer valid."
@@ -52,8 +53,6 @@ class APIKeyAuthentication(BaseAuthentication):
         api_key = api_key_get_usable(raw_key=raw_key.strip())
         if api_key is None or not api_key.user.is_active:
             raise AuthenticationFailed(MESSAGE_INVALID_API_KEY, code="invalid_api_key")
-        from accounts.services import api_key_record_use
-
         api_key_record_use(api_key=api_key)
         return api_key.user, api_key
 

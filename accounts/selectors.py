@@ -81,7 +81,9 @@ def user_from_credentials(*, access_token: str | None = None, api_key: str | Non
       inactive. A successful check records `last_used_at` (at most once a minute).
 
     Returns the active `User`, or None when the credential must be refused; it never raises
-    for a bad credential. With both given, the access token is tried first.
+    for a bad credential. With both given, the access token is tried first. It queries the
+    database: from async code (a Channels consumer's `connect`) wrap it in
+    `channels.db.database_sync_to_async`.
     """
     if access_token:
         try:

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.utils import timezone
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIRequestFactory
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -17,7 +18,6 @@ from accounts.authentication import (
 )
 from accounts.keys import revoked_access_cache_key
 from accounts.tests.factories import APIKeyFactory, UserFactory
-from rest_framework.exceptions import AuthenticationFailed
 
 pytestmark = pytest.mark.django_db
 

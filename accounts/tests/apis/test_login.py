@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.services import MESSAGE_INVALID_CREDENTIALS
