@@ -77,9 +77,9 @@ def failing_at(stage: str, tree: Path):
     if stage == "link":
         patches.append(mock.patch.object(ToyScanner, "link", side_effect=RuntimeError("linker bug")))
     if stage == "spec":
-        patches.append(mock.patch.object(services, "_fetch_spec", return_value="{}"))
-        patches.append(mock.patch("scanning.engine.import_spec_text",
-                                  side_effect=ScanFailure("The spec is invalid at paths: not a mapping")))
+        # The real importer on a malformed document.
+        patches.append(mock.patch.object(services, "_fetch_spec",
+                                         return_value='{"openapi": "3.0.3", "paths": {"/a": {"get": 1}}}'))
     if stage == "spec_timeout":
         patches.append(mock.patch.object(
             services, "_fetch_spec", side_effect=ScanFailure("Fetching the spec timed out.", permanent=False)))
