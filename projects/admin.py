@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -20,6 +21,7 @@ class ProjectAdmin(admin.ModelAdmin):
     # Secrets are write-only everywhere, the admin included.
     exclude = ("repository_secret", "secret_headers", "webhook_secret")
     actions = ("archive", "unarchive")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _transition(self, request: HttpRequest, queryset: QuerySet[Project], status: str) -> None:
         changed = 0

@@ -374,6 +374,22 @@ def project_delete(*, project: Project) -> None:
         project_stats_invalidate(project_id=project_id)
 
 
+def project_secrets_rotate(*, batch_size: int = 200) -> int:
+    """Re-encrypt every project's secrets under the current primary key; returns the count.
+
+    Run after prepending a new key to ``TESTGEN_ENCRYPTION_KEYS``; once it finishes, the old
+    key can be removed. Saving re-encrypts because encryption always uses the first key.
+    """
+    rotated = 0
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for project in Project.objects.select_for_update().filter(pk__in=ids[start:start + batch_size]):
+                project.save(update_fields=["repository_secret", "secret_headers", "webhook_secret"])
+                rotated += 1
+    return rotated
+
+
 # --- webhooks ---------------------------------------------------------------------------------
 
 

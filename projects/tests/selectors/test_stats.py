@@ -250,3 +250,21 @@ def test_the_stats_endpoint_serves_from_cache_with_fewer_queries(owner_client, p
         body = owner_client.get(f"/api/projects/{project.pk}/stats").json()
     assert body["endpoint_count"] == 1
     assert len(cold.captured_queries) > 1
+
+
+@pytest.mark.redis
+def test_stats_are_cached_in_redis_when_configured(project: Project, django_assert_num_queries) -> None:
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from projects.selectors import STATS_KEY
+    from projects.services import project_stats_version
+
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+    EndpointFactory(project=project)
+    project_stats(project=project)
+    key = STATS_KEY.format(project_id=project.pk, version=project_stats_version(project_id=project.pk))
+    assert cache.get(key)["endpoint_count"] == 1
+    with django_assert_num_queries(0):
+        assert project_stats(project=project)["endpoint_count"] == 1

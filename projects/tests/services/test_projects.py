@@ -337,3 +337,49 @@ def test_a_user_deleted_takes_their_projects(owner) -> None:
 def test_factories_make_distinct_owners() -> None:
     assert ProjectFactory().owner_id != ProjectFactory().owner_id
     assert UserFactory().pk
+
+
+def test_a_concurrent_duplicate_caught_by_the_constraint_is_still_a_conflict(owner, monkeypatch) -> None:
+    from projects import services
+
+    project_create(owner=owner, name="Race")
+    # As if another request inserted between our check and our insert.
+    monkeypatch.setattr(services, "_ensure_name_free", lambda **kwargs: None)
+    with pytest.raises(ConflictError) as caught:
+        project_create(owner=owner, name="Race")
+    assert caught.value.message == MSG_NAME_TAKEN
+    assert Project.objects.filter(name="Race").count() == 1
+
+
+def test_rotation_re_encrypts_under_the_new_primary_key(owner, settings) -> None:
+    from cryptography.fernet import Fernet
+
+    from projects.services import project_secrets_rotate
+    from testgen.crypto import DecryptionError
+
+    old_key = settings.TESTGEN_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    project = ProjectFactory(owner=owner, repository_secret="rotate-me", webhook_secret="hook-me")
+    project.default_headers = {"X-Api-Key": "header-me"}
+    project.save()
+
+    settings.TESTGEN_ENCRYPTION_KEYS = [new_key, old_key]
+    assert project_secrets_rotate() == 1
+
+    settings.TESTGEN_ENCRYPTION_KEYS = [new_key]
+    reloaded = Project.objects.get(pk=project.pk)
+    assert (reloaded.repository_secret, reloaded.webhook_secret) == ("rotate-me", "hook-me")
+    assert reloaded.default_headers == {"X-Api-Key": "header-me"}
+    settings.TESTGEN_ENCRYPTION_KEYS = [old_key]
+    with pytest.raises(DecryptionError):
+        Project.objects.get(pk=project.pk)
+
+
+@pytest.mark.postgres
+def test_search_and_uniqueness_behave_the_same_on_postgresql(owner) -> None:
+    from projects.selectors import project_list
+
+    project_create(owner=owner, name="Ünïcode Billing")
+    assert [p.name for p in project_list(owner=owner, filters={"search": "billing"})] == ["Ünïcode Billing"]
+    with pytest.raises(ConflictError):
+        project_create(owner=owner, name="Ünïcode Billing")
