@@ -36,6 +36,7 @@ MESSAGE_NO_HOST = "The target URL has no host."
 MESSAGE_CREDENTIALS = "The target URL must not embed credentials; use headers or an identity."
 MESSAGE_UNRESOLVABLE = "The host {host} could not be resolved."
 MESSAGE_REFUSED = "The host {host} resolves to {address}, a {kind} address; private targets are not allowed."
+MESSAGE_UNREACHABLE = "The target {host}:{port} is unreachable: {reason}."
 MESSAGE_NOT_PINNED = "The host {host} was not checked for this run; connections to it are refused."
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -226,3 +227,20 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=PinnedNetworkBackend(pins, network_backend),
         )
+
+
+def check_reachable(
+    base_url: str, *, allow_private: bool, resolver: Resolver | None = None, timeout: float = 5.0,
+) -> None:
+    """Pin the target and open (then close) one TCP connection to it; raise TargetRefused.
+
+    Run before any test, so an unreachable target makes the run `error` rather than a
+    wall of identical connection failures.
+    """
+    target = parse_target(base_url)
+    address = pin_host(target.host, target.port, allow_private=allow_private, resolver=resolver)
+    try:
+        socket.create_connection((address, target.port), timeout=timeout).close()
+    except OSError as exc:
+        message = MESSAGE_UNREACHABLE.format(host=target.host, port=target.port, reason=exc.strerror or exc)
+        raise TargetRefused(message, code="target_unreachable", details={"url": [message]}) from None
