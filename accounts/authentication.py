@@ -11,17 +11,20 @@ from rest_framework_simplejwt.authentication import JWTAuthentication as _Simple
 from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import APIKey, User
-from accounts.selectors import access_token_is_revoked, api_key_get_usable, token_matches_password
+from accounts.selectors import access_token_is_revoked, api_key_get_usable
 from accounts.services import api_key_record_use
 
 MESSAGE_TOKEN_REVOKED = "Token has been revoked."
-MESSAGE_TOKEN_STALE = "Token is no longer valid."
 MESSAGE_INVALID_API_KEY = "Invalid API key."
 API_KEY_HEADER = "X-API-Key"
 
 
 class JWTAuthentication(_SimpleJWTAuthentication):
-    """`Authorization: Bearer <access>`; refuses tokens revoked by logout or a password change."""
+    """`Authorization: Bearer <access>`; refuses tokens revoked by logout.
+
+    Tokens minted before a password change are refused by simplejwt itself
+    (SIMPLE_JWT["CHECK_REVOKE_TOKEN"]), as are inactive and deleted users.
+    """
 
     www_authenticate_realm = "api"
 
@@ -34,13 +37,6 @@ class JWTAuthentication(_SimpleJWTAuthentication):
         if access_token_is_revoked(token=token):
             raise AuthenticationFailed(MESSAGE_TOKEN_REVOKED, code="token_revoked")
         return token
-
-    def get_user(self, validated_token: Token) -> User:
-        user = super().get_user(validated_token)
-        # simplejwt's own check reveals "password changed"; keep the reason to ourselves.
-        if not token_matches_password(token=validated_token, user=user):
-            raise AuthenticationFailed(MESSAGE_TOKEN_STALE, code="token_not_valid")
-        return user
 
 
 class APIKeyAuthentication(BaseAuthentication):

@@ -146,3 +146,13 @@ def test_the_revocation_entry_expires_with_the_access_token(api_client, owner):
             client.post("/api/auth/logout", {"refresh": pair["refresh"]})
     key = revoked_access_cache_key(AccessToken(pair["access"], verify=False)["jti"])
     cache_set.assert_called_once_with(key, 1, timeout=4 * 3600 + 1)
+
+
+def test_verify_rejects_the_token_of_a_deactivated_or_deleted_user(api_client, owner, outsider):
+    owner_access = _login(api_client)["access"]
+    outsider_access = _login(api_client, "outsider@example.com")["access"]
+    owner.is_active = False
+    owner.save()
+    outsider.delete()
+    assert _verify(api_client, owner_access).status_code == 401
+    assert _verify(api_client, outsider_access).status_code == 401
