@@ -141,11 +141,12 @@ class ProjectOutput(serializers.Serializer):
 
 class ProjectRunSummaryOutput(serializers.Serializer):
     id = serializers.IntegerField()
+    public_id = serializers.CharField()
     status = serializers.CharField()
     total = serializers.IntegerField()
     passed = serializers.IntegerField()
     failed = serializers.IntegerField()
-    pass_rate = serializers.FloatField(allow_null=True)
+    pass_rate = serializers.FloatField(allow_null=True, help_text="Percent of executed tests that passed.")
     created_at = serializers.DateTimeField()
 
 

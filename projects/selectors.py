@@ -4,18 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from projects.models import Project
 
 ORDERING_FIELDS = ("name", "created_at", "updated_at", "status")
 STATS_KEY = "projects:stats:{project_id}:{version}"
-APPROVED_STATUS = "approved"
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -60,13 +58,6 @@ def project_for_webhook(*, project_id: str | None) -> Project | None:
 LAST_RUNS = 5
 
 
-def _model(label: str) -> type[Model] | None:
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 def stats_ttl() -> int:
     return int(getattr(settings, "TESTGEN_PROJECT_STATS_TTL", 300))
 
@@ -81,53 +72,42 @@ def compute_health(*, coverage: float | None, threshold: int, last_scan_status: 
 
 
 def _compute_stats(project_id: int) -> dict[str, Any]:
-    endpoint_model = _model("scanning.Endpoint")
-    scan_model = _model("scanning.ScanJob")
-    test_case_model = _model("generation.TestCase")
-    run_model = _model("execution.TestRun")
+    # Imported here: those apps' models import projects.models, so a module-level import
+    # would make the app registry order matter.
+    from execution.models import TestRun
+    from generation.models import TestCase
+    from scanning.models import Endpoint, ScanJob
 
-    endpoint_count = covered = 0
-    if endpoint_model is not None:
-        active = endpoint_model.objects.filter(project_id=project_id, status="active")
-        aggregates: dict[str, Any] = {"total": Count("pk")}
-        if test_case_model is not None:
-            approved = test_case_model.objects.filter(endpoint_id=OuterRef("pk"), status=APPROVED_STATUS)
-            aggregates["covered"] = Count("pk", filter=Q(Exists(approved)))
-        counts = active.aggregate(**aggregates)
-        endpoint_count, covered = counts["total"], counts.get("covered", 0)
+    approved = TestCase.objects.filter(endpoint_id=OuterRef("pk"), status=TestCase.Status.APPROVED)
+    counts = Endpoint.objects.filter(project_id=project_id, status=Endpoint.Status.ACTIVE).aggregate(
+        total=Count("pk"), covered=Count("pk", filter=Q(Exists(approved)))
+    )
+    endpoint_count, covered = counts["total"], counts["covered"]
 
     by_status: dict[str, int] = {}
     by_type: dict[str, int] = {}
-    if test_case_model is not None:
-        rows = (
-            test_case_model.objects.filter(project_id=project_id)
-            .order_by()
-            .values_list("status", "type")
-            .annotate(n=Count("pk"))
-        )
-        for case_status, case_type, n in rows:
-            by_status[case_status] = by_status.get(case_status, 0) + n
-            by_type[case_type] = by_type.get(case_type, 0) + n
+    rows = (
+        TestCase.objects.filter(project_id=project_id)
+        .order_by()
+        .values_list("status", "type")
+        .annotate(n=Count("pk"))
+    )
+    for case_status, case_type, n in rows:
+        by_status[case_status] = by_status.get(case_status, 0) + n
+        by_type[case_type] = by_type.get(case_type, 0) + n
 
-    last_runs: list[dict[str, Any]] = []
-    if run_model is not None:
-        last_runs = list(
-            run_model.objects.filter(project_id=project_id)
-            .order_by("-created_at", "-id")
-            .values("id", "status", "total", "passed", "failed", "pass_rate", "created_at")[:LAST_RUNS]
-        )
-        for run in last_runs:
-            if run["pass_rate"] is not None:
-                run["pass_rate"] = float(run["pass_rate"])
+    last_runs = list(
+        TestRun.objects.filter(project_id=project_id)
+        .order_by("-created_at", "-id")
+        .values("id", "public_id", "status", "total", "passed", "failed", "pass_rate", "created_at")[:LAST_RUNS]
+    )
 
-    last_scan = None
-    if scan_model is not None:
-        last_scan = (
-            scan_model.objects.filter(project_id=project_id)
-            .order_by("-created_at", "-id")
-            .values("id", "status", "created_at", "finished_at", "error_message")
-            .first()
-        )
+    last_scan = (
+        ScanJob.objects.filter(project_id=project_id)
+        .order_by("-created_at", "-id")
+        .values("id", "status", "created_at", "finished_at", "error_message")
+        .first()
+    )
 
     return {
         "endpoint_count": endpoint_count,

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import transaction
 
+from execution.models import TestRun
 from generation.models import TestCase
 from generation.tests.factories import TestCaseFactory
 from projects.models import Project
@@ -129,15 +131,46 @@ def test_health_follows_the_threshold_without_invalidation(project: Project, cha
     assert project.health == "warning"
 
 
+_run_ids = itertools.count(1)
+
+
+def _run(project: Project, **fields: Any) -> TestRun:
+    # execution has no factory for runs yet; public_id is normally assigned by its service.
+    return TestRun.objects.create(project=project, public_id=f"run_test_{next(_run_ids)}",
+                                  base_url="https://api.example.com", **fields)
+
+
+def test_the_last_five_runs_are_listed_newest_first_with_pass_rate(project: Project, changed) -> None:
+    runs = [_run(project, status=TestRun.Status.SUCCESS, total=4, passed=i % 5, failed=4 - i % 5,
+                 pass_rate=25.0 * (i % 5)) for i in range(7)]
+    _run(ProjectFactory(), status=TestRun.Status.FAILED)  # another project's
+    changed(project)
+    last = project_stats(project=project)["last_runs"]
+    assert [r["id"] for r in last] == [r.pk for r in reversed(runs)][:5]
+    assert last[0]["pass_rate"] == runs[-1].pass_rate
+    assert set(last[0]) == {"id", "public_id", "status", "total", "passed", "failed", "pass_rate", "created_at"}
+
+
+def test_a_finished_run_through_the_cache_is_visible_after_invalidation(project: Project, changed) -> None:
+    run = _run(project, status=TestRun.Status.RUNNING)
+    changed(project)
+    assert project_stats(project=project)["last_runs"][0]["status"] == "running"
+    TestRun.objects.filter(pk=run.pk).update(status=TestRun.Status.FAILED, total=2, passed=1, failed=1, pass_rate=50.0)
+    assert project_stats(project=project)["last_runs"][0]["status"] == "running"  # cached until told
+    changed(project)
+    assert project_stats(project=project)["last_runs"][0]["pass_rate"] == 50.0
+
+
 # --- cache --------------------------------------------------------------------------------------
 
 
-def test_computing_takes_a_fixed_number_of_queries(project: Project, django_assert_max_num_queries) -> None:
+def test_computing_takes_a_fixed_number_of_queries(project: Project, django_assert_num_queries) -> None:
     for _ in range(3):
         endpoint = EndpointFactory(project=project)
         TestCaseFactory(project=project, endpoint=endpoint, status=TestCase.Status.APPROVED)
         ScanJobFactory(project=project)
-    with django_assert_max_num_queries(COMPUTE_QUERIES):
+        _run(project)
+    with django_assert_num_queries(COMPUTE_QUERIES):
         project_stats(project=project)
 
 
@@ -152,6 +185,7 @@ def test_query_count_does_not_grow_with_the_data(project: Project, django_assert
         endpoint = EndpointFactory(project=project)
         TestCaseFactory.create_batch(2, project=project, endpoint=endpoint)
         ScanJobFactory(project=project)
+        _run(project)
     changed(project)
     with django_assert_num_queries(len(small.captured_queries)):
         project_stats(project=project)
