@@ -1,0 +1,854 @@
+"""Shared tree-sitter machinery for the JavaScript/TypeScript and Java scanners.
+
+JavaScript/TypeScript: :func:`extract_js_module` walks one parsed file *once* (a tree cursor,
+no re-walks per route) and records the facts the Express and Fastify scanners both need:
+
+* ``bindings`` are not kept; instead every reference is resolved inside the file to a *ref*,
+  a small JSON object that :class:`JsProgram` resolves across files at link time:
+
+  ``{"k": "call", "id", "callee", "args"}``  a call site (``express()``, ``Router()``,
+  ``fastify()``, a router factory, ``fp(plugin)``); call sites are the identity of objects;
+  ``{"k": "param", "fn", "i"}``  the i-th parameter of a function (``function (app) {...}``,
+  a Fastify plugin's instance); ``{"k": "fn", "id"}`` a function; ``{"k": "imp", "src",
+  "name"}`` an import/require binding (``name`` is ``"module"`` for ``require``,
+  ``"default"``, ``"*"`` or an export name); ``{"k": "attr", "of", "name"}`` a member access;
+  ``{"k": "lit", "v"}`` a literal constant.
+* ``calls``: every ``X.m(...)`` whose ``m`` is a routing verb (``get``, ``use``,
+  ``register``, ``route``...), with its owner ref and argument descriptors, in source order;
+  ``X.route('/p').get(h).post(h)`` chains are unrolled.
+* ``invocations``: ``f(app, ...)`` calls that hand an object to a function (the
+  ``require('./routes')(app)`` idiom); ``fns``: functions with their ``return`` refs;
+  ``exports``; ``packages`` imported; ``errors``: tree-sitter syntax errors.
+
+Code is parsed, never executed. Argument descriptors: ``{"t": "str", "v"}``, ``{"t": "arr",
+"v": [...]}``, ``{"t": "obj", "v": json}`` (object literals converted to JSON, non-literal
+values kept as ``{"__js__": {"ref", "name"}}`` markers), ``{"t": "ref", "ref", "name"}``,
+``{"t": "dyn", "text"}`` for anything that cannot be known statically.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from typing import Any
+
+JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
+
+ROUTE_VERBS = frozenset(
+    {"get", "post", "put", "patch", "delete", "del", "all", "head", "options", "use", "route",
+     "register", "addHook", "setGlobalPrefix"}
+)
+JS_MARKER = "__js__"
+SPREAD_MARKER = "__spread__"
+
+_FUNCTION_TYPES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "generator_function",
+     "generator_function_declaration", "method_definition"}
+)
+_SKIP_TYPES = frozenset(
+    {"string", "template_string", "comment", "number", "regex", "type_annotation",
+     "interface_declaration", "type_alias_declaration", "jsx_text", "property_identifier"}
+)
+_WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
+     "await_expression", "type_assertion"}
+)
+
+AUTH_NAME = re.compile(
+    r"auth|jwt|passport|login|logged|protect|guard|verify_?token|verifyuser|bearer|api_?key|"
+    r"require_?(user|role|admin|scope)|is_?admin|permission|acl|session_?required",
+    re.IGNORECASE,
+)
+
+
+def is_auth_name(name: str) -> bool:
+    return bool(name) and bool(AUTH_NAME.search(name))
+
+
+def js_language(extension: str) -> str:
+    if extension == ".tsx":
+        return "tsx"
+    if extension in (".ts", ".mts", ".cts"):
+        return "typescript"
+    return "javascript"
+
+
+def node_text(node: Any) -> str:
+    return node.text.decode("utf-8", errors="replace")
+
+
+def syntax_errors(root: Any, limit: int = 3) -> list[dict[str, Any]]:
+    """Lines of the first ERROR/MISSING nodes; descends only into subtrees that hold one."""
+    found: list[dict[str, Any]] = []
+    if not root.has_error:
+        return found
+    stack = [root]
+    while stack and len(found) < limit:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            kind = "missing " + node.type if node.is_missing else "unexpected syntax"
+            found.append({"line": node.start_point[0] + 1, "message": f"syntax error: {kind}"})
+            continue
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return found
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def js_string(node: Any) -> str | None:
+    """The value of a string literal or a template literal without substitutions."""
+    typ = node.type
+    if typ not in ("string", "template_string"):
+        return None
+    parts: list[str] = []
+    for child in node.named_children:
+        if child.type == "string_fragment":
+            parts.append(node_text(child))
+        elif child.type == "escape_sequence":
+            raw = node_text(child)[1:]
+            parts.append(_ESCAPES.get(raw, raw))
+        elif child.type == "template_substitution":
+            return None
+    return "".join(parts)
+
+
+def unwrap(node: Any) -> Any:
+    while node is not None and node.type in _WRAPPERS:
+        inner = [c for c in node.named_children if c.type not in ("type_annotation", "predefined_type",
+                                                                   "type_identifier", "generic_type")]
+        node = inner[0] if inner else None
+    return node
+
+
+def _param_names(fn: Any) -> list[str | None]:
+    single = fn.child_by_field_name("parameter")
+    if single is not None:
+        return [node_text(single)]
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        return []
+    names: list[str | None] = []
+    for p in params.named_children:
+        if p.type == "comment":
+            continue
+        target = p
+        if p.type in ("required_parameter", "optional_parameter"):
+            target = p.child_by_field_name("pattern")
+        elif p.type == "assignment_pattern":
+            target = p.child_by_field_name("left")
+        names.append(node_text(target) if target is not None and target.type == "identifier" else None)
+    return names
+
+
+class _JsExtractor:
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.parents: dict[str, str] = {"": ""}
+        self.bindings: dict[str, dict[str, Any]] = {"": {}}
+        self.fns: dict[str, dict[str, Any]] = {}
+        self.calls: list[dict[str, Any]] = []
+        self.invocations: list[dict[str, Any]] = []
+        self.exports: dict[str, Any] = {}
+        self.packages: set[str] = set()
+        self.classes: list[dict[str, Any]] = []
+        self.seq = 0
+        self._done: set[int] = set()
+
+    # --- walking -------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        cursor = self.root.walk()
+        depth = 0
+        scopes: list[tuple[int, str]] = [(-1, "")]
+        while True:
+            node = cursor.node
+            typ = node.type
+            descend = True
+            scope = scopes[-1][1]
+            if typ in _FUNCTION_TYPES:
+                fid = self._enter_function(node, scope)
+                scopes.append((depth, fid))
+            elif typ == "call_expression":
+                descend = self._on_call(node, scope)
+            elif typ == "variable_declarator":
+                self._on_declarator(node, scope)
+            elif typ == "import_statement":
+                self._on_import(node)
+                descend = False
+            elif typ == "export_statement":
+                self._on_export(node, scope)
+            elif typ == "assignment_expression":
+                self._on_assignment(node, scope)
+            elif typ == "return_statement":
+                value = node.named_children[0] if node.named_children else None
+                if value is not None and scope:
+                    self.fns[scope]["returns"].append(self.ref(value, scope))
+            elif typ in _SKIP_TYPES:
+                descend = False
+            if descend and cursor.goto_first_child():
+                depth += 1
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return self._finish()
+                depth -= 1
+            while scopes[-1][0] >= depth:
+                scopes.pop()
+
+    def _enter_function(self, node: Any, scope: str) -> str:
+        fid = f"f{node.start_point[0] + 1}:{node.start_point[1]}"
+        name_node = node.child_by_field_name("name")
+        name = node_text(name_node) if name_node is not None else ""
+        self.parents[fid] = scope
+        bindings: dict[str, Any] = {}
+        for i, pname in enumerate(_param_names(node)):
+            if pname:
+                bindings[pname] = {"k": "param", "fn": fid, "i": i}
+        self.bindings[fid] = bindings
+        self.fns[fid] = {"name": name, "line": node.start_point[0] + 1, "returns": []}
+        if node.type == "arrow_function":
+            body = node.child_by_field_name("body")
+            if body is not None and body.type != "statement_block":
+                self.fns[fid]["returns"].append(self.ref(body, fid))
+        if name and node.type in ("function_declaration", "generator_function_declaration"):
+            self.bindings[scope][name] = {"k": "fn", "id": fid}
+        return fid
+
+    def _on_declarator(self, node: Any, scope: str) -> None:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None or value is None:
+            return
+        value = unwrap(value)
+        if value is None:
+            return
+        if name.type == "identifier":
+            ref = self.ref(value, scope)
+            if ref.get("k") == "fn" and not self.fns[ref["id"]]["name"]:
+                self.fns[ref["id"]]["name"] = node_text(name)
+            self.bindings[scope][node_text(name)] = ref
+        elif name.type == "object_pattern":
+            base = self.ref(value, scope)
+            for prop in name.named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    key = node_text(prop)
+                    self.bindings[scope][key] = {"k": "attr", "of": base, "name": key}
+                elif prop.type == "pair_pattern":
+                    key_node, val_node = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                    if key_node is not None and val_node is not None and val_node.type == "identifier":
+                        key = js_string(key_node) if key_node.type == "string" else node_text(key_node)
+                        self.bindings[scope][node_text(val_node)] = {"k": "attr", "of": base, "name": key}
+
+    def _on_import(self, node: Any) -> None:
+        source = node.child_by_field_name("source")
+        src = js_string(source) if source is not None else None
+        if src is None:
+            return
+        self._note_package(src)
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.bindings[""][node_text(part)] = {"k": "imp", "src": src, "name": "default"}
+                elif part.type == "namespace_import":
+                    ids = [c for c in part.named_children if c.type == "identifier"]
+                    if ids:
+                        self.bindings[""][node_text(ids[0])] = {"k": "imp", "src": src, "name": "*"}
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        imported = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or imported
+                        if imported is not None and alias is not None:
+                            key = js_string(imported) if imported.type == "string" else node_text(imported)
+                            self.bindings[""][node_text(alias)] = {"k": "imp", "src": src, "name": key}
+
+    def _on_export(self, node: Any, scope: str) -> None:
+        source = node.child_by_field_name("source")
+        src = js_string(source) if source is not None else None
+        value = node.child_by_field_name("value")
+        declaration = node.child_by_field_name("declaration")
+        if value is not None:
+            self.exports["default"] = self.ref(value, scope)
+            return
+        is_default = any(c.type == "default" for c in node.children)
+        if declaration is not None:
+            if declaration.type in ("lexical_declaration", "variable_declaration"):
+                for decl in declaration.named_children:
+                    name = decl.child_by_field_name("name") if decl.type == "variable_declarator" else None
+                    if name is not None and name.type == "identifier":
+                        self.exports[node_text(name)] = {"k": "local", "name": node_text(name), "scope": ""}
+            else:
+                name = declaration.child_by_field_name("name")
+                if declaration.type in _FUNCTION_TYPES or declaration.type.startswith("class"):
+                    fid = f"f{declaration.start_point[0] + 1}:{declaration.start_point[1]}"
+                    ref: dict[str, Any] = {"k": "fn", "id": fid}
+                    if declaration.type.startswith("class"):
+                        ref = {"k": "local", "name": node_text(name), "scope": ""} if name else {"k": "none"}
+                    if is_default:
+                        self.exports["default"] = ref
+                    if name is not None:
+                        self.exports[node_text(name)] = ref
+            return
+        for clause in node.named_children:
+            if clause.type == "export_clause":
+                for spec in clause.named_children:
+                    if spec.type != "export_specifier":
+                        continue
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias")
+                    local = node_text(name) if name is not None else "default"
+                    exported = node_text(alias) if alias is not None else local
+                    if src is not None:
+                        self.exports[exported] = {"k": "imp", "src": src, "name": local}
+                    else:
+                        self.exports[exported] = {"k": "local", "name": local, "scope": ""}
+        if src is not None:
+            self._note_package(src)
+            if not any(c.type == "export_clause" for c in node.named_children):
+                self.exports.setdefault("__star__", []).append(src)
+
+    def _on_assignment(self, node: Any, scope: str) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        target = node_text(left)
+        right = unwrap(right)
+        if right is None:
+            return
+        if target in ("module.exports", "exports"):
+            if right.type == "object":
+                for prop in right.named_children:
+                    if prop.type == "shorthand_property_identifier":
+                        self.exports[node_text(prop)] = self._local(node_text(prop), scope)
+                    elif prop.type == "pair":
+                        key = self._key(prop.child_by_field_name("key"))
+                        value = prop.child_by_field_name("value")
+                        if key is not None and value is not None:
+                            self.exports[key] = self.ref(value, scope)
+                self.exports["module"] = {"k": "none"}
+            else:
+                self.exports["module"] = self.ref(right, scope)
+        elif target.startswith(("module.exports.", "exports.")) and target.count(".") == (
+            2 if target.startswith("module.") else 1
+        ):
+            self.exports[target.rsplit(".", 1)[1]] = self.ref(right, scope)
+        elif left.type == "identifier":
+            # `app = express()` after `let app;`
+            self.bindings[scope].setdefault(target, self.ref(right, scope))
+
+    def _on_call(self, node: Any, scope: str) -> bool:
+        if node.start_byte in self._done:
+            return True
+        fn = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if fn is None or args is None:
+            return True
+        if fn.type == "identifier" and node_text(fn) == "require":
+            self._note_require(args)
+            return True
+        if fn.type == "import":
+            self._note_require(args)
+            return True
+        if fn.type == "member_expression":
+            prop = fn.child_by_field_name("property")
+            verb = node_text(prop) if prop is not None else ""
+            if verb in ROUTE_VERBS:
+                self._record_route_call(node, fn, verb, args, scope)
+            return True
+        if fn.type == "identifier":
+            arg_nodes = [unwrap(a) for a in args.named_children if a.type != "comment"]
+            if any(a is not None and a.type == "identifier" for a in arg_nodes):
+                self.invocations.append({
+                    "callee": self.ref(fn, scope),
+                    "args": [self.ref(a, scope) if a is not None and a.type == "identifier" else {"k": "none"}
+                             for a in arg_nodes],
+                    "line": node.start_point[0] + 1,
+                    "seq": self._next_seq(),
+                })
+        elif fn.type == "call_expression":
+            # require('./routes')(app)
+            arg_nodes = [unwrap(a) for a in args.named_children if a.type != "comment"]
+            if any(a is not None and a.type == "identifier" for a in arg_nodes):
+                self.invocations.append({
+                    "callee": self.ref(fn, scope),
+                    "args": [self.ref(a, scope) if a is not None and a.type == "identifier" else {"k": "none"}
+                             for a in arg_nodes],
+                    "line": node.start_point[0] + 1,
+                    "seq": self._next_seq(),
+                })
+        return True
+
+    def _record_route_call(self, node: Any, fn: Any, verb: str, args: Any, scope: str) -> None:
+        # Unroll `X.route('/p').get(h).post(h)`: this node is the outermost call of the chain.
+        chain: list[tuple[str, Any, Any]] = [(verb, args, node)]
+        base = fn.child_by_field_name("object")
+        while base is not None and base.type == "call_expression":
+            inner_fn = base.child_by_field_name("function")
+            inner_args = base.child_by_field_name("arguments")
+            if inner_fn is None or inner_fn.type != "member_expression" or inner_args is None:
+                break
+            prop = inner_fn.child_by_field_name("property")
+            chain.append((node_text(prop) if prop is not None else "", inner_args, base))
+            base = inner_fn.child_by_field_name("object")
+        chain.reverse()
+        owner_node = unwrap(base) if base is not None else None
+        if owner_node is None:
+            return
+        if len(chain) > 1 and chain[0][0] == "route":
+            owner = self.ref(owner_node, scope)
+            route_args = self._args(chain[0][1], scope)
+            route_path = route_args[0] if route_args else {"t": "dyn", "text": ""}
+            for verb_i, args_i, call_i in chain[1:]:
+                self._done.add(call_i.start_byte)
+                self.calls.append({
+                    "owner": owner, "m": verb_i, "route": route_path,
+                    "args": self._args(args_i, scope), "line": call_i.start_point[0] + 1,
+                    "seq": self._next_seq(), "err": call_i.has_error,
+                })
+            return
+        if len(chain) > 1:
+            # `fastify.register(a).register(b)`, `app.use(x).use(y)`: chained calls return the owner.
+            owner = self.ref(owner_node, scope)
+            for verb_i, args_i, call_i in chain:
+                self._done.add(call_i.start_byte)
+                if verb_i in ROUTE_VERBS and verb_i != "route":
+                    self.calls.append({
+                        "owner": owner, "m": verb_i, "args": self._args(args_i, scope),
+                        "line": call_i.start_point[0] + 1, "seq": self._next_seq(), "err": call_i.has_error,
+                    })
+            return
+        if owner_node.type not in ("identifier", "member_expression", "this"):
+            return
+        self.calls.append({
+            "owner": self.ref(owner_node, scope), "m": verb, "args": self._args(args, scope),
+            "line": node.start_point[0] + 1, "seq": self._next_seq(), "err": node.has_error,
+        })
+
+    def _next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def _note_require(self, args: Any) -> None:
+        first = args.named_children[0] if args.named_children else None
+        if first is not None:
+            src = js_string(first)
+            if src is not None:
+                self._note_package(src)
+
+    def _note_package(self, src: str) -> None:
+        if not src.startswith((".", "/")):
+            parts = src.split("/")
+            self.packages.add("/".join(parts[:2]) if src.startswith("@") else parts[0])
+
+    # --- values --------------------------------------------------------------------------
+
+    def _local(self, name: str, scope: str) -> dict[str, Any]:
+        return {"k": "local", "name": name, "scope": scope}
+
+    @staticmethod
+    def _key(node: Any) -> str | None:
+        if node is None:
+            return None
+        if node.type in ("property_identifier", "identifier", "private_property_identifier"):
+            return node_text(node)
+        if node.type == "string":
+            return js_string(node)
+        if node.type == "number":
+            return node_text(node)
+        return None
+
+    def ref(self, node: Any, scope: str) -> dict[str, Any]:
+        node = unwrap(node)
+        if node is None:
+            return {"k": "none"}
+        typ = node.type
+        if typ == "identifier":
+            return self._local(node_text(node), scope)
+        if typ in _FUNCTION_TYPES:
+            return {"k": "fn", "id": f"f{node.start_point[0] + 1}:{node.start_point[1]}"}
+        if typ == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if obj is None or prop is None:
+                return {"k": "none"}
+            return {"k": "attr", "of": self.ref(obj, scope), "name": node_text(prop)}
+        if typ in ("call_expression", "new_expression"):
+            fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+            args = node.child_by_field_name("arguments")
+            arg_nodes = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+            if fn is not None and ((fn.type == "identifier" and node_text(fn) == "require") or fn.type == "import"):
+                src = js_string(arg_nodes[0]) if arg_nodes else None
+                if src is None:
+                    return {"k": "none"}
+                return {"k": "imp", "src": src, "name": "module" if fn.type == "identifier" else "*"}
+            if fn is None:
+                return {"k": "none"}
+            return {
+                "k": "call", "id": f"c{node.start_point[0] + 1}:{node.start_point[1]}",
+                "callee": self.ref(fn, scope),
+                "args": [self.ref(a, scope) if unwrap(a) is not None and unwrap(a).type in (
+                    "identifier", "member_expression", "call_expression", "arrow_function",
+                    "function_expression") else {"k": "none"} for a in arg_nodes[:3]],
+            }
+        literal = self.literal(node, scope)
+        if literal is not _UNKNOWN:
+            return {"k": "lit", "v": literal}
+        return {"k": "none"}
+
+    def literal(self, node: Any, scope: str) -> Any:
+        """JSON value of a literal expression; non-literal leaves become ``__js__`` markers."""
+        node = unwrap(node)
+        if node is None:
+            return _UNKNOWN
+        typ = node.type
+        if typ in ("string", "template_string"):
+            value = js_string(node)
+            return _UNKNOWN if value is None else value
+        if typ == "number":
+            text = node_text(node).replace("_", "")
+            try:
+                return int(text, 0) if re.fullmatch(r"0[xob][0-9a-f]+|\d+", text, re.I) else float(text)
+            except ValueError:
+                return _UNKNOWN
+        if typ == "unary_expression":
+            arg = node.child_by_field_name("argument")
+            op = node.children[0].type if node.children else ""
+            value = self.literal(arg, scope) if arg is not None else _UNKNOWN
+            if op == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                return -value
+            return _UNKNOWN
+        if typ == "true":
+            return True
+        if typ == "false":
+            return False
+        if typ == "null":
+            return None
+        if typ == "array":
+            items = []
+            for child in node.named_children:
+                if child.type == "comment":
+                    continue
+                value = self.literal(child, scope)
+                items.append(self._marker(child, scope) if value is _UNKNOWN else value)
+            return items
+        if typ == "object":
+            out: dict[str, Any] = {}
+            for prop in node.named_children:
+                if prop.type == "pair":
+                    key = self._key(prop.child_by_field_name("key"))
+                    value_node = prop.child_by_field_name("value")
+                    if key is None or value_node is None:
+                        continue
+                    value = self.literal(value_node, scope)
+                    out[key] = self._marker(value_node, scope) if value is _UNKNOWN else value
+                elif prop.type == "shorthand_property_identifier":
+                    out[node_text(prop)] = self._marker(prop, scope)
+                elif prop.type == "spread_element":
+                    inner = prop.named_children[0] if prop.named_children else None
+                    if inner is not None:
+                        out.setdefault(SPREAD_MARKER, []).append(self.ref(inner, scope))
+                elif prop.type == "method_definition":
+                    name = prop.child_by_field_name("name")
+                    if name is not None:
+                        out[node_text(name)] = {JS_MARKER: {"ref": self.ref(prop, scope), "name": node_text(name)}}
+            return out
+        return _UNKNOWN
+
+    def _marker(self, node: Any, scope: str) -> dict[str, Any]:
+        node = unwrap(node)
+        if node is None:
+            return {JS_MARKER: {"ref": {"k": "none"}, "name": ""}}
+        if node.type == "shorthand_property_identifier":
+            return {JS_MARKER: {"ref": self._local(node_text(node), scope), "name": node_text(node)}}
+        marker: dict[str, Any] = {"ref": self.ref(node, scope), "name": describe(node)}
+        if node.type in ("call_expression", "new_expression"):
+            fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+            args = node.child_by_field_name("arguments")
+            marker["callee"] = node_text(fn) if fn is not None else ""
+            marker["args"] = [
+                (lambda v, a=a: self._marker(a, scope) if v is _UNKNOWN else v)(self.literal(a, scope))
+                for a in (args.named_children if args is not None else []) if a.type != "comment"
+            ]
+        return {JS_MARKER: marker}
+
+    def _args(self, args: Any, scope: str) -> list[dict[str, Any]]:
+        out = []
+        for child in args.named_children:
+            if child.type == "comment":
+                continue
+            out.append(self.describe_arg(child, scope))
+        return out
+
+    def describe_arg(self, node: Any, scope: str) -> dict[str, Any]:
+        node = unwrap(node)
+        if node is None:
+            return {"t": "dyn", "text": ""}
+        if node.type in ("string", "template_string"):
+            value = js_string(node)
+            if value is None:
+                return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
+            return {"t": "str", "v": value}
+        if node.type == "array":
+            return {"t": "arr", "v": [self.describe_arg(c, scope) for c in node.named_children
+                                      if c.type != "comment"]}
+        if node.type == "object":
+            return {"t": "obj", "v": self.literal(node, scope)}
+        if node.type in ("identifier", "member_expression", "call_expression", "new_expression") or (
+            node.type in _FUNCTION_TYPES
+        ):
+            return {"t": "ref", "ref": self.ref(node, scope), "name": describe(node)}
+        if node.type == "regex":
+            return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
+        return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
+
+    # --- finishing: resolve `local` refs against the scope chain ---------------------------
+
+    def _finish(self) -> dict[str, Any]:
+        memo: dict[tuple[str, str], Any] = {}
+
+        def lookup(name: str, scope: str, guard: frozenset[tuple[str, str]]) -> dict[str, Any]:
+            current = scope
+            while True:
+                table = self.bindings.get(current, {})
+                if name in table:
+                    key = (current, name)
+                    if key in memo:
+                        return memo[key]
+                    if key in guard:
+                        return {"k": "none"}
+                    resolved = fix(table[name], guard | {key})
+                    memo[key] = resolved
+                    return resolved
+                if current == "":
+                    return {"k": "global", "name": name}
+                current = self.parents.get(current, "")
+
+        def fix(value: Any, guard: frozenset[tuple[str, str]] = frozenset()) -> Any:
+            if isinstance(value, list):
+                return [fix(v, guard) for v in value]
+            if not isinstance(value, dict):
+                return value
+            if value.get("k") == "local" and set(value) == {"k", "name", "scope"}:
+                return lookup(value["name"], value["scope"], guard)
+            return {key: fix(v, guard) for key, v in value.items()}
+
+        exports = {k: (v if k == "__star__" else fix(v)) for k, v in self.exports.items()}
+        fns = {fid: {"name": f["name"], "line": f["line"],
+                     "returns": [r for r in fix(f["returns"]) if r.get("k") in ("call", "param", "imp", "attr", "fn")]}
+               for fid, f in self.fns.items()}
+        calls = [c for c in (fix(c) for c in self.calls)
+                 if c["owner"].get("k") in ("call", "param", "imp", "attr")]
+        invocations = [fix(i) for i in self.invocations]
+        invocations = [i for i in invocations
+                       if any(a.get("k") in ("call", "param") for a in i["args"])]
+        return {
+            "exports": exports,
+            "fns": fns,
+            "calls": calls,
+            "invocations": invocations,
+            "packages": sorted(self.packages),
+            "errors": syntax_errors(self.root),
+        }
+
+
+class _Unknown:
+    __slots__ = ()
+
+
+_UNKNOWN: Any = _Unknown()
+
+
+def describe(node: Any) -> str:
+    """A short human name for a handler or middleware expression."""
+    node = unwrap(node)
+    if node is None:
+        return ""
+    if node.type in ("identifier", "member_expression", "this"):
+        return node_text(node)
+    if node.type in _FUNCTION_TYPES:
+        name = node.child_by_field_name("name")
+        return node_text(name) if name is not None else ""
+    if node.type in ("call_expression", "new_expression"):
+        fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        args = node.child_by_field_name("arguments")
+        named = [unwrap(a) for a in args.named_children] if args is not None else []
+        # asyncHandler(getUsers) / catchAsync(controller.list): the wrapped function is the handler
+        if named and named[-1] is not None and named[-1].type in ("identifier", "member_expression") and (
+            fn is not None and re.search(r"async|catch|wrap|handler", node_text(fn), re.I)
+        ):
+            return node_text(named[-1])
+        return node_text(fn) if fn is not None else ""
+    return ""
+
+
+def extract_js_module(tree: Any) -> dict[str, Any]:
+    return _JsExtractor(tree.root_node).run()
+
+
+def check_json(facts: dict[str, Any]) -> dict[str, Any]:
+    """Fail fast (in tests and in development) if facts stopped being plain JSON."""
+    json.dumps(facts)
+    return facts
+
+
+# --- Link side: cross-file resolution ----------------------------------------------------
+
+
+class JsProgram:
+    """Resolves refs across files: imports to exports, calls to objects or factory results."""
+
+    def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
+        self.facts = facts
+        self.files = set(facts)
+
+    def resolve_module(self, from_file: str, src: str) -> str | None:
+        if not src.startswith("."):
+            return None
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(from_file), src))
+        stems = [base]
+        stem, ext = posixpath.splitext(base)
+        if ext in (".js", ".mjs", ".cjs", ".jsx"):
+            # TypeScript ESM imports name the compiled file: './users.js' is './users.ts'
+            stems.append(stem)
+        for candidate in stems:
+            if candidate in self.files:
+                return candidate
+            for ext_ in RESOLVE_EXTENSIONS:
+                if candidate + ext_ in self.files:
+                    return candidate + ext_
+            for ext_ in RESOLVE_EXTENSIONS:
+                if f"{candidate}/index{ext_}" in self.files:
+                    return f"{candidate}/index{ext_}"
+        return None
+
+    def export(self, file: str, name: str, depth: int) -> tuple[str, Any] | None:
+        exports = self.facts[file].get("exports", {})
+        order = [name]
+        if name in ("module", "default"):
+            order += ["default" if name == "module" else "module"]
+        for key in order:
+            value = exports.get(key)
+            if value is not None and value.get("k") != "none":
+                return file, value
+        if name not in ("module", "default", "*"):
+            for src in exports.get("__star__", []):
+                target = self.resolve_module(file, src)
+                if target is not None and depth < 20:
+                    found = self.export(target, name, depth + 1)
+                    if found is not None:
+                        return found
+            for key in ("module", "default"):
+                value = exports.get(key)
+                if value is not None and value.get("k") == "lit" and isinstance(value["v"], dict):
+                    if name in value["v"]:
+                        return file, {"k": "lit", "v": value["v"][name]}
+        return None
+
+    def resolve(self, file: str, ref: dict[str, Any], depth: int = 0) -> tuple[Any, ...] | None:
+        """A terminal: ("call", file, id, callee_terminal), ("param", file, fn, i), ("fn", file, id),
+        ("pkg", name, attr_path), ("module", file), ("lit", value), or None."""
+        if depth > 40 or ref is None:
+            return None
+        kind = ref.get("k")
+        if kind == "imp":
+            src, name = ref["src"], ref["name"]
+            if not src.startswith("."):
+                return ("pkg", src, () if name in ("module", "default", "*") else (name,))
+            target = self.resolve_module(file, src)
+            if target is None:
+                return ("unresolved", src)
+            if name == "*":
+                return ("module", target)
+            found = self.export(target, name, depth)
+            if found is None:
+                return ("module", target) if name == "module" else None
+            return self.resolve(found[0], found[1], depth + 1)
+        if kind == "attr":
+            base = self.resolve(file, ref["of"], depth + 1)
+            if base is None:
+                return None
+            if base[0] == "pkg":
+                return ("pkg", base[1], base[2] + (ref["name"],))
+            if base[0] == "module":
+                found = self.export(base[1], ref["name"], depth)
+                return self.resolve(found[0], found[1], depth + 1) if found else None
+            if base[0] == "lit" and isinstance(base[1], dict) and ref["name"] in base[1]:
+                return ("lit", base[1][ref["name"]])
+            return None
+        if kind == "call":
+            callee = self.resolve(file, ref["callee"], depth + 1)
+            if callee is None:
+                return None
+            if callee[0] == "fn":
+                returns = self.facts[callee[1]]["fns"].get(callee[2], {}).get("returns", [])
+                for returned in returns:
+                    target = self.resolve(callee[1], returned, depth + 1)
+                    if target is not None:
+                        return target
+                return None
+            if callee[0] == "pkg" and callee[1] == "fastify-plugin" and ref.get("args"):
+                return self.resolve(file, ref["args"][0], depth + 1)
+            return ("call", file, ref["id"], callee)
+        if kind == "param":
+            return ("param", file, ref["fn"], ref["i"])
+        if kind == "fn":
+            return ("fn", file, ref["id"])
+        if kind == "lit":
+            return ("lit", ref["v"])
+        return None
+
+    def fn_name(self, file: str, fid: str) -> str:
+        return self.facts[file]["fns"].get(fid, {}).get("name", "")
+
+    def resolve_literal(self, file: str, value: Any, depth: int = 0) -> Any:
+        """Replace ``__js__`` markers and spreads in a literal by the constants they name."""
+        if depth > 20:
+            return value
+        if isinstance(value, list):
+            return [self.resolve_literal(file, v, depth + 1) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if JS_MARKER in value and len(value) == 1:
+            target = self.resolve(file, value[JS_MARKER]["ref"])
+            if target is not None and target[0] == "lit":
+                return self.resolve_literal(file, target[1], depth + 1)
+            return value
+        out: dict[str, Any] = {}
+        for spread in value.get(SPREAD_MARKER, []):
+            target = self.resolve(file, spread)
+            if target is not None and target[0] == "lit" and isinstance(target[1], dict):
+                out.update(self.resolve_literal(file, target[1], depth + 1))
+        for key, item in value.items():
+            if key != SPREAD_MARKER:
+                out[key] = self.resolve_literal(file, item, depth + 1)
+        return out
+
+
+def literal_is_plain(value: Any) -> bool:
+    if isinstance(value, dict):
+        return JS_MARKER not in value and SPREAD_MARKER not in value and all(
+            literal_is_plain(v) for v in value.values())
+    if isinstance(value, list):
+        return all(literal_is_plain(v) for v in value)
+    return True
+
+
+def java_string(node: Any) -> str | None:
+    if node.type != "string_literal":
+        return None
+    parts: list[str] = []
+    for child in node.named_children:
+        if child.type == "string_fragment":
+            parts.append(node_text(child))
+        elif child.type == "escape_sequence":
+            raw = node_text(child)[1:]
+            parts.append(_ESCAPES.get(raw, raw))
+        elif child.type == "multiline_string_fragment":
+            parts.append(node_text(child))
+    return "".join(parts)

@@ -1,0 +1,371 @@
+"""Express endpoint scanner: tree-sitter facts per file, a mount graph across files.
+
+Extraction is shared with Fastify (:func:`scanning.scanners._treesitter.extract_js_module`).
+Linking builds the graph Express builds at run time, without running anything:
+
+* objects are call sites of ``express()`` (an *app*) or ``express.Router()`` / ``Router()``
+  (a *router*), or parameters of functions that receive one (``module.exports = (app) => ...``
+  called as ``require('./routes')(app)``);
+* ``X.use('/prefix', ..., router)`` mounts a router or sub-app; the router is found through
+  ``require``/``import`` bindings and ``module.exports``/``exports.x``/``export default``/named
+  exports, factory functions (``createRouter(db)``) and index files;
+* routes (``X.get/post/put/patch/delete/all(path, ...mw, handler)`` and
+  ``X.route(path).get().post()``) are served only when their object is reachable from a
+  root app — an ``express()`` that nothing mounts. A router never mounted is not served.
+
+Auth: an auth-looking middleware (``auth``, ``passport.authenticate``, ``requireRole``...) in a
+route's own chain, in ``use`` calls before it on any router on the way, or in the ``use`` that
+mounts it.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from scanning.scanners._treesitter import (
+    JS_EXTENSIONS,
+    JsProgram,
+    extract_js_module,
+    is_auth_name,
+    js_language,
+)
+from scanning.scanners.base import (
+    DiscoveredEndpoint,
+    Parameter,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+    join_paths,
+    path_parameter_names,
+)
+
+ROUTE_METHODS = {
+    "get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",), "delete": ("DELETE",),
+    "del": ("DELETE",), "head": ("HEAD",), "options": ("OPTIONS",),
+    "all": ("GET", "POST", "PUT", "PATCH", "DELETE"),
+}
+ROUTER_PACKAGES = {"express-promise-router", "express-async-router"}
+_SKIPPED_DIRS = ("node_modules/", "dist/", "build/", "coverage/", ".next/", "vendor/")
+_TEST_MARKERS = ("__tests__/", "/test/", "/tests/", ".test.", ".spec.", "__mocks__/")
+
+MSG_DYNAMIC_PATH = "route path is not a literal string; endpoint skipped"
+MSG_DYNAMIC_PREFIX = "mount prefix is not a literal string; routes under it are skipped"
+MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes mounted from it are skipped"
+
+
+def is_test_file(path: str) -> bool:
+    padded = "/" + path
+    return any(marker in padded for marker in _TEST_MARKERS)
+
+
+def wants_js(source: SourceFile) -> bool:
+    path = "/" + source.rel_path
+    return (
+        source.extension in JS_EXTENSIONS
+        and not source.rel_path.endswith(".d.ts")
+        and not any("/" + d in path for d in _SKIPPED_DIRS)
+        and not source.rel_path.endswith(".min.js")
+    )
+
+
+def package_dependencies(index: RepositoryIndex) -> set[str]:
+    names: set[str] = set()
+    for path, text in index.manifests.items():
+        if not path.endswith("package.json"):
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        for key in ("dependencies", "devDependencies", "peerDependencies"):
+            section = data.get(key)
+            if isinstance(section, dict):
+                names.update(section)
+    return names
+
+
+def extract_js(source: SourceFile) -> dict[str, Any]:
+    return extract_js_module(source.tree_sitter(js_language(source.extension)))
+
+
+def literal_strings(program: JsProgram, file: str, desc: dict[str, Any]) -> list[str] | None:
+    """The path(s) an argument denotes, or None when it is not statically known."""
+    kind = desc.get("t")
+    if kind == "str":
+        return [desc["v"]]
+    if kind == "arr":
+        out: list[str] = []
+        for item in desc["v"]:
+            values = literal_strings(program, file, item)
+            if values is None:
+                return None
+            out.extend(values)
+        return out
+    if kind == "ref":
+        target = program.resolve(file, desc["ref"])
+        if target is not None and target[0] == "lit":
+            value = target[1]
+            if isinstance(value, str):
+                return [value]
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return list(value)
+    return None
+
+
+def is_path_like(program: JsProgram, file: str, desc: dict[str, Any]) -> bool:
+    """Whether the first argument of `use` is a path (literal or not) rather than a handler."""
+    kind = desc.get("t")
+    if kind in ("str", "dyn"):
+        return True
+    if kind == "arr":
+        return any(item.get("t") in ("str", "dyn") for item in desc["v"])
+    if kind == "ref":
+        target = program.resolve(file, desc["ref"])
+        if target is not None and target[0] == "lit":
+            return isinstance(target[1], (str, list))
+        ref = desc["ref"]
+        # `app.use(config.prefix, router)`: a member of a non-function object used as a path
+        return ref.get("k") == "attr" and target is None and desc["name"].lower().endswith(
+            ("prefix", "path", "base", "url", "root"))
+    return False
+
+
+class ExpressScanner(Scanner):
+    name = "express"
+    language = "javascript"
+    version = "1"
+    extensions = JS_EXTENSIONS
+
+    def wants(self, source: SourceFile) -> bool:
+        return wants_js(source)
+
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        if "express" in package_dependencies(index):
+            return True
+        return any("express" in f.get("packages", ()) for f in facts.values())
+
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        return extract_js(source)
+
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        return _ExpressLinker(facts).run()
+
+
+def _object_kind(callee: tuple[Any, ...]) -> str | None:
+    if callee[0] != "pkg":
+        return None
+    package, attrs = callee[1], callee[2]
+    if package == "express":
+        if attrs in ((), ("default",)):
+            return "app"
+        if attrs in (("Router",), ("default", "Router")):
+            return "router"
+    if package in ROUTER_PACKAGES and attrs in ((), ("default",)):
+        return "router"
+    return None
+
+
+class _ExpressLinker:
+    def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
+        self.facts = {path: f for path, f in facts.items() if "calls" in f}
+        self.program = JsProgram(self.facts)
+        self.warnings: list[ScanWarning] = []
+        self.endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
+        self.entries: dict[tuple[Any, ...], list[tuple[int, int, str, dict[str, Any]]]] = defaultdict(list)
+        self.kinds: dict[tuple[Any, ...], str] = {}
+        self.mounted: set[tuple[Any, ...]] = set()
+        self.touched_files: set[str] = set()
+        self._warned: set[tuple[str, int, str]] = set()
+
+    def node_of(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
+        target = self.program.resolve(file, ref)
+        return self.node_of_target(target)
+
+    def node_of_target(self, target: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+        if target is None:
+            return None
+        if target[0] == "call":
+            kind = _object_kind(target[3])
+            if kind is None:
+                return None
+            node = ("call", target[1], target[2])
+            self.kinds[node] = kind
+            return node
+        if target[0] == "param":
+            node = ("param", target[1], target[2], target[3])
+            self.kinds.setdefault(node, "param")
+            return node
+        return None
+
+    def warn(self, file: str, line: int, message: str) -> None:
+        key = (file, line, message)
+        if key not in self._warned:
+            self._warned.add(key)
+            self.warnings.append(ScanWarning(file=file, line=line, message=message))
+
+    def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        for file in sorted(self.facts):
+            f = self.facts[file]
+            for call in f["calls"]:
+                node = self.node_of(file, call["owner"])
+                if node is not None:
+                    self.entries[node].append((0 if file == node[1] else 1, call["seq"], file, call))
+                    if call["m"] == "use":
+                        self._note_mounts(file, call)
+            for inv in f.get("invocations", []):
+                callee = self.program.resolve(file, inv["callee"])
+                if callee is None or callee[0] != "fn":
+                    continue
+                for i, arg in enumerate(inv["args"]):
+                    node = self.node_of(file, arg)
+                    if node is not None:
+                        alias = {"m": "__alias__", "target": ("param", callee[1], callee[2], i),
+                                 "line": inv["line"], "seq": inv["seq"]}
+                        self.entries[node].append((0 if file == node[1] else 1, inv["seq"], file, alias))
+                        self.mounted.add(alias["target"])
+        for entries in self.entries.values():
+            entries.sort(key=lambda e: (e[0], e[2], e[1]))
+        roots = sorted(
+            (n for n, kind in self.kinds.items()
+             if kind == "app" and n not in self.mounted and not is_test_file(n[1])),
+            key=lambda n: (n[1], str(n[2])),
+        )
+        for root in roots:
+            self.walk(root, "", [], (root,))
+        endpoints = list(self.endpoints.values())
+        if any(e.auth_required for e in endpoints):
+            for endpoint in endpoints:
+                if endpoint.auth_required is None:
+                    endpoint.auth_required = False
+        for file in sorted(self.facts):
+            f = self.facts[file]
+            if f.get("errors") and (file in self.touched_files or "express" in f.get("packages", ())):
+                for error in f["errors"][:1]:
+                    self.warn(file, error["line"], error["message"] + "; declarations in it may be missed")
+        return endpoints, self.warnings
+
+    def _note_mounts(self, file: str, call: dict[str, Any]) -> None:
+        for desc in call["args"]:
+            for item in desc["v"] if desc["t"] == "arr" else [desc]:
+                if item.get("t") == "ref":
+                    node = self.node_of(file, item["ref"])
+                    if node is not None:
+                        self.mounted.add(node)
+
+    def walk(self, node: tuple[Any, ...], prefix: str, chain: list[str], stack: tuple[Any, ...]) -> None:
+        self.touched_files.add(node[1])
+        active: list[tuple[list[str] | None, list[str]]] = []
+        for _, _, file, entry in self.entries.get(node, []):
+            self.touched_files.add(file)
+            verb = entry["m"]
+            if verb == "__alias__":
+                target = entry["target"]
+                if target not in stack:
+                    self.walk(target, prefix, chain + self._active_names(active, None), stack + (target,))
+            elif verb == "use":
+                self._use(file, entry, prefix, chain, active, stack)
+            elif verb in ROUTE_METHODS:
+                self._route(file, entry, prefix, chain, active)
+
+    @staticmethod
+    def _active_names(active: list[tuple[list[str] | None, list[str]]], path: str | None) -> list[str]:
+        names: list[str] = []
+        for prefixes, mw in active:
+            if prefixes is None or (path is not None and any(
+                join_paths(path) == join_paths(p) or join_paths(path).startswith(join_paths(p).rstrip("/") + "/")
+                for p in prefixes
+            )):
+                names.extend(mw)
+        return names
+
+    def _use(self, file: str, entry: dict[str, Any], prefix: str, chain: list[str],
+             active: list[tuple[list[str] | None, list[str]]], stack: tuple[Any, ...]) -> None:
+        args = entry["args"]
+        if not args:
+            return
+        prefixes: list[str] | None = None
+        dynamic_prefix = False
+        if is_path_like(self.program, file, args[0]):
+            prefixes = literal_strings(self.program, file, args[0])
+            dynamic_prefix = prefixes is None
+            args = args[1:]
+        items: list[dict[str, Any]] = []
+        for desc in args:
+            items.extend(desc["v"] if desc["t"] == "arr" else [desc])
+        middleware: list[str] = []
+        for item in items:
+            if item.get("t") != "ref":
+                continue
+            target = self.program.resolve(file, item["ref"])
+            child = self.node_of_target(target)
+            if child is None:
+                if target is not None and target[0] == "unresolved":
+                    self.warn(file, entry["line"], MSG_UNRESOLVED_MODULE.format(src=target[1]))
+                name = item.get("name") or ""
+                if target is not None and target[0] == "fn":
+                    name = self.program.fn_name(target[1], target[2]) or name
+                middleware.append(name)
+                continue
+            if dynamic_prefix:
+                self.warn(file, entry["line"], MSG_DYNAMIC_PREFIX)
+                continue
+            if child in stack:
+                continue
+            inherited = chain + self._active_names(active, None) + middleware
+            for p in prefixes or [""]:
+                child_prefix = join_paths(prefix, p)
+                route_chain = inherited + self._active_names(active, p) if prefixes else inherited
+                self.walk(child, child_prefix, route_chain, stack + (child,))
+        if middleware and not dynamic_prefix:
+            active.append((prefixes, middleware))
+
+    def _route(self, file: str, entry: dict[str, Any], prefix: str, chain: list[str],
+               active: list[tuple[list[str] | None, list[str]]]) -> None:
+        args = entry["args"]
+        if "route" in entry:
+            path_desc, handlers = entry["route"], args
+        else:
+            if len(args) < 2:
+                return  # `app.get('env')` reads a setting
+            path_desc, handlers = args[0], args[1:]
+        if entry.get("err"):
+            return
+        paths = literal_strings(self.program, file, path_desc)
+        if paths is None:
+            if path_desc.get("t") in ("dyn", "ref", "str", "arr"):
+                self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
+            return
+        flat: list[dict[str, Any]] = []
+        for desc in handlers:
+            flat.extend(desc["v"] if desc["t"] == "arr" else [desc])
+        if not flat:
+            return
+        names = [self._handler_name(file, d) for d in flat]
+        handler = names[-1]
+        for path in paths:
+            full = join_paths(prefix, path)
+            mw = chain + self._active_names(active, path) + names[:-1]
+            auth = next((n for n in mw if is_auth_name(n)), "")
+            for method in ROUTE_METHODS[entry["m"]]:
+                key = (method, full)
+                if key in self.endpoints:
+                    continue
+                self.endpoints[key] = DiscoveredEndpoint(
+                    method=method, path=full, framework="express", file=file, line=entry["line"],
+                    handler=handler,
+                    parameters=[Parameter(name=p, location="path", required=True, schema={"type": "string"})
+                                for p in path_parameter_names(full)],
+                    auth_required=True if auth else None, auth=auth,
+                )
+
+    def _handler_name(self, file: str, desc: dict[str, Any]) -> str:
+        if desc.get("t") != "ref":
+            return ""
+        name = desc.get("name") or ""
+        if not name and desc["ref"].get("k") == "fn":
+            return self.program.fn_name(file, desc["ref"]["id"])
+        return name
