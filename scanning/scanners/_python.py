@@ -962,3 +962,338 @@ def status_code_of(e: Expr | None) -> int | None:
     name = name_of(e) or ""
     match = re.search(r"HTTP_(\d{3})", name)
     return int(match.group(1)) if match else None
+
+
+# --- Django models and DRF serializers → JSON Schema -------------------------------------
+
+_SERIALIZER_BASES = {"Serializer", "ModelSerializer", "HyperlinkedModelSerializer", "BaseSerializer"}
+_MODEL_SERIALIZERS = {"ModelSerializer", "HyperlinkedModelSerializer"}
+_STRING_FIELDS = {
+    "CharField": {}, "RegexField": {}, "SlugField": {"pattern": r"^[-a-zA-Z0-9_]+$"},
+    "EmailField": {"format": "email"}, "URLField": {"format": "uri"}, "UUIDField": {"format": "uuid"},
+    "IPAddressField": {}, "GenericIPAddressField": {}, "TextField": {}, "FilePathField": {},
+}
+_SIMPLE_FIELDS: dict[str, dict[str, Any]] = {
+    "IntegerField": {"type": "integer"}, "SmallIntegerField": {"type": "integer"},
+    "BigIntegerField": {"type": "integer"}, "PositiveIntegerField": {"type": "integer", "minimum": 0},
+    "PositiveSmallIntegerField": {"type": "integer", "minimum": 0},
+    "PositiveBigIntegerField": {"type": "integer", "minimum": 0},
+    "FloatField": {"type": "number"}, "DecimalField": {"type": "string", "format": "decimal"},
+    "BooleanField": {"type": "boolean"}, "NullBooleanField": {"type": ["boolean", "null"]},
+    "DateTimeField": {"type": "string", "format": "date-time"}, "DateField": {"type": "string", "format": "date"},
+    "TimeField": {"type": "string", "format": "time"}, "DurationField": {"type": "string"},
+    "JSONField": {}, "DictField": {"type": "object"}, "HStoreField": {"type": "object"},
+    "FileField": {"type": "string", "format": "binary"}, "ImageField": {"type": "string", "format": "binary"},
+    "BinaryField": {"type": "string", "format": "binary"}, "ModelField": {},
+    "PrimaryKeyRelatedField": {"type": "integer"}, "SlugRelatedField": {"type": "string"},
+    "HyperlinkedRelatedField": {"type": "string", "format": "uri"},
+    "HyperlinkedIdentityField": {"type": "string", "format": "uri"},
+    "StringRelatedField": {"type": "string"}, "SerializerMethodField": {}, "ReadOnlyField": {},
+    "ListField": {"type": "array"}, "MultipleChoiceField": {"type": "array", "uniqueItems": True},
+    "ChoiceField": {},
+}
+_ALWAYS_READ_ONLY = {"HyperlinkedIdentityField", "StringRelatedField", "SerializerMethodField", "ReadOnlyField"}
+_AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
+_RELATIONS = {"ForeignKey", "OneToOneField"}
+
+
+@dataclass
+class SerializerField:
+    name: str
+    schema: dict[str, Any]
+    read_only: bool = False
+    write_only: bool = False
+    required: bool = True
+
+
+class SerializerSchemaBuilder:
+    """Request and response JSON Schema of DRF serializers, models resolved from models.py."""
+
+    def __init__(self, project: PythonProject) -> None:
+        self.project = project
+        self.warnings: list[tuple[str, str, int]] = []  # (file, message, line)
+        self._stack: list[tuple[str, str]] = []
+
+    def is_serializer(self, ref: Ref | None) -> bool:
+        return ref is not None and ref.kind == "class" and any(
+            n in _SERIALIZER_BASES for n in self.project.ancestor_names(ref)[1:]
+        )
+
+    def schemas(self, ref: Ref) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(request schema, response schema) of serializer class `ref`."""
+        key = (ref.file, ref.name)
+        if key in self._stack:
+            return {"type": "object"}, {"type": "object"}
+        self._stack.append(key)
+        try:
+            fields = self.fields(ref)
+        finally:
+            self._stack.pop()
+        request = {"type": "object", "title": ref.name,
+                   "properties": {f.name: _view(f.schema, "request") for f in fields if not f.read_only}}
+        required = [f.name for f in fields if not f.read_only and f.required]
+        if required:
+            request["required"] = required
+        readable = [f for f in fields if not f.write_only]
+        response = {"type": "object", "title": ref.name,
+                    "properties": {f.name: _view(f.schema, "response") for f in readable}}
+        if readable:
+            response["required"] = [f.name for f in readable]
+        return request, response
+
+    def fields(self, ref: Ref) -> list[SerializerField]:
+        chain = [r for r in self.project.ancestors(ref) if r.kind == "class"]
+        declared: dict[str, SerializerField | None] = {}
+        for cls in reversed(chain):
+            for fld in cls.obj["fields"]:
+                if not call_func(fld["v"]):
+                    continue
+                built = self.declared_field(cls, fld["name"], fld["v"])
+                if built is not False:
+                    declared.pop(fld["name"], None)
+                    declared[fld["name"]] = built  # type: ignore[assignment]
+        names = [r.name if r.kind == "class" else last(r.name) for r in self.project.ancestors(ref)]
+        if not any(n in _MODEL_SERIALIZERS for n in names):
+            return [f for f in declared.values() if f is not None]
+        meta = next((c.obj["inner"]["Meta"] for c in chain if "Meta" in c.obj["inner"]), None)
+        owner = next((c for c in chain if "Meta" in c.obj["inner"]), ref)
+        return self._model_serializer_fields(ref, owner, meta, declared)
+
+    def declared_field(self, cls: Ref, name: str, call: Expr) -> SerializerField | None | bool:
+        """A serializer field from `name = X(...)`; None for HiddenField; False if not a field."""
+        path, scope = cls.file, cls.scope
+        target = self.project.resolve_expr(path, scope, call["call"])
+        kwargs = SchemaBuilder(self.project).literal_kwargs(path, scope, call)
+        many = kwargs.get("many") is True
+        if target is not None and self.is_serializer(target):
+            request, response = self.schemas(target)
+            if many:
+                request, response = {"type": "array", "items": request}, {"type": "array", "items": response}
+            # A nested serializer reads and writes different shapes (read-only fields).
+            field = SerializerField(name, {"_split": {"request": request, "response": response}})
+            self._apply_common(field, kwargs)
+            return field
+        kind = last(target.name) if target is not None and target.kind == "external" else (
+            target.name if target is not None and target.kind == "class" else "")
+        if kind == "HiddenField":
+            return None
+        if kind == "SerializerMethodField" or kind in _ALWAYS_READ_ONLY:
+            field = SerializerField(name, dict(_SIMPLE_FIELDS.get(kind, {})), read_only=True, required=False)
+            return field
+        schema = self.field_type_schema(path, scope, kind, call, kwargs, serializer=True)
+        if schema is None:
+            return False
+        if many:
+            schema = {"type": "array", "items": schema}
+        field = SerializerField(name, schema)
+        self._apply_common(field, kwargs)
+        return field
+
+    def field_type_schema(
+        self, path: str, scope: str, kind: str, call: Expr, kwargs: dict[str, Any], *, serializer: bool
+    ) -> dict[str, Any] | None:
+        if kind in _STRING_FIELDS:
+            schema: dict[str, Any] = {"type": "string", **_STRING_FIELDS[kind]}
+            if kwargs.get("max_length") is not None:
+                schema["maxLength"] = kwargs["max_length"]
+            if kwargs.get("min_length") is not None:
+                schema["minLength"] = kwargs["min_length"]
+            if kind == "RegexField":
+                regex = self.project.eval_str(path, scope, arg(call, 0, "regex"))
+                if regex:
+                    schema["pattern"] = regex
+            blank_ok = kwargs.get("allow_blank", False) if serializer else kwargs.get("blank", False)
+            if not blank_ok and "minLength" not in schema:
+                schema["minLength"] = 1
+            choices = self.choices(path, scope, call)
+            if choices is not None:
+                schema = {"type": "string", "enum": choices}
+            return schema
+        if kind in _SIMPLE_FIELDS:
+            schema = dict(_SIMPLE_FIELDS[kind])
+            if kind in ("ChoiceField", "MultipleChoiceField"):
+                choices = self.choices(path, scope, call) or []
+                inner = {"enum": choices}
+                if choices and all(isinstance(c, str) for c in choices):
+                    inner["type"] = "string"
+                elif choices and all(isinstance(c, int) for c in choices):
+                    inner["type"] = "integer"
+                schema = inner if kind == "ChoiceField" else {**schema, "items": inner}
+            elif kind == "ListField":
+                child = arg(call, -1, "child")
+                if child is not None and call_func(child):
+                    child_field = self.declared_field(
+                        Ref("class", path, scope, "", {"fields": []}), "child", child
+                    )
+                    if isinstance(child_field, SerializerField):
+                        schema["items"] = _request_view(child_field.schema)
+                if isinstance(kwargs.get("min_length"), int):
+                    schema["minItems"] = kwargs["min_length"]
+                if isinstance(kwargs.get("max_length"), int):
+                    schema["maxItems"] = kwargs["max_length"]
+            elif kind in ("IntegerField", "FloatField", "DecimalField") or schema.get("type") == "integer":
+                key_min, key_max = ("min_value", "max_value") if serializer else ("", "")
+                if serializer and isinstance(kwargs.get(key_min), (int, float)):
+                    schema["minimum"] = kwargs[key_min]
+                if serializer and isinstance(kwargs.get(key_max), (int, float)):
+                    schema["maximum"] = kwargs[key_max]
+                choices = None if serializer else self.choices(path, scope, call)
+                if choices is not None:
+                    schema["enum"] = choices
+            return schema
+        return None
+
+    def choices(self, path: str, scope: str, call: Expr) -> list[Any] | None:
+        """Values of `choices=`: a list of values or (value, label) pairs, or `X.choices`."""
+        e = call.get("kw", {}).get("choices")
+        if e is None and call_func(call) and last(call_func(call)) in ("ChoiceField", "MultipleChoiceField"):
+            e = arg(call, 0)
+        if e is None:
+            return None
+        name = name_of(e)
+        if name and name.endswith(".choices"):
+            ref = self.project.resolve(path, scope, name[: -len(".choices")])
+            if ref is not None and ref.kind == "class":
+                return SchemaBuilder(self.project).enum_schema(ref)["enum"]
+        try:
+            value = self.project.literal(path, scope, e)
+        except ValueError:
+            return None
+        if isinstance(value, dict):
+            return list(value)
+        if isinstance(value, list):
+            return [v[0] if isinstance(v, list) and v else v for v in value]
+        return None
+
+    def _apply_common(self, field: SerializerField, kwargs: dict[str, Any]) -> None:
+        if kwargs.get("read_only") is True:
+            field.read_only = True
+        if kwargs.get("write_only") is True:
+            field.write_only = True
+        if "default" in kwargs or kwargs.get("required") is False or field.read_only:
+            field.required = False
+        if kwargs.get("allow_null") is True:
+            field.schema = _map_split(field.schema, nullable)
+        if isinstance(kwargs.get("help_text"), str):
+            field.schema = _map_split(field.schema, lambda s: dict(s, description=kwargs["help_text"]))
+
+    # -- ModelSerializer --
+
+    def _model_serializer_fields(
+        self, ref: Ref, owner: Ref, meta: dict[str, Any] | None, declared: dict[str, SerializerField | None]
+    ) -> list[SerializerField]:
+        options: dict[str, Expr] = {f["name"]: f["v"] for f in meta["fields"]} if meta else {}
+        model = self.project.class_ref(owner.file, "", options.get("model")) if "model" in options else None
+        model_fields = self.model_fields(model) if model is not None and model.kind == "class" else None
+        if model_fields is None:
+            self.warnings.append((ref.file, f"serializer {ref.name}: model fields are not parseable", ref.obj["line"]))
+        try:
+            wanted = self.project.literal(owner.file, "", options["fields"]) if "fields" in options else None
+        except ValueError:
+            wanted = None
+        try:
+            excluded = set(self.project.literal(owner.file, "", options["exclude"])) if "exclude" in options else set()
+        except ValueError:
+            excluded = set()
+        try:
+            read_only = set(self.project.literal(owner.file, "", options.get("read_only_fields", {"list": []})))
+        except ValueError:
+            read_only = set()
+        try:
+            extra = self.project.literal(owner.file, "", options["extra_kwargs"]) if "extra_kwargs" in options else {}
+        except ValueError:
+            extra = {}
+        known = model_fields or {}
+        if wanted == "__all__" or (wanted is None and excluded):
+            names = [*known, *(n for n in declared if n not in known)]
+        elif isinstance(wanted, list):
+            names = [str(n) for n in wanted]
+        else:
+            names = list(declared)
+        out: list[SerializerField] = []
+        for name in names:
+            if name in excluded:
+                continue
+            if name in declared:
+                if declared[name] is not None:
+                    out.append(declared[name])  # type: ignore[arg-type]
+                continue
+            field = known.get(name)
+            field = SerializerField(name, {}, read_only=True, required=False) if field is None else SerializerField(
+                field.name, dict(field.schema), field.read_only, field.write_only, field.required
+            )
+            if name in read_only:
+                field.read_only, field.required = True, False
+            options_for = extra.get(name) if isinstance(extra, dict) else None
+            if isinstance(options_for, dict):
+                self._apply_common(field, options_for)
+            out.append(field)
+        return out
+
+    def model_fields(self, model: Ref) -> dict[str, SerializerField] | None:
+        chain = [r for r in self.project.ancestors(model) if r.kind == "class"]
+        if not any(last(r.name) == "Model" for r in self.project.ancestors(model) if r.kind == "external"):
+            return None
+        fields: dict[str, SerializerField] = {}
+        has_pk = False
+        builder = SchemaBuilder(self.project)
+        collected: dict[str, SerializerField] = {}
+        for cls in reversed(chain):
+            for fld in cls.obj["fields"]:
+                call = fld["v"]
+                if not call_func(call):
+                    continue
+                target = self.project.resolve_expr(cls.file, cls.scope, call["call"])
+                if target is None or target.kind != "external":
+                    continue
+                kind = last(target.name)
+                kwargs = builder.literal_kwargs(cls.file, cls.scope, call)
+                field = self._model_field(cls, fld["name"], kind, call, kwargs)
+                if field is None:
+                    continue
+                if kwargs.get("primary_key") is True or kind in _AUTO_FIELDS:
+                    has_pk = True
+                collected.pop(field.name, None)
+                collected[field.name] = field
+        if not has_pk:
+            fields["id"] = SerializerField("id", {"type": "integer"}, read_only=True, required=False)
+        fields.update(collected)
+        return fields
+
+    def _model_field(
+        self, cls: Ref, name: str, kind: str, call: Expr, kwargs: dict[str, Any]
+    ) -> SerializerField | None:
+        if kind in _AUTO_FIELDS:
+            return SerializerField(name, {"type": "integer"}, read_only=True, required=False)
+        if kind in _RELATIONS:
+            schema: dict[str, Any] | None = {"type": "integer"}
+        elif kind == "ManyToManyField":
+            return SerializerField(name, {"type": "array", "items": {"type": "integer"}},
+                                   required=not kwargs.get("blank", False))
+        else:
+            schema = self.field_type_schema(cls.file, cls.scope, kind, call, kwargs, serializer=False)
+        if schema is None:
+            return None
+        read_only = kwargs.get("editable") is False or bool(kwargs.get("auto_now")) or bool(kwargs.get("auto_now_add"))
+        optional = (
+            read_only or kwargs.get("blank") is True or kwargs.get("null") is True or "default" in kwargs
+            or "default" in call.get("kw", {})
+        )
+        if kwargs.get("null") is True:
+            schema = nullable(schema)
+        field = SerializerField(name, schema, read_only=read_only, required=not optional)
+        return field
+
+
+def _map_split(schema: dict[str, Any], func: Any) -> dict[str, Any]:
+    if "_split" in schema:
+        return {"_split": {k: func(v) for k, v in schema["_split"].items()}}
+    return func(schema)
+
+
+def _view(schema: dict[str, Any], which: str) -> dict[str, Any]:
+    return schema["_split"][which] if "_split" in schema else schema
+
+
+def _request_view(schema: dict[str, Any]) -> dict[str, Any]:
+    return _view(schema, "request")

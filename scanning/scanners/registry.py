@@ -9,6 +9,7 @@ SCANNER_CLASSES: dict[str, str] = {
     # name: dotted path. Add a line when adding a scanner module.
     "fastapi": "scanning.scanners.fastapi.FastAPIScanner",
     "flask": "scanning.scanners.flask.FlaskScanner",
+    "django": "scanning.scanners.django.DjangoScanner",
     "express": "scanning.scanners.express.ExpressScanner",
 }
 

@@ -376,6 +376,339 @@ FLASK_EXPECTED = {
 }
 
 
+DJANGO_PROJECT: dict[str, str] = {
+    "manage.py": """
+        import os
+        import sys
+
+        if __name__ == "__main__":
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+            from django.core.management import execute_from_command_line
+            execute_from_command_line(sys.argv)
+    """,
+    "mysite/__init__.py": "",
+    "mysite/settings.py": """
+        INSTALLED_APPS = ["django.contrib.admin", "rest_framework", "blog", "api", "accounts"]
+        ROOT_URLCONF = "mysite.urls"
+        REST_FRAMEWORK = {
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+            "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+            "PAGE_SIZE": 20,
+        }
+    """,
+    "mysite/urls.py": """
+        from django.contrib import admin
+        from django.contrib.auth.decorators import login_required
+        from django.contrib.auth.views import LoginView
+        from django.urls import include, path
+
+        from accounts import views as account_views
+        from blog import views as blog_views
+
+        urlpatterns = [
+            path("admin/", admin.site.urls),
+            path("", blog_views.home, name="home"),
+            path("blog/", include("blog.urls", namespace="blog")),
+            path("api/", include("api.urls")),
+            path("accounts/", include([
+                path("profile/", login_required(account_views.profile)),
+                path("login/", LoginView.as_view()),
+            ])),
+        ]
+    """,
+    "blog/__init__.py": "",
+    "blog/models.py": """
+        from django.db import models
+
+
+        class Post(models.Model):
+            title = models.CharField(max_length=200)
+            slug = models.SlugField(unique=True)
+    """,
+    "blog/views.py": """
+        from django.contrib.auth.decorators import login_required
+        from django.contrib.auth.mixins import LoginRequiredMixin
+        from django.shortcuts import render
+        from django.views.decorators.http import require_http_methods, require_POST
+        from django.views.generic import CreateView, DetailView, ListView
+
+        from .models import Post
+
+
+        def home(request):
+            return render(request, "home.html")
+
+
+        def archive(request, year, month):
+            return render(request, "archive.html")
+
+
+        @require_http_methods(["GET", "POST"])
+        def by_tag(request, tag):
+            return render(request, "tag.html")
+
+
+        @login_required
+        @require_POST
+        def comment(request, pk):
+            return render(request, "comment.html")
+
+
+        class PostListView(ListView):
+            model = Post
+
+
+        class PostDetailView(DetailView):
+            model = Post
+
+
+        class PostCreateView(LoginRequiredMixin, CreateView):
+            model = Post
+            fields = ["title", "slug"]
+    """,
+    "blog/urls.py": """
+        from django.urls import path, re_path
+
+        from . import views
+
+        app_name = "blog"
+        urlpatterns = [
+            path("", views.PostListView.as_view(), name="list"),
+            path("new/", views.PostCreateView.as_view(), name="new"),
+            path("<slug:slug>/", views.PostDetailView.as_view(), name="detail"),
+            path("<int:year>/<int:month>/", views.archive),
+            re_path(r"^tag/(?P<tag>[a-z-]+)/$", views.by_tag),
+            path("<int:pk>/comment/", views.comment),
+        ]
+    """,
+    "blog/legacy_urls.py": """
+        from django.urls import path
+
+        from . import views
+
+        urlpatterns = [path("old-home/", views.home)]
+    """,
+    "accounts/__init__.py": "",
+    "accounts/views.py": """
+        from django.shortcuts import render
+
+
+        def profile(request):
+            return render(request, "profile.html")
+    """,
+    "api/__init__.py": "",
+    "api/models.py": """
+        from django.db import models
+
+
+        class Status(models.TextChoices):
+            DRAFT = "draft", "Draft"
+            LIVE = "live", "Live"
+
+
+        class User(models.Model):
+            username = models.CharField(max_length=150, unique=True)
+            email = models.EmailField(blank=True)
+            password = models.CharField(max_length=128)
+            date_joined = models.DateTimeField(auto_now_add=True)
+
+
+        class Tag(models.Model):
+            name = models.SlugField(max_length=50)
+
+
+        class Product(models.Model):
+            name = models.CharField(max_length=100)
+            price = models.DecimalField(max_digits=8, decimal_places=2)
+            status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+            tags = models.ManyToManyField(Tag, blank=True)
+            owner = models.ForeignKey(User, on_delete=models.CASCADE)
+    """,
+    "api/serializers.py": """
+        from rest_framework import serializers
+
+        from .models import Product, Tag, User
+
+
+        class UserSerializer(serializers.ModelSerializer):
+            password = serializers.CharField(write_only=True, min_length=8)
+
+            class Meta:
+                model = User
+                fields = ["id", "username", "email", "password", "date_joined"]
+                read_only_fields = ["date_joined"]
+
+
+        class OrderLineSerializer(serializers.Serializer):
+            product_id = serializers.IntegerField(min_value=1)
+            quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
+
+
+        class OrderSerializer(serializers.Serializer):
+            id = serializers.IntegerField(read_only=True)
+            status = serializers.ChoiceField(choices=["new", "paid", "shipped"])
+            note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+            email = serializers.EmailField()
+            paid = serializers.BooleanField(default=False)
+            created = serializers.DateTimeField(read_only=True)
+            lines = OrderLineSerializer(many=True)
+            tags = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
+
+
+        class TagSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Tag
+                fields = "__all__"
+
+
+        class ProductSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Product
+                exclude = ["owner"]
+    """,
+    "api/views.py": """
+        from rest_framework import generics, mixins, viewsets
+        from rest_framework.decorators import action, api_view, permission_classes
+        from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticatedOrReadOnly
+        from rest_framework.response import Response
+        from rest_framework.views import APIView
+
+        from .models import Product, Tag, User
+        from .serializers import OrderSerializer, ProductSerializer, TagSerializer, UserSerializer
+
+
+        class UserViewSet(viewsets.ModelViewSet):
+            queryset = User.objects.all()
+            serializer_class = UserSerializer
+            lookup_field = "username"
+
+            @action(detail=True, methods=["post"], url_path="set-password", permission_classes=[IsAdminUser])
+            def set_password(self, request, username=None):
+                return Response()
+
+            @action(detail=False)
+            def recent(self, request):
+                return Response()
+
+
+        class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                           viewsets.GenericViewSet):
+            serializer_class = OrderSerializer
+            permission_classes = [IsAuthenticatedOrReadOnly]
+            lookup_url_kwarg = "order_id"
+
+            @action(detail=True, methods=["get", "delete"])
+            def items(self, request, order_id=None):
+                return Response()
+
+
+        class TagViewSet(viewsets.ReadOnlyModelViewSet):
+            queryset = Tag.objects.all()
+            serializer_class = TagSerializer
+            permission_classes = [AllowAny]
+
+
+        class ProductList(generics.ListCreateAPIView):
+            queryset = Product.objects.all()
+            serializer_class = ProductSerializer
+            pagination_class = None
+
+
+        class ProductDetail(generics.RetrieveUpdateDestroyAPIView):
+            queryset = Product.objects.all()
+            serializer_class = ProductSerializer
+
+
+        @api_view(["GET"])
+        @permission_classes([AllowAny])
+        def health(request):
+            return Response({"ok": True})
+
+
+        class StatsView(APIView):
+            permission_classes = [IsAdminUser]
+
+            def get(self, request):
+                return Response({})
+
+
+        class ReportView(APIView):
+            def get(self, request, report_id):
+                return Response({})
+
+            def delete(self, request, report_id):
+                return Response(status=204)
+    """,
+    "api/urls.py": """
+        from django.urls import include, path, re_path
+        from rest_framework.routers import DefaultRouter
+
+        from .views import (
+            OrderViewSet, ProductDetail, ProductList, ReportView, StatsView, TagViewSet, UserViewSet, health,
+        )
+
+        router = DefaultRouter()
+        router.register(r"users", UserViewSet, basename="user")
+        router.register(r"orders", OrderViewSet, basename="order")
+        router.register(r"tags", TagViewSet, basename="tag")
+
+        urlpatterns = [
+            path("", include(router.urls)),
+            path("products/", ProductList.as_view()),
+            path("products/<int:pk>/", ProductDetail.as_view()),
+            path("health/", health),
+            path("stats/", StatsView.as_view()),
+            re_path(r"^reports/(?P<report_id>[0-9]+)/$", ReportView.as_view()),
+        ]
+    """,
+    "api/broken.py": """
+        class Oops(
+            pass
+    """,
+}
+
+DJANGO_EXPECTED = {
+    ("GET", "/"),
+    ("GET", "/blog"),
+    ("GET", "/blog/new"),
+    ("POST", "/blog/new"),
+    ("GET", "/blog/{slug}"),
+    ("GET", "/blog/{year}/{month}"),
+    ("GET", "/blog/tag/{tag}"),
+    ("POST", "/blog/tag/{tag}"),
+    ("POST", "/blog/{pk}/comment"),
+    ("GET", "/accounts/profile"),
+    ("GET", "/accounts/login"),
+    ("POST", "/accounts/login"),
+    ("GET", "/api"),
+    ("GET", "/api/users"),
+    ("POST", "/api/users"),
+    ("GET", "/api/users/recent"),
+    ("GET", "/api/users/{username}"),
+    ("PUT", "/api/users/{username}"),
+    ("PATCH", "/api/users/{username}"),
+    ("DELETE", "/api/users/{username}"),
+    ("POST", "/api/users/{username}/set-password"),
+    ("GET", "/api/orders"),
+    ("POST", "/api/orders"),
+    ("GET", "/api/orders/{order_id}"),
+    ("GET", "/api/orders/{order_id}/items"),
+    ("DELETE", "/api/orders/{order_id}/items"),
+    ("GET", "/api/tags"),
+    ("GET", "/api/tags/{pk}"),
+    ("GET", "/api/products"),
+    ("POST", "/api/products"),
+    ("GET", "/api/products/{pk}"),
+    ("PUT", "/api/products/{pk}"),
+    ("PATCH", "/api/products/{pk}"),
+    ("DELETE", "/api/products/{pk}"),
+    ("GET", "/api/health"),
+    ("GET", "/api/stats"),
+    ("GET", "/api/reports/{report_id}"),
+    ("DELETE", "/api/reports/{report_id}"),
+}
+
+
 # --- Generated route tables (Property 6) -----------------------------------------------------
 
 WORDS = ("users", "items", "orders", "v1", "admin", "reports", "search", "me")

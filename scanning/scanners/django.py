@@ -1,0 +1,774 @@
+"""Django / Django REST framework endpoint scanner: parses ``urls.py`` chains with `ast`.
+
+Nothing is imported or executed. Linking starts at ``ROOT_URLCONF`` (read from any
+settings module) — or, when no settings module names one, at every module defining
+``urlpatterns`` that no other module includes — and follows ``path``/``re_path``/``url``
+entries through ``include("app.urls")`` (module strings resolved to files),
+``include(module)``, ``include([...])``, ``include((patterns, "app"))`` and
+``include(router.urls)``. A urls module never reached from a root is not served and not
+reported. Namespaces are irrelevant to paths and ignored.
+
+Methods:
+
+* function views: ``@api_view([...])``, ``@require_http_methods([...])``,
+  ``@require_GET``/``@require_POST``/``@require_safe``; a plain function view with no method
+  information is reported as GET only (a documented rule: it answers every method, GET is
+  the one a client is meant to use);
+* class views: the handlers (``get``, ``post``...) defined by the class and its own bases,
+  plus the methods of DRF generic views (``ListCreateAPIView`` → GET, POST;
+  ``RetrieveUpdateDestroyAPIView`` → GET, PUT, PATCH, DELETE; the whole table below) and of
+  Django's generic views (``TemplateView`` → GET, ``FormView``/``CreateView`` → GET, POST...),
+  restricted by ``http_method_names``;
+* ``ViewSet.as_view({"get": "list"})`` → the mapping's methods;
+* ``DefaultRouter``/``SimpleRouter`` registrations: the list route (GET list, POST create)
+  and the detail route ``{lookup}`` (GET retrieve, PUT update, PATCH partial_update, DELETE
+  destroy), limited to the actions the viewset has (``ModelViewSet`` all,
+  ``ReadOnlyModelViewSet`` list+retrieve, mixins, methods it defines), plus
+  ``@action(detail=..., methods=[...], url_path=...)`` routes and ``@x.mapping.<method>``;
+  the lookup is ``lookup_url_kwarg`` or ``lookup_field`` or ``pk``; a ``DefaultRouter`` also
+  serves its API root (GET) at the prefix it is included under. HEAD/OPTIONS are not reported.
+
+Path parameters: ``<int:x>`` → integer, ``<slug:x>`` → string with the slug pattern,
+``<uuid:x>`` → string/uuid, others string; regex groups ``(?P<x>\\d+)``/``[0-9]+`` → integer,
+other groups → string with the group's pattern; a router lookup is an integer when it is
+``pk``/``id`` (Django's default auto primary key) or its ``lookup_value_regex`` is numeric.
+
+Schemas: DRF generic views and viewsets with a ``serializer_class`` get the serializer's
+request schema as the body of POST/PUT/PATCH (PATCH without ``required``) and its response
+schema as the 200/201 response (an array for ``list``, wrapped in ``count/next/previous/
+results`` when a pagination class applies); DELETE answers 204.
+
+Auth: ``@login_required``-style decorators (also as URL wrappers ``login_required(view)``),
+``LoginRequiredMixin``/``PermissionRequiredMixin``/``UserPassesTestMixin``,
+``@method_decorator(login_required, ...)`` on the class, DRF ``permission_classes`` (class
+attribute, ``@permission_classes``, ``@action(permission_classes=...)``) else
+``REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]`` (DRF's default is ``AllowAny``): ``AllowAny``
+→ public, ``IsAuthenticatedOrReadOnly`` → public for GET only, anything else → required.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanning.scanners._python import (
+    Expr,
+    PythonProject,
+    Ref,
+    SchemaBuilder,
+    SerializerSchemaBuilder,
+    arg,
+    call_func,
+    const,
+    imported_modules,
+    last,
+    list_items,
+    module_facts,
+    name_of,
+)
+from scanning.scanners.base import (
+    DiscoveredEndpoint,
+    Parameter,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+    join_paths,
+    path_parameter_names,
+)
+
+_REPORTED = ("GET", "POST", "PUT", "PATCH", "DELETE")
+DRF_GENERICS: dict[str, list[str]] = {
+    "CreateAPIView": ["POST"],
+    "ListAPIView": ["GET"],
+    "RetrieveAPIView": ["GET"],
+    "DestroyAPIView": ["DELETE"],
+    "UpdateAPIView": ["PUT", "PATCH"],
+    "ListCreateAPIView": ["GET", "POST"],
+    "RetrieveUpdateAPIView": ["GET", "PUT", "PATCH"],
+    "RetrieveDestroyAPIView": ["GET", "DELETE"],
+    "RetrieveUpdateDestroyAPIView": ["GET", "PUT", "PATCH", "DELETE"],
+}
+DJANGO_GENERICS: dict[str, list[str]] = {
+    **{name: ["GET"] for name in (
+        "TemplateView", "ListView", "DetailView", "RedirectView", "ArchiveIndexView", "YearArchiveView",
+        "MonthArchiveView", "WeekArchiveView", "DayArchiveView", "TodayArchiveView", "DateDetailView",
+        "PasswordResetDoneView", "PasswordResetCompleteView", "PasswordChangeDoneView",
+    )},
+    **{name: ["GET", "POST"] for name in (
+        "FormView", "CreateView", "UpdateView", "DeleteView", "LoginView", "PasswordChangeView",
+        "PasswordResetView", "PasswordResetConfirmView",
+    )},
+    "LogoutView": ["POST"],
+}
+_VIEWSET_BASES = {"ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyModelViewSet", "ViewSetMixin"}
+_VIEWSET_ACTIONS = {
+    "ModelViewSet": ["list", "create", "retrieve", "update", "partial_update", "destroy"],
+    "ReadOnlyModelViewSet": ["list", "retrieve"],
+    "ListModelMixin": ["list"],
+    "CreateModelMixin": ["create"],
+    "RetrieveModelMixin": ["retrieve"],
+    "UpdateModelMixin": ["update", "partial_update"],
+    "DestroyModelMixin": ["destroy"],
+}
+_STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
+_LIST_ROUTE = {"list": "GET", "create": "POST"}
+_DETAIL_ROUTE = {"retrieve": "GET", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
+_GENERIC_ACTIONS = {"POST": "create", "PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}
+_AUTH_DECORATORS = {
+    "login_required", "permission_required", "staff_member_required", "user_passes_test",
+    "superuser_required", "otp_required",
+}
+_AUTH_MIXINS = {"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "AccessMixin"}
+_READ_ONLY_PERMISSIONS = {"IsAuthenticatedOrReadOnly", "DjangoModelPermissionsOrAnonReadOnly"}
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+_SLUG = r"^[-a-zA-Z0-9_]+$"
+_CONVERTER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+_NUMERIC_REGEX = re.compile(r"(\\d|\[0-9\])(\+|\{\d+(,\d*)?\}|\*)")
+
+
+def django_route(route: str, *, regex: bool) -> tuple[str, dict[str, dict[str, Any]]]:
+    """A Django route (or regex) as a `{name}` path plus the schemas of its parameters."""
+    schemas: dict[str, dict[str, Any]] = {}
+    if not regex:
+        def converter(match: re.Match[str]) -> str:
+            kind = match.group("conv")
+            schemas[match.group("name")] = {
+                "int": {"type": "integer"},
+                "slug": {"type": "string", "pattern": _SLUG},
+                "uuid": {"type": "string", "format": "uuid"},
+            }.get(kind or "str", {"type": "string"})
+            return "{" + match.group("name") + "}"
+
+        return _CONVERTER.sub(converter, route), schemas
+    text = route[1:] if route.startswith("^") else route
+    for suffix in ("\\Z", "$"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    out, position = [], 0
+    while True:
+        start = text.find("(?P<", position)
+        if start < 0:
+            out.append(text[position:])
+            break
+        out.append(text[position:start])
+        name_end = text.find(">", start)
+        depth, cursor = 1, name_end + 1
+        while cursor < len(text) and depth:
+            if text[cursor] == "\\":
+                cursor += 2
+                continue
+            depth += {"(": 1, ")": -1}.get(text[cursor], 0)
+            cursor += 1
+        name, inner = text[start + 4:name_end], text[name_end + 1:cursor - 1]
+        schemas[name] = {"type": "integer"} if _NUMERIC_REGEX.fullmatch(inner) else {
+            "type": "string", "pattern": f"^{inner}$"}
+        out.append("{" + name + "}")
+        position = cursor
+    text = "".join(out)
+    if text.endswith("/?"):
+        text = text[:-2]
+    return re.sub(r"\\([./-])", r"\1", text), schemas
+
+
+@dataclass
+class _Context:
+    parts: list[str] = field(default_factory=list)
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stack: list[str] = field(default_factory=list)
+    auth: str = ""
+
+    def under(self, text: str, schemas: dict[str, dict[str, Any]], auth: str = "") -> _Context:
+        return _Context([*self.parts, text], {**self.schemas, **schemas}, self.stack, auth or self.auth)
+
+
+@dataclass
+class _Router:
+    key: tuple[str, str, str]
+    kind: str
+    line: int
+    registrations: list[tuple[str, str, Expr]] = field(default_factory=list)  # file, scope, register call
+
+
+class DjangoScanner(Scanner):
+    name = "django"
+    language = "python"
+    version = "1"
+    extensions = (".py",)
+
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        if index.manifest_mentions("django", "Django", "djangorestframework"):
+            return True
+        return any({"django", "rest_framework"} & imported_modules(f) for f in facts.values() if f)
+
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        return module_facts(source)
+
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        return _Linker(PythonProject(facts)).run()
+
+
+class _Linker:
+    def __init__(self, project: PythonProject) -> None:
+        self.project = project
+        self.serializers = SerializerSchemaBuilder(project)
+        self.warnings: list[ScanWarning] = []
+        self._warned: set[tuple[str, str, int]] = set()
+        self.out: list[DiscoveredEndpoint] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.visited: set[str] = set()
+        self.emit = True
+        self.default_permissions: list[str] = ["AllowAny"]
+        self.default_permissions_label = ""
+        self.default_pagination = False
+        self.routers: dict[tuple[str, str, str], _Router] = {}
+
+    # -- entry --
+
+    def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        roots = self._settings()
+        self._collect_routers()
+        if not roots:
+            roots = self._unincluded_urlconfs()
+        self.emit = True
+        for root in roots:
+            self._urlconf(root, _Context(stack=[root]))
+        for file, message, line in self.serializers.warnings:
+            self._warn(file, message, line)
+        return self.out, self.warnings
+
+    def _warn(self, file: str, message: str, line: int = 0) -> None:
+        if self.emit and (file, message, line) not in self._warned:
+            self._warned.add((file, message, line))
+            self.warnings.append(ScanWarning(file, message, line))
+
+    def _settings(self) -> list[str]:
+        roots: list[str] = []
+        for path, facts in self.project.facts.items():
+            for assign in facts["assigns"]:
+                if assign["s"]:
+                    continue
+                if "ROOT_URLCONF" in assign["t"]:
+                    module = self.project.eval_str(path, "", assign["v"])
+                    target = self.project.module_file(module, "") if module else None
+                    if target is None:
+                        self._warn(path, f"ROOT_URLCONF {module!r} does not resolve to a module", assign["line"])
+                    elif target not in roots:
+                        roots.append(target)
+                if "REST_FRAMEWORK" in assign["t"] and "dict" in (assign["v"] or {}):
+                    self._rest_framework(path, assign["v"])
+        return roots
+
+    def _rest_framework(self, path: str, value: Expr) -> None:
+        for key, item in value["dict"]:
+            name = const(key)
+            if name == "DEFAULT_PERMISSION_CLASSES":
+                classes = [self.project.eval_str(path, "", e) for e in self.project.eval_list(path, "", item) or []]
+                self.default_permissions = [last(c) for c in classes if c]
+                self.default_permissions_label = (
+                    f"DEFAULT_PERMISSION_CLASSES=[{', '.join(self.default_permissions)}]"
+                )
+            elif name == "DEFAULT_PAGINATION_CLASS":
+                self.default_pagination = const(item) is not None
+
+    def _unincluded_urlconfs(self) -> list[str]:
+        candidates = [
+            path for path, facts in self.project.facts.items()
+            if any(a["s"] == "" and "urlpatterns" in a["t"] for a in facts["assigns"])
+        ]
+        included: set[str] = set()
+        self.emit = False
+        for path in candidates:
+            self.visited = set()
+            self._urlconf(path, _Context(stack=[path]))
+            included |= self.visited - {path}
+        self.out, self.seen, self.visited = [], set(), set()
+        return [p for p in candidates if p not in included]
+
+    # -- urlpatterns --
+
+    def _urlconf(self, path: str, context: _Context) -> None:
+        self.visited.add(path)
+        for file, scope, item in self._urlpatterns(path):
+            self._entry(file, scope, item, context)
+
+    def _urlpatterns(self, path: str) -> list[tuple[str, str, Expr]]:
+        facts = self.project.facts[path]
+        events: list[tuple[int, str, Expr]] = []
+        for assign in facts["assigns"]:
+            if assign["s"] == "" and "urlpatterns" in assign["t"]:
+                events.append((assign["line"], "set", assign["v"]))
+        for aug in facts["augassigns"]:
+            if aug["s"] == "" and aug["t"] == "urlpatterns" and aug["op"] == "Add":
+                events.append((aug["line"], "extend", aug["v"]))
+        for call in facts["calls"]:
+            func = call_func(call["e"])
+            if call["s"] == "" and func in ("urlpatterns.append", "urlpatterns.extend", "urlpatterns.insert"):
+                kind = func.rsplit(".", 1)[1]
+                events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
+        events.sort(key=lambda e: e[0])
+        items: list[tuple[str, str, Expr]] = []
+        for _line, kind, value in events:
+            if kind == "set":
+                items = self._patterns(path, "", value, current=items)
+            elif kind == "extend":
+                items += self._patterns(path, "", value, current=items)
+            elif kind == "append":
+                if value is not None:
+                    items.append((path, "", value))
+            elif kind == "insert":
+                item = arg(value, 1)
+                index = const(arg(value, 0), 0)
+                if item is not None:
+                    items.insert(index if isinstance(index, int) else 0, (path, "", item))
+        return items
+
+    def _patterns(
+        self, path: str, scope: str, e: Expr | None, depth: int = 0,
+        current: list[tuple[str, str, Expr]] | None = None,
+    ) -> list[tuple[str, str, Expr]]:
+        """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far."""
+        if e is None or depth > 12:
+            return []
+        if current is not None and name_of(e) == "urlpatterns" and scope == "":
+            # `urlpatterns = format_suffix_patterns(urlpatterns)` refers to the list built so far.
+            return list(current)
+        if "list" in e:
+            out: list[tuple[str, str, Expr]] = []
+            for item in e["list"]:
+                if item is not None and "star" in item:
+                    out += self._patterns(path, scope, item["star"], depth + 1, current)
+                elif item is not None:
+                    out.append((path, scope, item))
+            return out
+        if e.get("op") == "Add":
+            return (self._patterns(path, scope, e["l"], depth + 1, current)
+                    + self._patterns(path, scope, e["r"], depth + 1, current))
+        name = name_of(e)
+        if name:
+            if name.endswith(".urls"):
+                router = self._router(path, scope, name[: -len(".urls")])
+                if router is not None:
+                    return [(path, scope, {"router": list(router)})]
+            ref = self.project.resolve(path, scope, name)
+            if ref is not None and ref.kind == "assign" and not ref.rest:
+                return self._patterns(ref.file, ref.scope, ref.obj["v"], depth + 1)
+            if ref is not None and ref.kind == "module":
+                return self._urlpatterns(ref.file)
+        if call_func(e):
+            kind = self.project.canonical(path, scope, e["call"])
+            if kind == "format_suffix_patterns":
+                return self._patterns(path, scope, arg(e, 0, "urlpatterns"), depth + 1, current)
+            if kind == "i18n_patterns":
+                return [(path, scope, a) for a in e["args"] if a is not None]
+            if kind in ("static", "staticfiles_urlpatterns", "debug_toolbar_urls"):
+                return []
+            if kind in ("path", "re_path", "url"):
+                return [(path, scope, e)]
+        self._warn(path, "urlpatterns built from an expression that cannot be resolved statically",
+                   e.get("line", 0) if isinstance(e, dict) else 0)
+        return []
+
+    def _entry(self, path: str, scope: str, e: Expr, context: _Context) -> None:
+        if "router" in e:
+            self._router_routes(tuple(e["router"]), path, context)  # type: ignore[arg-type]
+            return
+        if not call_func(e):
+            self._warn(path, "unrecognized urlpatterns entry", 0)
+            return
+        kind = self.project.canonical(path, scope, e["call"])
+        if kind not in ("path", "re_path", "url"):
+            self._warn(path, f"unrecognized urlpatterns entry {call_func(e)}()", e["line"])
+            return
+        route = self.project.eval_str(path, scope, arg(e, 0, "route" if kind != "url" else "regex"))
+        if route is None:
+            self._warn(path, "URL route is not a constant string; its views are not reported", e["line"])
+            return
+        text, schemas = django_route(route, regex=kind != "path")
+        view = arg(e, 1, "view")
+        if (name_of(view) or "").endswith("site.urls"):
+            return  # the Django admin site: its many pages are not API endpoints
+        if call_func(view) and self.project.canonical(path, scope, view["call"]) == "include":  # type: ignore[index]
+            self._include(path, scope, view, context.under(text, schemas), e["line"])  # type: ignore[arg-type]
+            return
+        self._view(path, scope, view, context.under(text, schemas), e["line"])
+
+    def _include(self, path: str, scope: str, call: Expr, context: _Context, line: int) -> None:
+        target = arg(call, 0, "arg")
+        items = list_items(target)
+        if items and len(items) in (2, 3) and isinstance(const(items[1]), str) and not call_func(items[0]):
+            target = items[0]  # include((patterns_or_module, "app_name"))
+        module = self.project.eval_str(path, scope, target)
+        if module is not None:
+            file = self.project.module_file(module, path)
+            if file is None:
+                self._warn(path, f"include({module!r}) does not resolve to a module in the repository", line)
+                return
+            self._enter(file, context, path, line)
+            return
+        name = name_of(target)
+        if name:
+            ref = self.project.resolve(path, scope, name)
+            if ref is not None and ref.kind == "module":
+                self._enter(ref.file, context, path, line)
+                return
+        for file, item_scope, item in self._patterns(path, scope, target):
+            self._entry(file, item_scope, item, context)
+
+    def _enter(self, file: str, context: _Context, origin: str, line: int) -> None:
+        if file in context.stack:
+            self._warn(origin, "include() cycle", line)
+            return
+        self._urlconf(file, _Context(context.parts, context.schemas, [*context.stack, file], context.auth))
+
+    # -- views --
+
+    def _view(self, path: str, scope: str, view: Expr | None, context: _Context, line: int) -> None:
+        auth = context.auth
+        while call_func(view) is not None or (isinstance(view, dict) and "call" in view and "n" not in view["call"]):
+            func = call_func(view)
+            if func and func.endswith(".as_view"):
+                break
+            wrapper = last(func) if func else ""
+            if wrapper in _AUTH_DECORATORS:
+                auth = f"{wrapper}()"
+            inner = arg(view, 0)  # type: ignore[arg-type]
+            if inner is None:
+                break
+            view = inner
+        func = call_func(view)
+        if func and func.endswith(".as_view"):
+            ref = self.project.resolve(path, scope, func[: -len(".as_view")])
+            if ref is None or (ref.kind != "class" and ref.kind != "external") or ref.rest:
+                self._warn(path, f"view class {func[: -len('.as_view')]} cannot be resolved", line)
+                return
+            mapping = None
+            first = arg(view, 0, "actions")  # type: ignore[arg-type]
+            if first is not None and "dict" in first:
+                try:
+                    mapping = {str(k).upper(): str(v) for k, v in self.project.literal(path, scope, first).items()}
+                except (ValueError, AttributeError):
+                    mapping = None
+            self._class_view(ref, path, line, context, auth, mapping)
+            return
+        ref = self.project.resolve_expr(path, scope, view)
+        if ref is not None and ref.kind == "function" and not ref.rest:
+            self._function_view(ref, path, line, context, auth)
+            return
+        self._warn(path, f"view {name_of(view) or 'expression'} cannot be resolved", line)
+
+    def _function_view(self, ref: Ref, path: str, line: int, context: _Context, auth: str) -> None:
+        methods = ["GET"]
+        drf = False
+        permissions: list[str] | None = None
+        labels: list[str] = [auth] if auth else []
+        for decorator in ref.obj["dec"]:
+            name = last(call_func(decorator) or name_of(decorator) or "")
+            if name in ("api_view", "require_http_methods"):
+                drf = drf or name == "api_view"
+                try:
+                    values = self.project.literal(ref.file, ref.scope, arg(decorator, 0, "http_method_names"))
+                    methods = [str(v).upper() for v in values]
+                except ValueError:
+                    methods = ["GET"]
+            elif name in ("require_GET", "require_safe"):
+                methods = ["GET"]
+            elif name == "require_POST":
+                methods = ["POST"]
+            elif name == "permission_classes":
+                permissions = self._permission_names(ref.file, ref.scope, arg(decorator, 0))
+            elif name in _AUTH_DECORATORS:
+                labels.append(f"@{name}")
+        for method in methods:
+            if method not in _REPORTED:
+                continue
+            required, label = self._auth(method, labels, drf, permissions, "@permission_classes")
+            self._emit(method, context, path, line, ref.name, required, label)
+
+    def _class_view(
+        self, ref: Ref, path: str, line: int, context: _Context, auth: str, mapping: dict[str, str] | None
+    ) -> None:
+        chain = self.project.ancestors(ref)
+        names = [last(r.name) if r.kind == "external" else r.name for r in chain]
+        drf = any(n in ("APIView", "GenericAPIView", *DRF_GENERICS, *_VIEWSET_BASES) for n in names)
+        labels = [auth] if auth else []
+        labels += [n for n in names if n in _AUTH_MIXINS][:1]
+        for cls in chain:
+            if cls.kind == "class":
+                for decorator in cls.obj["dec"]:
+                    if call_func(decorator) and last(call_func(decorator)) == "method_decorator":
+                        wrapped = arg(decorator, 0, "decorator")
+                        inner = last(call_func(wrapped) or name_of(wrapped) or "")
+                        if inner in _AUTH_DECORATORS:
+                            labels.append(f"method_decorator({inner})")
+        permissions = self._class_permissions(chain)
+        serializer = self._class_attr_ref(chain, "serializer_class")
+        if mapping is not None:
+            actions = mapping
+        else:
+            actions = {}
+            generic = next((n for n in names if n in DRF_GENERICS), None)
+            for method in DRF_GENERICS.get(generic or "", []):
+                actions[method] = "list" if method == "GET" and "List" in generic else (
+                    "retrieve" if method == "GET" else _GENERIC_ACTIONS[method])  # type: ignore[operator]
+            django_generic = next((n for n in names if n in DJANGO_GENERICS), None)
+            for method in DJANGO_GENERICS.get(django_generic or "", []):
+                actions.setdefault(method, "")
+            for cls in chain:
+                if cls.kind != "class":
+                    continue
+                for method in cls.obj["methods"]:
+                    upper = method["name"].upper()
+                    if upper in _REPORTED:
+                        actions.setdefault(upper, "")
+            allowed = self._class_attr_literal(chain, "http_method_names")
+            if isinstance(allowed, list):
+                actions = {m: a for m, a in actions.items() if m.lower() in allowed}
+        if not actions:
+            self._warn(path, f"view {ref.name} defines no HTTP handler", line)
+            return
+        handler = ref.name if ref.kind == "class" else last(ref.name)
+        for method, action in actions.items():
+            if method not in _REPORTED:
+                continue
+            required, label = self._auth(method, labels, drf, permissions, "permission_classes")
+            body, responses = self._action_schemas(action, method, serializer, chain) if action else (None, {})
+            self._emit(method, context, path, line, handler, required, label, body, responses)
+
+    # -- DRF routers --
+
+    def _collect_routers(self) -> None:
+        for path, facts in self.project.facts.items():
+            for assign in facts["assigns"]:
+                if not call_func(assign["v"]):
+                    continue
+                kind = self.project.canonical(path, assign["s"], assign["v"]["call"])
+                if kind in ("DefaultRouter", "SimpleRouter", "ExtendedSimpleRouter", "ExtendedDefaultRouter"):
+                    for target in assign["t"]:
+                        key = (path, assign["s"], target)
+                        self.routers[key] = _Router(key, "DefaultRouter" if "Default" in kind else "SimpleRouter",
+                                                    assign["line"])
+        for path, facts in self.project.facts.items():
+            for call in facts["calls"]:
+                func = call_func(call["e"])
+                if func and func.endswith(".register"):
+                    key = self._router(path, call["s"], func[: -len(".register")])
+                    if key is not None:
+                        self.routers[key].registrations.append((path, call["s"], call["e"]))
+
+    def _router(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
+        ref = self.project.resolve(path, scope, name)
+        if ref is not None and ref.kind == "assign" and not ref.rest and ref.key in self.routers:
+            return ref.key
+        return None
+
+    def _router_routes(self, key: tuple[str, str, str], origin: str, context: _Context) -> None:
+        router = self.routers[key]
+        if router.kind == "DefaultRouter":
+            required, label = self._auth("GET", [context.auth] if context.auth else [], True, None, "")
+            self._emit("GET", context, key[0], router.line, "APIRootView", required, label)
+        for file, scope, call in router.registrations:
+            prefix = self.project.eval_str(file, scope, arg(call, 0, "prefix"))
+            if prefix is None:
+                self._warn(file, "router prefix is not a constant string; its routes are not reported", call["line"])
+                continue
+            viewset = self.project.class_ref(file, scope, arg(call, 1, "viewset"))
+            if viewset is None or viewset.kind != "class":
+                self._warn(file, "registered viewset cannot be resolved", call["line"])
+                continue
+            text, schemas = django_route(prefix, regex=True)
+            self._viewset_routes(viewset, file, call["line"], context.under(text, schemas))
+
+    def _viewset_routes(self, viewset: Ref, file: str, line: int, context: _Context) -> None:
+        chain = self.project.ancestors(viewset)
+        names = [last(r.name) if r.kind == "external" else r.name for r in chain]
+        actions: list[str] = []
+        for name in names:
+            actions += _VIEWSET_ACTIONS.get(name, [])
+        extra: list[dict[str, Any]] = []
+        mappings: dict[str, list[str]] = {}
+        for cls in chain:
+            if cls.kind != "class":
+                continue
+            for method in cls.obj["methods"]:
+                if method["name"] in _STANDARD_ACTIONS:
+                    actions.append(method["name"])
+                for decorator in method["dec"]:
+                    func = call_func(decorator) or ""
+                    if last(func) == "action" and "." not in func.replace("decorators.", ""):
+                        extra.append({"cls": cls, "method": method, "dec": decorator})
+                    elif ".mapping." in func:
+                        mappings.setdefault(func.split(".mapping.")[0], []).append(func.rsplit(".", 1)[1].upper())
+        lookup = (self._class_attr_literal(chain, "lookup_url_kwarg")
+                  or self._class_attr_literal(chain, "lookup_field") or "pk")
+        regex = self._class_attr_literal(chain, "lookup_value_regex")
+        if isinstance(regex, str):
+            lookup_schema = {"type": "integer"} if _NUMERIC_REGEX.fullmatch(regex) else {
+                "type": "string", "pattern": f"^{regex}$"}
+        else:
+            lookup_schema = {"type": "integer"} if lookup in ("pk", "id") else {"type": "string"}
+        detail = context.under("{" + str(lookup) + "}", {str(lookup): lookup_schema})
+        permissions = self._class_permissions(chain)
+        serializer = self._class_attr_ref(chain, "serializer_class")
+        labels = [context.auth] if context.auth else []
+        handler = viewset.name
+        for route_context, table in ((context, _LIST_ROUTE), (detail, _DETAIL_ROUTE)):
+            for action, method in table.items():
+                if action in actions:
+                    required, label = self._auth(method, labels, True, permissions, "permission_classes")
+                    body, responses = self._action_schemas(action, method, serializer, chain)
+                    self._emit(method, route_context, file, line, f"{handler}.{action}", required, label,
+                               body, responses)
+        for item in extra:
+            cls, method, decorator = item["cls"], item["method"], item["dec"]
+            kwargs = SchemaBuilder(self.project).literal_kwargs(cls.file, cls.scope, decorator)
+            methods = [str(m).upper() for m in kwargs.get("methods", ["get"])]
+            methods += mappings.get(method["name"], [])
+            url_path = kwargs.get("url_path", method["name"])
+            text, schemas = django_route(str(url_path), regex=True)
+            base = detail if kwargs.get("detail") is True else context
+            action_permissions = (self._permission_names(cls.file, cls.scope, decorator["kw"]["permission_classes"])
+                                  if "permission_classes" in decorator["kw"] else permissions)
+            action_serializer = serializer
+            if "serializer_class" in decorator["kw"]:
+                action_serializer = self.project.class_ref(cls.file, cls.scope, decorator["kw"]["serializer_class"])
+            for http in dict.fromkeys(methods):
+                if http not in _REPORTED:
+                    continue
+                required, label = self._auth(http, labels, True, action_permissions, "permission_classes")
+                body, responses = self._action_schemas("extra", http, action_serializer, chain)
+                self._emit(http, base.under(text, schemas), cls.file, decorator["line"],
+                           f"{handler}.{method['name']}", required, label, body, responses)
+
+    # -- class attributes --
+
+    def _class_attr(self, chain: list[Ref], name: str) -> tuple[Ref, Expr] | None:
+        for cls in chain:
+            if cls.kind != "class":
+                continue
+            for fld in reversed(cls.obj["fields"]):
+                if fld["name"] == name and fld["v"] is not None:
+                    return cls, fld["v"]
+        return None
+
+    def _class_attr_literal(self, chain: list[Ref], name: str) -> Any:
+        found = self._class_attr(chain, name)
+        if found is None:
+            return None
+        try:
+            return self.project.literal(found[0].file, found[0].scope, found[1])
+        except ValueError:
+            return None
+
+    def _class_attr_ref(self, chain: list[Ref], name: str) -> Ref | None:
+        found = self._class_attr(chain, name)
+        if found is None:
+            return None
+        return self.project.class_ref(found[0].file, found[0].scope, found[1])
+
+    def _class_permissions(self, chain: list[Ref]) -> list[str] | None:
+        found = self._class_attr(chain, "permission_classes")
+        if found is None:
+            return None
+        return self._permission_names(found[0].file, found[0].scope, found[1])
+
+    def _permission_names(self, path: str, scope: str, e: Expr | None) -> list[str]:
+        items = self.project.eval_list(path, scope, e)
+        if items is None:
+            return ["<dynamic>"]
+        names: list[str] = []
+
+        def flatten(item: Expr | None) -> None:
+            if item is None:
+                return
+            if item.get("op") in ("BitOr", "BitAnd"):
+                flatten(item["l"])
+                flatten(item["r"])
+            elif call_func(item):
+                names.append(self.project.canonical(path, scope, item["call"]))
+            else:
+                names.append(self.project.canonical(path, scope, item) or "<dynamic>")
+
+        for item in items:
+            flatten(item)
+        return names
+
+    # -- auth and schemas --
+
+    def _auth(
+        self, method: str, labels: list[str], drf: bool, permissions: list[str] | None, source: str
+    ) -> tuple[bool, str]:
+        labels = [label for label in labels if label]
+        if labels:
+            return True, ", ".join(dict.fromkeys(labels))
+        if not drf:
+            return False, ""
+        if permissions is None:
+            permissions, label = self.default_permissions, self.default_permissions_label
+        else:
+            label = f"{source}=[{', '.join(permissions)}]"
+        if all(p == "AllowAny" for p in permissions):
+            return False, ""
+        if all(p in _READ_ONLY_PERMISSIONS or p == "AllowAny" for p in permissions) and method in _SAFE:
+            return False, ""
+        return True, label
+
+    def _action_schemas(
+        self, action: str, method: str, serializer: Ref | None, chain: list[Ref]
+    ) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+        status = {"create": "201", "destroy": "204"}.get(action, "200")
+        if action == "extra" and method == "DELETE":
+            status = "200"
+        if serializer is None or not self.serializers.is_serializer(serializer):
+            return None, {status: {"description": ""}}
+        request, response = self.serializers.schemas(serializer)
+        body: dict[str, Any] | None = None
+        if method in ("POST", "PUT", "PATCH"):
+            body = request if method != "PATCH" else {k: v for k, v in request.items() if k != "required"}
+        if action == "destroy":
+            return body, {status: {"description": ""}}
+        if action == "list":
+            response = {"type": "array", "items": response}
+            pagination = self._class_attr(chain, "pagination_class")
+            paginated = self.default_pagination if pagination is None else const(pagination[1], 0) is not None
+            if paginated:
+                response = {
+                    "type": "object",
+                    "properties": {
+                        "count": {"type": "integer"},
+                        "next": {"type": ["string", "null"], "format": "uri"},
+                        "previous": {"type": ["string", "null"], "format": "uri"},
+                        "results": response,
+                    },
+                    "required": ["count", "next", "previous", "results"],
+                }
+        return body, {status: {"description": "", "schema": response}}
+
+    def _emit(
+        self, method: str, context: _Context, file: str, line: int, handler: str, required: bool, label: str,
+        body: dict[str, Any] | None = None, responses: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        if not self.emit:
+            return
+        path = join_paths(*context.parts)
+        if (method, path) in self.seen:
+            return
+        self.seen.add((method, path))
+        self.out.append(DiscoveredEndpoint(
+            method=method,
+            path=path,
+            framework="django",
+            file=file,
+            line=line,
+            handler=handler,
+            parameters=[
+                Parameter(name, "path", True, dict(context.schemas.get(name, {"type": "string"})))
+                for name in path_parameter_names(path)
+            ],
+            request_body=body,
+            responses=responses or {},
+            auth_required=required,
+            auth=label,
+        ))

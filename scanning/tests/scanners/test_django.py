@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+from scanning.scanners.base import RepositoryIndex
+from scanning.scanners.django import DjangoScanner, django_route
+from scanning.tests.scanners.fixtures_python import DJANGO_PROJECT, DJANGO_EXPECTED, by_key, keys, params, scan
+
+
+def _scan(files: dict[str, str] = DJANGO_PROJECT):
+    return scan(DjangoScanner(), files)
+
+
+def test_it_finds_exactly_the_served_urls_from_root_urlconf():
+    endpoints, _ = _scan()
+    assert keys(endpoints) == DJANGO_EXPECTED
+
+
+def test_a_urls_module_never_included_is_not_served():
+    endpoints, _ = _scan()
+    assert not any("old-home" in e.path for e in endpoints)
+
+
+def test_a_syntax_error_is_a_warning_and_the_rest_is_still_found():
+    endpoints, warnings = _scan()
+    assert [w.file for w in warnings] == ["api/broken.py"]
+    assert len(endpoints) == len(DJANGO_EXPECTED)
+
+
+def test_converters_and_regex_groups_type_path_parameters():
+    found = by_key(_scan()[0])
+    assert params(found[("GET", "/blog/{year}/{month}")]) == {
+        ("path", "year"): (True, {"type": "integer"}), ("path", "month"): (True, {"type": "integer"}),
+    }
+    assert params(found[("GET", "/blog/{slug}")]) == {
+        ("path", "slug"): (True, {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
+    }
+    assert params(found[("GET", "/blog/tag/{tag}")]) == {("path", "tag"): (True, {"type": "string", "pattern": "^[a-z-]+$"})}
+    assert params(found[("DELETE", "/api/reports/{report_id}")]) == {("path", "report_id"): (True, {"type": "integer"})}
+
+
+def test_router_lookup_field_names_the_detail_parameter():
+    found = by_key(_scan()[0])
+    assert params(found[("GET", "/api/users/{username}")]) == {("path", "username"): (True, {"type": "string"})}
+    assert params(found[("GET", "/api/tags/{pk}")]) == {("path", "pk"): (True, {"type": "integer"})}
+    assert ("GET", "/api/orders/{order_id}") in found
+
+
+def test_viewset_actions_are_limited_by_mixins_and_extra_actions_are_routed():
+    found = keys(_scan()[0])
+    assert {m for m, p in found if p == "/api/orders/{order_id}"} == {"GET"}
+    assert {m for m, p in found if p == "/api/orders/{order_id}/items"} == {"GET", "DELETE"}
+    assert {m for m, p in found if p.startswith("/api/tags")} == {"GET"}
+    assert ("POST", "/api/users/{username}/set-password") in found
+
+
+def test_handlers_files_and_lines():
+    found = by_key(_scan()[0])
+    listing = found[("GET", "/api/users")]
+    assert (listing.handler, listing.file, listing.line) == ("UserViewSet.list", "api/urls.py", 10)
+    action = found[("POST", "/api/users/{username}/set-password")]
+    assert (action.handler, action.file, action.line) == ("UserViewSet.set_password", "api/views.py", 17)
+    root = found[("GET", "/api")]
+    assert (root.handler, root.file, root.line) == ("APIRootView", "api/urls.py", 9)
+    archive = found[("GET", "/blog/{year}/{month}")]
+    assert (archive.handler, archive.file, archive.line) == ("archive", "blog/urls.py", 11)
+
+
+def test_auth_from_decorators_mixins_wrappers_and_permission_classes():
+    found = by_key(_scan()[0])
+    assert found[("POST", "/blog/{pk}/comment")].auth == "@login_required"
+    assert found[("GET", "/blog/new")].auth == "LoginRequiredMixin"
+    assert found[("GET", "/accounts/profile")].auth == "login_required()"
+    assert found[("GET", "/blog")].auth_required is False
+    assert found[("GET", "/api/stats")].auth == "permission_classes=[IsAdminUser]"
+    assert found[("POST", "/api/users/{username}/set-password")].auth == "permission_classes=[IsAdminUser]"
+    assert found[("GET", "/api/health")].auth_required is False
+    assert found[("GET", "/api/tags")].auth_required is False
+
+
+def test_default_permission_classes_apply_to_drf_views_without_their_own():
+    found = by_key(_scan()[0])
+    assert found[("GET", "/api/reports/{report_id}")].auth == "DEFAULT_PERMISSION_CLASSES=[IsAuthenticated]"
+    assert found[("GET", "/api")].auth_required is True
+
+
+def test_read_only_permissions_leave_safe_methods_public():
+    found = by_key(_scan()[0])
+    assert found[("GET", "/api/orders")].auth_required is False
+    assert found[("POST", "/api/orders")].auth_required is True
+
+
+def test_a_plain_serializer_gives_request_and_response_schemas():
+    created = by_key(_scan()[0])[("POST", "/api/orders")]
+    body = created.request_body
+    assert body["required"] == ["status", "email", "lines"]
+    assert "id" not in body["properties"] and "created" not in body["properties"]
+    assert body["properties"]["status"] == {"type": "string", "enum": ["new", "paid", "shipped"]}
+    assert body["properties"]["note"] == {"type": "string", "maxLength": 200}
+    assert body["properties"]["email"] == {"type": "string", "format": "email", "minLength": 1}
+    assert body["properties"]["lines"]["items"]["properties"]["quantity"] == {
+        "type": "integer", "minimum": 1, "maximum": 99
+    }
+    assert body["properties"]["tags"] == {"type": "array", "items": {"type": "string", "maxLength": 20, "minLength": 1}}
+    response = created.responses["201"]["schema"]
+    assert {"id", "created"} <= set(response["properties"])
+
+
+def test_a_model_serializer_resolves_meta_fields_against_models():
+    found = by_key(_scan()[0])
+    body = found[("POST", "/api/users")].request_body
+    assert list(body["properties"]) == ["username", "email", "password"]
+    assert body["required"] == ["username", "password"]
+    assert body["properties"]["password"] == {"type": "string", "minLength": 8}
+    response = found[("GET", "/api/users/{username}")].responses["200"]["schema"]
+    assert list(response["properties"]) == ["id", "username", "email", "date_joined"]
+    product = found[("POST", "/api/products")].request_body
+    assert product["properties"]["status"] == {"type": "string", "enum": ["draft", "live"]}
+    assert product["required"] == ["name", "price"]
+    assert "owner" not in product["properties"]
+
+
+def test_patch_bodies_drop_required_and_list_responses_are_paginated_unless_disabled():
+    found = by_key(_scan()[0])
+    assert "required" not in found[("PATCH", "/api/users/{username}")].request_body
+    assert set(found[("GET", "/api/users")].responses["200"]["schema"]["properties"]) == {
+        "count", "next", "previous", "results"
+    }
+    assert found[("GET", "/api/products")].responses["200"]["schema"]["type"] == "array"
+    assert found[("DELETE", "/api/products/{pk}")].responses == {"204": {"description": ""}}
+
+
+def test_without_root_urlconf_the_roots_are_urls_modules_nobody_includes():
+    files = {
+        "proj/urls.py": """
+            from django.urls import include, path
+            urlpatterns = [path("shop/", include(("shop.urls", "shop")))]
+        """,
+        "shop/urls.py": """
+            from django.urls import path
+            from rest_framework.routers import SimpleRouter
+            from rest_framework.urlpatterns import format_suffix_patterns
+            from . import views
+            router = SimpleRouter()
+            router.register("carts", views.CartViewSet)
+            urlpatterns = [path("ping/", views.ping)]
+            urlpatterns += router.urls
+            urlpatterns = format_suffix_patterns(urlpatterns)
+        """,
+        "shop/views.py": """
+            from rest_framework import viewsets
+            from rest_framework.decorators import api_view
+
+            @api_view()
+            def ping(request):
+                return None
+
+            class CartViewSet(viewsets.ViewSet):
+                def list(self, request):
+                    return None
+
+                def destroy(self, request, pk=None):
+                    return None
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/shop/ping"), ("GET", "/shop/carts"), ("DELETE", "/shop/carts/{pk}")}
+    assert warnings == []
+
+
+def test_viewset_as_view_mapping_and_include_of_a_pattern_variable():
+    files = {
+        "settings.py": 'ROOT_URLCONF = "urls"\n',
+        "urls.py": """
+            from django.urls import include, path
+            from views import NoteViewSet
+            note_patterns = [
+                path("", NoteViewSet.as_view({"get": "list", "post": "create"})),
+                path("<uuid:pk>/", NoteViewSet.as_view({"delete": "destroy"})),
+            ]
+            urlpatterns = [path("notes/", include(note_patterns))]
+        """,
+        "views.py": """
+            from rest_framework.viewsets import ModelViewSet
+            class NoteViewSet(ModelViewSet):
+                pass
+        """,
+    }
+    endpoints, _ = _scan(files)
+    assert keys(endpoints) == {("GET", "/notes"), ("POST", "/notes"), ("DELETE", "/notes/{pk}")}
+    assert params(by_key(endpoints)[("DELETE", "/notes/{pk}")]) == {
+        ("path", "pk"): (True, {"type": "string", "format": "uuid"})
+    }
+
+
+def test_an_unparseable_model_and_a_dynamic_route_are_warnings():
+    files = {
+        "settings.py": 'ROOT_URLCONF = "urls"\n',
+        "urls.py": """
+            from django.conf import settings
+            from django.urls import path
+            from views import ThingList, dashboard
+            urlpatterns = [
+                path("things/", ThingList.as_view()),
+                path(settings.DASHBOARD_URL, dashboard),
+            ]
+        """,
+        "views.py": """
+            from rest_framework import generics, serializers
+            from thirdparty.models import Thing
+
+            class ThingSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Thing
+                    fields = ["id", "label"]
+
+            class ThingList(generics.ListAPIView):
+                serializer_class = ThingSerializer
+
+            def dashboard(request):
+                return None
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/things")}
+    assert sorted(w.message for w in warnings) == [
+        "URL route is not a constant string; its views are not reported",
+        "serializer ThingSerializer: model fields are not parseable",
+    ]
+
+
+def test_django_route_conversion():
+    assert django_route("users/<int:pk>/posts/<slug:s>/", regex=False)[0] == "users/{pk}/posts/{s}/"
+    text, schemas = django_route(r"^a/(?P<id>\d+)/(?P<code>[A-Z]{2})/?$", regex=True)
+    assert text == "a/{id}/{code}"
+    assert schemas == {"id": {"type": "integer"}, "code": {"type": "string", "pattern": "^[A-Z]{2}$"}}
+
+
+def test_detection_uses_imports_or_manifests():
+    scanner = DjangoScanner()
+    assert scanner.detect(RepositoryIndex(files=[], manifests={"requirements.txt": "Django==5.2\n"}), {})
+    assert scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": [["x", 0, "rest_framework.views", "x", ""]]}})
+    assert not scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": []}})
