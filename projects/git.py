@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -160,6 +161,11 @@ def validate_branch(branch: str) -> str:
     return branch
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/"
+
+
 def _default_https_username(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     if "gitlab" in host:
@@ -204,15 +210,21 @@ def git_environment(url: str, credentials: Credentials) -> Iterator[dict[str, st
                 _default_https_username(url) if credentials.auth_type == "token" else ""
             )
             basic = base64.b64encode(f"{username}:{secret}".encode()).decode()
-            config.append(("http.extraHeader", f"Authorization: Basic {basic}"))
-        known_hosts = workdir / "known_hosts"
+            # Scoped to the repository's origin, so a redirect to another host never carries it.
+            config.append((f"http.{_origin(url)}.extraHeader", f"Authorization: Basic {basic}"))
+        known_hosts_setting = str(getattr(settings, "TESTGEN_GIT_SSH_KNOWN_HOSTS", "") or "")
+        if known_hosts_setting:
+            known_hosts, host_key_policy = known_hosts_setting, "yes"
+        else:
+            # No pinned host keys configured: trust on first use, per operation.
+            known_hosts, host_key_policy = str(workdir / "known_hosts"), "accept-new"
         ssh_parts = [
             "ssh",
-            "-o BatchMode=yes",
-            "-o StrictHostKeyChecking=accept-new",
-            f"-o UserKnownHostsFile={known_hosts}",
-            f"-o ConnectTimeout={ls_remote_timeout()}",
             "-F /dev/null",
+            "-o BatchMode=yes",
+            f"-o StrictHostKeyChecking={host_key_policy}",
+            f"-o UserKnownHostsFile={shlex.quote(known_hosts)}",
+            f"-o ConnectTimeout={ls_remote_timeout()}",
         ]
         if credentials.auth_type == "ssh_key" and secret:
             key_file = workdir / "id_key"
@@ -220,7 +232,7 @@ def git_environment(url: str, credentials: Credentials) -> Iterator[dict[str, st
             with os.fdopen(fd, "w") as handle:
                 # OpenSSH refuses keys without the trailing newline.
                 handle.write(secret.strip() + "\n")
-            ssh_parts += [f"-i {key_file}", "-o IdentitiesOnly=yes"]
+            ssh_parts += [f"-i {shlex.quote(str(key_file))}", "-o IdentitiesOnly=yes"]
         env["GIT_SSH_COMMAND"] = " ".join(ssh_parts)
         env["GIT_CONFIG_COUNT"] = str(len(config))
         for index, (key, value) in enumerate(config):

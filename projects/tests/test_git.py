@@ -137,6 +137,20 @@ def test_token_is_sent_as_basic_auth_and_never_in_the_url(repo: Path) -> None:
     assert server.authorizations and all(a.startswith("Basic ") for a in server.authorizations)
 
 
+def test_the_auth_header_is_scoped_to_the_repository_origin() -> None:
+    with git.git_environment("https://git.example.com/org/r.git", Credentials(auth_type="token", secret=TOKEN)) as env:
+        keys = [env[f"GIT_CONFIG_KEY_{i}"] for i in range(int(env["GIT_CONFIG_COUNT"]))]
+    assert "http.https://git.example.com/.extraHeader" in keys
+    assert "http.extraHeader" not in keys
+
+
+def test_pinned_ssh_host_keys_are_enforced_when_configured(settings, tmp_path: Path) -> None:
+    settings.TESTGEN_GIT_SSH_KNOWN_HOSTS = str(tmp_path / "known_hosts")
+    with git.git_environment("ssh://git@example.com/r.git", git.NO_CREDENTIALS) as env:
+        assert "StrictHostKeyChecking=yes" in env["GIT_SSH_COMMAND"]
+        assert str(tmp_path / "known_hosts") in env["GIT_SSH_COMMAND"]
+
+
 def test_a_wrong_token_is_an_auth_failure_without_the_token_in_the_message(repo: Path) -> None:
     with git_http_server(repo.parent, username="x-access-token", password="the-right-one") as server:
         url = f"http://127.0.0.1:{server.server_port}/{repo.name}"

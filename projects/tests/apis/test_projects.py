@@ -246,3 +246,19 @@ def test_stats_endpoint_answers_for_the_owner(owner_client: APIClient, owner) ->
     body = owner_client.get(detail_url(project) + "/stats").json()
     assert body["endpoint_count"] == 0
     assert body["health"] == "ok"
+
+
+def test_patch_with_a_null_spec_file_removes_it(owner_client: APIClient) -> None:
+    upload = SimpleUploadedFile("openapi.json", b"{}", content_type="application/json")
+    project_id = owner_client.post("/api/projects", {"name": "S", "spec_file": upload}, format="multipart").json()["id"]
+    response = owner_client.patch(detail_url(project_id), {"spec_file": None}, format="json")
+    assert response.status_code == 200
+    assert response.json()["spec_file"] is None
+    assert not Project.objects.get(pk=project_id).spec_file
+
+
+def test_patch_of_an_archived_project_is_409(owner_client: APIClient, owner) -> None:
+    project = ProjectFactory(owner=owner, status="archived")
+    response = owner_client.patch(detail_url(project), {"description": "x"})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "project_archived"
