@@ -113,6 +113,11 @@ def _merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
     return dict(merged.values())
 
 
+def _raw_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    # .raw keeps the names as sent (X-API-Key, not x-api-key): a record should show the wire.
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
+
+
 def _step_label(index: int, step: Mapping[str, Any], total: int) -> str:
     name = step.get("name")
     return f"Step {index + 1} of {total}" + (f" ('{name}')" if name else "")
@@ -529,7 +534,7 @@ class Engine:
         record: dict[str, Any] = {
             "method": request.method,
             "url": record_url(str(request.url), secrets),
-            "headers": mask_headers(request.headers.multi_items(), secrets),
+            "headers": mask_headers(_raw_headers(request.headers), secrets),
         }
         if sent.has_body:
             limit = self.config.max_recorded_body
@@ -548,7 +553,7 @@ class Engine:
             body, cut = record_text(exchange.body, limit, secrets)
         return {
             "status_code": exchange.status_code,
-            "headers": mask_headers(exchange.headers.multi_items(), secrets),
+            "headers": mask_headers(_raw_headers(exchange.headers), secrets),
             "body": body,
             "body_truncated": cut or exchange.truncated,
             "body_bytes": len(exchange.body),
