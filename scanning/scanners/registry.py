@@ -11,6 +11,7 @@ SCANNER_CLASSES: dict[str, str] = {
     "flask": "scanning.scanners.flask.FlaskScanner",
     "django": "scanning.scanners.django.DjangoScanner",
     "express": "scanning.scanners.express.ExpressScanner",
+    "spring": "scanning.scanners.spring.SpringScanner",
 }
 
 

@@ -1,0 +1,721 @@
+"""Spring Boot (Spring MVC annotations) endpoint scanner over tree-sitter-java trees.
+
+``extract`` reads the type declarations of one ``.java`` file — never method bodies, so
+one pass over class members is all the tree walking there is — and records per class its
+annotations, ``static final`` constants, fields (or record components) with their validation
+annotations, enum constants, supertypes, and per method its mapping annotations, parameters
+and return type. ``application.properties``/``application.yml`` files yield the
+``server.servlet.context-path`` (and ``spring.mvc.servlet.path``).
+
+``link`` serves methods of classes annotated ``@RestController``/``@Controller`` (mappings
+inherited from implemented interfaces and superclasses included): class-level
+``@RequestMapping`` paths × method-level ``@Get/Post/Put/Patch/DeleteMapping`` or
+``@RequestMapping(method=...)`` paths, under the context path of the nearest application
+configuration. Path constants resolve when they are ``static final String`` fields of the
+same class (or of a named class in the repository, ``ApiPaths.USERS``); anything else is a
+warning, never a guessed path. ``@RequestBody`` DTOs become JSON Schemas built from the
+repository's classes, records and enums with their Bean Validation and Jackson annotations.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+import yaml
+
+from scanning.scanners._treesitter import java_string, node_text, syntax_errors
+from scanning.scanners.base import (
+    DiscoveredEndpoint,
+    Parameter,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+    join_paths,
+    path_parameter_names,
+)
+
+MAPPING_METHODS = {
+    "GetMapping": ("GET",), "PostMapping": ("POST",), "PutMapping": ("PUT",),
+    "PatchMapping": ("PATCH",), "DeleteMapping": ("DELETE",),
+}
+ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+CONTROLLER_ANNOTATIONS = {"RestController", "Controller"}
+AUTH_REQUIRED = {"PreAuthorize", "PostAuthorize", "Secured", "RolesAllowed", "SecurityRequirement"}
+AUTH_PUBLIC = {"PermitAll", "AnonymousAllowed"}
+PARAM_LOCATIONS = {"PathVariable": "path", "RequestParam": "query", "RequestHeader": "header",
+                   "CookieValue": "cookie"}
+CONFIG_NAMES = re.compile(r"(^|/)(application|bootstrap)\.(properties|ya?ml)$")
+
+_SCALARS: dict[str, dict[str, Any]] = {
+    **{t: {"type": "string"} for t in ("String", "CharSequence", "char", "Character")},
+    **{t: {"type": "integer"} for t in ("int", "Integer", "long", "Long", "short", "Short", "byte",
+                                        "Byte", "BigInteger")},
+    **{t: {"type": "number"} for t in ("double", "Double", "float", "Float", "BigDecimal", "Number")},
+    **{t: {"type": "boolean"} for t in ("boolean", "Boolean")},
+    "UUID": {"type": "string", "format": "uuid"},
+    "LocalDate": {"type": "string", "format": "date"},
+    **{t: {"type": "string", "format": "date-time"} for t in ("LocalDateTime", "OffsetDateTime",
+                                                              "ZonedDateTime", "Instant", "Date")},
+    "URI": {"type": "string", "format": "uri"},
+    "Object": {}, "JsonNode": {}, "ObjectNode": {"type": "object"},
+}
+_ARRAYS = {"List", "Set", "Collection", "Iterable", "ArrayList", "LinkedList", "HashSet", "SortedSet",
+           "LinkedHashSet", "TreeSet", "Flux", "Stream"}
+_MAPS = {"Map", "HashMap", "LinkedHashMap", "TreeMap", "MultiValueMap"}
+_WRAPPERS = {"Optional", "ResponseEntity", "Mono", "HttpEntity", "CompletableFuture", "Callable",
+             "DeferredResult", "CompletionStage"}
+_NOT_PARAMETERS = {"MultipartFile", "HttpServletRequest", "HttpServletResponse", "Principal", "Model",
+                   "BindingResult", "Authentication", "Pageable", "Locale"}
+
+MSG_UNRESOLVED_CONSTANT = "mapping path {expr} is not a string constant of this class; mapping skipped"
+
+
+# --- extract -----------------------------------------------------------------------------
+
+
+def _value(node: Any) -> dict[str, Any]:
+    """An annotation argument or constant initializer, as JSON."""
+    typ = node.type
+    if typ == "string_literal":
+        return {"s": java_string(node) or ""}
+    if typ == "identifier":
+        return {"c": node_text(node), "q": None}
+    if typ == "field_access":
+        obj = node.child_by_field_name("object")
+        field = node.child_by_field_name("field")
+        return {"c": node_text(field) if field is not None else "", "q": node_text(obj) if obj is not None else None}
+    if typ == "binary_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        operator = node.child_by_field_name("operator")
+        if left is not None and right is not None and operator is not None and node_text(operator) == "+":
+            return {"cat": [_value(left), _value(right)]}
+    if typ == "element_value_array_initializer" or typ == "array_initializer":
+        return {"arr": [_value(c) for c in node.named_children if c.type not in ("comment", "line_comment",
+                                                                                 "block_comment")]}
+    if typ in ("true", "false"):
+        return {"lit": typ == "true"}
+    if typ in ("decimal_integer_literal", "hex_integer_literal"):
+        try:
+            return {"lit": int(node_text(node).rstrip("lL"), 0)}
+        except ValueError:
+            return {"raw": node_text(node)}
+    if typ == "decimal_floating_point_literal":
+        try:
+            return {"lit": float(node_text(node).rstrip("fFdD"))}
+        except ValueError:
+            return {"raw": node_text(node)}
+    if typ == "unary_expression":
+        inner = _value(node.named_children[0]) if node.named_children else {"raw": ""}
+        if node_text(node).startswith("-") and isinstance(inner.get("lit"), (int, float)):
+            return {"lit": -inner["lit"]}
+    if typ == "parenthesized_expression" and node.named_children:
+        return _value(node.named_children[0])
+    return {"raw": node_text(node)}
+
+
+def _annotations(modifiers: Any) -> tuple[dict[str, dict[str, Any]], dict[str, str], set[str]]:
+    """Annotations by simple name (arguments by key, a lone argument as ``value``), their source
+    text, and the modifier keywords."""
+    found: dict[str, dict[str, Any]] = {}
+    texts: dict[str, str] = {}
+    keywords: set[str] = set()
+    if modifiers is None:
+        return found, texts, keywords
+    for child in modifiers.children:
+        if child.type in ("annotation", "marker_annotation"):
+            name_node = child.child_by_field_name("name")
+            name = node_text(name_node).rsplit(".", 1)[-1] if name_node is not None else ""
+            args: dict[str, Any] = {}
+            arg_list = child.child_by_field_name("arguments")
+            if arg_list is not None:
+                for arg in arg_list.named_children:
+                    if arg.type == "element_value_pair":
+                        key, value = arg.child_by_field_name("key"), arg.child_by_field_name("value")
+                        if key is not None and value is not None:
+                            args[node_text(key)] = _value(value)
+                    elif arg.type not in ("line_comment", "block_comment", "comment"):
+                        args["value"] = _value(arg)
+            found[name] = args
+            texts[name] = node_text(child)
+        elif not child.is_named:
+            keywords.add(child.type)
+    return found, texts, keywords
+
+
+def _type(node: Any) -> dict[str, Any]:
+    typ = node.type
+    if typ in ("integral_type", "floating_point_type", "boolean_type", "void_type"):
+        return {"n": node_text(node), "a": []}
+    if typ == "type_identifier":
+        return {"n": node_text(node), "a": []}
+    if typ == "scoped_type_identifier":
+        return {"n": node_text(node).rsplit(".", 1)[-1], "a": []}
+    if typ == "generic_type":
+        base = node.named_children[0]
+        args = next((c for c in node.named_children if c.type == "type_arguments"), None)
+        return {"n": _type(base)["n"],
+                "a": [_type(a) for a in args.named_children if a.type not in ("annotation", "marker_annotation")]
+                if args is not None else []}
+    if typ == "array_type":
+        element = node.child_by_field_name("element")
+        return {"n": "[]", "a": [_type(element)] if element is not None else []}
+    if typ == "wildcard":
+        bounded = [c for c in node.named_children if c.type not in ("annotation", "marker_annotation")]
+        return _type(bounded[-1]) if bounded else {"n": "Object", "a": []}
+    if typ == "annotated_type":
+        inner = [c for c in node.named_children if c.type not in ("annotation", "marker_annotation")]
+        return _type(inner[-1]) if inner else {"n": "Object", "a": []}
+    return {"n": node_text(node), "a": []}
+
+
+def _param(node: Any) -> dict[str, Any] | None:
+    modifiers = next((c for c in node.children if c.type == "modifiers"), None)
+    annotations, _, _ = _annotations(modifiers)
+    type_node = node.child_by_field_name("type")
+    name_node = node.child_by_field_name("name")
+    if type_node is None or name_node is None:
+        return None
+    param_type = _type(type_node)
+    if node.child_by_field_name("dimensions") is not None:
+        param_type = {"n": "[]", "a": [param_type]}
+    return {"name": node_text(name_node), "type": param_type, "ann": annotations}
+
+
+def _class_facts(node: Any, package: str, outer: str) -> list[dict[str, Any]]:
+    kind = node.type.replace("_declaration", "")
+    name_node = node.child_by_field_name("name")
+    if name_node is None:
+        return []
+    name = node_text(name_node)
+    modifiers = next((c for c in node.children if c.type == "modifiers"), None)
+    annotations, texts, _ = _annotations(modifiers)
+    facts: dict[str, Any] = {
+        "name": name, "qualified": f"{package}.{outer}{name}".lstrip("."), "kind": kind,
+        "line": node.start_point[0] + 1, "ann": annotations, "ann_text": texts,
+        "constants": {}, "fields": [], "methods": [], "enum": [], "extends": None, "implements": [],
+    }
+    superclass = node.child_by_field_name("superclass")
+    if superclass is not None and superclass.named_children:
+        facts["extends"] = _type(superclass.named_children[0])["n"]
+    interfaces = node.child_by_field_name("interfaces")
+    if interfaces is None:
+        interfaces = next((c for c in node.children if c.type == "extends_interfaces"), None)
+    if interfaces is not None:
+        for type_list in interfaces.named_children:
+            targets = type_list.named_children if type_list.type == "type_list" else [type_list]
+            facts["implements"].extend(_type(t)["n"] for t in targets)
+    nested: list[dict[str, Any]] = []
+    if kind == "record":
+        params = node.child_by_field_name("parameters")
+        for component in params.named_children if params is not None else []:
+            if component.type == "formal_parameter":
+                param = _param(component)
+                if param is not None:
+                    facts["fields"].append({"name": param["name"], "type": param["type"], "ann": param["ann"]})
+    body = node.child_by_field_name("body")
+    for member in body.named_children if body is not None else []:
+        mtype = member.type
+        if mtype == "enum_constant":
+            const_name = member.child_by_field_name("name")
+            if const_name is not None:
+                facts["enum"].append(node_text(const_name))
+        elif mtype == "enum_body_declarations":
+            for inner in member.named_children:
+                _member(inner, facts, nested, package, f"{outer}{name}.")
+        else:
+            _member(member, facts, nested, package, f"{outer}{name}.")
+    return [facts, *nested]
+
+
+def _member(member: Any, facts: dict[str, Any], nested: list[dict[str, Any]], package: str, outer: str) -> None:
+    mtype = member.type
+    if mtype in ("class_declaration", "interface_declaration", "record_declaration", "enum_declaration"):
+        nested.extend(_class_facts(member, package, outer))
+    elif mtype in ("field_declaration", "constant_declaration"):
+        modifiers = next((c for c in member.children if c.type == "modifiers"), None)
+        annotations, _, keywords = _annotations(modifiers)
+        type_node = member.child_by_field_name("type")
+        if type_node is None:
+            return
+        field_type = _type(type_node)
+        is_static = "static" in keywords or facts["kind"] == "interface" or mtype == "constant_declaration"
+        for declarator in member.children_by_field_name("declarator"):
+            name_node = declarator.child_by_field_name("name")
+            if name_node is None:
+                continue
+            value = declarator.child_by_field_name("value")
+            if is_static:
+                if value is not None and ("final" in keywords or facts["kind"] == "interface"):
+                    facts["constants"][node_text(name_node)] = _value(value)
+            elif "transient" not in keywords:
+                facts["fields"].append({"name": node_text(name_node), "type": field_type, "ann": annotations})
+    elif mtype == "method_declaration":
+        modifiers = next((c for c in member.children if c.type == "modifiers"), None)
+        annotations, texts, _ = _annotations(modifiers)
+        name_node = member.child_by_field_name("name")
+        type_node = member.child_by_field_name("type")
+        params_node = member.child_by_field_name("parameters")
+        params = []
+        for p in params_node.named_children if params_node is not None else []:
+            if p.type == "formal_parameter":
+                param = _param(p)
+                if param is not None:
+                    params.append(param)
+        facts["methods"].append({
+            "name": node_text(name_node) if name_node is not None else "",
+            "line": member.start_point[0] + 1,
+            "ann": annotations, "ann_text": texts, "params": params,
+            "returns": _type(type_node) if type_node is not None else {"n": "void", "a": []},
+        })
+
+
+def extract_java(source: SourceFile) -> dict[str, Any]:
+    root = source.tree_sitter("java").root_node
+    package = ""
+    imports: list[str] = []
+    classes: list[dict[str, Any]] = []
+    for child in root.named_children:
+        if child.type == "package_declaration":
+            package = node_text(child.named_children[-1]) if child.named_children else ""
+        elif child.type == "import_declaration":
+            imports.append(node_text(child).removeprefix("import").strip().rstrip(";").strip())
+        elif child.type in ("class_declaration", "interface_declaration", "record_declaration",
+                            "enum_declaration"):
+            classes.extend(_class_facts(child, package, ""))
+    return {"kind": "java", "package": package, "imports": imports, "classes": classes,
+            "errors": syntax_errors(root)}
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}{key}."))
+    else:
+        out[prefix.rstrip(".")] = data
+    return out
+
+
+def extract_config(source: SourceFile) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    if source.extension == ".properties":
+        for raw in source.text.splitlines():
+            line = raw.strip()
+            if not line or line[0] in "#!":
+                continue
+            match = re.match(r"([^=:\s]+)\s*[=:\s]\s*(.*)$", line)
+            if match:
+                settings[match.group(1)] = match.group(2).strip()
+    else:
+        try:
+            documents = list(yaml.safe_load_all(source.text))
+        except yaml.YAMLError as exc:
+            raise ValueError(f"invalid YAML: {exc}") from exc
+        for document in documents:
+            flat = _flatten(document) if isinstance(document, dict) else {}
+            if any(k.startswith(("spring.config.activate.on-profile", "spring.profiles")) for k in flat):
+                continue  # a profile-specific document does not apply by default
+            settings.update(flat)
+    keep = ("server.servlet.context-path", "spring.mvc.servlet.path", "server.servlet.contextPath")
+    return {"kind": "config", "settings": {k: str(settings[k]) for k in keep if settings.get(k) is not None}}
+
+
+# --- link --------------------------------------------------------------------------------
+
+
+class SpringScanner(Scanner):
+    name = "spring"
+    language = "java"
+    version = "1"
+    extensions = (".java", ".properties", ".yml", ".yaml")
+
+    def wants(self, source: SourceFile) -> bool:
+        if source.extension == ".java":
+            return "/build/" not in "/" + source.rel_path and "/target/" not in "/" + source.rel_path
+        return bool(CONFIG_NAMES.search(source.rel_path)) and "/test/" not in "/" + source.rel_path
+
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        if index.manifest_mentions("spring-boot", "org.springframework"):
+            return True
+        return any(
+            imp.startswith("org.springframework.web") for f in facts.values() for imp in f.get("imports", ())
+        )
+
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        if source.extension == ".java":
+            return extract_java(source)
+        return extract_config(source)
+
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        return _SpringLinker(facts).run()
+
+
+def _module_root(path: str) -> str:
+    marker = path.find("src/main/")
+    return path[:marker] if marker >= 0 else posixpath.dirname(path) + "/"
+
+
+class _SpringLinker:
+    def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
+        self.facts = facts
+        self.warnings: list[ScanWarning] = []
+        self.classes: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self.qualified: dict[str, tuple[str, dict[str, Any]]] = {}
+        for file in sorted(facts):
+            for cls in facts[file].get("classes", []):
+                self.classes.setdefault(cls["name"], []).append((file, cls))
+                self.qualified[cls["qualified"]] = (file, cls)
+        self.configs = {f: facts[f]["settings"] for f in sorted(facts) if facts[f].get("kind") == "config"}
+
+    def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
+        for file in sorted(self.facts):
+            f = self.facts[file]
+            if f.get("kind") != "java":
+                continue
+            for error in f.get("errors", [])[:1]:
+                self.warnings.append(ScanWarning(file=file, line=error["line"],
+                                                 message=error["message"] + "; declarations in it may be missed"))
+            for cls in f["classes"]:
+                if cls["kind"] != "class" or not CONTROLLER_ANNOTATIONS & set(cls["ann"]):
+                    continue
+                for endpoint in self.controller(file, cls):
+                    endpoints.setdefault(endpoint.key, endpoint)
+        return list(endpoints.values()), self.warnings
+
+    # --- lookups -----------------------------------------------------------------------
+
+    def find_class(self, name: str, file: str) -> tuple[str, dict[str, Any]] | None:
+        candidates = self.classes.get(name.rsplit(".", 1)[-1], [])
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        f = self.facts.get(file, {})
+        for imp in f.get("imports", []):
+            if imp.endswith("." + name) and imp in self.qualified:
+                return self.qualified[imp]
+        package = f.get("package", "")
+        for candidate in candidates:
+            if candidate[1]["qualified"].rsplit(".", 1)[0] == package:
+                return candidate
+        return candidates[0]
+
+    def context_path(self, file: str) -> str:
+        root = _module_root(file)
+        best: tuple[int, str] | None = None
+        for config_file, settings in self.configs.items():
+            config_root = _module_root(config_file)
+            if root.startswith(config_root) or config_root == "/":
+                depth = len(config_root)
+                # application.properties of src/main/resources beats stray copies elsewhere
+                rank = depth * 2 + (1 if "src/main/resources/" in config_file else 0)
+                path = join_paths(settings.get("server.servlet.context-path")
+                                  or settings.get("server.servlet.contextPath", ""),
+                                  settings.get("spring.mvc.servlet.path", ""))
+                if best is None or rank > best[0]:
+                    best = (rank, path)
+        return best[1] if best else ""
+
+    def strings(self, value: dict[str, Any] | None, file: str, cls: dict[str, Any], line: int) -> list[str] | None:
+        """Literal paths of an annotation value; None (and a warning) when not resolvable."""
+        if value is None:
+            return [""]
+        if "arr" in value:
+            out: list[str] = []
+            for item in value["arr"]:
+                resolved = self.strings(item, file, cls, line)
+                if resolved is None:
+                    return None
+                out.extend(resolved)
+            return out
+        single = self.constant(value, file, cls, set())
+        if single is None:
+            self.warnings.append(ScanWarning(file=file, line=line, message=MSG_UNRESOLVED_CONSTANT.format(
+                expr=_describe(value))))
+            return None
+        return [single]
+
+    def constant(self, value: dict[str, Any], file: str, cls: dict[str, Any], seen: set[str]) -> str | None:
+        if "s" in value:
+            return value["s"]
+        if "cat" in value:
+            parts = [self.constant(v, file, cls, seen) for v in value["cat"]]
+            return None if any(p is None for p in parts) else "".join(parts)  # type: ignore[arg-type]
+        if "c" in value:
+            owner_file, owner = file, cls
+            if value["q"] is not None:
+                found = self.find_class(value["q"], file)
+                if found is None:
+                    return None
+                owner_file, owner = found
+            key = f"{owner['qualified']}.{value['c']}"
+            if key in seen or value["c"] not in owner["constants"]:
+                return None
+            return self.constant(owner["constants"][value["c"]], owner_file, owner, seen | {key})
+        return None
+
+    # --- endpoints -----------------------------------------------------------------------
+
+    def controller(self, file: str, cls: dict[str, Any]) -> list[DiscoveredEndpoint]:
+        class_mapping = cls["ann"].get("RequestMapping")
+        base_paths = self.strings(_path_arg(class_mapping), file, cls, cls["line"]) if class_mapping else [""]
+        if base_paths is None:
+            return []
+        context = self.context_path(file)
+        out: list[DiscoveredEndpoint] = []
+        for method_file, owner, method in self.methods_of(file, cls):
+            mappings = [(name, args) for name, args in method["ann"].items()
+                        if name in MAPPING_METHODS or name == "RequestMapping"]
+            for ann_name, args in mappings:
+                paths = self.strings(_path_arg(args), method_file, owner, method["line"])
+                if paths is None:
+                    continue
+                http_methods = MAPPING_METHODS.get(ann_name) or _request_methods(args.get("method")) or ANY_METHOD
+                for base in base_paths:
+                    for path in paths:
+                        full = join_paths(context, base, path)
+                        for http in http_methods:
+                            out.append(self.endpoint(http, full, method_file, owner, cls, method))
+        return out
+
+    def methods_of(self, file: str, cls: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+        """The class's methods, then mapped methods it inherits (interfaces, superclasses)."""
+        out = [(file, cls, m) for m in cls["methods"]]
+        names = {m["name"] for m in cls["methods"] if _is_mapped(m)}
+        queue = [(file, n) for n in ([cls["extends"]] if cls["extends"] else []) + cls["implements"]]
+        seen = {cls["qualified"]}
+        while queue:
+            from_file, name = queue.pop(0)
+            found = self.find_class(name, from_file)
+            if found is None or found[1]["qualified"] in seen:
+                continue
+            seen.add(found[1]["qualified"])
+            parent_file, parent = found
+            for method in parent["methods"]:
+                if _is_mapped(method) and method["name"] not in names:
+                    names.add(method["name"])
+                    out.append((parent_file, parent, method))
+            queue.extend((parent_file, n) for n in ([parent["extends"]] if parent["extends"] else [])
+                         + parent["implements"])
+        return out
+
+    def endpoint(self, http: str, path: str, file: str, owner: dict[str, Any], cls: dict[str, Any],
+                 method: dict[str, Any]) -> DiscoveredEndpoint:
+        parameters: list[Parameter] = []
+        body: dict[str, Any] | None = None
+        declared_path: dict[str, Parameter] = {}
+        for param in method["params"]:
+            ann = param["ann"]
+            if "RequestBody" in ann:
+                body = self.schema(param["type"], file, set())
+                continue
+            location_ann = next((a for a in PARAM_LOCATIONS if a in ann), None)
+            if location_ann is None or param["type"]["n"] in _NOT_PARAMETERS | _MAPS:
+                continue
+            args = ann[location_ann]
+            name_value = args.get("value") or args.get("name")
+            name = name_value["s"] if name_value and "s" in name_value else param["name"]
+            schema = self.schema(param["type"], file, set())
+            schema.update(_constraints(ann, schema))
+            if location_ann == "PathVariable":
+                declared_path[name] = Parameter(name=name, location="path", required=True, schema=schema)
+                continue
+            optional = param["type"]["n"] == "Optional"
+            default = args.get("defaultValue")
+            required_arg = args.get("required")
+            required = bool(required_arg["lit"]) if required_arg and "lit" in required_arg else not optional
+            if default is not None and "s" in default:
+                required = False
+                schema["default"] = _coerce(default["s"], schema)
+            parameters.append(Parameter(name=name, location=PARAM_LOCATIONS[location_ann],
+                                        required=required, schema=schema))
+        path_params = [declared_path.get(name) or Parameter(name=name, location="path", required=True,
+                                                            schema={"type": "string"})
+                       for name in path_parameter_names(path)]
+        auth_required, auth = _auth(method, cls if owner is cls else owner, cls)
+        status = _status(method)
+        returns = method["returns"]
+        responses: dict[str, dict[str, Any]] = {}
+        if returns["n"] != "void":
+            response_schema = self.schema(returns, file, set())
+            responses[status] = {"description": "", "schema": response_schema} if response_schema else {
+                "description": ""}
+        else:
+            responses[status] = {"description": ""}
+        return DiscoveredEndpoint(
+            method=http, path=path, framework="spring", file=file, line=method["line"],
+            handler=f"{owner['name']}.{method['name']}", parameters=path_params + parameters,
+            request_body=body, responses=responses, auth_required=auth_required, auth=auth,
+        )
+
+    def schema(self, type_: dict[str, Any], file: str, seen: set[str]) -> dict[str, Any]:
+        name, args = type_["n"], type_["a"]
+        if name in _SCALARS:
+            return dict(_SCALARS[name])
+        if name == "[]" or name in _ARRAYS:
+            if name == "[]" and args and args[0]["n"] == "byte":
+                return {"type": "string", "format": "binary"}
+            return {"type": "array", "items": self.schema(args[0], file, seen) if args else {}}
+        if name in _MAPS:
+            return {"type": "object",
+                    "additionalProperties": self.schema(args[1], file, seen) if len(args) > 1 else {}}
+        if name in _WRAPPERS:
+            return self.schema(args[0], file, seen) if args else {}
+        if name in ("Void", "?"):
+            return {}
+        found = self.find_class(name, file)
+        if found is None:
+            return {"type": "object"}
+        class_file, cls = found
+        if cls["kind"] == "enum":
+            return {"type": "string", "enum": list(cls["enum"])}
+        if cls["qualified"] in seen:
+            return {"type": "object"}  # a recursive DTO: stop rather than loop
+        seen = seen | {cls["qualified"]}
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for field_file, field in self.fields_of(class_file, cls):
+            ann = field["ann"]
+            if "JsonIgnore" in ann:
+                continue
+            json_name = ann.get("JsonProperty", {}).get("value") or ann.get("JsonProperty", {}).get("name")
+            prop = json_name["s"] if json_name and "s" in json_name else field["name"]
+            field_schema = self.schema(field["type"], field_file, seen)
+            field_schema.update(_constraints(ann, field_schema))
+            properties[prop] = field_schema
+            if {"NotNull", "NotBlank", "NotEmpty"} & set(ann):
+                required.append(prop)
+        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = required
+        return schema
+
+    def fields_of(self, file: str, cls: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        chain: list[tuple[str, dict[str, Any]]] = []
+        current: tuple[str, dict[str, Any]] | None = (file, cls)
+        seen: set[str] = set()
+        while current is not None and current[1]["qualified"] not in seen:
+            seen.add(current[1]["qualified"])
+            chain.append(current)
+            parent = current[1]["extends"]
+            current = self.find_class(parent, current[0]) if parent else None
+        out: list[tuple[str, dict[str, Any]]] = []
+        for class_file, klass in reversed(chain):
+            out.extend((class_file, field) for field in klass["fields"])
+        return out
+
+
+def _is_mapped(method: dict[str, Any]) -> bool:
+    return any(name in MAPPING_METHODS or name == "RequestMapping" for name in method["ann"])
+
+
+def _path_arg(args: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not args:
+        return None
+    return args.get("value") or args.get("path")
+
+
+def _request_methods(value: dict[str, Any] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value["arr"] if "arr" in value else [value]
+    out = []
+    for item in items:
+        name = item.get("c") or item.get("raw", "").rsplit(".", 1)[-1]
+        if name and name.upper() in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"):
+            out.append(name.upper())
+    return tuple(out)
+
+
+def _describe(value: dict[str, Any]) -> str:
+    if "c" in value:
+        return f"{value['q']}.{value['c']}" if value["q"] else value["c"]
+    if "cat" in value:
+        return " + ".join(_describe(v) for v in value["cat"])
+    if "s" in value:
+        return repr(value["s"])
+    return str(value.get("raw", value))
+
+
+def _number(value: dict[str, Any] | None) -> int | float | None:
+    if value is None:
+        return None
+    if isinstance(value.get("lit"), (int, float)) and not isinstance(value.get("lit"), bool):
+        return value["lit"]
+    if "s" in value:
+        try:
+            return float(value["s"]) if "." in value["s"] else int(value["s"])
+        except ValueError:
+            return None
+    return None
+
+
+def _constraints(ann: dict[str, dict[str, Any]], schema: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    is_array = schema.get("type") == "array"
+    if "Size" in ann:
+        low, high = _number(ann["Size"].get("min")), _number(ann["Size"].get("max"))
+        if low is not None:
+            out["minItems" if is_array else "minLength"] = low
+        if high is not None:
+            out["maxItems" if is_array else "maxLength"] = high
+    for name, key in (("Min", "minimum"), ("DecimalMin", "minimum"), ("Max", "maximum"), ("DecimalMax", "maximum")):
+        if name in ann:
+            bound = _number(ann[name].get("value"))
+            if bound is not None:
+                out[key] = bound
+    if "Positive" in ann:
+        out["exclusiveMinimum"] = 0
+    if "PositiveOrZero" in ann:
+        out["minimum"] = 0
+    if "Email" in ann:
+        out["format"] = "email"
+    if "Pattern" in ann:
+        regexp = ann["Pattern"].get("regexp")
+        if regexp and "s" in regexp:
+            out["pattern"] = regexp["s"]
+    return out
+
+
+def _coerce(raw: str, schema: dict[str, Any]) -> Any:
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+    except ValueError:
+        return raw
+    if kind == "boolean":
+        return raw.lower() == "true"
+    return raw
+
+
+def _auth(method: dict[str, Any], owner: dict[str, Any], cls: dict[str, Any]) -> tuple[bool | None, str]:
+    for holder in (method, owner, cls):
+        for name, args in holder["ann"].items():
+            text = holder["ann_text"].get(name, "@" + name)
+            if name in AUTH_PUBLIC:
+                return False, text
+            if name in AUTH_REQUIRED:
+                expression = args.get("value", {}).get("s", "")
+                if re.search(r"permitAll|isAnonymous\(\)", expression):
+                    return False, text
+                return True, text
+    return None, ""
+
+
+def _status(method: dict[str, Any]) -> str:
+    status = method["ann"].get("ResponseStatus")
+    if status:
+        value = status.get("value") or status.get("code")
+        name = (value or {}).get("c", "")
+        codes = {"OK": "200", "CREATED": "201", "ACCEPTED": "202", "NO_CONTENT": "204"}
+        if name in codes:
+            return codes[name]
+    return "200"
