@@ -23,6 +23,7 @@ Rules:
   which makes authentication optional — means public;
 * OpenAPI 3.0 ``nullable: true`` (and Swagger's ``x-nullable``) becomes a ``"null"`` type.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,21 @@ _LOCATIONS = ("path", "query", "header", "cookie")
 _MAX_REF_HOPS = 32
 # Swagger 2 parameter keywords that are JSON Schema keywords.
 _V2_SCHEMA_KEYS = (
-    "type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
     "multipleOf",
 )
 
@@ -91,7 +105,9 @@ def _load(text_or_bytes: str | bytes) -> dict[str, Any]:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
-            raise SpecImportError(f"invalid JSON: {error.msg}", f"line {error.lineno}, column {error.colno}") from error
+            raise SpecImportError(
+                f"invalid JSON: {error.msg}", f"line {error.lineno}, column {error.colno}"
+            ) from error
     else:
         try:
             document = yaml.safe_load(text)
@@ -134,8 +150,10 @@ class _Importer:
             raise SpecImportError("`info` is not a mapping", "info")
         paths = self.document.get("paths")
         if paths is None:
-            if self.version == 3 and str(self.document["openapi"]).startswith("3.1") and (
-                "webhooks" in self.document or "components" in self.document
+            if (
+                self.version == 3
+                and str(self.document["openapi"]).startswith("3.1")
+                and ("webhooks" in self.document or "components" in self.document)
             ):
                 return ImportResult([], [], str(info.get("title", "")), str(info.get("version", "")))
             raise SpecImportError("the document has no `paths`", "paths")
@@ -161,14 +179,23 @@ class _Importer:
                 if not isinstance(operation, dict):
                     raise SpecImportError("an operation must be a mapping", op_location)
                 if method.upper() not in HTTP_METHODS:
-                    self.warnings.append(ScanWarning(self.source, f"{method.upper()} {raw_path} is not imported"))
+                    self.warnings.append(
+                        ScanWarning(self.source, f"{method.upper()} {raw_path} is not imported")
+                    )
                     continue
-                op_base = self._base_path(operation, op_location) if self.version == 3 and operation.get(
-                    "servers") else item_base
-                endpoints.append(self._operation(
-                    method, raw_path, op_base, operation, shared, global_security, op_location
-                ))
-        return ImportResult(endpoints, self.warnings, str(info.get("title", "")), str(info.get("version", "")))
+                op_base = (
+                    self._base_path(operation, op_location)
+                    if self.version == 3 and operation.get("servers")
+                    else item_base
+                )
+                endpoints.append(
+                    self._operation(
+                        method, raw_path, op_base, operation, shared, global_security, op_location
+                    )
+                )
+        return ImportResult(
+            endpoints, self.warnings, str(info.get("title", "")), str(info.get("version", ""))
+        )
 
     def _base_path(self, holder: dict[str, Any], location: str) -> str:
         if self.version == 2:
@@ -195,8 +222,14 @@ class _Importer:
     # -- operations --
 
     def _operation(
-        self, method: str, raw_path: str, base: str, operation: dict[str, Any],
-        shared: dict[tuple[str, str], tuple[dict[str, Any], str]], global_security: Any, location: str,
+        self,
+        method: str,
+        raw_path: str,
+        base: str,
+        operation: dict[str, Any],
+        shared: dict[tuple[str, str], tuple[dict[str, Any], str]],
+        global_security: Any,
+        location: str,
     ) -> DiscoveredEndpoint:
         path = join_paths(base, raw_path)
         merged = dict(shared)
@@ -204,7 +237,7 @@ class _Importer:
         parameters: list[Parameter] = []
         body: dict[str, Any] | None = None
         form: list[tuple[dict[str, Any], str]] = []
-        for (name, where), (param, param_location) in merged.items():
+        for (_name, where), (param, param_location) in merged.items():
             if where == "body":
                 body = self._schema(param.get("schema", {}), f"{param_location}.schema")
             elif where == "formData":
@@ -216,7 +249,9 @@ class _Importer:
         declared = {p.name for p in parameters if p.location == "path"}
         for name in path_parameter_names(path):
             if name not in declared:
-                self.warnings.append(ScanWarning(self.source, f"path parameter {name!r} of {raw_path} is not declared"))
+                self.warnings.append(
+                    ScanWarning(self.source, f"path parameter {name!r} of {raw_path} is not declared")
+                )
                 parameters.append(Parameter(name, "path", True, {"type": "string"}))
         if form:
             body = self._form_schema(form)
@@ -417,9 +452,13 @@ class _Importer:
         out = {}
         for key, value in node.items():
             # Keys naming properties, not keywords, must not be mistaken for schemas keywords.
-            if key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas") and isinstance(
-                value, dict
-            ):
+            if key in (
+                "properties",
+                "patternProperties",
+                "$defs",
+                "definitions",
+                "dependentSchemas",
+            ) and isinstance(value, dict):
                 out[key] = {k: self._resolve_schema(v, location, context, stack) for k, v in value.items()}
             elif key in ("enum", "const", "default", "example", "examples", "required"):
                 out[key] = value
@@ -447,7 +486,10 @@ class _SchemaContext:
 
     def def_name(self, ref: str) -> str:
         if ref not in self.defs_wanted:
-            base = re.sub(r"[^\w.-]", "_", ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")) or "schema"
+            base = (
+                re.sub(r"[^\w.-]", "_", ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
+                or "schema"
+            )
             name, number = base, 2
             while name in self.defs_wanted.values():
                 name, number = f"{base}{number}", number + 1

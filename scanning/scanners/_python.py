@@ -15,6 +15,7 @@ The facts are identical for the three scanners, so they are computed once per
 names through imports and re-exports, evaluates constant strings and builds JSON Schema
 from pydantic models and Python type hints.
 """
+
 from __future__ import annotations
 
 import ast
@@ -68,7 +69,7 @@ def expr(node: ast.AST | None) -> Expr | None:
     if kind in (ast.List, ast.Tuple, ast.Set):
         return {"list": [expr(e) for e in node.elts]}  # type: ignore[attr-defined]
     if kind is ast.Dict:
-        return {"dict": [[expr(k), expr(v)] for k, v in zip(node.keys, node.values)]}  # type: ignore[attr-defined]
+        return {"dict": [[expr(k), expr(v)] for k, v in zip(node.keys, node.values, strict=True)]}  # type: ignore[attr-defined]
     if kind is ast.JoinedStr:
         parts: list[Any] = []
         for value in node.values:  # type: ignore[attr-defined]
@@ -102,9 +103,9 @@ def _arguments(args: ast.arguments) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    for arg, default in zip(positional, defaults):
+    for arg, default in zip(positional, defaults, strict=True):
         out.append({"name": arg.arg, "ann": expr(arg.annotation), "def": expr(default), "kind": "pos"})
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         out.append({"name": arg.arg, "ann": expr(arg.annotation), "def": expr(default), "kind": "kw"})
     return out
 
@@ -128,7 +129,12 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             fields.append(
-                {"name": stmt.target.id, "ann": expr(stmt.annotation), "v": expr(stmt.value), "line": stmt.lineno}
+                {
+                    "name": stmt.target.id,
+                    "ann": expr(stmt.annotation),
+                    "v": expr(stmt.value),
+                    "line": stmt.lineno,
+                }
             )
         elif isinstance(stmt, ast.Assign):
             value = expr(stmt.value)
@@ -137,8 +143,12 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
                     fields.append({"name": target.id, "ann": None, "v": value, "line": stmt.lineno})
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             methods.append(
-                {"name": stmt.name, "line": stmt.lineno, "dec": [expr(d) for d in stmt.decorator_list],
-                 "args": _arguments(stmt.args)}
+                {
+                    "name": stmt.name,
+                    "line": stmt.lineno,
+                    "dec": [expr(d) for d in stmt.decorator_list],
+                    "args": _arguments(stmt.args),
+                }
             )
         elif isinstance(stmt, ast.ClassDef):
             inner[stmt.name] = _class(stmt, "")
@@ -170,8 +180,13 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
         elif kind is ast.AugAssign:
             if isinstance(stmt.target, ast.Name):  # type: ignore[attr-defined]
                 facts["augassigns"].append(
-                    {"t": stmt.target.id, "op": type(stmt.op).__name__, "v": expr(stmt.value),  # type: ignore[attr-defined]
-                     "line": stmt.lineno, "s": scope}
+                    {
+                        "t": stmt.target.id,
+                        "op": type(stmt.op).__name__,
+                        "v": expr(stmt.value),  # type: ignore[attr-defined]
+                        "line": stmt.lineno,
+                        "s": scope,
+                    }
                 )
         elif kind is ast.Expr:
             if isinstance(stmt.value, ast.Call):  # type: ignore[attr-defined]
@@ -215,8 +230,13 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         return cached
     tree = source.python_ast
     facts: dict[str, Any] = {
-        "imports": [], "star_imports": [], "assigns": [], "augassigns": [], "calls": [],
-        "functions": [], "classes": [],
+        "imports": [],
+        "star_imports": [],
+        "assigns": [],
+        "augassigns": [],
+        "calls": [],
+        "functions": [],
+        "classes": [],
     }
     _visit(tree.body, "", facts)
     source.__dict__[_FACTS_ATTR] = facts
@@ -438,9 +458,10 @@ class PythonProject:
     def _follow_import(self, path: str, imp: list[Any], depth: int) -> Ref:
         target = self.import_target(path, imp)
         if target.kind == "symbol":
-            if self.lookup(target.file, "", target.name) is None and self._from_star_imports(
-                target.file, target.name, depth + 1
-            ) is None:
+            if (
+                self.lookup(target.file, "", target.name) is None
+                and self._from_star_imports(target.file, target.name, depth + 1) is None
+            ):
                 sub = self.submodule(target.file, target.name)
                 if sub:
                     return Ref("module", sub)
@@ -624,17 +645,34 @@ _SCALARS: dict[str, dict[str, Any]] = {
     "NoneType": {"type": "null"},
 }
 SCALAR_NAMES = frozenset(
-    n for n, s in _SCALARS.items() if s.get("type") not in ("object", "array") and n not in ("Any", "object", "Json")
+    n
+    for n, s in _SCALARS.items()
+    if s.get("type") not in ("object", "array") and n not in ("Any", "object", "Json")
 )
-_ARRAYS = {"list", "List", "Sequence", "MutableSequence", "Iterable", "Collection", "conlist", "Tuple", "tuple"}
+_ARRAYS = {
+    "list",
+    "List",
+    "Sequence",
+    "MutableSequence",
+    "Iterable",
+    "Collection",
+    "conlist",
+    "Tuple",
+    "tuple",
+}
 _SETS = {"set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet", "conset"}
 _MAPPINGS = {"dict", "Dict", "Mapping", "MutableMapping", "DefaultDict", "OrderedDict"}
 _MODEL_BASES = {"BaseModel", "SQLModel", "GenericModel", "RootModel"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
 
 # Field(...)/Query(...)/constr(...) keyword → JSON Schema keyword, by schema type.
-_NUMERIC_CONSTRAINTS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum",
-                        "multiple_of": "multipleOf"}
+_NUMERIC_CONSTRAINTS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusiveMinimum",
+    "lt": "exclusiveMaximum",
+    "multiple_of": "multipleOf",
+}
 
 
 def apply_constraints(schema: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -715,18 +753,26 @@ class SchemaBuilder:
     # -- classification --
 
     def is_model(self, ref: Ref | None) -> bool:
-        return ref is not None and ref.kind == "class" and any(
-            n in _MODEL_BASES for n in self.project.ancestor_names(ref)[1:]
+        return (
+            ref is not None
+            and ref.kind == "class"
+            and any(n in _MODEL_BASES for n in self.project.ancestor_names(ref)[1:])
         )
 
     def is_enum(self, ref: Ref | None) -> bool:
-        return ref is not None and ref.kind == "class" and any(
-            n in _ENUM_BASES for n in self.project.ancestor_names(ref)[1:]
+        return (
+            ref is not None
+            and ref.kind == "class"
+            and any(n in _ENUM_BASES for n in self.project.ancestor_names(ref)[1:])
         )
 
     def unwrap_annotated(self, path: str, scope: str, ann: Expr | None) -> tuple[Expr | None, list[Expr]]:
         """(type, metadata) for `Annotated[T, m1, m2]`; (ann, []) otherwise."""
-        if isinstance(ann, dict) and "sub" in ann and self.project.canonical(path, scope, ann["sub"]) == "Annotated":
+        if (
+            isinstance(ann, dict)
+            and "sub" in ann
+            and self.project.canonical(path, scope, ann["sub"]) == "Annotated"
+        ):
             items = list_items(ann["idx"]) or [ann["idx"]]
             return items[0], items[1:]
         return ann, []
@@ -811,9 +857,15 @@ class SchemaBuilder:
             values = [const(a) for a in args if isinstance(a, dict) and "c" in a]
             return _literal_schema(values)
         if base in _ARRAYS:
-            if base in ("tuple", "Tuple") and not (len(args) == 2 and isinstance(args[1], dict) and args[1].get("ellipsis")):
-                return {"type": "array", "prefixItems": [self.type_schema(path, scope, a) for a in args],
-                        "minItems": len(args), "maxItems": len(args)}
+            if base in ("tuple", "Tuple") and not (
+                len(args) == 2 and isinstance(args[1], dict) and args[1].get("ellipsis")
+            ):
+                return {
+                    "type": "array",
+                    "prefixItems": [self.type_schema(path, scope, a) for a in args],
+                    "minItems": len(args),
+                    "maxItems": len(args),
+                }
             return {"type": "array", "items": self.type_schema(path, scope, args[0])}
         if base in _SETS:
             return {"type": "array", "items": self.type_schema(path, scope, args[0]), "uniqueItems": True}
@@ -827,8 +879,13 @@ class SchemaBuilder:
     def _constrained_call(self, path: str, scope: str, ann: Expr) -> dict[str, Any]:
         func = self.project.canonical(path, scope, ann["call"])
         kwargs = self.literal_kwargs(path, scope, ann)
-        base = {"constr": {"type": "string"}, "conint": {"type": "integer"}, "confloat": {"type": "number"},
-                "condecimal": {"type": "number"}, "conbytes": {"type": "string", "format": "binary"}}.get(func)
+        base = {
+            "constr": {"type": "string"},
+            "conint": {"type": "integer"},
+            "confloat": {"type": "number"},
+            "condecimal": {"type": "number"},
+            "conbytes": {"type": "string", "format": "binary"},
+        }.get(func)
         if base is not None:
             return apply_constraints(dict(base), kwargs)
         if func in ("conlist", "conset"):
@@ -881,9 +938,11 @@ class SchemaBuilder:
             for fld in cls.obj["fields"]:
                 if fld["ann"] is None or fld["name"].startswith("_") or fld["name"] == "model_config":
                     continue
-                if isinstance(fld["ann"], dict) and "sub" in fld["ann"] and self.project.canonical(
-                    cls.file, cls.scope, fld["ann"]["sub"]
-                ) == "ClassVar":
+                if (
+                    isinstance(fld["ann"], dict)
+                    and "sub" in fld["ann"]
+                    and self.project.canonical(cls.file, cls.scope, fld["ann"]["sub"]) == "ClassVar"
+                ):
                     continue
                 ordered.pop(fld["name"], None)
                 ordered[fld["name"]] = (cls, fld)
@@ -893,7 +952,9 @@ class SchemaBuilder:
         properties: dict[str, Any] = {}
         required: list[str] = []
         for cls, fld in self.model_fields(ref):
-            name, schema, is_required = self.field_schema(cls.file, cls.scope, fld["ann"], fld["v"], fld["name"])
+            name, schema, is_required = self.field_schema(
+                cls.file, cls.scope, fld["ann"], fld["v"], fld["name"]
+            )
             properties[name] = schema
             if is_required:
                 required.append(name)
@@ -913,7 +974,11 @@ class SchemaBuilder:
                 field_call = meta
         has_default = value is not None
         default: Any = _MISSING
-        if value is not None and call_func(value) and self.project.canonical(path, scope, value["call"]) == "Field":
+        if (
+            value is not None
+            and call_func(value)
+            and self.project.canonical(path, scope, value["call"]) == "Field"
+        ):
             field_call = value
             has_default = False
         if value is not None and "c" in value:
@@ -969,30 +1034,56 @@ def status_code_of(e: Expr | None) -> int | None:
 _SERIALIZER_BASES = {"Serializer", "ModelSerializer", "HyperlinkedModelSerializer", "BaseSerializer"}
 _MODEL_SERIALIZERS = {"ModelSerializer", "HyperlinkedModelSerializer"}
 _STRING_FIELDS = {
-    "CharField": {}, "RegexField": {}, "SlugField": {"pattern": r"^[-a-zA-Z0-9_]+$"},
-    "EmailField": {"format": "email"}, "URLField": {"format": "uri"}, "UUIDField": {"format": "uuid"},
-    "IPAddressField": {}, "GenericIPAddressField": {}, "TextField": {}, "FilePathField": {},
+    "CharField": {},
+    "RegexField": {},
+    "SlugField": {"pattern": r"^[-a-zA-Z0-9_]+$"},
+    "EmailField": {"format": "email"},
+    "URLField": {"format": "uri"},
+    "UUIDField": {"format": "uuid"},
+    "IPAddressField": {},
+    "GenericIPAddressField": {},
+    "TextField": {},
+    "FilePathField": {},
 }
 _SIMPLE_FIELDS: dict[str, dict[str, Any]] = {
-    "IntegerField": {"type": "integer"}, "SmallIntegerField": {"type": "integer"},
-    "BigIntegerField": {"type": "integer"}, "PositiveIntegerField": {"type": "integer", "minimum": 0},
+    "IntegerField": {"type": "integer"},
+    "SmallIntegerField": {"type": "integer"},
+    "BigIntegerField": {"type": "integer"},
+    "PositiveIntegerField": {"type": "integer", "minimum": 0},
     "PositiveSmallIntegerField": {"type": "integer", "minimum": 0},
     "PositiveBigIntegerField": {"type": "integer", "minimum": 0},
-    "FloatField": {"type": "number"}, "DecimalField": {"type": "string", "format": "decimal"},
-    "BooleanField": {"type": "boolean"}, "NullBooleanField": {"type": ["boolean", "null"]},
-    "DateTimeField": {"type": "string", "format": "date-time"}, "DateField": {"type": "string", "format": "date"},
-    "TimeField": {"type": "string", "format": "time"}, "DurationField": {"type": "string"},
-    "JSONField": {}, "DictField": {"type": "object"}, "HStoreField": {"type": "object"},
-    "FileField": {"type": "string", "format": "binary"}, "ImageField": {"type": "string", "format": "binary"},
-    "BinaryField": {"type": "string", "format": "binary"}, "ModelField": {},
-    "PrimaryKeyRelatedField": {"type": "integer"}, "SlugRelatedField": {"type": "string"},
+    "FloatField": {"type": "number"},
+    "DecimalField": {"type": "string", "format": "decimal"},
+    "BooleanField": {"type": "boolean"},
+    "NullBooleanField": {"type": ["boolean", "null"]},
+    "DateTimeField": {"type": "string", "format": "date-time"},
+    "DateField": {"type": "string", "format": "date"},
+    "TimeField": {"type": "string", "format": "time"},
+    "DurationField": {"type": "string"},
+    "JSONField": {},
+    "DictField": {"type": "object"},
+    "HStoreField": {"type": "object"},
+    "FileField": {"type": "string", "format": "binary"},
+    "ImageField": {"type": "string", "format": "binary"},
+    "BinaryField": {"type": "string", "format": "binary"},
+    "ModelField": {},
+    "PrimaryKeyRelatedField": {"type": "integer"},
+    "SlugRelatedField": {"type": "string"},
     "HyperlinkedRelatedField": {"type": "string", "format": "uri"},
     "HyperlinkedIdentityField": {"type": "string", "format": "uri"},
-    "StringRelatedField": {"type": "string"}, "SerializerMethodField": {}, "ReadOnlyField": {},
-    "ListField": {"type": "array"}, "MultipleChoiceField": {"type": "array", "uniqueItems": True},
+    "StringRelatedField": {"type": "string"},
+    "SerializerMethodField": {},
+    "ReadOnlyField": {},
+    "ListField": {"type": "array"},
+    "MultipleChoiceField": {"type": "array", "uniqueItems": True},
     "ChoiceField": {},
 }
-_ALWAYS_READ_ONLY = {"HyperlinkedIdentityField", "StringRelatedField", "SerializerMethodField", "ReadOnlyField"}
+_ALWAYS_READ_ONLY = {
+    "HyperlinkedIdentityField",
+    "StringRelatedField",
+    "SerializerMethodField",
+    "ReadOnlyField",
+}
 _AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
 _RELATIONS = {"ForeignKey", "OneToOneField"}
 
@@ -1015,8 +1106,10 @@ class SerializerSchemaBuilder:
         self._stack: list[tuple[str, str]] = []
 
     def is_serializer(self, ref: Ref | None) -> bool:
-        return ref is not None and ref.kind == "class" and any(
-            n in _SERIALIZER_BASES for n in self.project.ancestor_names(ref)[1:]
+        return (
+            ref is not None
+            and ref.kind == "class"
+            and any(n in _SERIALIZER_BASES for n in self.project.ancestor_names(ref)[1:])
         )
 
     def schemas(self, ref: Ref) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -1029,14 +1122,20 @@ class SerializerSchemaBuilder:
             fields = self.fields(ref)
         finally:
             self._stack.pop()
-        request = {"type": "object", "title": ref.name,
-                   "properties": {f.name: _view(f.schema, "request") for f in fields if not f.read_only}}
+        request = {
+            "type": "object",
+            "title": ref.name,
+            "properties": {f.name: _view(f.schema, "request") for f in fields if not f.read_only},
+        }
         required = [f.name for f in fields if not f.read_only and f.required]
         if required:
             request["required"] = required
         readable = [f for f in fields if not f.write_only]
-        response = {"type": "object", "title": ref.name,
-                    "properties": {f.name: _view(f.schema, "response") for f in readable}}
+        response = {
+            "type": "object",
+            "title": ref.name,
+            "properties": {f.name: _view(f.schema, "response") for f in readable},
+        }
         if readable:
             response["required"] = [f.name for f in readable]
         return request, response
@@ -1073,8 +1172,11 @@ class SerializerSchemaBuilder:
             field = SerializerField(name, {"_split": {"request": request, "response": response}})
             self._apply_common(field, kwargs)
             return field
-        kind = last(target.name) if target is not None and target.kind == "external" else (
-            target.name if target is not None and target.kind == "class" else "")
+        kind = (
+            last(target.name)
+            if target is not None and target.kind == "external"
+            else (target.name if target is not None and target.kind == "class" else "")
+        )
         if kind == "HiddenField":
             return None
         if kind == "SerializerMethodField" or kind in _ALWAYS_READ_ONLY:
@@ -1186,21 +1288,33 @@ class SerializerSchemaBuilder:
         model = self.project.class_ref(owner.file, "", options.get("model")) if "model" in options else None
         model_fields = self.model_fields(model) if model is not None and model.kind == "class" else None
         if model_fields is None:
-            self.warnings.append((ref.file, f"serializer {ref.name}: model fields are not parseable", ref.obj["line"]))
+            self.warnings.append(
+                (ref.file, f"serializer {ref.name}: model fields are not parseable", ref.obj["line"])
+            )
         try:
             wanted = self.project.literal(owner.file, "", options["fields"]) if "fields" in options else None
         except ValueError:
             wanted = None
         try:
-            excluded = set(self.project.literal(owner.file, "", options["exclude"])) if "exclude" in options else set()
+            excluded = (
+                set(self.project.literal(owner.file, "", options["exclude"]))
+                if "exclude" in options
+                else set()
+            )
         except ValueError:
             excluded = set()
         try:
-            read_only = set(self.project.literal(owner.file, "", options.get("read_only_fields", {"list": []})))
+            read_only = set(
+                self.project.literal(owner.file, "", options.get("read_only_fields", {"list": []}))
+            )
         except ValueError:
             read_only = set()
         try:
-            extra = self.project.literal(owner.file, "", options["extra_kwargs"]) if "extra_kwargs" in options else {}
+            extra = (
+                self.project.literal(owner.file, "", options["extra_kwargs"])
+                if "extra_kwargs" in options
+                else {}
+            )
         except ValueError:
             extra = {}
         known = model_fields or {}
@@ -1219,8 +1333,12 @@ class SerializerSchemaBuilder:
                     out.append(declared[name])  # type: ignore[arg-type]
                 continue
             field = known.get(name)
-            field = SerializerField(name, {}, read_only=True, required=False) if field is None else SerializerField(
-                field.name, dict(field.schema), field.read_only, field.write_only, field.required
+            field = (
+                SerializerField(name, {}, read_only=True, required=False)
+                if field is None
+                else SerializerField(
+                    field.name, dict(field.schema), field.read_only, field.write_only, field.required
+                )
             )
             if name in read_only:
                 field.read_only, field.required = True, False
@@ -1268,15 +1386,23 @@ class SerializerSchemaBuilder:
         if kind in _RELATIONS:
             schema: dict[str, Any] | None = {"type": "integer"}
         elif kind == "ManyToManyField":
-            return SerializerField(name, {"type": "array", "items": {"type": "integer"}},
-                                   required=not kwargs.get("blank", False))
+            return SerializerField(
+                name, {"type": "array", "items": {"type": "integer"}}, required=not kwargs.get("blank", False)
+            )
         else:
             schema = self.field_type_schema(cls.file, cls.scope, kind, call, kwargs, serializer=False)
         if schema is None:
             return None
-        read_only = kwargs.get("editable") is False or bool(kwargs.get("auto_now")) or bool(kwargs.get("auto_now_add"))
+        read_only = (
+            kwargs.get("editable") is False
+            or bool(kwargs.get("auto_now"))
+            or bool(kwargs.get("auto_now_add"))
+        )
         optional = (
-            read_only or kwargs.get("blank") is True or kwargs.get("null") is True or "default" in kwargs
+            read_only
+            or kwargs.get("blank") is True
+            or kwargs.get("null") is True
+            or "default" in kwargs
             or "default" in call.get("kw", {})
         )
         if kwargs.get("null") is True:

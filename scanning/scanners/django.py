@@ -45,6 +45,7 @@ attribute, ``@permission_classes``, ``@action(permission_classes=...)``) else
 ``REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]`` (DRF's default is ``AllowAny``): ``AllowAny``
 → public, ``IsAuthenticatedOrReadOnly`` → public for GET only, anything else → required.
 """
+
 from __future__ import annotations
 
 import re
@@ -90,15 +91,38 @@ DRF_GENERICS: dict[str, list[str]] = {
     "RetrieveUpdateDestroyAPIView": ["GET", "PUT", "PATCH", "DELETE"],
 }
 DJANGO_GENERICS: dict[str, list[str]] = {
-    **{name: ["GET"] for name in (
-        "TemplateView", "ListView", "DetailView", "RedirectView", "ArchiveIndexView", "YearArchiveView",
-        "MonthArchiveView", "WeekArchiveView", "DayArchiveView", "TodayArchiveView", "DateDetailView",
-        "PasswordResetDoneView", "PasswordResetCompleteView", "PasswordChangeDoneView",
-    )},
-    **{name: ["GET", "POST"] for name in (
-        "FormView", "CreateView", "UpdateView", "DeleteView", "LoginView", "PasswordChangeView",
-        "PasswordResetView", "PasswordResetConfirmView",
-    )},
+    **{
+        name: ["GET"]
+        for name in (
+            "TemplateView",
+            "ListView",
+            "DetailView",
+            "RedirectView",
+            "ArchiveIndexView",
+            "YearArchiveView",
+            "MonthArchiveView",
+            "WeekArchiveView",
+            "DayArchiveView",
+            "TodayArchiveView",
+            "DateDetailView",
+            "PasswordResetDoneView",
+            "PasswordResetCompleteView",
+            "PasswordChangeDoneView",
+        )
+    },
+    **{
+        name: ["GET", "POST"]
+        for name in (
+            "FormView",
+            "CreateView",
+            "UpdateView",
+            "DeleteView",
+            "LoginView",
+            "PasswordChangeView",
+            "PasswordResetView",
+            "PasswordResetConfirmView",
+        )
+    },
     "LogoutView": ["POST"],
 }
 _VIEWSET_BASES = {"ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyModelViewSet", "ViewSetMixin"}
@@ -116,8 +140,12 @@ _LIST_ROUTE = {"list": "GET", "create": "POST"}
 _DETAIL_ROUTE = {"retrieve": "GET", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
 _GENERIC_ACTIONS = {"POST": "create", "PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}
 _AUTH_DECORATORS = {
-    "login_required", "permission_required", "staff_member_required", "user_passes_test",
-    "superuser_required", "otp_required",
+    "login_required",
+    "permission_required",
+    "staff_member_required",
+    "user_passes_test",
+    "superuser_required",
+    "otp_required",
 }
 _AUTH_MIXINS = {"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "AccessMixin"}
 _READ_ONLY_PERMISSIONS = {"IsAuthenticatedOrReadOnly", "DjangoModelPermissionsOrAnonReadOnly"}
@@ -131,6 +159,7 @@ def django_route(route: str, *, regex: bool) -> tuple[str, dict[str, dict[str, A
     """A Django route (or regex) as a `{name}` path plus the schemas of its parameters."""
     schemas: dict[str, dict[str, Any]] = {}
     if not regex:
+
         def converter(match: re.Match[str]) -> str:
             kind = match.group("conv")
             schemas[match.group("name")] = {
@@ -160,9 +189,12 @@ def django_route(route: str, *, regex: bool) -> tuple[str, dict[str, dict[str, A
                 continue
             depth += {"(": 1, ")": -1}.get(text[cursor], 0)
             cursor += 1
-        name, inner = text[start + 4:name_end], text[name_end + 1:cursor - 1]
-        schemas[name] = {"type": "integer"} if _NUMERIC_REGEX.fullmatch(inner) else {
-            "type": "string", "pattern": f"^{inner}$"}
+        name, inner = text[start + 4 : name_end], text[name_end + 1 : cursor - 1]
+        schemas[name] = (
+            {"type": "integer"}
+            if _NUMERIC_REGEX.fullmatch(inner)
+            else {"type": "string", "pattern": f"^{inner}$"}
+        )
         out.append("{" + name + "}")
         position = cursor
     text = "".join(out)
@@ -254,7 +286,9 @@ class _Linker:
                     module = self.project.eval_str(path, "", assign["v"])
                     target = self.project.module_file(module, "") if module else None
                     if target is None:
-                        self._warn(path, f"ROOT_URLCONF {module!r} does not resolve to a module", assign["line"])
+                        self._warn(
+                            path, f"ROOT_URLCONF {module!r} does not resolve to a module", assign["line"]
+                        )
                     elif target not in roots:
                         roots.append(target)
                 if "REST_FRAMEWORK" in assign["t"] and "dict" in (assign["v"] or {}):
@@ -265,7 +299,9 @@ class _Linker:
         for key, item in value["dict"]:
             name = const(key)
             if name == "DEFAULT_PERMISSION_CLASSES":
-                classes = [self.project.eval_str(path, "", e) for e in self.project.eval_list(path, "", item) or []]
+                classes = [
+                    self.project.eval_str(path, "", e) for e in self.project.eval_list(path, "", item) or []
+                ]
                 self.default_permissions = [last(c) for c in classes if c]
                 self.default_permissions_label = (
                     f"DEFAULT_PERMISSION_CLASSES=[{', '.join(self.default_permissions)}]"
@@ -275,7 +311,8 @@ class _Linker:
 
     def _unincluded_urlconfs(self) -> list[str]:
         candidates = [
-            path for path, facts in self.project.facts.items()
+            path
+            for path, facts in self.project.facts.items()
             if any(a["s"] == "" and "urlpatterns" in a["t"] for a in facts["assigns"])
         ]
         included: set[str] = set()
@@ -326,7 +363,11 @@ class _Linker:
         return items
 
     def _patterns(
-        self, path: str, scope: str, e: Expr | None, depth: int = 0,
+        self,
+        path: str,
+        scope: str,
+        e: Expr | None,
+        depth: int = 0,
         current: list[tuple[str, str, Expr]] | None = None,
     ) -> list[tuple[str, str, Expr]]:
         """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far."""
@@ -344,8 +385,9 @@ class _Linker:
                     out.append((path, scope, item))
             return out
         if e.get("op") == "Add":
-            return (self._patterns(path, scope, e["l"], depth + 1, current)
-                    + self._patterns(path, scope, e["r"], depth + 1, current))
+            return self._patterns(path, scope, e["l"], depth + 1, current) + self._patterns(
+                path, scope, e["r"], depth + 1, current
+            )
         name = name_of(e)
         if name:
             if name.endswith(".urls"):
@@ -367,8 +409,11 @@ class _Linker:
                 return []
             if kind in ("path", "re_path", "url"):
                 return [(path, scope, e)]
-        self._warn(path, "urlpatterns built from an expression that cannot be resolved statically",
-                   e.get("line", 0) if isinstance(e, dict) else 0)
+        self._warn(
+            path,
+            "urlpatterns built from an expression that cannot be resolved statically",
+            e.get("line", 0) if isinstance(e, dict) else 0,
+        )
         return []
 
     def _entry(self, path: str, scope: str, e: Expr, context: _Context) -> None:
@@ -427,7 +472,9 @@ class _Linker:
 
     def _view(self, path: str, scope: str, view: Expr | None, context: _Context, line: int) -> None:
         auth = context.auth
-        while call_func(view) is not None or (isinstance(view, dict) and "call" in view and "n" not in view["call"]):
+        while call_func(view) is not None or (
+            isinstance(view, dict) and "call" in view and "n" not in view["call"]
+        ):
             func = call_func(view)
             if func and func.endswith(".as_view"):
                 break
@@ -448,7 +495,9 @@ class _Linker:
             first = arg(view, 0, "actions")  # type: ignore[arg-type]
             if first is not None and "dict" in first:
                 try:
-                    mapping = {str(k).upper(): str(v) for k, v in self.project.literal(path, scope, first).items()}
+                    mapping = {
+                        str(k).upper(): str(v) for k, v in self.project.literal(path, scope, first).items()
+                    }
                 except (ValueError, AttributeError):
                     mapping = None
             self._class_view(ref, path, line, context, auth, mapping)
@@ -511,8 +560,11 @@ class _Linker:
             actions = {}
             generic = next((n for n in names if n in DRF_GENERICS), None)
             for method in DRF_GENERICS.get(generic or "", []):
-                actions[method] = "list" if method == "GET" and "List" in generic else (
-                    "retrieve" if method == "GET" else _GENERIC_ACTIONS[method])  # type: ignore[operator]
+                actions[method] = (
+                    "list"
+                    if method == "GET" and "List" in generic
+                    else ("retrieve" if method == "GET" else _GENERIC_ACTIONS[method])
+                )  # type: ignore[operator]
             django_generic = next((n for n in names if n in DJANGO_GENERICS), None)
             for method in DJANGO_GENERICS.get(django_generic or "", []):
                 actions.setdefault(method, "")
@@ -534,7 +586,9 @@ class _Linker:
             if method not in _REPORTED:
                 continue
             required, label = self._auth(method, labels, drf, permissions, "permission_classes")
-            body, responses = self._action_schemas(action, method, serializer, chain) if action else (None, {})
+            body, responses = (
+                self._action_schemas(action, method, serializer, chain) if action else (None, {})
+            )
             self._emit(method, context, path, line, handler, required, label, body, responses)
 
     # -- DRF routers --
@@ -548,8 +602,9 @@ class _Linker:
                 if kind in ("DefaultRouter", "SimpleRouter", "ExtendedSimpleRouter", "ExtendedDefaultRouter"):
                     for target in assign["t"]:
                         key = (path, assign["s"], target)
-                        self.routers[key] = _Router(key, "DefaultRouter" if "Default" in kind else "SimpleRouter",
-                                                    assign["line"])
+                        self.routers[key] = _Router(
+                            key, "DefaultRouter" if "Default" in kind else "SimpleRouter", assign["line"]
+                        )
         for path, facts in self.project.facts.items():
             for call in facts["calls"]:
                 func = call_func(call["e"])
@@ -572,7 +627,9 @@ class _Linker:
         for file, scope, call in router.registrations:
             prefix = self.project.eval_str(file, scope, arg(call, 0, "prefix"))
             if prefix is None:
-                self._warn(file, "router prefix is not a constant string; its routes are not reported", call["line"])
+                self._warn(
+                    file, "router prefix is not a constant string; its routes are not reported", call["line"]
+                )
                 continue
             viewset = self.project.class_ref(file, scope, arg(call, 1, "viewset"))
             if viewset is None or viewset.kind != "class":
@@ -600,13 +657,21 @@ class _Linker:
                     if last(func) == "action" and "." not in func.replace("decorators.", ""):
                         extra.append({"cls": cls, "method": method, "dec": decorator})
                     elif ".mapping." in func:
-                        mappings.setdefault(func.split(".mapping.")[0], []).append(func.rsplit(".", 1)[1].upper())
-        lookup = (self._class_attr_literal(chain, "lookup_url_kwarg")
-                  or self._class_attr_literal(chain, "lookup_field") or "pk")
+                        mappings.setdefault(func.split(".mapping.")[0], []).append(
+                            func.rsplit(".", 1)[1].upper()
+                        )
+        lookup = (
+            self._class_attr_literal(chain, "lookup_url_kwarg")
+            or self._class_attr_literal(chain, "lookup_field")
+            or "pk"
+        )
         regex = self._class_attr_literal(chain, "lookup_value_regex")
         if isinstance(regex, str):
-            lookup_schema = {"type": "integer"} if _NUMERIC_REGEX.fullmatch(regex) else {
-                "type": "string", "pattern": f"^{regex}$"}
+            lookup_schema = (
+                {"type": "integer"}
+                if _NUMERIC_REGEX.fullmatch(regex)
+                else {"type": "string", "pattern": f"^{regex}$"}
+            )
         else:
             lookup_schema = {"type": "integer"} if lookup in ("pk", "id") else {"type": "string"}
         detail = context.under("{" + str(lookup) + "}", {str(lookup): lookup_schema})
@@ -619,8 +684,17 @@ class _Linker:
                 if action in actions:
                     required, label = self._auth(method, labels, True, permissions, "permission_classes")
                     body, responses = self._action_schemas(action, method, serializer, chain)
-                    self._emit(method, route_context, file, line, f"{handler}.{action}", required, label,
-                               body, responses)
+                    self._emit(
+                        method,
+                        route_context,
+                        file,
+                        line,
+                        f"{handler}.{action}",
+                        required,
+                        label,
+                        body,
+                        responses,
+                    )
         for item in extra:
             cls, method, decorator = item["cls"], item["method"], item["dec"]
             kwargs = SchemaBuilder(self.project).literal_kwargs(cls.file, cls.scope, decorator)
@@ -629,18 +703,32 @@ class _Linker:
             url_path = kwargs.get("url_path", method["name"])
             text, schemas = django_route(str(url_path), regex=True)
             base = detail if kwargs.get("detail") is True else context
-            action_permissions = (self._permission_names(cls.file, cls.scope, decorator["kw"]["permission_classes"])
-                                  if "permission_classes" in decorator["kw"] else permissions)
+            action_permissions = (
+                self._permission_names(cls.file, cls.scope, decorator["kw"]["permission_classes"])
+                if "permission_classes" in decorator["kw"]
+                else permissions
+            )
             action_serializer = serializer
             if "serializer_class" in decorator["kw"]:
-                action_serializer = self.project.class_ref(cls.file, cls.scope, decorator["kw"]["serializer_class"])
+                action_serializer = self.project.class_ref(
+                    cls.file, cls.scope, decorator["kw"]["serializer_class"]
+                )
             for http in dict.fromkeys(methods):
                 if http not in _REPORTED:
                     continue
                 required, label = self._auth(http, labels, True, action_permissions, "permission_classes")
                 body, responses = self._action_schemas("extra", http, action_serializer, chain)
-                self._emit(http, base.under(text, schemas), cls.file, decorator["line"],
-                           f"{handler}.{method['name']}", required, label, body, responses)
+                self._emit(
+                    http,
+                    base.under(text, schemas),
+                    cls.file,
+                    decorator["line"],
+                    f"{handler}.{method['name']}",
+                    required,
+                    label,
+                    body,
+                    responses,
+                )
 
     # -- class attributes --
 
@@ -747,8 +835,16 @@ class _Linker:
         return body, {status: {"description": "", "schema": response}}
 
     def _emit(
-        self, method: str, context: _Context, file: str, line: int, handler: str, required: bool, label: str,
-        body: dict[str, Any] | None = None, responses: dict[str, dict[str, Any]] | None = None,
+        self,
+        method: str,
+        context: _Context,
+        file: str,
+        line: int,
+        handler: str,
+        required: bool,
+        label: str,
+        body: dict[str, Any] | None = None,
+        responses: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         if not self.emit:
             return
@@ -756,19 +852,21 @@ class _Linker:
         if (method, path) in self.seen:
             return
         self.seen.add((method, path))
-        self.out.append(DiscoveredEndpoint(
-            method=method,
-            path=path,
-            framework="django",
-            file=file,
-            line=line,
-            handler=handler,
-            parameters=[
-                Parameter(name, "path", True, dict(context.schemas.get(name, {"type": "string"})))
-                for name in path_parameter_names(path)
-            ],
-            request_body=body,
-            responses=responses or {},
-            auth_required=required,
-            auth=label,
-        ))
+        self.out.append(
+            DiscoveredEndpoint(
+                method=method,
+                path=path,
+                framework="django",
+                file=file,
+                line=line,
+                handler=handler,
+                parameters=[
+                    Parameter(name, "path", True, dict(context.schemas.get(name, {"type": "string"})))
+                    for name in path_parameter_names(path)
+                ],
+                request_body=body,
+                responses=responses or {},
+                auth_required=required,
+                auth=label,
+            )
+        )

@@ -23,6 +23,7 @@ Rules:
   ``HTTPBearer``, ``APIKeyHeader``...) or a ``Depends(f)`` whose name speaks of auth
   (``get_current_user``, ``verify_token``...). Otherwise the route is public (``False``).
 """
+
 from __future__ import annotations
 
 import re
@@ -60,13 +61,27 @@ from scanning.scanners.base import (
 
 _ROUTE_METHODS = {m.lower() for m in HTTP_METHODS}
 _SKIPPED_PARAM_TYPES = {
-    "Request", "Response", "WebSocket", "BackgroundTasks", "HTTPConnection", "SecurityScopes",
-    "StarletteRequest", "JSONResponse",
+    "Request",
+    "Response",
+    "WebSocket",
+    "BackgroundTasks",
+    "HTTPConnection",
+    "SecurityScopes",
+    "StarletteRequest",
+    "JSONResponse",
 }
 _PARAM_MARKERS = {"Query", "Path", "Header", "Cookie", "Body", "Form", "File", "Depends", "Security"}
 _SECURITY_SCHEMES = {
-    "OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "OAuth2", "HTTPBearer", "HTTPBasic",
-    "HTTPDigest", "APIKeyHeader", "APIKeyQuery", "APIKeyCookie", "OpenIdConnect",
+    "OAuth2PasswordBearer",
+    "OAuth2AuthorizationCodeBearer",
+    "OAuth2",
+    "HTTPBearer",
+    "HTTPBasic",
+    "HTTPDigest",
+    "APIKeyHeader",
+    "APIKeyQuery",
+    "APIKeyCookie",
+    "OpenIdConnect",
 }
 AUTH_NAME = re.compile(
     r"auth|current_?user|user|token|login|jwt|oauth|perm|admin|api_?key|credential|verify|secur|principal|scope",
@@ -179,14 +194,21 @@ class _Linker:
                 for target in assign["t"]:
                     key = (path, assign["s"], target)
                     self.routers[key] = _Router(
-                        key, "app" if kind == "FastAPI" else "router", prefix,
-                        value["kw"].get("dependencies"), tags, assign["line"],
+                        key,
+                        "app" if kind == "FastAPI" else "router",
+                        prefix,
+                        value["kw"].get("dependencies"),
+                        tags,
+                        assign["line"],
                     )
                     if prefix is None:
-                        self.warnings.append(ScanWarning(
-                            path, f"APIRouter {target!r} has a dynamic prefix; its routes are not reported",
-                            assign["line"],
-                        ))
+                        self.warnings.append(
+                            ScanWarning(
+                                path,
+                                f"APIRouter {target!r} has a dynamic prefix; its routes are not reported",
+                                assign["line"],
+                            )
+                        )
 
     def _collect_routes(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
@@ -201,13 +223,24 @@ class _Linker:
                 if key is None:
                     continue
                 if method == "api_route":
-                    methods = self._methods(path, function["s"], decorator["kw"].get("methods"), decorator["line"])
+                    methods = self._methods(
+                        path, function["s"], decorator["kw"].get("methods"), decorator["line"]
+                    )
                 else:
                     methods = [method.upper()]
                 route_path = self.project.eval_str(path, function["s"], arg(decorator, 0, "path"))
-                self.routes.setdefault(key, []).append(_Route(
-                    path, function["s"], decorator["line"], methods, route_path, function, path, decorator["kw"]
-                ))
+                self.routes.setdefault(key, []).append(
+                    _Route(
+                        path,
+                        function["s"],
+                        decorator["line"],
+                        methods,
+                        route_path,
+                        function,
+                        path,
+                        decorator["kw"],
+                    )
+                )
         for call in facts["calls"]:
             e, scope = call["e"], call["s"]
             func = call_func(e)
@@ -220,10 +253,18 @@ class _Linker:
             function = endpoint.obj if endpoint is not None and endpoint.kind == "function" else None
             methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
             route_path = self.project.eval_str(path, scope, arg(e, 0, "path"))
-            self.routes.setdefault(key, []).append(_Route(
-                path, scope, e["line"], methods, route_path, function,
-                endpoint.file if function is not None else path, e["kw"],  # type: ignore[union-attr]
-            ))
+            self.routes.setdefault(key, []).append(
+                _Route(
+                    path,
+                    scope,
+                    e["line"],
+                    methods,
+                    route_path,
+                    function,
+                    endpoint.file if function is not None else path,
+                    e["kw"],  # type: ignore[union-attr]
+                )
+            )
 
     def _collect_edges(self, path: str, facts: dict[str, Any]) -> None:
         for call in facts["calls"]:
@@ -244,10 +285,13 @@ class _Linker:
             child = self._object(path, scope, child_expr)
             if child is None:
                 if method == "include_router":
-                    self.warnings.append(ScanWarning(
-                        path, f"include_router of an unresolved router ({name_of(child_expr) or 'expression'})",
-                        e["line"],
-                    ))
+                    self.warnings.append(
+                        ScanWarning(
+                            path,
+                            f"include_router of an unresolved router ({name_of(child_expr) or 'expression'})",
+                            e["line"],
+                        )
+                    )
                 continue
             prefix = "" if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
             self.edges.setdefault(parent, []).append(_Edge(path, scope, e["line"], child, prefix, e["kw"]))
@@ -272,8 +316,12 @@ class _Linker:
     # -- traversal --
 
     def _walk(
-        self, key: tuple[str, str, str], context: _Context, stack: list[tuple[str, str, str]],
-        out: list[DiscoveredEndpoint], seen: set[tuple[str, str]],
+        self,
+        key: tuple[str, str, str],
+        context: _Context,
+        stack: list[tuple[str, str, str]],
+        out: list[DiscoveredEndpoint],
+        seen: set[tuple[str, str]],
     ) -> None:
         router = self.routers[key]
         if router.prefix is None:
@@ -285,7 +333,9 @@ class _Linker:
         )
         for route in self.routes.get(key, []):
             if route.path is None:
-                self.warnings.append(ScanWarning(route.file, "route path is not a constant string", route.line))
+                self.warnings.append(
+                    ScanWarning(route.file, "route path is not a constant string", route.line)
+                )
                 continue
             for method in route.methods:
                 endpoint = self._endpoint(route, method, join_paths(*here.prefixes, route.path), here)
@@ -296,9 +346,13 @@ class _Linker:
             if edge.child in stack:
                 continue
             if edge.prefix is None:
-                self.warnings.append(ScanWarning(
-                    edge.file, "router included with a dynamic prefix; its routes are not reported", edge.line
-                ))
+                self.warnings.append(
+                    ScanWarning(
+                        edge.file,
+                        "router included with a dynamic prefix; its routes are not reported",
+                        edge.line,
+                    )
+                )
                 continue
             child_context = _Context(
                 [*here.prefixes, edge.prefix],
@@ -349,7 +403,9 @@ class _Linker:
             parameters, body, param_auth = self._parameters(route.function_file, function, full_path)
             auth.extend(param_auth)
         else:
-            parameters = [Parameter(n, "path", True, {"type": "string"}) for n in path_parameter_names(full_path)]
+            parameters = [
+                Parameter(n, "path", True, {"type": "string"}) for n in path_parameter_names(full_path)
+            ]
         tags = [*context.tags, *self._strings(route.file, route.scope, options.get("tags"))]
         return DiscoveredEndpoint(
             method=method,
@@ -409,9 +465,13 @@ class _Linker:
                     has_default = True
             core, _optional = self.schemas.strip_optional(path, scope, ann)
             kwargs = self.schemas.literal_kwargs(path, scope, marker) if marker is not None else {}
-            if marker_kind == "Body" or (not marker_kind and name not in path_names and self._is_body_type(path, scope, core)):
+            if marker_kind == "Body" or (
+                not marker_kind and name not in path_names and self._is_body_type(path, scope, core)
+            ):
                 schema = self.schemas.type_schema(path, scope, ann)
-                bodies.append((kwargs.get("alias") or name, schema, not has_default, bool(kwargs.get("embed"))))
+                bodies.append(
+                    (kwargs.get("alias") or name, schema, not has_default, bool(kwargs.get("embed")))
+                )
                 continue
             # An optional query parameter is simply omitted; its schema is the inner type's.
             schema = apply_constraints(self.schemas.type_schema(path, scope, core), kwargs)
@@ -425,9 +485,9 @@ class _Linker:
             wire_name = kwargs.get("alias") if isinstance(kwargs.get("alias"), str) else name
             if location == "header" and wire_name == name and kwargs.get("convert_underscores", True):
                 wire_name = name.replace("_", "-")
-            parameters.append(Parameter(
-                wire_name, location, not has_default, schema, kwargs.get("description", "") or ""
-            ))
+            parameters.append(
+                Parameter(wire_name, location, not has_default, schema, kwargs.get("description", "") or "")
+            )
         declared = {p.name for p in parameters if p.location == "path"}
         for missing in path_parameter_names(full_path):
             if missing not in declared:
@@ -481,9 +541,11 @@ class _Linker:
         elif model is None and function is not None and function["ret"] is not None:
             ret = function["ret"]
             target = self.project.resolve_expr(route.function_file, function["s"], ret.get("sub", ret))
-            if target is not None and (target.kind == "class" and self.schemas.is_model(target) or (
-                target.kind == "external" and last(target.name) in ("list", "List") and "sub" in ret
-            )):
+            if target is not None and (
+                target.kind == "class"
+                and self.schemas.is_model(target)
+                or (target.kind == "external" and last(target.name) in ("list", "List") and "sub" in ret)
+            ):
                 success["schema"] = self.schemas.root(route.function_file, function["s"], ret)
         responses = {str(status): success}
         documented = options.get("responses")

@@ -22,6 +22,7 @@ Rules:
   lists one in ``decorators = [...]``, or a ``before_request`` hook of the app/blueprint
   has an authentication name (``require_login``); otherwise the route is public.
 """
+
 from __future__ import annotations
 
 import re
@@ -163,7 +164,9 @@ class _Linker:
             prefix = "" if prefix_expr is None else self.project.eval_str(path, assign["s"], prefix_expr)
             for target in assign["t"]:
                 key = (path, assign["s"], target)
-                self.objects[key] = _Object(key, "app" if kind == "Flask" else "blueprint", prefix, assign["line"])
+                self.objects[key] = _Object(
+                    key, "app" if kind == "Flask" else "blueprint", prefix, assign["line"]
+                )
 
     def _collect_decorated(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
@@ -206,11 +209,15 @@ class _Linker:
             if method == "register_blueprint":
                 child = self._object(path, scope, arg(e, 0, "blueprint"))
                 if child is None:
-                    self.warnings.append(ScanWarning(path, "register_blueprint of an unresolved blueprint", e["line"]))
+                    self.warnings.append(
+                        ScanWarning(path, "register_blueprint of an unresolved blueprint", e["line"])
+                    )
                     continue
                 prefix_expr = e["kw"].get("url_prefix")
                 prefix = None if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
-                self.edges.setdefault(key, []).append(_Edge(path, e["line"], child, prefix, prefix_expr is not None))
+                self.edges.setdefault(key, []).append(
+                    _Edge(path, e["line"], child, prefix, prefix_expr is not None)
+                )
                 continue
             self._add_url_rule(path, scope, key, e)
 
@@ -252,7 +259,9 @@ class _Linker:
             for fld in ref.obj["fields"]:
                 if fld["name"] == "methods" and declared is None:
                     try:
-                        declared = [str(m).upper() for m in self.project.literal(ref.file, ref.scope, fld["v"])]
+                        declared = [
+                            str(m).upper() for m in self.project.literal(ref.file, ref.scope, fld["v"])
+                        ]
                     except ValueError:
                         declared = None
                 if fld["name"] == "decorators":
@@ -289,8 +298,13 @@ class _Linker:
     # -- traversal --
 
     def _walk(
-        self, key: tuple[str, str, str], prefixes: list[str], auth: list[str],
-        stack: list[tuple[str, str, str]], out: list[DiscoveredEndpoint], seen: set[tuple[str, str]],
+        self,
+        key: tuple[str, str, str],
+        prefixes: list[str],
+        auth: list[str],
+        stack: list[tuple[str, str, str]],
+        out: list[DiscoveredEndpoint],
+        seen: set[tuple[str, str]],
     ) -> None:
         obj = self.objects[key]
         auth = [*auth, *obj.auth]
@@ -303,11 +317,16 @@ class _Linker:
             # Converters may sit in a prefix (`/<int:org_id>`) as well as in the rule.
             converters = {
                 m.group("name"): converter_schema(m.group("conv"), m.group("args"))
-                for text in [*prefixes, rule.rule] for m in _CONVERTER.finditer(text)
+                for text in [*prefixes, rule.rule]
+                for m in _CONVERTER.finditer(text)
             }
             for method in rule.methods:
                 endpoint = DiscoveredEndpoint(
-                    method=method, path=full, framework="flask", file=rule.file, line=rule.line,
+                    method=method,
+                    path=full,
+                    framework="flask",
+                    file=rule.file,
+                    line=rule.line,
                     handler=rule.handler,
                     parameters=[
                         Parameter(name, "path", True, dict(converters.get(name, {"type": "string"})))
@@ -325,9 +344,12 @@ class _Linker:
             child = self.objects[edge.child]
             prefix = edge.prefix if edge.has_prefix else child.prefix
             if prefix is None:
-                self.warnings.append(ScanWarning(
-                    edge.file, "blueprint registered with a dynamic url_prefix; its routes are not reported",
-                    edge.line,
-                ))
+                self.warnings.append(
+                    ScanWarning(
+                        edge.file,
+                        "blueprint registered with a dynamic url_prefix; its routes are not reported",
+                        edge.line,
+                    )
+                )
                 continue
             self._walk(edge.child, [*prefixes, prefix], auth, [*stack, edge.child], out, seen)

@@ -109,8 +109,14 @@ PETSTORE_V2 = {
         },
     },
     "definitions": {
-        "User": {"type": "object", "required": ["email"], "properties": {
-            "email": {"type": "string", "format": "email"}, "nick": {"type": "string", "x-nullable": True}}}
+        "User": {
+            "type": "object",
+            "required": ["email"],
+            "properties": {
+                "email": {"type": "string", "format": "email"},
+                "nick": {"type": "string", "x-nullable": True},
+            },
+        }
     },
 }
 
@@ -126,7 +132,10 @@ def _params(endpoint) -> dict[tuple[str, str], tuple[bool, dict[str, Any]]]:
 def test_it_imports_every_operation_under_the_server_path():
     result = import_spec(PETSTORE_V3, source_name="pets.yaml")
     assert set(_by_key(result)) == {
-        ("GET", "/v1/pets"), ("POST", "/v1/pets"), ("GET", "/v1/pets/{petId}"), ("DELETE", "/v1/pets/{petId}")
+        ("GET", "/v1/pets"),
+        ("POST", "/v1/pets"),
+        ("GET", "/v1/pets/{petId}"),
+        ("DELETE", "/v1/pets/{petId}"),
     }
     assert (result.title, result.version, result.warnings) == ("Pets", "1.2", [])
     assert {(e.framework, e.file, e.line) for e in result.endpoints} == {("openapi", "pets.yaml", 0)}
@@ -145,7 +154,8 @@ def test_path_level_parameters_merge_and_the_operation_wins():
 def test_refs_resolve_and_a_recursive_schema_becomes_a_defs_reference():
     found = _by_key(import_spec(PETSTORE_V3))
     assert found[("POST", "/v1/pets")].request_body == {
-        "type": "object", "required": ["name"],
+        "type": "object",
+        "required": ["name"],
         "properties": {"name": {"type": "string", "minLength": 1}, "tag": {"type": ["string", "null"]}},
     }
     pet = found[("GET", "/v1/pets/{petId}")].responses["200"]["schema"]
@@ -180,21 +190,42 @@ def test_swagger_2_body_formdata_basepath_and_inline_parameter_types():
     assert put.responses["200"]["schema"]["required"] == ["email"]
     assert (put.auth_required, put.auth) == (True, "key")
     assert found[("POST", "/api/upload")].request_body == {
-        "type": "object", "required": ["file"],
+        "type": "object",
+        "required": ["file"],
         "properties": {"file": {"type": "string", "format": "binary"}, "note": {"type": "string"}},
     }
 
 
 def test_bytes_and_a_relative_server_url_are_accepted():
-    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "/base/"}],
-           "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "/base/"}],
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    }
     result = import_spec(json.dumps(doc).encode())
     assert [e.key for e in result.endpoints] == [("GET", "/base/x")]
 
 
 def test_a_remote_ref_is_a_warning_and_never_fetched():
-    doc = {"openapi": "3.0.0", "info": {}, "paths": {"/x": {"get": {"responses": {"200": {
-        "description": "ok", "content": {"application/json": {"schema": {"$ref": "https://example.com/s.json"}}}}}}}}}
+    doc = {
+        "openapi": "3.0.0",
+        "info": {},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "https://example.com/s.json"}}
+                            },
+                        }
+                    }
+                }
+            }
+        },
+    }
     result = import_spec(json.dumps(doc))
     assert result.endpoints[0].responses["200"]["schema"] == {}
     assert "remote $ref" in result.warnings[0].message
@@ -217,10 +248,17 @@ def test_a_remote_ref_is_a_warning_and_never_fetched():
             "points to nothing",
             "paths./u.get.responses.200.content.application/json.schema",
         ),
-        ("openapi: 3.0.0\npaths:\n  /u:\n    get:\n      responses: [1]\n", "not a mapping", "paths./u.get.responses"),
+        (
+            "openapi: 3.0.0\npaths:\n  /u:\n    get:\n      responses: [1]\n",
+            "not a mapping",
+            "paths./u.get.responses",
+        ),
         ("openapi: 3.0.0\npaths:\n  u: {}\n", "must start with '/'", "paths.u"),
-        ("openapi: 3.0.0\npaths:\n  /u:\n    get:\n      parameters: [{in: query}]\n", "needs `name`",
-         "paths./u.get.parameters.0"),
+        (
+            "openapi: 3.0.0\npaths:\n  /u:\n    get:\n      parameters: [{in: query}]\n",
+            "needs `name`",
+            "paths./u.get.parameters.0",
+        ),
     ],
 )
 def test_malformed_documents_raise_with_a_location(text, message, location):
@@ -255,26 +293,33 @@ def _objects(draw, children):
 
 
 _schemas = st.recursive(
-    _scalar, lambda children: st.one_of(st.builds(lambda s: {"type": "array", "items": s}, children),
-                                       _objects(children)),
+    _scalar,
+    lambda children: st.one_of(
+        st.builds(lambda s: {"type": "array", "items": s}, children), _objects(children)
+    ),
     max_leaves=6,
 )
-_segments = st.lists(st.one_of(st.sampled_from(["users", "orders", "items", "v2", "me"]), st.none()),
-                     min_size=1, max_size=4)
+_segments = st.lists(
+    st.one_of(st.sampled_from(["users", "orders", "items", "v2", "me"]), st.none()), min_size=1, max_size=4
+)
 
 
 @st.composite
 def api_models(draw) -> dict[str, Any]:
     """A small API: components, a server prefix, operations with parameters and bodies."""
-    components = draw(st.dictionaries(st.sampled_from(["User", "Order", "Item", "Error"]), _schemas, max_size=3))
+    components = draw(
+        st.dictionaries(st.sampled_from(["User", "Order", "Item", "Error"]), _schemas, max_size=3)
+    )
     prefix = draw(st.sampled_from(["", "/api", "/api/v3"]))
     paths: dict[str, dict[str, Any]] = {}
     for raw in draw(st.lists(_segments, min_size=1, max_size=5)):
-        template = "/" + "/".join(s if s else "{p%d}" % i for i, s in enumerate(raw))
+        template = "/" + "/".join(s if s else f"{{p{i}}}" for i, s in enumerate(raw))
         if template in paths:
             continue
-        path_params = {name: draw(st.sampled_from([{"type": "integer"}, {"type": "string"}]))
-                       for name in [f"p{i}" for i, s in enumerate(raw) if s is None]}
+        path_params = {
+            name: draw(st.sampled_from([{"type": "integer"}, {"type": "string"}]))
+            for name in [f"p{i}" for i, s in enumerate(raw) if s is None]
+        }
         operations = {}
         for method in draw(st.sets(st.sampled_from(["get", "post", "put", "patch", "delete"]), min_size=1)):
             params = {}
@@ -283,11 +328,18 @@ def api_models(draw) -> dict[str, Any]:
                     params[(name, location)] = (draw(st.booleans()), draw(_scalar))
             body = None
             if method in ("post", "put", "patch") and draw(st.booleans()):
-                body = draw(st.one_of(_schemas, st.sampled_from(sorted(components)) if components else _schemas))
+                body = draw(
+                    st.one_of(_schemas, st.sampled_from(sorted(components)) if components else _schemas)
+                )
             response = draw(st.one_of(st.none(), _schemas))
             secured = draw(st.sampled_from([None, True, False]))
-            operations[method] = {"params": params, "body": body, "response": response, "secured": secured,
-                                  "shared_path_params": draw(st.booleans())}
+            operations[method] = {
+                "params": params,
+                "body": body,
+                "response": response,
+                "secured": secured,
+                "shared_path_params": draw(st.booleans()),
+            }
         paths[template] = {"path_params": path_params, "operations": operations}
     return {"components": components, "prefix": prefix, "paths": paths, "global_secured": draw(st.booleans())}
 
@@ -300,12 +352,19 @@ def render_openapi3(model) -> dict[str, Any]:
     paths = {}
     for template, item in model["paths"].items():
         rendered: dict[str, Any] = {}
-        shared = [{"name": n, "in": "path", "required": True, "schema": s} for n, s in item["path_params"].items()]
+        shared = [
+            {"name": n, "in": "path", "required": True, "schema": s} for n, s in item["path_params"].items()
+        ]
         for method, op in item["operations"].items():
             parameters = [] if op["shared_path_params"] else list(shared)
-            parameters += [{"name": n, "in": loc, "required": req, "schema": s}
-                           for (n, loc), (req, s) in op["params"].items()]
-            operation: dict[str, Any] = {"parameters": parameters, "responses": {"200": {"description": "ok"}}}
+            parameters += [
+                {"name": n, "in": loc, "required": req, "schema": s}
+                for (n, loc), (req, s) in op["params"].items()
+            ]
+            operation: dict[str, Any] = {
+                "parameters": parameters,
+                "responses": {"200": {"description": "ok"}},
+            }
             if op["response"] is not None:
                 operation["responses"]["200"]["content"] = {"application/json": {"schema": op["response"]}}
             if op["body"] is not None:
@@ -317,9 +376,15 @@ def render_openapi3(model) -> dict[str, Any]:
         if any(op["shared_path_params"] for op in item["operations"].values()) and shared:
             rendered["parameters"] = shared
         paths[template] = rendered
-    doc = {"openapi": "3.0.3", "info": {"title": "gen", "version": "1"}, "paths": paths,
-           "components": {"schemas": model["components"],
-                          "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "gen", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": model["components"],
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
     if model["prefix"]:
         doc["servers"] = [{"url": "https://example.com" + model["prefix"]}]
     if model["global_secured"]:
@@ -334,11 +399,19 @@ def render_swagger2(model) -> dict[str, Any]:
         shared = [{"name": n, "in": "path", "required": True, **s} for n, s in item["path_params"].items()]
         for method, op in item["operations"].items():
             parameters = [] if op["shared_path_params"] else list(shared)
-            parameters += [{"name": n, "in": loc, "required": req, **s}
-                           for (n, loc), (req, s) in op["params"].items() if loc != "cookie"]
+            parameters += [
+                {"name": n, "in": loc, "required": req, **s}
+                for (n, loc), (req, s) in op["params"].items()
+                if loc != "cookie"
+            ]
             if op["body"] is not None:
-                parameters.append({"name": "payload", "in": "body",
-                                   "schema": _schema_or_ref(model, op["body"], "#/definitions/")})
+                parameters.append(
+                    {
+                        "name": "payload",
+                        "in": "body",
+                        "schema": _schema_or_ref(model, op["body"], "#/definitions/"),
+                    }
+                )
             response: dict[str, Any] = {"description": "ok"}
             if op["response"] is not None:
                 response["schema"] = op["response"]
@@ -349,9 +422,13 @@ def render_swagger2(model) -> dict[str, Any]:
         if any(op["shared_path_params"] for op in item["operations"].values()) and shared:
             rendered["parameters"] = shared
         paths[template] = rendered
-    doc = {"swagger": "2.0", "info": {"title": "gen", "version": "1"}, "paths": paths,
-           "definitions": model["components"],
-           "securityDefinitions": {"bearer": {"type": "apiKey", "name": "Authorization", "in": "header"}}}
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "gen", "version": "1"},
+        "paths": paths,
+        "definitions": model["components"],
+        "securityDefinitions": {"bearer": {"type": "apiKey", "name": "Authorization", "in": "header"}},
+    }
     if model["prefix"]:
         doc["basePath"] = model["prefix"]
     if model["global_secured"]:
@@ -364,22 +441,34 @@ def expected_operations(model, *, with_cookies: bool) -> dict[tuple[str, str], d
     for template, item in model["paths"].items():
         for method, op in item["operations"].items():
             params = {("path", n): (True, s) for n, s in item["path_params"].items()}
-            params.update({(loc, n): (req, s) for (n, loc), (req, s) in op["params"].items()
-                           if with_cookies or loc != "cookie"})
+            params.update(
+                {
+                    (loc, n): (req, s)
+                    for (n, loc), (req, s) in op["params"].items()
+                    if with_cookies or loc != "cookie"
+                }
+            )
             body = op["body"]
             if isinstance(body, str):
                 body = model["components"][body]
             secured = op["secured"] if op["secured"] is not None else model["global_secured"]
             expected[(method.upper(), join_paths(model["prefix"], template))] = {
-                "params": params, "body": body, "response": op["response"], "auth": secured,
+                "params": params,
+                "body": body,
+                "response": op["response"],
+                "auth": secured,
             }
     return expected
 
 
 def _imported(result) -> dict[tuple[str, str], dict[str, Any]]:
     return {
-        e.key: {"params": _params(e), "body": e.request_body, "response": e.responses["200"].get("schema"),
-                "auth": e.auth_required}
+        e.key: {
+            "params": _params(e),
+            "body": e.request_body,
+            "response": e.responses["200"].get("schema"),
+            "auth": e.auth_required,
+        }
         for e in result.endpoints
     }
 

@@ -1,4 +1,5 @@
 """Fixture repositories for the Python scanners, and a scan driver mirroring the job layer."""
+
 from __future__ import annotations
 
 import textwrap
@@ -17,9 +18,7 @@ from scanning.scanners.base import (
 )
 
 
-def scan(
-    scanner: Scanner, files: dict[str, str]
-) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+def scan(scanner: Scanner, files: dict[str, str]) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
     """Extract every file the scanner wants (a parse error is a warning), then link."""
     facts: dict[str, dict[str, Any]] = {}
     warnings: list[ScanWarning] = []
@@ -30,7 +29,9 @@ def scan(
         try:
             facts[source.rel_path] = scanner.extract(source)
         except (SyntaxError, ValueError) as error:
-            warnings.append(ScanWarning(source.rel_path, f"cannot parse: {error}", getattr(error, "lineno", 0) or 0))
+            warnings.append(
+                ScanWarning(source.rel_path, f"cannot parse: {error}", getattr(error, "lineno", 0) or 0)
+            )
     index = RepositoryIndex(files=list(files))
     endpoints, link_warnings = scanner.link(facts, index)
     return endpoints, warnings + link_warnings
@@ -746,9 +747,12 @@ def _segments(segments: list[str | None], owner: str, style: str) -> str:
 _segment = st.one_of(st.sampled_from(WORDS), st.none())
 _segment_lists = st.lists(_segment, max_size=3)
 _routes = st.lists(
-    st.tuples(st.sets(st.sampled_from(ROUTE_METHODS), min_size=1, max_size=3).map(lambda s: tuple(sorted(s))),
-              _segment_lists),
-    min_size=1, max_size=4,
+    st.tuples(
+        st.sets(st.sampled_from(ROUTE_METHODS), min_size=1, max_size=3).map(lambda s: tuple(sorted(s))),
+        _segment_lists,
+    ),
+    min_size=1,
+    max_size=4,
 )
 
 
@@ -757,15 +761,17 @@ def route_tables(draw: st.DrawFn) -> list[Group]:
     groups: list[Group] = []
     for index in range(draw(st.integers(1, 4))):
         parent = draw(st.one_of(st.none(), st.integers(0, index - 1))) if index else None
-        groups.append(Group(
-            index=index,
-            prefix=draw(_segment_lists),
-            attach_prefix=draw(_segment_lists),
-            parent=parent,
-            attached=draw(st.sampled_from([True, True, True, False])),
-            routes=draw(_routes),
-            flask_prefix_mode=draw(st.sampled_from(["create", "register", "both"])),
-        ))
+        groups.append(
+            Group(
+                index=index,
+                prefix=draw(_segment_lists),
+                attach_prefix=draw(_segment_lists),
+                parent=parent,
+                attached=draw(st.sampled_from([True, True, True, False])),
+                routes=draw(_routes),
+                flask_prefix_mode=draw(st.sampled_from(["create", "register", "both"])),
+            )
+        )
     return groups
 
 
@@ -788,8 +794,10 @@ def expected_endpoints(groups: list[Group], framework: str) -> set[tuple[str, st
         prefixes = []
         for link in chain:
             if framework == "fastapi":
-                prefixes += [_segments(link.attach_prefix, link.name + "a", "plain"),
-                             _segments(link.prefix, link.name, "plain")]
+                prefixes += [
+                    _segments(link.attach_prefix, link.name + "a", "plain"),
+                    _segments(link.prefix, link.name, "plain"),
+                ]
             else:
                 effective = link.prefix if link.flask_prefix_mode == "create" else link.attach_prefix
                 prefixes.append(_segments(effective, link.name, "plain"))
@@ -843,7 +851,8 @@ def render_flask(groups: list[Group]) -> dict[str, str]:
         for child in children:
             lines.append(f"from shop.views.{child.name} import bp as {child.name}_bp")
         creation = {"create": group.prefix, "register": None, "both": group.attach_prefix + ["decoy"]}[
-            group.flask_prefix_mode]
+            group.flask_prefix_mode
+        ]
         prefix_kw = "" if creation is None else f", url_prefix={_segments(creation, group.name, 'flask')!r}"
         lines += ["", f"bp = Blueprint({group.name!r}, __name__{prefix_kw})", ""]
         for number, (methods, segments) in enumerate(group.routes):

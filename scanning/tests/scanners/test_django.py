@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from scanning.scanners.base import RepositoryIndex
 from scanning.scanners.django import DjangoScanner, django_route
-from scanning.tests.scanners.fixtures_python import DJANGO_PROJECT, DJANGO_EXPECTED, by_key, keys, params, scan
+from scanning.tests.scanners.fixtures_python import (
+    DJANGO_EXPECTED,
+    DJANGO_PROJECT,
+    by_key,
+    keys,
+    params,
+    scan,
+)
 
 
 def _scan(files: dict[str, str] = DJANGO_PROJECT):
@@ -28,18 +35,25 @@ def test_a_syntax_error_is_a_warning_and_the_rest_is_still_found():
 def test_converters_and_regex_groups_type_path_parameters():
     found = by_key(_scan()[0])
     assert params(found[("GET", "/blog/{year}/{month}")]) == {
-        ("path", "year"): (True, {"type": "integer"}), ("path", "month"): (True, {"type": "integer"}),
+        ("path", "year"): (True, {"type": "integer"}),
+        ("path", "month"): (True, {"type": "integer"}),
     }
     assert params(found[("GET", "/blog/{slug}")]) == {
         ("path", "slug"): (True, {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
     }
-    assert params(found[("GET", "/blog/tag/{tag}")]) == {("path", "tag"): (True, {"type": "string", "pattern": "^[a-z-]+$"})}
-    assert params(found[("DELETE", "/api/reports/{report_id}")]) == {("path", "report_id"): (True, {"type": "integer"})}
+    assert params(found[("GET", "/blog/tag/{tag}")]) == {
+        ("path", "tag"): (True, {"type": "string", "pattern": "^[a-z-]+$"})
+    }
+    assert params(found[("DELETE", "/api/reports/{report_id}")]) == {
+        ("path", "report_id"): (True, {"type": "integer"})
+    }
 
 
 def test_router_lookup_field_names_the_detail_parameter():
     found = by_key(_scan()[0])
-    assert params(found[("GET", "/api/users/{username}")]) == {("path", "username"): (True, {"type": "string"})}
+    assert params(found[("GET", "/api/users/{username}")]) == {
+        ("path", "username"): (True, {"type": "string"})
+    }
     assert params(found[("GET", "/api/tags/{pk}")]) == {("path", "pk"): (True, {"type": "integer"})}
     assert ("GET", "/api/orders/{order_id}") in found
 
@@ -97,9 +111,14 @@ def test_a_plain_serializer_gives_request_and_response_schemas():
     assert body["properties"]["note"] == {"type": "string", "maxLength": 200}
     assert body["properties"]["email"] == {"type": "string", "format": "email", "minLength": 1}
     assert body["properties"]["lines"]["items"]["properties"]["quantity"] == {
-        "type": "integer", "minimum": 1, "maximum": 99
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 99,
     }
-    assert body["properties"]["tags"] == {"type": "array", "items": {"type": "string", "maxLength": 20, "minLength": 1}}
+    assert body["properties"]["tags"] == {
+        "type": "array",
+        "items": {"type": "string", "maxLength": 20, "minLength": 1},
+    }
     response = created.responses["201"]["schema"]
     assert {"id", "created"} <= set(response["properties"])
 
@@ -122,7 +141,10 @@ def test_patch_bodies_drop_required_and_list_responses_are_paginated_unless_disa
     found = by_key(_scan()[0])
     assert "required" not in found[("PATCH", "/api/users/{username}")].request_body
     assert set(found[("GET", "/api/users")].responses["200"]["schema"]["properties"]) == {
-        "count", "next", "previous", "results"
+        "count",
+        "next",
+        "previous",
+        "results",
     }
     assert found[("GET", "/api/products")].responses["200"]["schema"]["type"] == "array"
     assert found[("DELETE", "/api/products/{pk}")].responses == {"204": {"description": ""}}
@@ -237,5 +259,7 @@ def test_django_route_conversion():
 def test_detection_uses_imports_or_manifests():
     scanner = DjangoScanner()
     assert scanner.detect(RepositoryIndex(files=[], manifests={"requirements.txt": "Django==5.2\n"}), {})
-    assert scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": [["x", 0, "rest_framework.views", "x", ""]]}})
+    assert scanner.detect(
+        RepositoryIndex(files=[]), {"a.py": {"imports": [["x", 0, "rest_framework.views", "x", ""]]}}
+    )
     assert not scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": []}})

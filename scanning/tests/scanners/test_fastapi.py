@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from scanning.scanners.fastapi import FastAPIScanner
 from scanning.scanners.base import RepositoryIndex
+from scanning.scanners.fastapi import FastAPIScanner
 from scanning.tests.scanners.fixtures_python import (
     FASTAPI_APP,
     FASTAPI_EXPECTED,
@@ -52,7 +52,10 @@ def test_path_header_and_cookie_parameters_are_typed():
         ("path", "user_id"): (True, {"type": "integer"}),
         ("header", "x-request-id"): (False, {"type": "string"}),
     }
-    assert params(found[("PATCH", "/v1/users/{user_id}/avatar")])[("cookie", "session")] == (True, {"type": "string"})
+    assert params(found[("PATCH", "/v1/users/{user_id}/avatar")])[("cookie", "session")] == (
+        True,
+        {"type": "string"},
+    )
 
 
 def test_annotated_query_constraints_are_kept():
@@ -78,7 +81,8 @@ def test_several_body_parameters_are_embedded_and_recursion_uses_defs():
     assert body["required"] == ["item", "importance"]
     assert body["properties"]["importance"] == {"type": "integer"}
     assert body["properties"]["item"]["properties"]["children"] == {
-        "type": "array", "items": {"$ref": "#/$defs/Item"}
+        "type": "array",
+        "items": {"$ref": "#/$defs/Item"},
     }
     assert set(body["$defs"]) == {"Item"}
 
@@ -89,7 +93,9 @@ def test_response_model_and_status_code_give_the_success_response():
     assert list(created.responses) == ["201"]
     assert created.responses["201"]["schema"]["required"] == ["email", "id", "name"]
     assert found[("GET", "/v1/users")].responses["200"]["schema"]["type"] == "array"
-    assert found[("DELETE", "/v1/users/{user_id}")].responses == {"204": {"description": "Successful Response"}}
+    assert found[("DELETE", "/v1/users/{user_id}")].responses == {
+        "204": {"description": "Successful Response"}
+    }
 
 
 def test_a_return_annotation_is_the_response_model_and_responses_add_statuses():
@@ -112,7 +118,11 @@ def test_handler_line_tags_and_operation_metadata_are_reported():
     found = by_key(_scan()[0])
     health = found[("GET", "/health")]
     assert (health.handler, health.file, health.line, health.summary, health.tags) == (
-        "health", "app/main.py", 15, "Liveness", ["ops"]
+        "health",
+        "app/main.py",
+        15,
+        "Liveness",
+        ["ops"],
     )
     created = found[("POST", "/v1/users")]
     assert (created.operation_id, created.tags) == ("createUser", ["users"])
@@ -143,8 +153,12 @@ def test_a_dynamic_include_prefix_is_a_warning_not_an_endpoint():
 
 def test_detection_uses_imports_or_manifests():
     scanner = FastAPIScanner()
-    assert scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": [["FastAPI", 0, "fastapi", "FastAPI", ""]]}})
-    assert not scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": [["Flask", 0, "flask", "Flask", ""]]}})
+    assert scanner.detect(
+        RepositoryIndex(files=[]), {"a.py": {"imports": [["FastAPI", 0, "fastapi", "FastAPI", ""]]}}
+    )
+    assert not scanner.detect(
+        RepositoryIndex(files=[]), {"a.py": {"imports": [["Flask", 0, "flask", "Flask", ""]]}}
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

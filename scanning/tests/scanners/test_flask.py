@@ -67,7 +67,9 @@ def test_auth_comes_from_decorators_view_decorators_and_before_request_hooks():
     assert found[("GET", "/auth/login")].auth_required is False
     assert found[("GET", "/items")].auth == "@login_required"
     assert found[("GET", "/api/v1/orders")].auth == "before_request require_token"
-    assert found[("DELETE", "/api/v1/orders/{order_id}")].auth == "before_request require_token, @jwt_required"
+    assert (
+        found[("DELETE", "/api/v1/orders/{order_id}")].auth == "before_request require_token, @jwt_required"
+    )
     assert found[("GET", "/users")].auth_required is False
 
 
