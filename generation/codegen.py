@@ -133,13 +133,18 @@ class _Module:
     secrets: dict[str, str] = field(default_factory=dict)  # variable -> where it is used
     identities: set[str] = field(default_factory=set)
     constants: list[str] = field(default_factory=list)
+    by_value: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def secret(self, hint: str, where: str) -> _Env:
+    def secret(self, hint: str, where: str, value: str) -> _Env:
         base = "TESTGEN_SECRET_" + (re.sub(r"[^A-Za-z0-9]+", "_", hint).strip("_").upper() or "VALUE")
+        # One variable per distinct value: the same key sent by several steps is one secret.
+        if (base, value) in self.by_value:
+            return _Env(self.by_value[(base, value)])
         variable, n = base, 2
         while variable in self.secrets:
             variable, n = f"{base}_{n}", n + 1
         self.secrets[variable] = " ".join("".join(ch if ch.isprintable() else " " for ch in where).split())
+        self.by_value[(base, value)] = variable
         return _Env(variable)
 
 
@@ -154,7 +159,7 @@ def _protect(value: Any, module: _Module, variables: dict[str, str], *, key: str
         if isinstance(rendered, _Source):
             return rendered
         if (key and _SECRET_KEY.match(key)) or scrub(value) != value:
-            return module.secret(key or "value", f"{where} {key}".strip())
+            return module.secret(key or "value", f"{where} {key}".strip(), value)
         return value
     return value
 
@@ -166,7 +171,7 @@ def _protect_headers(headers: dict[str, str], module: _Module, variables: dict[s
         if isinstance(rendered, _Source):
             protected[name] = rendered
         elif header_is_secret(name, value):
-            protected[name] = module.secret(name, f"{where} header {name}")
+            protected[name] = module.secret(name, f"{where} header {name}", value)
         else:
             protected[name] = value
     return protected

@@ -222,6 +222,14 @@ def test_secrets_in_a_spec_are_read_from_the_environment_not_embedded():
     assert "'X-Trace': 't-1'" in code and "'email': 'a@example.com'" in code
 
 
+def test_a_secret_repeated_across_steps_is_one_variable():
+    step = {"request": {"method": "GET", "path": "/me", "headers": {"X-Api-Key": "k-1"}}}
+    other = {"request": {"method": "GET", "path": "/me", "headers": {"X-Api-Key": "k-2"}}}
+    code = render_test_module(make_test_case({"steps": [step, step, other]}))
+    assert code.count('os.environ.get("TESTGEN_SECRET_X_API_KEY", "")') == 2
+    assert code.count('os.environ.get("TESTGEN_SECRET_X_API_KEY_2", "")') == 1
+
+
 def test_the_default_base_url_is_the_project_target_without_credentials():
     assert safe_base_url("https://user:pw@api.example.com/v1/") == "https://api.example.com/v1"
     assert safe_base_url("") == "http://127.0.0.1:8000"
