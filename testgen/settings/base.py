@@ -287,6 +287,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = TESTGEN_MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = TESTGEN_MAX_REQUEST_BYTES
 TESTGEN_ALERT_WEBHOOK_URL = env("TESTGEN_ALERT_WEBHOOK_URL", default="")
 TESTGEN_HEALTH_WORKER_TIMEOUT = env.float("TESTGEN_HEALTH_WORKER_TIMEOUT", default=5.0)
+TESTGEN_WS_MAX_RESULTS_PER_SECOND = env.float("TESTGEN_WS_MAX_RESULTS_PER_SECOND", default=20.0)
 
 # --- Email ----------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
