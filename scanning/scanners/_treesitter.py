@@ -40,6 +40,7 @@ ROUTE_VERBS = frozenset(
      "register", "addHook", "setGlobalPrefix"}
 )
 JS_MARKER = "__js__"
+SCHEMA_BUILDER = re.compile(r"^(Type|T|t)\.[A-Z]\w*$")
 SPREAD_MARKER = "__spread__"
 
 _FUNCTION_TYPES = frozenset(
@@ -154,6 +155,7 @@ class _JsExtractor:
         self.packages: set[str] = set()
         self.classes: list[dict[str, Any]] = []
         self.seq = 0
+        self.pending_names: dict[str, str] = {}
         self._done: set[int] = set()
 
     # --- walking -------------------------------------------------------------------------
@@ -200,7 +202,7 @@ class _JsExtractor:
     def _enter_function(self, node: Any, scope: str) -> str:
         fid = f"f{node.start_point[0] + 1}:{node.start_point[1]}"
         name_node = node.child_by_field_name("name")
-        name = node_text(name_node) if name_node is not None else ""
+        name = node_text(name_node) if name_node is not None else self.pending_names.get(fid, "")
         self.parents[fid] = scope
         bindings: dict[str, Any] = {}
         for i, pname in enumerate(_param_names(node)):
@@ -226,8 +228,9 @@ class _JsExtractor:
             return
         if name.type == "identifier":
             ref = self.ref(value, scope)
-            if ref.get("k") == "fn" and not self.fns[ref["id"]]["name"]:
-                self.fns[ref["id"]]["name"] = node_text(name)
+            if ref.get("k") == "fn":
+                # `const list = (req, res) => ...`: the function is entered after its declarator
+                self.pending_names[ref["id"]] = node_text(name)
             self.bindings[scope][node_text(name)] = ref
         elif name.type == "object_pattern":
             base = self.ref(value, scope)
@@ -480,6 +483,9 @@ class _JsExtractor:
             return {"k": "attr", "of": self.ref(obj, scope), "name": node_text(prop)}
         if typ in ("call_expression", "new_expression"):
             fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+            if fn is not None and SCHEMA_BUILDER.match(node_text(fn)):
+                # TypeBox `Type.Object({...})` is a schema literal in disguise
+                return {"k": "lit", "v": self._marker(node, scope)}
             args = node.child_by_field_name("arguments")
             arg_nodes = [a for a in args.named_children if a.type != "comment"] if args is not None else []
             if fn is not None and ((fn.type == "identifier" and node_text(fn) == "require") or fn.type == "import"):
@@ -566,9 +572,11 @@ class _JsExtractor:
             return {JS_MARKER: {"ref": {"k": "none"}, "name": ""}}
         if node.type == "shorthand_property_identifier":
             return {JS_MARKER: {"ref": self._local(node_text(node), scope), "name": node_text(node)}}
-        marker: dict[str, Any] = {"ref": self.ref(node, scope), "name": describe(node)}
+        fn = node.child_by_field_name("function") or node.child_by_field_name("constructor") if node.type in (
+            "call_expression", "new_expression") else None
+        builder = fn is not None and bool(SCHEMA_BUILDER.match(node_text(fn)))
+        marker: dict[str, Any] = {"ref": {"k": "none"} if builder else self.ref(node, scope), "name": describe(node)}
         if node.type in ("call_expression", "new_expression"):
-            fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
             args = node.child_by_field_name("arguments")
             marker["callee"] = node_text(fn) if fn is not None else ""
             marker["args"] = [
@@ -815,9 +823,12 @@ class JsProgram:
         if not isinstance(value, dict):
             return value
         if JS_MARKER in value and len(value) == 1:
-            target = self.resolve(file, value[JS_MARKER]["ref"])
+            marker = value[JS_MARKER]
+            target = self.resolve(file, marker["ref"])
             if target is not None and target[0] == "lit":
                 return self.resolve_literal(file, target[1], depth + 1)
+            if "args" in marker:
+                return {JS_MARKER: {**marker, "args": self.resolve_literal(file, marker["args"], depth + 1)}}
             return value
         out: dict[str, Any] = {}
         for spread in value.get(SPREAD_MARKER, []):

@@ -12,6 +12,7 @@ SCANNER_CLASSES: dict[str, str] = {
     "django": "scanning.scanners.django.DjangoScanner",
     "express": "scanning.scanners.express.ExpressScanner",
     "spring": "scanning.scanners.spring.SpringScanner",
+    "fastify": "scanning.scanners.fastify.FastifyScanner",
 }
 
 
