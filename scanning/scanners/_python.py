@@ -228,7 +228,10 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
     cached = source.__dict__.get(_FACTS_ATTR)
     if cached is not None:
         return cached
-    tree = source.python_ast
+    try:
+        tree = source.python_ast
+    except (RecursionError, MemoryError) as error:
+        raise ValueError("the module is too deeply nested to parse") from error
     facts: dict[str, Any] = {
         "imports": [],
         "star_imports": [],
@@ -238,9 +241,31 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         "functions": [],
         "classes": [],
     }
-    _visit(tree.body, "", facts)
+    try:
+        _visit(tree.body, "", facts)
+    except RecursionError as error:
+        # Generated code can nest expressions deeper than the interpreter's stack.
+        raise ValueError("expressions nested too deeply to analyse") from error
     source.__dict__[_FACTS_ATTR] = facts
     return facts
+
+
+def is_test_path(path: str) -> bool:
+    """Test code declares throwaway apps and URLconfs that the service does not serve."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(p in ("tests", "test", "testing") for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name in ("conftest.py", "tests.py")
+    )
+
+
+def prefer_non_test(paths: list[str]) -> list[str]:
+    """`paths` without test files, unless test files are all there is."""
+    kept = [p for p in paths if not is_test_path(p)]
+    return kept if kept else paths
 
 
 def imported_modules(facts: dict[str, Any]) -> set[str]:
@@ -727,6 +752,7 @@ class SchemaBuilder:
         self.project = project
         self._stack: list[tuple[str, str]] = []
         self._defs_wanted: dict[str, Ref] = {}
+        self._aliases: list[tuple[str, str, str]] = []
 
     def root(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
         """A complete schema for `ann`; recursive models end up in its `$defs`."""
@@ -840,8 +866,16 @@ class SchemaBuilder:
                     return self.model_schema(ref)
                 return {}
             if ref.kind == "assign" and not ref.rest:
-                # `UserId = Annotated[int, Field(gt=0)]` and other type aliases.
-                return self.type_schema(ref.file, ref.scope, ref.obj["v"])
+                # `UserId = Annotated[int, Field(gt=0)]` and other type aliases; a
+                # self-referencing alias (`Tree = list["Tree"]`) stops at the cycle.
+                alias = (ref.file, ref.scope, ref.name)
+                if alias in self._aliases:
+                    return {}
+                self._aliases.append(alias)
+                try:
+                    return self.type_schema(ref.file, ref.scope, ref.obj["v"])
+                finally:
+                    self._aliases.pop()
         return {}
 
     def _generic_schema(self, path: str, scope: str, ann: Expr) -> dict[str, Any]:

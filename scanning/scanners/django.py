@@ -66,6 +66,7 @@ from scanning.scanners._python import (
     list_items,
     module_facts,
     name_of,
+    prefer_non_test,
 )
 from scanning.scanners.base import (
     DiscoveredEndpoint,
@@ -278,6 +279,7 @@ class _Linker:
 
     def _settings(self) -> list[str]:
         roots: list[str] = []
+        declared_in: dict[str, str] = {}
         for path, facts in self.project.facts.items():
             for assign in facts["assigns"]:
                 if assign["s"]:
@@ -291,9 +293,12 @@ class _Linker:
                         )
                     elif target not in roots:
                         roots.append(target)
+                        declared_in[target] = path
                 if "REST_FRAMEWORK" in assign["t"] and "dict" in (assign["v"] or {}):
                     self._rest_framework(path, assign["v"])
-        return roots
+        # Test settings often point ROOT_URLCONF at test-only URLconfs.
+        kept = prefer_non_test([declared_in[r] for r in roots])
+        return [r for r in roots if declared_in[r] in kept]
 
     def _rest_framework(self, path: str, value: Expr) -> None:
         for key, item in value["dict"]:
@@ -322,7 +327,7 @@ class _Linker:
             self._urlconf(path, _Context(stack=[path]))
             included |= self.visited - {path}
         self.out, self.seen, self.visited = [], set(), set()
-        return [p for p in candidates if p not in included]
+        return prefer_non_test([p for p in candidates if p not in included])
 
     # -- urlpatterns --
 
@@ -674,6 +679,8 @@ class _Linker:
             )
         else:
             lookup_schema = {"type": "integer"} if lookup in ("pk", "id") else {"type": "string"}
+        allowed = self._class_attr_literal(chain, "http_method_names")
+        allowed_methods = {str(m).upper() for m in allowed} if isinstance(allowed, list) else set(_REPORTED)
         detail = context.under("{" + str(lookup) + "}", {str(lookup): lookup_schema})
         permissions = self._class_permissions(chain)
         serializer = self._class_attr_ref(chain, "serializer_class")
@@ -681,7 +688,7 @@ class _Linker:
         handler = viewset.name
         for route_context, table in ((context, _LIST_ROUTE), (detail, _DETAIL_ROUTE)):
             for action, method in table.items():
-                if action in actions:
+                if action in actions and method in allowed_methods:
                     required, label = self._auth(method, labels, True, permissions, "permission_classes")
                     body, responses = self._action_schemas(action, method, serializer, chain)
                     self._emit(
@@ -714,7 +721,7 @@ class _Linker:
                     cls.file, cls.scope, decorator["kw"]["serializer_class"]
                 )
             for http in dict.fromkeys(methods):
-                if http not in _REPORTED:
+                if http not in _REPORTED or http not in allowed_methods:
                     continue
                 required, label = self._auth(http, labels, True, action_permissions, "permission_classes")
                 body, responses = self._action_schemas("extra", http, action_serializer, chain)

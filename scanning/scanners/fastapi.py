@@ -45,6 +45,7 @@ from scanning.scanners._python import (
     list_items,
     module_facts,
     name_of,
+    prefer_non_test,
     status_code_of,
 )
 from scanning.scanners.base import (
@@ -135,7 +136,7 @@ class FastAPIScanner(Scanner):
     extensions = (".py",)
 
     def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
-        if index.manifest_mentions("fastapi"):
+        if index.manifest_mentions("fastapi", "FastAPI"):
             return True
         return any("fastapi" in imported_modules(f) for f in facts.values() if f)
 
@@ -166,8 +167,13 @@ class _Linker:
             self._collect_edges(path, facts)
         endpoints: list[DiscoveredEndpoint] = []
         seen: set[tuple[str, str]] = set()
+        # A FastAPI app mounted under another is served there, not on its own.
+        mounted = {edge.child for edges in self.edges.values() for edge in edges}
+        apps = prefer_non_test(
+            [k[0] for k, r in self.routers.items() if r.kind == "app" and k not in mounted]
+        )
         for key, router in self.routers.items():
-            if router.kind == "app":
+            if router.kind == "app" and key not in mounted and key[0] in apps:
                 self._walk(key, _Context(), [key], endpoints, seen)
         return endpoints, self.warnings
 

@@ -40,6 +40,7 @@ from scanning.scanners._python import (
     list_items,
     module_facts,
     name_of,
+    prefer_non_test,
 )
 from scanning.scanners.base import (
     HTTP_METHODS,
@@ -141,8 +142,9 @@ class _Linker:
             self._collect_calls(path, facts)
         endpoints: list[DiscoveredEndpoint] = []
         seen: set[tuple[str, str]] = set()
+        apps = prefer_non_test([k[0] for k, o in self.objects.items() if o.kind == "app"])
         for key, obj in self.objects.items():
-            if obj.kind == "app":
+            if obj.kind == "app" and key[0] in apps:
                 self._walk(key, [], [], [key], endpoints, seen)
         return endpoints, self.warnings
 

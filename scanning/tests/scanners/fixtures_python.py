@@ -208,6 +208,19 @@ FASTAPI_APP: dict[str, str] = {
         def never_served():
             return None
     """,
+    "tests/conftest.py": """
+        from fastapi import FastAPI
+
+        from app.routers import users
+
+        app = FastAPI()
+        app.include_router(users.router, prefix="/under-test")
+
+
+        @app.get("/only-in-tests")
+        def probe():
+            return None
+    """,
     "app/broken.py": """
         from fastapi import APIRouter
         router = APIRouter(
@@ -661,6 +674,19 @@ DJANGO_PROJECT: dict[str, str] = {
             path("stats/", StatsView.as_view()),
             re_path(r"^reports/(?P<report_id>[0-9]+)/$", ReportView.as_view()),
         ]
+    """,
+    "tests/__init__.py": "",
+    "tests/settings.py": """
+        from mysite.settings import *  # noqa: F403
+
+        ROOT_URLCONF = "tests.urls"
+    """,
+    "tests/urls.py": """
+        from django.urls import path
+
+        from blog import views
+
+        urlpatterns = [path("test-only/", views.home)]
     """,
     "api/broken.py": """
         class Oops(

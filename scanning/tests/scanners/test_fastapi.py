@@ -167,3 +167,75 @@ def test_generated_router_tables_are_found_exactly(groups):
     endpoints, warnings = scan(FastAPIScanner(), render_fastapi(groups))
     assert warnings == []
     assert keys(endpoints) == expected_endpoints(groups, "fastapi")
+
+
+def test_an_app_factory_with_a_mounted_sub_application():
+    files = {
+        "service/main.py": """
+            from fastapi import FastAPI
+
+            from service.api import router as api_router
+
+
+            def create_app() -> FastAPI:
+                app = FastAPI()
+                app.include_router(api_router, prefix="/api")
+                internal = FastAPI()
+
+                @internal.get("/status")
+                def status():
+                    return {}
+
+                app.mount("/internal", internal)
+                return app
+        """,
+        "service/api.py": """
+            from fastapi import APIRouter, Security
+
+            from service.security import get_user
+
+            router = APIRouter()
+
+
+            @router.get("/files/{file_path:path}")
+            def read_file(file_path: str, user=Security(get_user, scopes=["files"])):
+                return {}
+        """,
+        "service/security.py": """
+            def get_user():
+                return None
+        """,
+    }
+    found = by_key(_scan(files)[0])
+    assert set(found) == {("GET", "/api/files/{file_path}"), ("GET", "/internal/status")}
+    assert found[("GET", "/api/files/{file_path}")].auth == "Security(get_user)"
+    assert params(found[("GET", "/api/files/{file_path}")]) == {
+        ("path", "file_path"): (True, {"type": "string"})
+    }
+
+
+def test_a_self_referencing_type_alias_terminates():
+    files = {
+        "main.py": """
+            from typing import Union
+            from fastapi import FastAPI
+
+            Json = Union[str, int, list["Json"], dict[str, "Json"]]
+            app = FastAPI()
+
+
+            @app.post("/echo")
+            def echo(payload: dict[str, Json]):
+                return payload
+        """,
+    }
+    body = by_key(_scan(files)[0])[("POST", "/echo")].request_body
+    assert body["type"] == "object"
+    assert body["additionalProperties"]["anyOf"][0] == {"type": "string"}
+
+
+def test_a_module_nested_too_deeply_is_a_warning():
+    files = {"deep.py": "x = " + "(" * 300 + "1" + ")" * 300 + "\n", **FASTAPI_APP}
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == FASTAPI_EXPECTED
+    assert "deep.py" in [w.file for w in warnings]
