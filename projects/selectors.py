@@ -1,6 +1,7 @@
 """Every read of projects used by views and admin."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import django_filters
@@ -11,6 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from projects.models import Project
+
+logger = logging.getLogger(__name__)
 
 ORDERING_FIELDS = ("name", "created_at", "updated_at", "status")
 STATS_KEY = "projects:stats:{project_id}:{version}"
@@ -128,11 +131,22 @@ def project_stats(*, project: Project) -> dict[str, Any]:
     """
     from projects.services import project_stats_version
 
-    key = STATS_KEY.format(project_id=project.pk, version=project_stats_version(project_id=project.pk))
-    stats = cache.get(key)
+    try:
+        key = STATS_KEY.format(project_id=project.pk, version=project_stats_version(project_id=project.pk))
+        stats = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must cost queries, not the page
+        logger.warning("Project stats cache unavailable; computing without it", exc_info=True)
+        return _with_health(project, _compute_stats(project.pk))
     if stats is None:
         stats = _compute_stats(project.pk)
-        cache.set(key, stats, timeout=stats_ttl())
+        try:
+            cache.set(key, stats, timeout=stats_ttl())
+        except Exception:  # noqa: BLE001
+            logger.warning("Project stats cache unavailable; result not stored", exc_info=True)
+    return _with_health(project, stats)
+
+
+def _with_health(project: Project, stats: dict[str, Any]) -> dict[str, Any]:
     last_scan = stats["last_scan"]
     # Health depends on the threshold, a project field, so it is derived per read, not cached.
     return {

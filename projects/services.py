@@ -2,6 +2,7 @@
 and invalidation of the cached statistics."""
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -17,6 +18,8 @@ from projects import git
 from projects.models import Project, WebhookDelivery
 from projects.providers import ProviderError, provider_for
 from testgen.api.errors import ApplicationError, ConflictError
+
+logger = logging.getLogger(__name__)
 
 MSG_NAME_TAKEN = "You already have a project with this name."
 MSG_NAME_REQUIRED = "A project name is required."
@@ -97,7 +100,10 @@ def project_stats_invalidate(*, project_id: int) -> None:
     """
 
     def bump() -> None:
-        cache.set(STATS_VERSION_KEY.format(project_id=project_id), str(time.time_ns()), timeout=None)
+        try:
+            cache.set(STATS_VERSION_KEY.format(project_id=project_id), str(time.time_ns()), timeout=None)
+        except Exception:  # noqa: BLE001 - the write already committed; staleness is bounded by the TTL
+            logger.warning("Could not invalidate stats of project %s", project_id, exc_info=True)
 
     transaction.on_commit(bump)
 

@@ -302,3 +302,29 @@ def test_stats_are_cached_in_redis_when_configured(project: Project, django_asse
     assert cache.get(key)["endpoint_count"] == 1
     with django_assert_num_queries(0):
         assert project_stats(project=project)["endpoint_count"] == 1
+
+
+class _BrokenCache:
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError("cache is down")
+
+        return fail
+
+
+def test_a_cache_outage_degrades_to_computing(project: Project, monkeypatch) -> None:
+    from projects import selectors, services
+
+    EndpointFactory(project=project)
+    monkeypatch.setattr(selectors, "cache", _BrokenCache())
+    monkeypatch.setattr(services, "cache", _BrokenCache())
+    assert project_stats(project=project)["endpoint_count"] == 1
+
+
+def test_a_cache_outage_does_not_fail_the_writer_after_commit(project: Project, monkeypatch,
+                                                               django_capture_on_commit_callbacks) -> None:
+    from projects import services
+
+    monkeypatch.setattr(services, "cache", _BrokenCache())
+    with django_capture_on_commit_callbacks(execute=True):
+        project_stats_invalidate(project_id=project.pk)
