@@ -19,6 +19,7 @@ from pydantic models and Python type hints.
 from __future__ import annotations
 
 import ast
+import math
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -45,9 +46,11 @@ def expr(node: ast.AST | None) -> Expr | None:
         if value is Ellipsis:
             return {"ellipsis": True}
         if isinstance(value, bytes):
-            return {"c": value.decode("utf-8", errors="replace")}
-        if isinstance(value, complex):
-            return {"?": "complex"}
+            return {"c": _json_safe(value.decode("utf-8", errors="replace"))}
+        if isinstance(value, str):
+            return {"c": _json_safe(value)}
+        if isinstance(value, complex) or (isinstance(value, float) and not math.isfinite(value)):
+            return {"?": type(value).__name__}
         return {"c": value}
     if kind is ast.Name:
         return {"n": node.id}
@@ -86,6 +89,13 @@ def expr(node: ast.AST | None) -> Expr | None:
         if isinstance(operand, ast.Constant) and isinstance(operand.value, (int, float)):
             return {"c": -operand.value}
     return {"?": kind.__name__}
+
+
+def _json_safe(text: str) -> str:
+    """Facts are stored as JSON (PostgreSQL jsonb): no NUL characters, no lone surrogates."""
+    if text.isascii():
+        return text.replace("\x00", "\ufffd") if "\x00" in text else text
+    return text.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "\ufffd")
 
 
 def dotted_name(node: ast.AST) -> str | None:
@@ -349,7 +359,13 @@ class PythonProject:
 
     # -- modules --
 
-    def module_file(self, dotted: str, importer: str = "") -> str | None:
+    def module_file(self, dotted: str, importer: str = "", *, lenient: bool = False) -> str | None:
+        """The file of module `dotted` as imported from `importer`.
+
+        `lenient` accepts a single candidate even where its root is not an ancestor of the
+        importer: Django resolves ``include("users.urls")`` against ``sys.path``, which
+        settings may extend with an ``apps/`` directory.
+        """
         candidates = self.modules.get(dotted)
         if not candidates:
             return None
@@ -366,7 +382,7 @@ class PythonProject:
             if not root or importer_dir == root or importer_dir.startswith(root + "/") or not importer:
                 plausible.append((len(root), candidate))
         if not plausible:
-            return None
+            return candidates[0] if lenient and len(candidates) == 1 else None
         plausible.sort(key=lambda item: (item[0], item[1]))
         return plausible[0][1]
 

@@ -452,7 +452,7 @@ class _Linker:
             target = items[0]  # include((patterns_or_module, "app_name"))
         module = self.project.eval_str(path, scope, target)
         if module is not None:
-            file = self.project.module_file(module, path)
+            file = self.project.module_file(module, path, lenient=True)
             if file is None:
                 self._warn(path, f"include({module!r}) does not resolve to a module in the repository", line)
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,10 @@ from scanning.scanners.base import (
 
 
 def scan(scanner: Scanner, files: dict[str, str]) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-    """Extract every file the scanner wants (a parse error is a warning), then link."""
+    """Extract every file the scanner wants (a parse error is a warning), then link.
+
+    Facts go through JSON first, as they do through the job layer's cache.
+    """
     facts: dict[str, dict[str, Any]] = {}
     warnings: list[ScanWarning] = []
     sources = [SourceFile(path, textwrap.dedent(text).encode()) for path, text in files.items()]
@@ -27,7 +31,7 @@ def scan(scanner: Scanner, files: dict[str, str]) -> tuple[list[DiscoveredEndpoi
         if not scanner.wants(source):
             continue
         try:
-            facts[source.rel_path] = scanner.extract(source)
+            facts[source.rel_path] = json.loads(json.dumps(scanner.extract(source), allow_nan=False))
         except (SyntaxError, ValueError) as error:
             warnings.append(
                 ScanWarning(source.rel_path, f"cannot parse: {error}", getattr(error, "lineno", 0) or 0)

@@ -263,3 +263,23 @@ def test_detection_uses_imports_or_manifests():
         RepositoryIndex(files=[]), {"a.py": {"imports": [["x", 0, "rest_framework.views", "x", ""]]}}
     )
     assert not scanner.detect(RepositoryIndex(files=[]), {"a.py": {"imports": []}})
+
+
+def test_include_resolves_apps_living_under_an_apps_directory():
+    files = {
+        "config/settings.py": 'ROOT_URLCONF = "config.urls"\n',
+        "config/urls.py": """
+            from django.urls import include, path
+            urlpatterns = [path("users/", include("users.urls"))]
+        """,
+        "apps/users/urls.py": """
+            from django.urls import path
+            from . import views
+            urlpatterns = [path("<int:pk>/", views.detail)]
+        """,
+        "apps/users/views.py": """
+            def detail(request, pk):
+                return None
+        """,
+    }
+    assert keys(_scan(files)[0]) == {("GET", "/users/{pk}")}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 
 from scanning.scanners.base import RepositoryIndex
@@ -116,3 +118,12 @@ def test_generated_blueprint_tables_are_found_exactly(groups):
     endpoints, warnings = scan(FlaskScanner(), render_flask(groups))
     assert warnings == []
     assert keys(endpoints) == expected_endpoints(groups, "flask")
+
+
+def test_facts_are_json_safe_for_nul_characters_and_odd_literals():
+    from scanning.scanners._python import module_facts
+    from scanning.scanners.base import SourceFile
+
+    facts = module_facts(SourceFile("odd.py", b'A = "nul\\x00here"\nB = 1e999\nC = "\\ud800"\nD = b"\\xff"\n'))
+    text = json.dumps(facts, allow_nan=False)
+    assert "\\u0000" not in text and "\\ud800" not in text
