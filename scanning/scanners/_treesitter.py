@@ -63,8 +63,11 @@ AUTH_NAME = re.compile(
 )
 
 
+LOGIN_STRATEGY = re.compile(r"\(\s*'(local|anonymous)'")
+
+
 def is_auth_name(name: str) -> bool:
-    return bool(name) and bool(AUTH_NAME.search(name))
+    return bool(name) and bool(AUTH_NAME.search(name)) and not LOGIN_STRATEGY.search(name)
 
 
 def js_language(extension: str) -> str:
@@ -409,9 +412,11 @@ class _JsExtractor:
             route_path = route_args[0] if route_args else {"t": "dyn", "text": ""}
             for verb_i, args_i, call_i in chain[1:]:
                 self._done.add(call_i.start_byte)
+                # the line of `.put(` rather than of the chain's start
+                prop = call_i.child_by_field_name("function").child_by_field_name("property")
                 self.calls.append({
                     "owner": owner, "m": verb_i, "route": route_path,
-                    "args": self._args(args_i, scope), "line": call_i.start_point[0] + 1,
+                    "args": self._args(args_i, scope), "line": prop.start_point[0] + 1,
                     "seq": self._next_seq(), "err": call_i.has_error,
                 })
             return
@@ -593,6 +598,22 @@ class _JsExtractor:
             out.append(self.describe_arg(child, scope))
         return out
 
+    def _template(self, node: Any, scope: str) -> dict[str, Any]:
+        """`${API_PREFIX}/tasks`: resolvable when every substitution names a constant."""
+        parts: list[Any] = []
+        for child in node.named_children:
+            if child.type == "string_fragment":
+                parts.append(node_text(child))
+            elif child.type == "escape_sequence":
+                raw = node_text(child)[1:]
+                parts.append(_ESCAPES.get(raw, raw))
+            elif child.type == "template_substitution":
+                inner = [c for c in child.named_children if c.type != "comment"]
+                if len(inner) != 1 or inner[0].type not in ("identifier", "member_expression"):
+                    return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
+                parts.append(self.ref(inner[0], scope))
+        return {"t": "tpl", "parts": parts, "text": node_text(node)[:120]}
+
     def describe_arg(self, node: Any, scope: str) -> dict[str, Any]:
         node = unwrap(node)
         if node is None:
@@ -600,7 +621,7 @@ class _JsExtractor:
         if node.type in ("string", "template_string"):
             value = js_string(node)
             if value is None:
-                return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
+                return self._template(node, scope)
             return {"t": "str", "v": value}
         if node.type == "array":
             return {"t": "arr", "v": [self.describe_arg(c, scope) for c in node.named_children
@@ -691,7 +712,10 @@ def describe(node: Any) -> str:
             fn is not None and re.search(r"async|catch|wrap|handler", node_text(fn), re.I)
         ):
             return node_text(named[-1])
-        return node_text(fn) if fn is not None else ""
+        callee = node_text(fn) if fn is not None else ""
+        first = js_string(named[0]) if named and named[0] is not None else None
+        # passport.authenticate('local') logs in, passport.authenticate('jwt') guards: keep the strategy
+        return f"{callee}('{first}')" if first is not None else callee
     return ""
 
 
@@ -778,7 +802,11 @@ class JsProgram:
                 return ("module", target) if name == "module" else None
             return self.resolve(found[0], found[1], depth + 1)
         if kind == "attr":
-            base = self.resolve(file, ref["of"], depth + 1)
+            of = ref["of"]
+            if of.get("k") == "imp" and of["name"] in ("module", "*") and of["src"].startswith("."):
+                # require('./users').router, require('./esm').default, ns.router
+                return self.resolve(file, {"k": "imp", "src": of["src"], "name": ref["name"]}, depth + 1)
+            base = self.resolve(file, of, depth + 1)
             if base is None:
                 return None
             if base[0] == "pkg":

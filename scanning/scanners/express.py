@@ -103,6 +103,17 @@ def literal_strings(program: JsProgram, file: str, desc: dict[str, Any]) -> list
                 return None
             out.extend(values)
         return out
+    if kind == "tpl":
+        text = ""
+        for part in desc["parts"]:
+            if isinstance(part, str):
+                text += part
+                continue
+            target = program.resolve(file, part)
+            if target is None or target[0] != "lit" or not isinstance(target[1], str):
+                return None
+            text += target[1]
+        return [text]
     if kind == "ref":
         target = program.resolve(file, desc["ref"])
         if target is not None and target[0] == "lit":
@@ -117,10 +128,10 @@ def literal_strings(program: JsProgram, file: str, desc: dict[str, Any]) -> list
 def is_path_like(program: JsProgram, file: str, desc: dict[str, Any]) -> bool:
     """Whether the first argument of `use` is a path (literal or not) rather than a handler."""
     kind = desc.get("t")
-    if kind in ("str", "dyn"):
+    if kind in ("str", "dyn", "tpl"):
         return True
     if kind == "arr":
-        return any(item.get("t") in ("str", "dyn") for item in desc["v"])
+        return any(item.get("t") in ("str", "dyn", "tpl") for item in desc["v"])
     if kind == "ref":
         target = program.resolve(file, desc["ref"])
         if target is not None and target[0] == "lit":
@@ -336,8 +347,7 @@ class _ExpressLinker:
             return
         paths = literal_strings(self.program, file, path_desc)
         if paths is None:
-            if path_desc.get("t") in ("dyn", "ref", "str", "arr"):
-                self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
+            self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
             return
         flat: list[dict[str, Any]] = []
         for desc in handlers:

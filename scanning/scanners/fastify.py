@@ -40,7 +40,7 @@ from scanning.scanners.base import (
     join_paths,
     path_parameter_names,
 )
-from scanning.scanners.express import extract_js, is_test_file, package_dependencies, wants_js
+from scanning.scanners.express import extract_js, is_test_file, literal_strings, package_dependencies, wants_js
 
 VERBS = {"get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",), "delete": ("DELETE",),
          "head": ("HEAD",), "options": ("OPTIONS",), "all": ("GET", "POST", "PUT", "PATCH", "DELETE")}
@@ -304,14 +304,10 @@ class _FastifyLinker:
             opts = self.options(file, args[1]) or {}
         if handler_desc is None and "handler" not in opts:
             return
-        if url.get("t") == "str":
-            urls = [url["v"]]
-        else:
-            target = self.program.resolve(file, url["ref"]) if url.get("t") == "ref" else None
-            if target is None or target[0] != "lit" or not isinstance(target[1], str):
-                self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
-                return
-            urls = [target[1]]
+        urls = literal_strings(self.program, file, url)
+        if urls is None:
+            self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
+            return
         handler = self.names(file, handler_desc)[0] if handler_desc else self.names(file, opts.get("handler"))[0] \
             if opts.get("handler") is not None else ""
         for path in urls:

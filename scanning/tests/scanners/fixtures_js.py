@@ -1,0 +1,510 @@
+"""Fixture repositories for the JavaScript/TypeScript scanners, a repository writer, a scan driver.
+
+The scan driver mirrors the job layer: read the repository from disk, let the scanner pick
+its files, extract each (a parse error is a warning), detect, then link.
+"""
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from scanning.scanners.base import (
+    DiscoveredEndpoint,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+)
+
+
+def write_repo(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+def read_repo(root: Path) -> list[SourceFile]:
+    sources = []
+    for directory, _, names in os.walk(root):
+        for name in sorted(names):
+            path = Path(directory) / name
+            sources.append(SourceFile(path.relative_to(root).as_posix(), path.read_bytes()))
+    return sorted(sources, key=lambda s: s.rel_path)
+
+
+def scan_sources(
+    scanner: Scanner, sources: list[SourceFile]
+) -> tuple[list[DiscoveredEndpoint], list[ScanWarning], bool]:
+    facts: dict[str, dict[str, Any]] = {}
+    warnings: list[ScanWarning] = []
+    for source in sources:
+        if not scanner.wants(source):
+            continue
+        try:
+            facts[source.rel_path] = scanner.extract(source)
+        except (SyntaxError, ValueError) as error:
+            warnings.append(ScanWarning(source.rel_path, f"cannot parse: {error}", getattr(error, "lineno", 0) or 0))
+    index = RepositoryIndex(
+        files=[s.rel_path for s in sources],
+        manifests={s.rel_path: s.text for s in sources
+                   if s.rel_path.rsplit("/", 1)[-1] in RepositoryIndex.MANIFEST_NAMES},
+    )
+    detected = scanner.detect(index, facts)
+    endpoints, link_warnings = scanner.link(facts, index)
+    return endpoints, warnings + link_warnings, detected
+
+
+def scan_repo(scanner: Scanner, root: Path) -> tuple[list[DiscoveredEndpoint], list[ScanWarning], bool]:
+    return scan_sources(scanner, read_repo(root))
+
+
+def scan_files(scanner: Scanner, files: dict[str, str]) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+    sources = [SourceFile(p, textwrap.dedent(t).lstrip("\n").encode()) for p, t in files.items()]
+    endpoints, warnings, _ = scan_sources(scanner, sources)
+    return endpoints, warnings
+
+
+def keys(endpoints: list[DiscoveredEndpoint]) -> set[tuple[str, str]]:
+    return {e.key for e in endpoints}
+
+
+def by_key(endpoints: list[DiscoveredEndpoint]) -> dict[tuple[str, str], DiscoveredEndpoint]:
+    return {e.key: e for e in endpoints}
+
+
+def params(endpoint: DiscoveredEndpoint) -> list[tuple[str, str, bool, dict[str, Any]]]:
+    return [(p.location, p.name, p.required, p.schema) for p in endpoint.parameters]
+
+
+def warned(warnings: list[ScanWarning]) -> set[tuple[str, int]]:
+    return {(w.file, w.line) for w in warnings}
+
+
+# --- Express, CommonJS: an online shop -------------------------------------------------------
+
+EXPRESS_SHOP: dict[str, str] = {
+    "package.json": """
+        {"name": "shop-api", "main": "src/server.js",
+         "dependencies": {"express": "^4.19.2", "jsonwebtoken": "^9.0.2", "morgan": "^1.10.0"}}
+    """,
+    "src/server.js": """
+        const app = require('./app');
+        const PORT = process.env.PORT || 3000;
+        app.listen(PORT, () => console.log(`listening on ${PORT}`));
+    """,
+    "src/app.js": """
+        const express = require('express');
+        const morgan = require('morgan');
+        const { requireAuth } = require('./middleware/auth');
+        const apiRouter = require('./routes');
+        const adminRouter = require('./routes/admin');
+
+        const app = express();
+        app.use(express.json());
+        app.use(morgan('dev'));
+
+        app.get('/health', (req, res) => res.json({ status: 'ok' }));
+        app.use('/api/v1', apiRouter);
+        app.use('/admin', requireAuth, adminRouter);
+        require('./routes/webhooks')(app);
+
+        app.use((err, req, res, next) => res.status(500).json({ error: err.message }));
+        module.exports = app;
+    """,
+    "src/routes/index.js": """
+        const { Router } = require('express');
+        const users = require('./users');
+        const { router: products } = require('./products');
+        const reports = require('./reports');
+
+        const router = Router();
+        router.use('/users', users);
+        router.use('/products', products);
+        router.use('/reports', reports);
+        module.exports = router;
+    """,
+    "src/routes/users.js": """
+        const express = require('express');
+        const controller = require('../controllers/users');
+        const { requireAuth, requireRole } = require('../middleware/auth');
+
+        const router = express.Router();
+        router.get('/', controller.list);
+        router.post('/', controller.create);
+        router.route('/:id')
+          .get(controller.show)
+          .put(requireAuth, controller.update)
+          .delete(requireAuth, requireRole('admin'), controller.remove);
+        module.exports = router;
+    """,
+    "src/routes/products.js": """
+        const express = require('express');
+        const router = express.Router();
+
+        async function listProducts(req, res) {
+          res.json(await req.app.locals.db.products.findAll({ limit: req.query.limit }));
+        }
+
+        router.get('/', listProducts);
+        router.get(`/search`, (req, res) => res.json([]));
+        router.get('/:productId/reviews/:reviewId', function getReview(req, res) { res.json({}); });
+        router.all('/:productId/ping', (req, res) => res.sendStatus(204));
+        exports.router = router;
+    """,
+    "src/routes/reports.js": """
+        const express = require('express');
+        const router = express.Router();
+        router.get('/daily', (req, res) => res.json([]));
+        router.get('/monthly', (req, res) => {
+          const rows = [1, 2, 3;
+          res.json(rows);
+        });
+        module.exports = router;
+    """,
+    "src/routes/admin.js": """
+        const router = require('express').Router();
+        const audit = require('../middleware/audit');
+        router.use(audit);
+        router.get('/stats', (req, res) => res.json({}));
+        router.delete('/cache', (req, res) => res.sendStatus(204));
+        router.get(process.env.METRICS_PATH, (req, res) => res.send(''));
+        module.exports = router;
+    """,
+    "src/routes/webhooks.js": """
+        const express = require('express');
+        module.exports = function registerWebhooks(app) {
+          app.post('/webhooks/stripe', express.raw({ type: 'application/json' }), handleStripe);
+        };
+        function handleStripe(req, res) { res.sendStatus(200); }
+    """,
+    "src/routes/legacy.js": """
+        // Superseded by routes/products.js; no longer mounted anywhere.
+        const router = require('express').Router();
+        router.get('/old-catalog', (req, res) => res.json([]));
+        module.exports = router;
+    """,
+    "src/middleware/auth.js": """
+        const jwt = require('jsonwebtoken');
+        function requireAuth(req, res, next) {
+          try { req.user = jwt.verify(req.headers.authorization.slice(7), process.env.SECRET); next(); }
+          catch (e) { res.sendStatus(401); }
+        }
+        const requireRole = (role) => (req, res, next) => (req.user.role === role ? next() : res.sendStatus(403));
+        module.exports = { requireAuth, requireRole };
+    """,
+    "src/middleware/audit.js": """
+        module.exports = function audit(req, res, next) { console.log(req.method, req.url); next(); };
+    """,
+    "src/controllers/users.js": """
+        exports.list = async (req, res) => res.json([]);
+        exports.create = async (req, res) => res.status(201).json(req.body);
+        exports.show = async (req, res) => res.json({ id: req.params.id });
+        exports.update = async (req, res) => res.json(req.body);
+        exports.remove = async (req, res) => res.sendStatus(204);
+    """,
+    "test/users.test.js": """
+        const express = require('express');
+        const users = require('../src/routes/users');
+        const app = express();
+        app.use('/under-test', users);
+    """,
+}
+
+ALL = ("GET", "POST", "PUT", "PATCH", "DELETE")
+EXPRESS_SHOP_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/health"),
+    ("GET", "/api/v1/users"),
+    ("POST", "/api/v1/users"),
+    ("GET", "/api/v1/users/{id}"),
+    ("PUT", "/api/v1/users/{id}"),
+    ("DELETE", "/api/v1/users/{id}"),
+    ("GET", "/api/v1/products"),
+    ("GET", "/api/v1/products/search"),
+    ("GET", "/api/v1/products/{productId}/reviews/{reviewId}"),
+    *((m, "/api/v1/products/{productId}/ping") for m in ALL),
+    ("GET", "/api/v1/reports/daily"),
+    ("GET", "/admin/stats"),
+    ("DELETE", "/admin/cache"),
+    ("POST", "/webhooks/stripe"),
+}
+
+
+# --- Express, TypeScript ESM: a task tracker -------------------------------------------------
+
+EXPRESS_TASKS_TS: dict[str, str] = {
+    "package.json": """
+        {"name": "tasks", "type": "module",
+         "dependencies": {"express": "^5.0.0"}, "devDependencies": {"typescript": "^5.4.0"}}
+    """,
+    "tsconfig.json": '{"compilerOptions": {"module": "NodeNext", "strict": true}}',
+    "src/index.ts": """
+        import express, { type Express } from 'express';
+        import { tasksRouter } from './routes/tasks.js';
+        import projects from './routes/projects';
+        import authRoutes from './routes/auth.routes';
+        import { createHealthRouter } from './health';
+
+        const app: Express = express();
+        const API_PREFIX = '/api';
+
+        app.use(express.json());
+        app.use(createHealthRouter('1.4.0'));
+        app.use(`${API_PREFIX}/tasks`, tasksRouter);
+        app.use('/api/projects', projects);
+        app.use('/auth', authRoutes);
+
+        app.listen(Number(process.env.PORT ?? 8080));
+    """,
+    "src/health.ts": """
+        import { Router } from 'express';
+
+        export function createHealthRouter(version: string): Router {
+          const router = Router();
+          router.get('/healthz', (_req, res) => { res.json({ version }); });
+          return router;
+        }
+    """,
+    "src/routes/tasks.ts": """
+        import { Router, Request, Response } from 'express';
+        import { authenticate } from '../middleware/authenticate';
+
+        export const tasksRouter = Router();
+        tasksRouter.get('/', async (req: Request, res: Response) => { res.json([]); });
+    """,
+    "src/routes/projects/index.ts": """
+        import { Router } from 'express';
+        import members from './members';
+        import { authenticate } from '../../middleware/authenticate';
+
+        const router = Router({ mergeParams: true });
+        router.get('/', listProjects);
+        router.use(authenticate);
+        router.get('/:projectId', getProject);
+        router.use('/:projectId/members', members);
+
+        async function listProjects(_req, res) { res.json([]); }
+        async function getProject(req, res) { res.json({ id: req.params.projectId }); }
+
+        export default router;
+    """,
+    "src/routes/projects/members.ts": """
+        import express from 'express';
+
+        const members = express.Router({ mergeParams: true });
+        members.get('/', (req, res) => { res.json([]); });
+        members.post('/', (req, res) => { res.status(201).json(req.body); });
+        members.delete('/:userId', (req, res) => { res.sendStatus(204); });
+
+        export default members;
+    """,
+    "src/routes/auth.routes.ts": """
+        import { Router } from 'express';
+        import passport from 'passport';
+
+        const router = Router();
+        router.post('/login', passport.authenticate('local'), (req, res) => { res.json({}); });
+        router.post('/register', (req, res) => { res.status(201).json({}); });
+        export default router;
+    """,
+    "src/routes/unused.ts": """
+        import { Router } from 'express';
+        export const unusedRouter = Router();
+        unusedRouter.get('/never', (_req, res) => { res.end(); });
+    """,
+    "src/middleware/authenticate.ts": """
+        import type { NextFunction, Request, Response } from 'express';
+        export function authenticate(req: Request, res: Response, next: NextFunction) {
+          if (!req.headers.authorization) { res.sendStatus(401); return; }
+          next();
+        }
+    """,
+}
+
+EXPRESS_TASKS_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/healthz"),
+    ("GET", "/api/tasks"),
+    ("GET", "/api/projects"),
+    ("GET", "/api/projects/{projectId}"),
+    ("GET", "/api/projects/{projectId}/members"),
+    ("POST", "/api/projects/{projectId}/members"),
+    ("DELETE", "/api/projects/{projectId}/members/{userId}"),
+    ("POST", "/auth/login"),
+    ("POST", "/auth/register"),
+}
+
+
+# --- Fastify: a blog API ---------------------------------------------------------------------
+
+FASTIFY_BLOG: dict[str, str] = {
+    "package.json": """
+        {"name": "blog", "dependencies": {"fastify": "^4.26.0", "@fastify/jwt": "^8.0.0",
+         "fastify-plugin": "^4.5.1", "@sinclair/typebox": "^0.32.0"}}
+    """,
+    "src/server.js": """
+        const Fastify = require('fastify');
+        const authPlugin = require('./plugins/auth');
+        const postRoutes = require('./routes/posts');
+        const { commentRoutes } = require('./routes/comments');
+
+        const app = Fastify({ logger: true });
+        app.register(authPlugin);
+        app.register(postRoutes, { prefix: '/api/posts' });
+        app.register(async function adminScope(admin) {
+          admin.addHook('onRequest', admin.authenticate);
+          admin.get('/stats', async () => ({ posts: 0 }));
+          admin.register(require('./routes/moderation'), { prefix: '/moderation' });
+        }, { prefix: '/admin' });
+        app.register(commentRoutes, { prefix: process.env.COMMENTS_PREFIX });
+        app.register(require('./routes/feeds'), { prefix: '/feeds' });
+        app.get('/health', async () => ({ ok: true }));
+
+        app.listen({ port: 3000 });
+    """,
+    "src/plugins/auth.js": """
+        const fp = require('fastify-plugin');
+        module.exports = fp(async function auth(fastify) {
+          fastify.register(require('@fastify/jwt'), { secret: process.env.JWT_SECRET });
+          fastify.decorate('authenticate', async (request) => { await request.jwtVerify(); });
+        });
+    """,
+    "src/schemas/post.js": """
+        const post = {
+          type: 'object',
+          properties: { id: { type: 'integer' }, title: { type: 'string' }, body: { type: 'string' } },
+        };
+        const createPostBody = {
+          type: 'object',
+          required: ['title', 'body'],
+          properties: {
+            title: { type: 'string', minLength: 3, maxLength: 120 },
+            body: { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' }, maxItems: 5 },
+          },
+        };
+        module.exports = { post, createPostBody };
+    """,
+    "src/routes/posts.js": """
+        const { post, createPostBody } = require('../schemas/post');
+
+        const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] };
+
+        module.exports = async function postRoutes(fastify, opts) {
+          fastify.get('/', {
+            schema: {
+              querystring: {
+                type: 'object',
+                properties: { page: { type: 'integer', default: 1 }, q: { type: 'string' } },
+                required: ['q'],
+              },
+              response: { 200: { type: 'array', items: post } },
+            },
+          }, listPosts);
+          fastify.get('/:id', { schema: { params: idParams, response: { 200: post } } }, getPost);
+          fastify.post('/', {
+            onRequest: [fastify.authenticate],
+            schema: { body: createPostBody, response: { 201: post } },
+          }, createPost);
+          fastify.route({
+            method: ['PUT', 'PATCH'],
+            url: '/:id',
+            preHandler: fastify.authenticate,
+            schema: { params: idParams, body: createPostBody },
+            handler: updatePost,
+          });
+          fastify.delete('/:id', { onRequest: fastify.authenticate }, async function deletePost(req, reply) {
+            reply.code(204);
+          });
+        };
+
+        async function listPosts() { return []; }
+        async function getPost(req) { return { id: req.params.id }; }
+        async function createPost(req, reply) { reply.code(201); return req.body; }
+        async function updatePost(req) { return req.body; }
+    """,
+    "src/routes/moderation.ts": """
+        import { FastifyPluginAsync } from 'fastify';
+        import { Type } from '@sinclair/typebox';
+
+        const Decision = Type.Object({
+          verdict: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+          reason: Type.Optional(Type.String({ maxLength: 500 })),
+        });
+
+        const moderation: FastifyPluginAsync = async (app) => {
+          app.get('/queue', async () => []);
+          app.post('/queue/:postId/decision', { schema: { body: Decision } }, async (req) => req.body);
+        };
+
+        export default moderation;
+    """,
+    "src/routes/comments.js": """
+        exports.commentRoutes = async function (fastify) {
+          fastify.get('/', async () => []);
+        };
+    """,
+    "src/routes/drafts.js": """
+        // Drafts were folded into posts; this plugin is not registered any more.
+        module.exports = async function drafts(fastify) {
+          fastify.get('/drafts', async () => []);
+        };
+    """,
+    "src/routes/feeds.js": """
+        module.exports = async function feeds(fastify) {
+          fastify.get('/rss', async () => '<rss version="2.0"/>');
+          fastify.get('/atom', async () => {
+            return { feed: true
+          });
+        };
+    """,
+}
+
+FASTIFY_BLOG_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/health"),
+    ("GET", "/feeds/rss"),
+    ("GET", "/api/posts"),
+    ("GET", "/api/posts/{id}"),
+    ("POST", "/api/posts"),
+    ("PUT", "/api/posts/{id}"),
+    ("PATCH", "/api/posts/{id}"),
+    ("DELETE", "/api/posts/{id}"),
+    ("GET", "/admin/stats"),
+    ("GET", "/admin/moderation/queue"),
+    ("POST", "/admin/moderation/queue/{postId}/decision"),
+}
+
+# fastify-cli layout: no `fastify()` call; `fastify start app.js` loads the root plugin and
+# @fastify/autoload turns folders into prefixes.
+FASTIFY_CLI_APP: dict[str, str] = {
+    "package.json": """
+        {"name": "cli-app", "scripts": {"start": "fastify start -l info app.js", "dev": "fastify start -w app.js"},
+         "dependencies": {"fastify": "^4.26.0", "fastify-cli": "^6.1.0", "@fastify/autoload": "^5.8.0"}}
+    """,
+    "app.js": """
+        'use strict'
+        const path = require('node:path')
+        const AutoLoad = require('@fastify/autoload')
+
+        module.exports = async function (fastify, opts) {
+          fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: { prefix: '/v2' } })
+        }
+    """,
+    "routes/root.js": """
+        'use strict'
+        module.exports = async function (fastify, opts) {
+          fastify.get('/', async function (request, reply) { return { root: true } })
+        }
+    """,
+    "routes/users/index.js": """
+        'use strict'
+        module.exports = async function (fastify, opts) {
+          fastify.get('/', async () => [])
+          fastify.get('/:id', async (request) => ({ id: request.params.id }))
+        }
+    """,
+}
+
+FASTIFY_CLI_ENDPOINTS: set[tuple[str, str]] = {("GET", "/v2"), ("GET", "/v2/users"), ("GET", "/v2/users/{id}")}
