@@ -14,12 +14,17 @@ Rules:
   methods it (or its bases) defines; a plain ``View`` without ``methods`` serves GET;
 * the ``url_prefix`` given to ``register_blueprint`` overrides the one given at creation;
   a nested blueprint's prefix is appended to its parent's;
+* Flask-RESTful / Flask-RESTX: ``Api(app_or_bp, prefix=...)`` (or ``api.init_app(app)``),
+  ``api.add_resource(Resource, *urls)``, RESTX ``Namespace(name, path=...)`` /
+  ``api.namespace(name)`` / ``api.add_namespace(ns, path=...)`` and ``@ns.route(*urls)`` on
+  Resource classes, whose methods are the handlers they define; the generated Swagger UI
+  and ``swagger.json`` routes are documentation, not reported;
 * HEAD and OPTIONS, which Flask adds automatically, are not reported;
 * converters type the path parameters: ``int`` → integer, ``float`` → number, ``uuid`` →
   string/uuid, ``any(a, b)`` → enum, others → string;
 * authentication is required when the view has a decorator such as ``@login_required``,
   ``@jwt_required()``, ``@auth.login_required`` or ``@roles_required(...)``, a MethodView
-  lists one in ``decorators = [...]``, or a ``before_request`` hook of the app/blueprint
+  lists one in ``decorators = [...]`` (a Resource in ``method_decorators``), or a ``before_request`` hook of the app/blueprint
   has an authentication name (``require_login``); otherwise the route is public.
 """
 
@@ -62,6 +67,7 @@ _HOOK_AUTH = re.compile(r"auth|login|token|jwt|permission|admin", re.IGNORECASE)
 _SHORTCUTS = {"get", "post", "put", "patch", "delete"}
 _CONVERTER = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _AUTO_METHODS = {"HEAD", "OPTIONS"}
+_RESTFUL_PACKAGES = {"flask_restful", "flask_restx", "flask_restplus"}
 
 
 def converter_schema(converter: str | None, args: str | None) -> dict[str, Any]:
@@ -131,6 +137,8 @@ class _Linker:
         self.objects: dict[tuple[str, str, str], _Object] = {}
         self.rules: dict[tuple[str, str, str], list[_Rule]] = {}
         self.edges: dict[tuple[str, str, str], list[_Edge]] = {}
+        # Api(app) / api.init_app(app): parents resolved once every object is known.
+        self._pending: list[tuple[str, str, Expr | None, tuple[str, str, str], int, str | None]] = []
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         for path, facts in self.project.facts.items():
@@ -138,8 +146,15 @@ class _Linker:
         if not self.objects:
             return [], []
         for path, facts in self.project.facts.items():
+            self._collect_namespaces(path, facts)
+        for path, facts in self.project.facts.items():
             self._collect_decorated(path, facts)
             self._collect_calls(path, facts)
+            self._collect_resources(path, facts)
+        for path, scope, parent_expr, child, line, _how in self._pending:
+            parent = self._object(path, scope, parent_expr)
+            if parent is not None:
+                self.edges.setdefault(parent, []).append(_Edge(path, line, child, None, False))
         endpoints: list[DiscoveredEndpoint] = []
         seen: set[tuple[str, str]] = set()
         apps = prefer_non_test([k[0] for k, o in self.objects.items() if o.kind == "app"])
@@ -159,7 +174,12 @@ class _Linker:
             value = assign["v"]
             if not call_func(value):
                 continue
-            kind = self.project.canonical(path, assign["s"], value["call"])
+            scope = assign["s"]
+            ref = self.project.resolve_expr(path, scope, value["call"])
+            if ref is not None and ref.kind == "external" and ref.name.split(".", 1)[0] in _RESTFUL_PACKAGES:
+                self._collect_restful(path, assign, last(ref.name))
+                continue
+            kind = self.project.canonical(path, scope, value["call"])
             if kind not in ("Flask", "Blueprint", "APIBlueprint"):
                 continue
             prefix_expr = value["kw"].get("url_prefix")
@@ -169,6 +189,75 @@ class _Linker:
                 self.objects[key] = _Object(
                     key, "app" if kind == "Flask" else "blueprint", prefix, assign["line"]
                 )
+
+    def _collect_restful(self, path: str, assign: dict[str, Any], kind: str) -> None:
+        """Flask-RESTful/RESTX `Api(app, prefix=...)` and RESTX `Namespace(name, path=...)`."""
+        value, scope = assign["v"], assign["s"]
+        if kind == "Api":
+            prefix_expr = value["kw"].get("prefix")
+            parent = arg(value, 0, "app")
+        elif kind == "Namespace":
+            prefix_expr = value["kw"].get("path")
+            if prefix_expr is None:
+                name = self.project.eval_str(path, scope, arg(value, 0, "name"))
+                prefix_expr = {"c": f"/{name}"} if name is not None else arg(value, 0, "name")
+            parent = None
+        else:
+            return
+        prefix = "" if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
+        for target in assign["t"]:
+            key = (path, scope, target)
+            self.objects[key] = _Object(key, "api", prefix, assign["line"])
+            if parent is not None:
+                self._pending.append((path, scope, parent, key, assign["line"], None))
+
+    def _collect_namespaces(self, path: str, facts: dict[str, Any]) -> None:
+        """`ns = api.namespace("todos", path="/todos")` creates a namespace under an Api."""
+        for assign in facts["assigns"]:
+            func = call_func(assign["v"])
+            if not func or not func.endswith(".namespace"):
+                continue
+            parent = self._object(path, assign["s"], {"n": func.rsplit(".", 1)[0]})
+            if parent is None:
+                continue
+            value = assign["v"]
+            prefix_expr = value["kw"].get("path")
+            if prefix_expr is None:
+                name = self.project.eval_str(path, assign["s"], arg(value, 0, "name"))
+                prefix_expr = {"c": f"/{name}"} if name is not None else arg(value, 0, "name")
+            prefix = self.project.eval_str(path, assign["s"], prefix_expr)
+            for target in assign["t"]:
+                key = (path, assign["s"], target)
+                self.objects[key] = _Object(key, "api", prefix, assign["line"])
+                self.edges.setdefault(parent, []).append(_Edge(path, assign["line"], key, None, False))
+
+    def _collect_resources(self, path: str, facts: dict[str, Any]) -> None:
+        """RESTX `@ns.route("/a", "/b")` on a Resource class."""
+        for cls in facts["classes"]:
+            for decorator in cls["dec"]:
+                func = call_func(decorator)
+                if not func or not func.endswith(".route"):
+                    continue
+                key = self._object(path, cls["s"], {"n": func.rsplit(".", 1)[0]})
+                if key is None or self.objects[key].kind != "api":
+                    continue
+                ref = Ref("class", path, cls["s"], cls["name"], cls)
+                methods, auth = self._class_view(ref)
+                for url in decorator["args"]:
+                    rule = self.project.eval_str(path, cls["s"], url)
+                    self.rules.setdefault(key, []).append(
+                        _Rule(path, decorator["line"], rule, methods, cls["name"], auth)
+                    )
+
+    def _add_resource(self, path: str, scope: str, key: tuple[str, str, str], e: Expr) -> None:
+        cls = self.project.class_ref(path, scope, arg(e, 0, "resource"))
+        if cls is None or cls.kind != "class":
+            self.warnings.append(ScanWarning(path, "add_resource of an unresolved Resource class", e["line"]))
+            return
+        methods, auth = self._class_view(cls)
+        for url in e["args"][1:]:
+            rule = self.project.eval_str(path, scope, url)
+            self.rules.setdefault(key, []).append(_Rule(path, e["line"], rule, methods, cls.name, auth))
 
     def _collect_decorated(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
@@ -203,10 +292,31 @@ class _Linker:
             if not func or "." not in func:
                 continue
             receiver, method = func.rsplit(".", 1)
-            if method not in ("add_url_rule", "register_blueprint"):
+            if method not in (
+                "add_url_rule",
+                "register_blueprint",
+                "add_resource",
+                "init_app",
+                "add_namespace",
+            ):
                 continue
             key = self._object(path, scope, {"n": receiver})
             if key is None:
+                continue
+            if method == "add_resource":
+                self._add_resource(path, scope, key, e)
+                continue
+            if method == "init_app":
+                self._pending.append((path, scope, arg(e, 0, "app"), key, e["line"], "init_app"))
+                continue
+            if method == "add_namespace":
+                child = self._object(path, scope, arg(e, 0, "ns"))
+                if child is not None:
+                    prefix_expr = e["kw"].get("path")
+                    prefix = None if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
+                    self.edges.setdefault(key, []).append(
+                        _Edge(path, e["line"], child, prefix, prefix_expr is not None)
+                    )
                 continue
             if method == "register_blueprint":
                 child = self._object(path, scope, arg(e, 0, "blueprint"))
@@ -259,6 +369,12 @@ class _Linker:
             if ref.kind != "class":
                 continue
             for fld in ref.obj["fields"]:
+                if fld["name"] == "method_decorators":
+                    items = list_items(fld["v"])
+                    if items is None and isinstance(fld["v"], dict) and "dict" in fld["v"]:
+                        items = [v for _k, v in fld["v"]["dict"]]
+                        items = [i for v in items for i in (list_items(v) or [v])]
+                    auth += self._auth_decorators(ref.file, ref.scope, items or [])
                 if fld["name"] == "methods" and declared is None:
                     try:
                         declared = [
@@ -274,7 +390,7 @@ class _Linker:
                     handlers.append(upper)
         if declared is not None:
             return [m for m in declared if m in HTTP_METHODS and m not in _AUTO_METHODS], auth
-        if "MethodView" in names:
+        if "MethodView" in names or "Resource" in names:
             return [m for m in handlers if m not in _AUTO_METHODS], auth
         return ["GET"], auth
 

@@ -124,6 +124,98 @@ def test_facts_are_json_safe_for_nul_characters_and_odd_literals():
     from scanning.scanners._python import module_facts
     from scanning.scanners.base import SourceFile
 
-    facts = module_facts(SourceFile("odd.py", b'A = "nul\\x00here"\nB = 1e999\nC = "\\ud800"\nD = b"\\xff"\n'))
+    facts = module_facts(
+        SourceFile("odd.py", b'A = "nul\\x00here"\nB = 1e999\nC = "\\ud800"\nD = b"\\xff"\n')
+    )
     text = json.dumps(facts, allow_nan=False)
     assert "\\u0000" not in text and "\\ud800" not in text
+
+
+RESTFUL_APP = {
+    "restapp/__init__.py": """
+        from flask import Blueprint, Flask
+        from flask_restful import Api
+
+        from .resources import Todo, TodoList
+
+        app = Flask(__name__)
+        api_bp = Blueprint("api", __name__)
+        api = Api(api_bp, prefix="/api")
+        api.add_resource(TodoList, "/todos")
+        api.add_resource(Todo, "/todos/<int:todo_id>", "/tasks/<int:todo_id>")
+        app.register_blueprint(api_bp, url_prefix="/v1")
+    """,
+    "restapp/resources.py": """
+        from flask_httpauth import HTTPBasicAuth
+        from flask_restful import Resource
+
+        auth = HTTPBasicAuth()
+
+
+        class TodoList(Resource):
+            def get(self):
+                return []
+
+            def post(self):
+                return {}, 201
+
+
+        class Todo(Resource):
+            method_decorators = [auth.login_required]
+
+            def get(self, todo_id):
+                return {}
+
+            def delete(self, todo_id):
+                return "", 204
+    """,
+    "restapp/animals.py": """
+        from flask_restx import Api, Namespace, Resource
+
+        from restapp import app
+
+        rx = Api()
+        ns = Namespace("cats", path="/felines")
+        rx.add_namespace(ns)
+        dogs = rx.namespace("dogs")
+
+
+        @ns.route("/", "/all")
+        class Cats(Resource):
+            def get(self):
+                return []
+
+
+        @dogs.route("/<string:name>")
+        class Dog(Resource):
+            def get(self, name):
+                return {}
+
+            def put(self, name):
+                return {}
+
+
+        rx.init_app(app)
+    """,
+}
+
+
+def test_flask_restful_resources_and_restx_namespaces():
+    endpoints, warnings = _scan(RESTFUL_APP)
+    assert warnings == []
+    assert keys(endpoints) == {
+        ("GET", "/v1/api/todos"),
+        ("POST", "/v1/api/todos"),
+        ("GET", "/v1/api/todos/{todo_id}"),
+        ("DELETE", "/v1/api/todos/{todo_id}"),
+        ("GET", "/v1/api/tasks/{todo_id}"),
+        ("DELETE", "/v1/api/tasks/{todo_id}"),
+        ("GET", "/felines"),
+        ("GET", "/felines/all"),
+        ("GET", "/dogs/{name}"),
+        ("PUT", "/dogs/{name}"),
+    }
+    found = by_key(endpoints)
+    assert found[("DELETE", "/v1/api/todos/{todo_id}")].auth == "@auth.login_required"
+    assert found[("GET", "/v1/api/todos")].auth_required is False
+    assert found[("PUT", "/dogs/{name}")].handler == "Dog"
