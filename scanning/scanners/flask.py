@@ -24,8 +24,9 @@ Rules:
   string/uuid, ``any(a, b)`` → enum, others → string;
 * authentication is required when the view has a decorator such as ``@login_required``,
   ``@jwt_required()``, ``@auth.login_required`` or ``@roles_required(...)``, a MethodView
-  lists one in ``decorators = [...]`` (a Resource in ``method_decorators``), or a ``before_request`` hook of the app/blueprint
-  has an authentication name (``require_login``); otherwise the route is public.
+  lists one in ``decorators = [...]`` (a Resource in ``method_decorators``), or a
+  ``before_request`` hook of the app/blueprint has an authentication name
+  (``require_login``); otherwise the route is public.
 """
 
 from __future__ import annotations
