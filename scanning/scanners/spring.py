@@ -271,6 +271,27 @@ def _member(member: Any, facts: dict[str, Any], nested: list[dict[str, Any]], pa
         })
 
 
+def _recover_class(error: Any, package: str) -> list[dict[str, Any]]:
+    """A class whose body holds a syntax error comes back as an ERROR node holding its
+    modifiers, `class` keyword, name and the members that did parse: keep those members."""
+    children = error.children
+    for i, child in enumerate(children):
+        if child.type in ("class", "interface") and i + 1 < len(children) and children[i + 1].type == "identifier":
+            modifiers = children[i - 1] if i > 0 and children[i - 1].type == "modifiers" else None
+            annotations, texts, _ = _annotations(modifiers)
+            facts: dict[str, Any] = {
+                "name": node_text(children[i + 1]),
+                "qualified": f"{package}.{node_text(children[i + 1])}".lstrip("."), "kind": child.type,
+                "line": (modifiers or child).start_point[0] + 1, "ann": annotations, "ann_text": texts,
+                "constants": {}, "fields": [], "methods": [], "enum": [], "extends": None, "implements": [],
+            }
+            nested: list[dict[str, Any]] = []
+            for member in children[i + 2:]:
+                _member(member, facts, nested, package, f"{facts['name']}.")
+            return [facts, *nested]
+    return []
+
+
 def extract_java(source: SourceFile) -> dict[str, Any]:
     root = source.tree_sitter("java").root_node
     package = ""
@@ -284,6 +305,8 @@ def extract_java(source: SourceFile) -> dict[str, Any]:
         elif child.type in ("class_declaration", "interface_declaration", "record_declaration",
                             "enum_declaration"):
             classes.extend(_class_facts(child, package, ""))
+        elif child.type == "ERROR":
+            classes.extend(_recover_class(child, package))
     return {"kind": "java", "package": package, "imports": imports, "classes": classes,
             "errors": syntax_errors(root)}
 
@@ -462,7 +485,7 @@ class _SpringLinker:
     # --- endpoints -----------------------------------------------------------------------
 
     def controller(self, file: str, cls: dict[str, Any]) -> list[DiscoveredEndpoint]:
-        class_mapping = cls["ann"].get("RequestMapping")
+        class_mapping = self.type_mapping(file, cls)
         base_paths = self.strings(_path_arg(class_mapping), file, cls, cls["line"]) if class_mapping else [""]
         if base_paths is None:
             return []
@@ -482,6 +505,23 @@ class _SpringLinker:
                         for http in http_methods:
                             out.append(self.endpoint(http, full, method_file, owner, cls, method))
         return out
+
+    def type_mapping(self, file: str, cls: dict[str, Any]) -> dict[str, Any] | None:
+        """The class's @RequestMapping, else one inherited from an interface or superclass."""
+        queue: list[tuple[str, dict[str, Any]]] = [(file, cls)]
+        seen: set[str] = set()
+        while queue:
+            current_file, current = queue.pop(0)
+            if current["qualified"] in seen:
+                continue
+            seen.add(current["qualified"])
+            if "RequestMapping" in current["ann"]:
+                return current["ann"]["RequestMapping"]
+            for name in ([current["extends"]] if current["extends"] else []) + current["implements"]:
+                found = self.find_class(name, current_file)
+                if found is not None:
+                    queue.append(found)
+        return None
 
     def methods_of(self, file: str, cls: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         """The class's methods, then mapped methods it inherits (interfaces, superclasses)."""
