@@ -120,7 +120,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, exactly
+                # channels-redis's 5 s BZPOPMIN block: under load a quiet receive would
+                # time out. Give reads room beyond the block.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
                 "prefix": env("CHANNELS_PREFIX", default="testgen"),
             },
         }

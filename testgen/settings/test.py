@@ -27,10 +27,13 @@ _suffix = f"{os.environ.get('TEST_DB_SUFFIX', 'testgen')}_{_worker}"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = (
     f"test_{_suffix}" if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" else None
 )
+# One id per test session, inherited by the servers and workers a test starts as
+# subprocesses, so that they share the session's channel groups, cache keys and queue.
+_run_id = os.environ.setdefault("TESTGEN_TEST_RUN_ID", str(os.getpid()))
 if REDIS_URL:
-    CACHES["default"]["KEY_PREFIX"] = f"test-{_suffix}-{os.getpid()}"
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{_suffix}-{os.getpid()}"
-CELERY_TASK_DEFAULT_QUEUE = f"testgen-test-{_suffix}-{os.getpid()}"
+    CACHES["default"]["KEY_PREFIX"] = f"test-{_suffix}-{_run_id}"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{_suffix}-{_run_id}"
+CELERY_TASK_DEFAULT_QUEUE = f"testgen-test-{_suffix}-{_run_id}"
 
 # bcrypt stays the hasher (the product's), with the cheapest cost so the suite stays fast.
 PASSWORD_HASHERS = ["testgen.tests.hashers.FastBCryptSHA256PasswordHasher"]

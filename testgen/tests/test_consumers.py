@@ -48,7 +48,7 @@ async def open_socket(path: str, **kwargs) -> tuple[WebsocketCommunicator, dict]
     communicator = WebsocketCommunicator(application, path, **kwargs)
     connected, _ = await communicator.connect()
     assert connected
-    return communicator, await communicator.receive_output(timeout=5)
+    return communicator, await communicator.receive_output(timeout=15)
 
 
 def publish_now(event_type: str, project_id: int, **payload) -> None:
@@ -81,7 +81,7 @@ async def _close_consumer_connections():
 
 
 async def expect_close(communicator: WebsocketCommunicator, code: int) -> None:
-    message = await communicator.receive_output(timeout=5)
+    message = await communicator.receive_output(timeout=15)
     assert message == {"type": "websocket.close", "code": code}
 
 
@@ -97,7 +97,7 @@ async def test_jwt_in_subprotocol_is_accepted_with_the_bearer_protocol(owner, pr
     )
     connected, subprotocol = await communicator.connect()
     assert connected and subprotocol == "bearer"
-    assert '"connected"' in (await communicator.receive_output(timeout=5))["text"]
+    assert '"connected"' in (await communicator.receive_output(timeout=15))["text"]
     await communicator.disconnect()
 
 
@@ -140,7 +140,7 @@ async def test_events_arrive_in_order_with_the_envelope(owner, project, owner_ac
     communicator, _ = await open_socket(f"/ws/projects/{project.pk}/?token={owner_access}")
     for step in range(5):
         await publish("scan.progress", project.pk, progress=step * 20)
-    received = [await communicator.receive_json_from(timeout=5) for _ in range(5)]
+    received = [await communicator.receive_json_from(timeout=15) for _ in range(5)]
     assert [e["payload"]["progress"] for e in received] == [0, 20, 40, 60, 80]
     sequences = [e["sequence"] for e in received]
     assert sequences == sorted(sequences) and len(set(sequences)) == 5
@@ -180,7 +180,7 @@ async def test_expired_token_ends_the_connection_at_the_next_ping(owner, project
 async def test_ping_answers_pong(owner, project, owner_access):
     communicator, _ = await open_socket(f"/ws/projects/{project.pk}/?token={owner_access}")
     await communicator.send_json_to({"type": "ping"})
-    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+    assert (await communicator.receive_json_from(timeout=15))["type"] == "pong"
     await communicator.disconnect()
 
 
@@ -191,7 +191,7 @@ async def test_sync_reports_running_jobs_with_progress(owner, project, owner_acc
     await sync_to_async(ScanJobFactory)(project=project, status="succeeded", progress=100)
     communicator, _ = await open_socket(f"/ws/projects/{project.pk}/?token={owner_access}")
     await communicator.send_json_to({"type": "sync"})
-    answer = await communicator.receive_json_from(timeout=5)
+    answer = await communicator.receive_json_from(timeout=15)
     assert answer["type"] == "sync" and answer["project_id"] == project.pk
     assert answer["jobs"] == [{"kind": "scan", "id": job.pk, "status": "running", "progress": 40}]
     await communicator.disconnect()
@@ -209,7 +209,7 @@ async def test_run_results_beyond_the_rate_are_folded_into_progress(owner, proje
     await in_worker_thread(burst)()
     received = []
     while True:
-        event = await communicator.receive_json_from(timeout=5)
+        event = await communicator.receive_json_from(timeout=15)
         received.append(event)
         if event["type"] == "run.progress":
             break
@@ -224,6 +224,6 @@ async def test_notifications_socket_receives_outcomes_of_all_own_projects(owner,
     await in_worker_thread(events.publish)(
         "run.completed", project_id=project.pk, kind="run", object_id="run_x", owner_id=owner.pk
     )
-    event = await communicator.receive_json_from(timeout=5)
+    event = await communicator.receive_json_from(timeout=15)
     assert event["type"] == "run.completed" and event["project_id"] == project.pk
     await communicator.disconnect()
