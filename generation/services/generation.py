@@ -157,7 +157,9 @@ def generation_job_run(
     reach the language-model SDKs (tests point them at local fakes).
     """
     with transaction.atomic():
-        job = GenerationJob.objects.select_for_update().select_related("project", "requested_by").get(pk=job_id)
+        # `of=self`: PostgreSQL cannot lock the nullable side of the requested_by outer join.
+        job = (GenerationJob.objects.select_for_update(of=("self",)).select_related("project", "requested_by")
+               .get(pk=job_id))
         if job.is_finished:
             return job
         endpoints = list(_active_endpoints(job.project))
