@@ -44,6 +44,10 @@ Auth: ``@login_required``-style decorators (also as URL wrappers ``login_require
 attribute, ``@permission_classes``, ``@action(permission_classes=...)``) else
 ``REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]`` (DRF's default is ``AllowAny``): ``AllowAny``
 → public, ``IsAuthenticatedOrReadOnly`` → public for GET only, anything else → required.
+With Django 5.1's ``LoginRequiredMiddleware`` in ``MIDDLEWARE`` every view requires login
+unless it is ``@login_not_required`` (or one of the auth views Django exempts itself).
+drf-nested-routers' ``NestedSimpleRouter(parent, "posts", lookup="post")`` hangs its routes
+under ``posts/{post_<parent lookup>}``.
 """
 
 from __future__ import annotations
@@ -149,6 +153,14 @@ _AUTH_DECORATORS = {
     "otp_required",
 }
 _AUTH_MIXINS = {"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "AccessMixin"}
+# Views Django 5.1 marks @login_not_required itself.
+_LOGIN_NOT_REQUIRED_VIEWS = {
+    "LoginView",
+    "PasswordResetView",
+    "PasswordResetDoneView",
+    "PasswordResetConfirmView",
+    "PasswordResetCompleteView",
+}
 _READ_ONLY_PERMISSIONS = {"IsAuthenticatedOrReadOnly", "DjangoModelPermissionsOrAnonReadOnly"}
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 _SLUG = r"^[-a-zA-Z0-9_]+$"
@@ -221,6 +233,7 @@ class _Router:
     kind: str
     line: int
     registrations: list[tuple[str, str, Expr]] = field(default_factory=list)  # file, scope, register call
+    nested: tuple[str, str, Expr] | None = None  # drf-nested-routers: (file, scope, constructor call)
 
 
 class DjangoScanner(Scanner):
@@ -256,6 +269,7 @@ class _Linker:
         self.default_permissions: list[str] = ["AllowAny"]
         self.default_permissions_label = ""
         self.default_pagination = False
+        self.login_required_middleware = False
         self.routers: dict[tuple[str, str, str], _Router] = {}
 
     # -- entry --
@@ -294,6 +308,10 @@ class _Linker:
                     elif target not in roots:
                         roots.append(target)
                         declared_in[target] = path
+                if "MIDDLEWARE" in assign["t"]:
+                    names = [self.project.eval_str(path, "", e) or "" for e in list_items(assign["v"]) or []]
+                    if any(n.endswith(".LoginRequiredMiddleware") for n in names):
+                        self.login_required_middleware = True
                 if "REST_FRAMEWORK" in assign["t"] and "dict" in (assign["v"] or {}):
                     self._rest_framework(path, assign["v"])
         # Test settings often point ROOT_URLCONF at test-only URLconfs.
@@ -517,6 +535,7 @@ class _Linker:
         methods = ["GET"]
         drf = False
         permissions: list[str] | None = None
+        exempt = False
         labels: list[str] = [auth] if auth else []
         for decorator in ref.obj["dec"]:
             name = last(call_func(decorator) or name_of(decorator) or "")
@@ -535,10 +554,14 @@ class _Linker:
                 permissions = self._permission_names(ref.file, ref.scope, arg(decorator, 0))
             elif name in _AUTH_DECORATORS:
                 labels.append(f"@{name}")
+            elif name == "login_not_required":
+                exempt = True
         for method in methods:
             if method not in _REPORTED:
                 continue
-            required, label = self._auth(method, labels, drf, permissions, "@permission_classes")
+            required, label = self._auth(
+                method, labels, drf, permissions, "@permission_classes", exempt=exempt
+            )
             self._emit(method, context, path, line, ref.name, required, label)
 
     def _class_view(
@@ -549,6 +572,7 @@ class _Linker:
         drf = any(n in ("APIView", "GenericAPIView", *DRF_GENERICS, *_VIEWSET_BASES) for n in names)
         labels = [auth] if auth else []
         labels += [n for n in names if n in _AUTH_MIXINS][:1]
+        exempt = any(n in _LOGIN_NOT_REQUIRED_VIEWS for n in names)
         for cls in chain:
             if cls.kind == "class":
                 for decorator in cls.obj["dec"]:
@@ -557,6 +581,8 @@ class _Linker:
                         inner = last(call_func(wrapped) or name_of(wrapped) or "")
                         if inner in _AUTH_DECORATORS:
                             labels.append(f"method_decorator({inner})")
+                        elif inner == "login_not_required":
+                            exempt = True
         permissions = self._class_permissions(chain)
         serializer = self._class_attr_ref(chain, "serializer_class")
         if mapping is not None:
@@ -590,7 +616,9 @@ class _Linker:
         for method, action in actions.items():
             if method not in _REPORTED:
                 continue
-            required, label = self._auth(method, labels, drf, permissions, "permission_classes")
+            required, label = self._auth(
+                method, labels, drf, permissions, "permission_classes", exempt=exempt
+            )
             body, responses = (
                 self._action_schemas(action, method, serializer, chain) if action else (None, {})
             )
@@ -610,6 +638,12 @@ class _Linker:
                         self.routers[key] = _Router(
                             key, "DefaultRouter" if "Default" in kind else "SimpleRouter", assign["line"]
                         )
+                elif kind in ("NestedSimpleRouter", "NestedDefaultRouter"):
+                    for target in assign["t"]:
+                        key = (path, assign["s"], target)
+                        self.routers[key] = _Router(
+                            key, "Nested", assign["line"], nested=(path, assign["s"], assign["v"])
+                        )
         for path, facts in self.project.facts.items():
             for call in facts["calls"]:
                 func = call_func(call["e"])
@@ -624,8 +658,52 @@ class _Linker:
             return ref.key
         return None
 
+    def _router_base(self, key: tuple[str, str, str], context: _Context, depth: int = 0) -> _Context | None:
+        """Where a router's routes start: a nested router hangs under its parent's detail route."""
+        router = self.routers[key]
+        if router.nested is None:
+            return context
+        file, scope, call = router.nested
+        parent = self._router(file, scope, name_of(arg(call, 0, "parent_router")) or "")
+        parent_prefix = self.project.eval_str(file, scope, arg(call, 1, "parent_prefix"))
+        lookup = self.project.eval_str(file, scope, call["kw"].get("lookup"))
+        if parent is None or parent_prefix is None or lookup is None or depth > 8:
+            self._warn(
+                file, "nested router cannot be resolved statically; its routes are not reported", call["line"]
+            )
+            return None
+        base = self._router_base(parent, context, depth + 1)
+        if base is None:
+            return None
+        parent_lookup, parent_schema = "pk", {"type": "integer"}
+        for reg_file, reg_scope, reg in self.routers[parent].registrations:
+            if self.project.eval_str(reg_file, reg_scope, arg(reg, 0, "prefix")) == parent_prefix:
+                viewset = self.project.class_ref(reg_file, reg_scope, arg(reg, 1, "viewset"))
+                if viewset is not None and viewset.kind == "class":
+                    parent_lookup, parent_schema = self._lookup(self.project.ancestors(viewset))
+        kwarg = f"{lookup}_{parent_lookup}"
+        text, schemas = django_route(parent_prefix, regex=True)
+        return base.under(text, schemas).under("{" + kwarg + "}", {kwarg: parent_schema})
+
+    def _lookup(self, chain: list[Ref]) -> tuple[str, dict[str, Any]]:
+        lookup = str(
+            self._class_attr_literal(chain, "lookup_url_kwarg")
+            or self._class_attr_literal(chain, "lookup_field")
+            or "pk"
+        )
+        regex = self._class_attr_literal(chain, "lookup_value_regex")
+        if isinstance(regex, str):
+            if _NUMERIC_REGEX.fullmatch(regex):
+                return lookup, {"type": "integer"}
+            return lookup, {"type": "string", "pattern": f"^{regex}$"}
+        return lookup, {"type": "integer"} if lookup in ("pk", "id") else {"type": "string"}
+
     def _router_routes(self, key: tuple[str, str, str], origin: str, context: _Context) -> None:
         router = self.routers[key]
+        base = self._router_base(key, context)
+        if base is None:
+            return
+        context = base
         if router.kind == "DefaultRouter":
             required, label = self._auth("GET", [context.auth] if context.auth else [], True, None, "")
             self._emit("GET", context, key[0], router.line, "APIRootView", required, label)
@@ -665,23 +743,10 @@ class _Linker:
                         mappings.setdefault(func.split(".mapping.")[0], []).append(
                             func.rsplit(".", 1)[1].upper()
                         )
-        lookup = (
-            self._class_attr_literal(chain, "lookup_url_kwarg")
-            or self._class_attr_literal(chain, "lookup_field")
-            or "pk"
-        )
-        regex = self._class_attr_literal(chain, "lookup_value_regex")
-        if isinstance(regex, str):
-            lookup_schema = (
-                {"type": "integer"}
-                if _NUMERIC_REGEX.fullmatch(regex)
-                else {"type": "string", "pattern": f"^{regex}$"}
-            )
-        else:
-            lookup_schema = {"type": "integer"} if lookup in ("pk", "id") else {"type": "string"}
+        lookup, lookup_schema = self._lookup(chain)
         allowed = self._class_attr_literal(chain, "http_method_names")
         allowed_methods = {str(m).upper() for m in allowed} if isinstance(allowed, list) else set(_REPORTED)
-        detail = context.under("{" + str(lookup) + "}", {str(lookup): lookup_schema})
+        detail = context.under("{" + lookup + "}", {lookup: lookup_schema})
         permissions = self._class_permissions(chain)
         serializer = self._class_attr_ref(chain, "serializer_class")
         labels = [context.auth] if context.auth else []
@@ -793,11 +858,21 @@ class _Linker:
     # -- auth and schemas --
 
     def _auth(
-        self, method: str, labels: list[str], drf: bool, permissions: list[str] | None, source: str
+        self,
+        method: str,
+        labels: list[str],
+        drf: bool,
+        permissions: list[str] | None,
+        source: str,
+        *,
+        exempt: bool = False,
     ) -> tuple[bool, str]:
         labels = [label for label in labels if label]
         if labels:
             return True, ", ".join(dict.fromkeys(labels))
+        if self.login_required_middleware and not exempt:
+            # Django 5.1's middleware guards every view, DRF ones included, unless exempted.
+            return True, "LoginRequiredMiddleware"
         if not drf:
             return False, ""
         if permissions is None:

@@ -283,3 +283,77 @@ def test_include_resolves_apps_living_under_an_apps_directory():
         """,
     }
     assert keys(_scan(files)[0]) == {("GET", "/users/{pk}")}
+
+
+def test_nested_routers_hang_under_the_parent_detail_route():
+    files = {
+        "settings.py": 'ROOT_URLCONF = "urls"\n',
+        "urls.py": """
+            from django.urls import include, path
+            from rest_framework.routers import SimpleRouter
+            from rest_framework_nested.routers import NestedSimpleRouter
+            from views import CommentViewSet, PostViewSet
+
+            router = SimpleRouter()
+            router.register(r"posts", PostViewSet)
+            posts_router = NestedSimpleRouter(router, r"posts", lookup="post")
+            posts_router.register(r"comments", CommentViewSet, basename="post-comments")
+            urlpatterns = [path("", include(router.urls)), path("", include(posts_router.urls))]
+        """,
+        "views.py": """
+            from rest_framework import mixins, viewsets
+
+            class PostViewSet(viewsets.ReadOnlyModelViewSet):
+                lookup_field = "slug"
+
+            class CommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+                http_method_names = ["get"]
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {
+        ("GET", "/posts"),
+        ("GET", "/posts/{slug}"),
+        ("GET", "/posts/{post_slug}/comments"),
+    }
+    assert params(by_key(endpoints)[("GET", "/posts/{post_slug}/comments")]) == {
+        ("path", "post_slug"): (True, {"type": "string"})
+    }
+    assert warnings == []
+
+
+def test_login_required_middleware_guards_every_view_not_exempted():
+    files = {
+        "site/settings.py": """
+            ROOT_URLCONF = "site.urls"
+            MIDDLEWARE = [
+                "django.contrib.sessions.middleware.SessionMiddleware",
+                "django.contrib.auth.middleware.AuthenticationMiddleware",
+                "django.contrib.auth.middleware.LoginRequiredMiddleware",
+            ]
+        """,
+        "site/urls.py": """
+            from django.contrib.auth import views as auth_views
+            from django.urls import path
+            from site import views
+            urlpatterns = [
+                path("", views.dashboard),
+                path("about/", views.about),
+                path("login/", auth_views.LoginView.as_view()),
+            ]
+        """,
+        "site/views.py": """
+            from django.contrib.auth.decorators import login_not_required
+
+            def dashboard(request):
+                return None
+
+            @login_not_required
+            def about(request):
+                return None
+        """,
+    }
+    found = by_key(_scan(files)[0])
+    assert found[("GET", "/")].auth == "LoginRequiredMiddleware"
+    assert found[("GET", "/about")].auth_required is False
+    assert found[("POST", "/login")].auth_required is False
