@@ -3,6 +3,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -117,3 +118,23 @@ def test_cancelling_a_finished_scan_is_409(owner_client, project):
     response = owner_client.post(f"/api/projects/{project.pk}/scans/{job.pk}/cancel")
     assert response.status_code == 409
     assert response.json()["error"]["message"] == services.MSG_CANNOT_CANCEL
+
+
+def test_a_malformed_uploaded_spec_is_400_with_its_location(owner_client, project):
+    upload = SimpleUploadedFile("openapi.yaml", b"openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get: 7\n")
+    response = owner_client.post(scan_url(project), {"source": "spec_file", "spec_file": upload}, format="multipart")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == services.SPEC_INVALID_CODE
+    assert error["details"]["location"].startswith("paths")
+    assert not project.scan_jobs.exists()
+
+
+def test_a_valid_uploaded_spec_is_queued_and_stored_with_the_job(owner_client, project):
+    upload = SimpleUploadedFile(
+        "openapi.json", b'{"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {}}'
+    )
+    response = owner_client.post(scan_url(project), {"source": "spec_file", "spec_file": upload}, format="multipart")
+    assert response.status_code == 202
+    job = ScanJob.objects.get(pk=response.json()["id"])
+    assert job.source == "spec_file" and job.spec_file.name.endswith("openapi.json")
