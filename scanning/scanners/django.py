@@ -494,6 +494,8 @@ class _Linker:
     # -- views --
 
     def _view(self, path: str, scope: str, view: Expr | None, context: _Context, line: int) -> None:
+        if not self.emit:
+            return  # finding roots only needs the include graph
         auth = context.auth
         while call_func(view) is not None or (
             isinstance(view, dict) and "call" in view and "n" not in view["call"]
@@ -699,6 +701,8 @@ class _Linker:
         return lookup, {"type": "integer"} if lookup in ("pk", "id") else {"type": "string"}
 
     def _router_routes(self, key: tuple[str, str, str], origin: str, context: _Context) -> None:
+        if not self.emit:
+            return
         router = self.routers[key]
         base = self._router_base(key, context)
         if base is None:

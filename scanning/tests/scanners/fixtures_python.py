@@ -913,3 +913,132 @@ def _register_prefix(group: Group) -> str:
     if group.flask_prefix_mode == "create":
         return ""
     return f", url_prefix={_segments(group.attach_prefix, group.name, 'flask')!r}"
+
+
+# --- Generated Django projects -----------------------------------------------------------------
+
+
+@dataclass
+class DjangoApp:
+    index: int
+    include_prefix: list[str | None] | None  # None: never included, so not served
+    views: list[tuple[tuple[str, ...], list[str | None], bool]]  # methods, route, as DRF @api_view
+    router: str  # "DefaultRouter" | "SimpleRouter" | "" (no router)
+    registrations: list[tuple[str, str]]  # (prefix, "ModelViewSet" | "ReadOnlyModelViewSet")
+
+    @property
+    def name(self) -> str:
+        return f"app{self.index}"
+
+
+@st.composite
+def django_projects(draw: st.DrawFn) -> list[DjangoApp]:
+    apps = []
+    for index in range(draw(st.integers(1, 3))):
+        router = draw(st.sampled_from(["DefaultRouter", "SimpleRouter", ""]))
+        registrations = []
+        if router:
+            words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3, unique=True))
+            registrations = [
+                (w, draw(st.sampled_from(["ModelViewSet", "ReadOnlyModelViewSet"]))) for w in words
+            ]
+        apps.append(
+            DjangoApp(
+                index=index,
+                include_prefix=draw(st.one_of(st.none(), _segment_lists, _segment_lists)),
+                views=draw(
+                    st.lists(
+                        st.tuples(
+                            st.sets(st.sampled_from(ROUTE_METHODS), min_size=1, max_size=3).map(
+                                lambda s: tuple(sorted(s))
+                            ),
+                            _segment_lists,
+                            st.booleans(),
+                        ),
+                        max_size=4,
+                    )
+                ),
+                router=router,
+                registrations=registrations,
+            )
+        )
+    return apps
+
+
+def _django_route(segments: list[str | None], owner: str) -> str:
+    rendered = [s if s is not None else f"<int:{owner}_p{i}>" for i, s in enumerate(segments)]
+    return "".join(f"{r}/" for r in rendered)
+
+
+def render_django(apps: list[DjangoApp]) -> dict[str, str]:
+    files = {"config/__init__.py": "", "config/settings.py": 'ROOT_URLCONF = "config.urls"\n'}
+    root = ["from django.urls import include, path", "", "urlpatterns = ["]
+    for app in apps:
+        views = [
+            "from rest_framework import viewsets",
+            "from rest_framework.decorators import api_view",
+            "from django.views.decorators.http import require_http_methods",
+            "",
+        ]
+        urls = [
+            "from django.urls import include, path",
+            "from rest_framework import routers",
+            "",
+            f"from {app.name} import views",
+            "",
+        ]
+        entries = []
+        for number, (methods, segments, drf) in enumerate(app.views):
+            handler = f"view_{number}"
+            decorator = "api_view" if drf else "require_http_methods"
+            views += [
+                f"@{decorator}({list(methods)!r})",
+                f"def {handler}(request, **kwargs):",
+                "    return None",
+                "",
+            ]
+            entries.append(f"    path({_django_route(segments, f'v{number}')!r}, views.{handler}),")
+        for prefix, kind in app.registrations:
+            views += [f"class {prefix.title()}ViewSet(viewsets.{kind}):", "    pass", ""]
+        if app.router:
+            urls.append(f"router = routers.{app.router}()")
+            urls += [
+                f"router.register({p!r}, views.{p.title()}ViewSet, basename={p!r})"
+                for p, _ in app.registrations
+            ]
+        urls += ["urlpatterns = [", *entries, "]"]
+        if app.router:
+            urls.append(
+                "urlpatterns += router.urls"
+                if app.index % 2
+                else 'urlpatterns.append(path("", include(router.urls)))'
+            )
+        files[f"{app.name}/__init__.py"] = ""
+        files[f"{app.name}/views.py"] = "\n".join(views) + "\n"
+        files[f"{app.name}/urls.py"] = "\n".join(urls) + "\n"
+        if app.include_prefix is not None:
+            root.append(
+                f"    path({_django_route(app.include_prefix, app.name)!r}, include('{app.name}.urls')),"
+            )
+    files["config/urls.py"] = "\n".join([*root, "]"]) + "\n"
+    return files
+
+
+def expected_django(apps: list[DjangoApp]) -> set[tuple[str, str]]:
+    expected = set()
+    for app in apps:
+        if app.include_prefix is None:
+            continue
+        prefix = _segments(app.include_prefix, app.name, "plain")
+        for number, (methods, segments, _drf) in enumerate(app.views):
+            path = join_paths(prefix, _segments(segments, f"v{number}", "plain"))
+            expected |= {(m, path) for m in methods}
+        if app.router == "DefaultRouter":
+            expected.add(("GET", join_paths(prefix)))
+        for word, kind in app.registrations:
+            expected.add(("GET", join_paths(prefix, word)))
+            expected.add(("GET", join_paths(prefix, word, "{pk}")))
+            if kind == "ModelViewSet":
+                expected.add(("POST", join_paths(prefix, word)))
+                expected |= {(m, join_paths(prefix, word, "{pk}")) for m in ("PUT", "PATCH", "DELETE")}
+    return expected

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+
 from scanning.scanners.base import RepositoryIndex
 from scanning.scanners.django import DjangoScanner, django_route
 from scanning.tests.scanners.fixtures_python import (
     DJANGO_EXPECTED,
     DJANGO_PROJECT,
     by_key,
+    django_projects,
+    expected_django,
     keys,
     params,
+    render_django,
     scan,
 )
 
@@ -357,3 +362,11 @@ def test_login_required_middleware_guards_every_view_not_exempted():
     assert found[("GET", "/")].auth == "LoginRequiredMiddleware"
     assert found[("GET", "/about")].auth_required is False
     assert found[("POST", "/login")].auth_required is False
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(django_projects())
+def test_generated_projects_are_found_exactly(apps):
+    endpoints, warnings = scan(DjangoScanner(), render_django(apps))
+    assert warnings == []
+    assert keys(endpoints) == expected_django(apps)
