@@ -3,6 +3,7 @@
 Every change goes through `generation.services.test_cases`, so the admin obeys the same review
 workflow, versioning and all-or-nothing bulk rules as the API.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,7 @@ def _pre(value: Any) -> SafeString:
 
 def _table(rows: list[tuple[str, Any]], *, header: tuple[str, str] | None = None) -> SafeString:
     head = format_html("<thead><tr><th>{}</th><th>{}</th></tr></thead>", *header) if header else ""
-    body = format_html_join("", "<tr><th scope=\"row\">{}</th><td>{}</td></tr>", rows)
+    body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
     return format_html('<table style="width:100%">{}<tbody>{}</tbody></table>', head, body)
 
 
@@ -49,7 +50,9 @@ def describe_assertion(assertion: dict[str, Any]) -> tuple[str, Any]:
     if kind == "json_path":
         op = assertion["op"].replace("_", " ")
         if "value" in assertion and assertion["op"] not in ("exists", "not_exists"):
-            return assertion["path"], format_html("{} {}", op, json.dumps(assertion["value"], ensure_ascii=False))
+            return assertion["path"], format_html(
+                "{} {}", op, json.dumps(assertion["value"], ensure_ascii=False)
+            )
         return assertion["path"], op
     if kind == "header":
         op = assertion["op"]
@@ -87,14 +90,20 @@ def render_spec(spec: dict[str, Any]) -> SafeString:
             (name, c["path"] if c["from"] == "json_path" else f"header {c['name']}")
             for name, c in step.get("capture", {}).items()
         ]
-        parts.append(format_html(
-            "<h3>Step {} — {}</h3>{}<h4>Assertions</h4>{}{}",
-            number,
-            step.get("name") or f"{step['request']['method']} {step['request']['path']}",
-            render_request(step["request"]),
-            _table(assertions, header=("Check", "Expectation")) if assertions else format_html("<p>{}</p>", "None"),
-            format_html("<h4>Captures</h4>{}", _table(captures, header=("Variable", "From"))) if captures else "",
-        ))
+        parts.append(
+            format_html(
+                "<h3>Step {} — {}</h3>{}<h4>Assertions</h4>{}{}",
+                number,
+                step.get("name") or f"{step['request']['method']} {step['request']['path']}",
+                render_request(step["request"]),
+                _table(assertions, header=("Check", "Expectation"))
+                if assertions
+                else format_html("<p>{}</p>", "None"),
+                format_html("<h4>Captures</h4>{}", _table(captures, header=("Variable", "From")))
+                if captures
+                else "",
+            )
+        )
     if "load" in spec:
         load = spec["load"]
         rows = [("Requests", load["requests"]), ("Concurrency", load["concurrency"])]
@@ -105,7 +114,9 @@ def render_spec(spec: dict[str, Any]) -> SafeString:
 
 def render_contract(endpoint: Any) -> SafeString:
     if endpoint is None:
-        return format_html("<p>{}</p>", "No endpoint: a scenario across several, or its endpoint was deleted.")
+        return format_html(
+            "<p>{}</p>", "No endpoint: a scenario across several, or its endpoint was deleted."
+        )
     rows: list[tuple[str, Any]] = [
         ("Operation", f"{endpoint.method} {endpoint.path}"),
         ("Status", endpoint.status),
@@ -114,7 +125,10 @@ def render_contract(endpoint: Any) -> SafeString:
     if endpoint.summary:
         rows.append(("Summary", endpoint.summary))
     parameters = [
-        (f"{p.get('name')} ({p.get('location')}{', required' if p.get('required') else ''})", _pre(p.get("schema", {})))
+        (
+            f"{p.get('name')} ({p.get('location')}{', required' if p.get('required') else ''})",
+            _pre(p.get("schema", {})),
+        )
         for p in endpoint.parameters or []
     ]
     responses = [(code, _pre(response)) for code, response in (endpoint.responses or {}).items()]
@@ -122,7 +136,9 @@ def render_contract(endpoint: Any) -> SafeString:
         "{}<h4>Parameters</h4>{}<h4>Request body</h4>{}<h4>Responses</h4>{}",
         _table(rows),
         _table(parameters) if parameters else format_html("<p>{}</p>", "None"),
-        _pre(endpoint.request_body) if endpoint.request_body is not None else format_html("<p>{}</p>", "None"),
+        _pre(endpoint.request_body)
+        if endpoint.request_body is not None
+        else format_html("<p>{}</p>", "None"),
         _table(responses) if responses else format_html("<p>{}</p>", "None"),
     )
 
@@ -142,8 +158,16 @@ class TestCaseVersionInline(admin.TabularInline):
 @admin.register(TestCase)
 class TestCaseAdmin(admin.ModelAdmin):
     list_display = (
-        "public_id", "title", "project", "endpoint", "type", "priority", "status", "generator_provider",
-        "version", "created_at",
+        "public_id",
+        "title",
+        "project",
+        "endpoint",
+        "type",
+        "priority",
+        "status",
+        "generator_provider",
+        "version",
+        "created_at",
     )
     list_display_links = ("public_id", "title")
     list_filter = ("status", "type", "priority", "generator_provider", "project")
@@ -155,18 +179,61 @@ class TestCaseAdmin(admin.ModelAdmin):
     actions = ("approve", "reject", "archive")
     inlines = (TestCaseVersionInline,)
     readonly_fields = (
-        "public_id", "project", "endpoint", "type", "status", "generator_provider", "generator_model",
-        "prompt_version", "version", "spec_fingerprint", "created_by", "approved_by", "approved_at",
-        "last_healed_at", "created_at", "updated_at", "review", "pytest_code",
+        "public_id",
+        "project",
+        "endpoint",
+        "type",
+        "status",
+        "generator_provider",
+        "generator_model",
+        "prompt_version",
+        "version",
+        "spec_fingerprint",
+        "created_by",
+        "approved_by",
+        "approved_at",
+        "last_healed_at",
+        "created_at",
+        "updated_at",
+        "review",
+        "pytest_code",
     )
     fieldsets = (
-        (None, {"fields": ("public_id", "project", "endpoint", "title", "description", "type", "priority", "status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "public_id",
+                    "project",
+                    "endpoint",
+                    "title",
+                    "description",
+                    "type",
+                    "priority",
+                    "status",
+                )
+            },
+        ),
         ("Review: the test beside its endpoint's contract", {"fields": ("review",)}),
         ("Generated pytest code", {"fields": ("pytest_code",), "classes": ("collapse",)}),
-        ("Provenance", {"fields": (
-            "generator_provider", "generator_model", "prompt_version", "version", "spec_fingerprint",
-            "created_by", "created_at", "approved_by", "approved_at", "last_healed_at", "updated_at",
-        )}),
+        (
+            "Provenance",
+            {
+                "fields": (
+                    "generator_provider",
+                    "generator_model",
+                    "prompt_version",
+                    "version",
+                    "spec_fingerprint",
+                    "created_by",
+                    "created_at",
+                    "approved_by",
+                    "approved_at",
+                    "last_healed_at",
+                    "updated_at",
+                )
+            },
+        ),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -179,7 +246,9 @@ class TestCaseAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TestCase]:
-        return super().get_queryset(request).select_related("project", "endpoint", "created_by", "approved_by")
+        return (
+            super().get_queryset(request).select_related("project", "endpoint", "created_by", "approved_by")
+        )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[TestCase], search_term: str) -> Any:
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -207,7 +276,11 @@ class TestCaseAdmin(admin.ModelAdmin):
         return _pre(render_test_module(obj))
 
     def save_model(self, request: HttpRequest, obj: TestCase, form: Any, change: bool) -> None:
-        data = {field: form.cleaned_data[field] for field in form.changed_data if field in services.EDITABLE_FIELDS}
+        data = {
+            field: form.cleaned_data[field]
+            for field in form.changed_data
+            if field in services.EDITABLE_FIELDS
+        }
         try:
             services.test_case_update(test_case=obj, actor=request.user, data=data, reason=ADMIN_EDIT_REASON)
         except (ConflictError, ValidationError) as error:
@@ -227,12 +300,16 @@ class TestCaseAdmin(admin.ModelAdmin):
         except ConflictError as error:
             refused = ", ".join(f"{r['id']} ({r['status']})" for r in error.details.get("refused", []))
             self.message_user(
-                request, f"Nothing changed: {len(error.details.get('refused', []))} selected test(s) cannot become "
-                f"{status}: {refused}.", level=messages.ERROR,
+                request,
+                f"Nothing changed: {len(error.details.get('refused', []))} selected test(s) cannot become "
+                f"{status}: {refused}.",
+                level=messages.ERROR,
             )
             return
         except Http404:
-            self.message_user(request, "Nothing changed: some selected tests no longer exist.", level=messages.ERROR)
+            self.message_user(
+                request, "Nothing changed: some selected tests no longer exist.", level=messages.ERROR
+            )
             return
         self.message_user(request, f"{len(changed)} test case(s) are now {status}.", level=messages.SUCCESS)
 

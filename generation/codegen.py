@@ -12,6 +12,7 @@ message naming the expectation and showing the response. Captures become local v
 that later steps use. A load spec becomes a thread-pool loop that computes latency
 percentiles (nearest rank) and the error rate, then asserts the limits.
 """
+
 from __future__ import annotations
 
 import io
@@ -39,11 +40,51 @@ _SECRET_KEY = re.compile(
 )
 # Names the generated test function already uses; captures with these names get a suffix.
 _RESERVED = {
-    "response", "client", "body", "os", "re", "time", "httpx", "pytest", "jsonschema", "BASE_URL", "TIMEOUT",
-    "AUTH_HEADER", "auth_headers", "fill_path", "json_body", "json_path", "contains", "describe",
-    "schema_errors", "capture_json", "capture_header", "percentile", "one_request", "results", "latencies",
-    "error_rate", "ThreadPoolExecutor", "MISSING", "Any", "elapsed_ms", "errors", "requests", "concurrency",
-    "limits", "started", "pool", "math", "quote", "str", "int", "len", "sum", "float", "list", "dict",
+    "response",
+    "client",
+    "body",
+    "os",
+    "re",
+    "time",
+    "httpx",
+    "pytest",
+    "jsonschema",
+    "BASE_URL",
+    "TIMEOUT",
+    "AUTH_HEADER",
+    "auth_headers",
+    "fill_path",
+    "json_body",
+    "json_path",
+    "contains",
+    "describe",
+    "schema_errors",
+    "capture_json",
+    "capture_header",
+    "percentile",
+    "one_request",
+    "results",
+    "latencies",
+    "error_rate",
+    "ThreadPoolExecutor",
+    "MISSING",
+    "Any",
+    "elapsed_ms",
+    "errors",
+    "requests",
+    "concurrency",
+    "limits",
+    "started",
+    "pool",
+    "math",
+    "quote",
+    "str",
+    "int",
+    "len",
+    "sum",
+    "float",
+    "list",
+    "dict",
 }
 
 
@@ -82,7 +123,7 @@ def _template(text: str, variables: dict[str, str]) -> Any:
         if match.group(1) not in variables:
             continue
         if match.start() > position:
-            parts.append(repr(text[position:match.start()]))
+            parts.append(repr(text[position : match.start()]))
         parts.append(f"str({variables[match.group(1)]})")
         position = match.end()
     if not parts:
@@ -148,7 +189,9 @@ class _Module:
         return _Env(variable)
 
 
-def _protect(value: Any, module: _Module, variables: dict[str, str], *, key: str = "", where: str = "") -> Any:
+def _protect(
+    value: Any, module: _Module, variables: dict[str, str], *, key: str = "", where: str = ""
+) -> Any:
     """Substitute captures and move secrets out of `value` (body, query or path params)."""
     if isinstance(value, dict):
         return {k: _protect(v, module, variables, key=str(k), where=where) for k, v in value.items()}
@@ -164,7 +207,9 @@ def _protect(value: Any, module: _Module, variables: dict[str, str], *, key: str
     return value
 
 
-def _protect_headers(headers: dict[str, str], module: _Module, variables: dict[str, str], where: str) -> dict[str, Any]:
+def _protect_headers(
+    headers: dict[str, str], module: _Module, variables: dict[str, str], where: str
+) -> dict[str, Any]:
     protected: dict[str, Any] = {}
     for name, value in headers.items():
         rendered = _template(value, variables)
@@ -192,17 +237,17 @@ def auth_headers(identity: str) -> dict[str, str]:
     value = os.environ.get(variable, "")
     return {AUTH_HEADER: value} if value else {}
 ''',
-    "fill_path": '''
+    "fill_path": """
 def fill_path(template: str, params: dict[str, Any]) -> str:
     return re.sub(r"\\{([^{}]+)\\}", lambda m: quote(str(params[m.group(1)]), safe=""), template)
-''',
-    "json_body": '''
+""",
+    "json_body": """
 def json_body(response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError:
         raise AssertionError("expected a JSON response body | " + describe(response)) from None
-''',
+""",
     "json_path": '''
 MISSING = object()
 
@@ -221,31 +266,31 @@ def json_path(document: Any, path: str) -> Any:
             current = current[key or quoted]
     return current
 ''',
-    "contains": '''
+    "contains": """
 def contains(container: Any, value: Any) -> bool:
     if isinstance(container, str):
         return str(value) in container
     if isinstance(container, (list, dict)):
         return value in container
     return False
-''',
-    "schema_errors": '''
+""",
+    "schema_errors": """
 def schema_errors(document: Any, schema: dict[str, Any]) -> list[str]:
     validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(document)]
-''',
-    "capture_json": '''
+""",
+    "capture_json": """
 def capture_json(response: httpx.Response, path: str) -> Any:
     value = json_path(json_body(response), path)
     assert value is not MISSING, f"could not capture {path}: not in the response | " + describe(response)
     return value
-''',
-    "capture_header": '''
+""",
+    "capture_header": """
 def capture_header(response: httpx.Response, name: str) -> str:
     value = response.headers.get(name)
     assert value is not None, f"could not capture header {name}: not in the response | " + describe(response)
     return value
-''',
+""",
     "percentile": '''
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest-rank percentile of an ascending list."""
@@ -274,7 +319,9 @@ def _status_condition(expectation: Any) -> tuple[str, str]:
     if isinstance(expectation, int):
         return f"response.status_code == {expectation}", f"status {expectation}"
     if isinstance(expectation, list):
-        return f"response.status_code in {tuple(expectation)!r}", "status in " + ", ".join(map(str, expectation))
+        return f"response.status_code in {tuple(expectation)!r}", "status in " + ", ".join(
+            map(str, expectation)
+        )
     low = int(expectation[0]) * 100
     return f"{low} <= response.status_code <= {low + 99}", f"status {expectation}"
 
@@ -283,7 +330,9 @@ def _negated_status(expectation: Any) -> tuple[str, str]:
     if isinstance(expectation, int):
         return f"response.status_code != {expectation}", f"status other than {expectation}"
     if isinstance(expectation, list):
-        return f"response.status_code not in {tuple(expectation)!r}", "status not in " + ", ".join(map(str, expectation))
+        return f"response.status_code not in {tuple(expectation)!r}", "status not in " + ", ".join(
+            map(str, expectation)
+        )
     low = int(expectation[0]) * 100
     return f"not {low} <= response.status_code <= {low + 99}", f"status other than {expectation}"
 
@@ -361,8 +410,10 @@ class _Writer:
             self.module.constants.append(f"{constant} = {_literal(assertion['schema'])}")
             return [
                 f"errors = schema_errors(json_body(response), {constant})",
-                'assert not errors, "the body does not match the JSON Schema: " + "; ".join(errors) + " | " + '
-                "describe(response)",
+                (
+                    'assert not errors, "the body does not match the JSON Schema: " + "; ".join(errors) + " | " + '
+                    "describe(response)"
+                ),
             ]
         if kind == "json_path":
             self.use("json_path")
@@ -389,18 +440,33 @@ class _Writer:
                 return [_assert(f"{name!r} not in response.headers", f"expected no header {name}")]
             value = assertion.get("value", "")
             if op == "equals":
-                return [_assert(f"response.headers.get({name!r}) == {value!r}", f"expected header {name}: {value}")]
-            return [_assert(f"{value!r} in response.headers.get({name!r}, '')", f"expected header {name} to contain {value}")]
+                return [
+                    _assert(
+                        f"response.headers.get({name!r}) == {value!r}", f"expected header {name}: {value}"
+                    )
+                ]
+            return [
+                _assert(
+                    f"{value!r} in response.headers.get({name!r}, '')",
+                    f"expected header {name} to contain {value}",
+                )
+            ]
         if kind == "body":
             value, op = assertion["value"], assertion["op"]
             if op == "contains":
-                return [_assert(f"{value!r} in response.text", f"expected the body to contain {_short(value)}")]
-            return [_assert(f"{value!r} not in response.text", f"expected the body not to contain {_short(value)}")]
+                return [
+                    _assert(f"{value!r} in response.text", f"expected the body to contain {_short(value)}")
+                ]
+            return [
+                _assert(
+                    f"{value!r} not in response.text", f"expected the body not to contain {_short(value)}"
+                )
+            ]
         if kind == "response_time":
             limit = assertion["max_ms"]
             return [
                 "elapsed_ms = response.elapsed.total_seconds() * 1000",
-                f"assert elapsed_ms <= {limit!r}, f\"expected a response within {limit} ms, took {{elapsed_ms:.0f}} ms\"",
+                f'assert elapsed_ms <= {limit!r}, f"expected a response within {limit} ms, took {{elapsed_ms:.0f}} ms"',
             ]
         raise ValueError(f"unknown assertion type {kind!r}")
 
@@ -439,7 +505,11 @@ class _Writer:
         step, load = spec["steps"][0], spec["load"]
         statuses = [a for a in step.get("assertions", []) if a["type"] == "status"]
         conditions = [
-            (_status_condition(a["expected"])[0] if "expected" in a else _negated_status(a["not_expected"])[0])
+            (
+                _status_condition(a["expected"])[0]
+                if "expected" in a
+                else _negated_status(a["not_expected"])[0]
+            )
             for a in statuses
         ] or ["response.status_code < 400"]
         call = self.request_call(step["request"], "load step")
@@ -447,7 +517,7 @@ class _Writer:
             f"requests, concurrency = {load['requests']}, {load['concurrency']}",
             "",
             "def one_request(client: httpx.Client) -> tuple[float, bool]:",
-            f"{INDENT}\"\"\"(latency in ms, whether the response met the step's status expectations).\"\"\"",
+            f'{INDENT}"""(latency in ms, whether the response met the step\'s status expectations)."""',
             f"{INDENT}started = time.perf_counter()",
             f"{INDENT}try:",
         ]
@@ -471,12 +541,12 @@ class _Writer:
                 p = int(key[1:3])
                 lines.append(
                     f"assert percentile(latencies, {p}) <= {limits[key]!r}, "
-                    f"f\"p{p} latency {{percentile(latencies, {p}):.0f}} ms exceeds {limits[key]} ms\""
+                    f'f"p{p} latency {{percentile(latencies, {p}):.0f}} ms exceeds {limits[key]} ms"'
                 )
         if "max_error_rate" in limits:
             lines.append(
                 f"assert error_rate <= {limits['max_error_rate']!r}, "
-                f"f\"error rate {{error_rate:.2%}} exceeds {limits['max_error_rate']:.2%}\""
+                f'f"error rate {{error_rate:.2%}} exceeds {limits["max_error_rate"]:.2%}"'
             )
         return lines
 
@@ -491,21 +561,30 @@ class _Writer:
 
     def header(self, base_url: str) -> str:
         tc = self.test_case
-        endpoint = f"{tc.endpoint.method} {tc.endpoint.path}" if tc.endpoint_id and tc.endpoint else "(scenario)"
+        endpoint = (
+            f"{tc.endpoint.method} {tc.endpoint.path}" if tc.endpoint_id and tc.endpoint else "(scenario)"
+        )
         doc = [
             f"{tc.public_id}: {_one_line(tc.title)}",
             "",
-            f"Type: {tc.type} | Priority: {tc.priority} | Status: {tc.status} | Version: {tc.version} | "
-            f"Endpoint: {endpoint}",
+            (
+                f"Type: {tc.type} | Priority: {tc.priority} | Status: {tc.status} | Version: {tc.version} | "
+                f"Endpoint: {endpoint}"
+            ),
             "Generated by TestGen from the test case's spec; change the spec in TestGen, not this file.",
             "",
             f"Run:   TESTGEN_BASE_URL=https://api.example.com pytest {module_filename(tc)}",
-            "Needs: pip install pytest httpx" + (" jsonschema" if "schema_errors" in self.module.helpers else ""),
+            "Needs: pip install pytest httpx"
+            + (" jsonschema" if "schema_errors" in self.module.helpers else ""),
         ]
         if self.module.identities:
             doc += ["", "Credentials (never stored in this file):"]
             for identity in sorted(self.module.identities):
-                variable = "TESTGEN_AUTH" if identity == "default" else "TESTGEN_AUTH_" + re.sub(r"\W+", "_", identity).upper()
+                variable = (
+                    "TESTGEN_AUTH"
+                    if identity == "default"
+                    else "TESTGEN_AUTH_" + re.sub(r"\W+", "_", identity).upper()
+                )
                 doc.append(f"  {variable}: the {identity!r} identity's header value, e.g. 'Bearer <token>'")
             doc.append("  TESTGEN_AUTH_HEADER: the header that carries it (default Authorization)")
         if self.module.secrets:
@@ -514,7 +593,9 @@ class _Writer:
         lines = ['"""' + "\n".join(doc).replace('"""', "'''").replace("\\", "\\\\") + '\n"""']
         lines.append("from __future__ import annotations")
         lines.append("")
-        stdlib = {"import os", "import re", "from typing import Any", *self.module.imports} - {"import jsonschema"}
+        stdlib = {"import os", "import re", "from typing import Any", *self.module.imports} - {
+            "import jsonschema"
+        }
         third_party = sorted({"import httpx", *(self.module.imports & {"import jsonschema"})})
         lines += sorted(stdlib, key=lambda i: (i.startswith("from"), i.split()[1]))
         lines.append("")

@@ -4,6 +4,7 @@ The score is the sum of the rules that fire; the priority is the band the score 
 Every rule that fires contributes one human-readable reason, so a reviewer can see why a
 test was ranked where it is (and disagree with a specific rule rather than a black box).
 """
+
 from __future__ import annotations
 
 import re
@@ -23,16 +24,34 @@ MANY_FAILURES = 3
 
 # (category, points, pattern over path segments). One match per category counts once.
 SENSITIVE_PATHS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("authentication", 2, re.compile(
-        r"(?i)(^|/)(auth|oauth2?|login|logout|signin|signup|register|token|tokens|sessions?|"
-        r"password|passwords|reset-password|mfa|2fa|otp|sso|api-?keys?)(/|$|\.|-|_)"
-    )),
-    ("administration", 2, re.compile(r"(?i)(^|/)(admin|administration|internal|superuser|staff|roles?|permissions?)(/|$|\.|-|_)")),
-    ("payments", 3, re.compile(
-        r"(?i)(^|/)(payments?|billing|checkout|invoices?|charges?|refunds?|subscriptions?|cards?|"
-        r"wallets?|payouts?|transactions?|orders?)(/|$|\.|-|_)"
-    )),
-    ("user data", 1, re.compile(r"(?i)(^|/)(users?|accounts?|profiles?|me|customers?|members?|personal)(/|$|\.|-|_)")),
+    (
+        "authentication",
+        2,
+        re.compile(
+            r"(?i)(^|/)(auth|oauth2?|login|logout|signin|signup|register|token|tokens|sessions?|"
+            r"password|passwords|reset-password|mfa|2fa|otp|sso|api-?keys?)(/|$|\.|-|_)"
+        ),
+    ),
+    (
+        "administration",
+        2,
+        re.compile(
+            r"(?i)(^|/)(admin|administration|internal|superuser|staff|roles?|permissions?)(/|$|\.|-|_)"
+        ),
+    ),
+    (
+        "payments",
+        3,
+        re.compile(
+            r"(?i)(^|/)(payments?|billing|checkout|invoices?|charges?|refunds?|subscriptions?|cards?|"
+            r"wallets?|payouts?|transactions?|orders?)(/|$|\.|-|_)"
+        ),
+    ),
+    (
+        "user data",
+        1,
+        re.compile(r"(?i)(^|/)(users?|accounts?|profiles?|me|customers?|members?|personal)(/|$|\.|-|_)"),
+    ),
 )
 
 # Lowest score of each band, highest band first.
@@ -68,7 +87,10 @@ def assess(
 ) -> PriorityDecision:
     """Rank one test's risk from its endpoint and type: `(priority, reasons)`."""
     score, reasons = score_risk(
-        method=method, path=path, auth_required=auth_required, test_type=test_type,
+        method=method,
+        path=path,
+        auth_required=auth_required,
+        test_type=test_type,
         past_failures=past_failures,
     )
     return PriorityDecision(priority=band(score), reasons=reasons)
@@ -125,15 +147,20 @@ def assess_test(
     """`assess` for a test case: the endpoint's method, path and auth, else its spec's riskiest step."""
     if endpoint is not None:
         return assess(
-            method=endpoint.method, path=endpoint.path, auth_required=endpoint.auth_required,
-            test_type=test_type, past_failures=past_failures,
+            method=endpoint.method,
+            path=endpoint.path,
+            auth_required=endpoint.auth_required,
+            test_type=test_type,
+            past_failures=past_failures,
         )
     # A scenario is as risky as its riskiest step. Sending credentials says nothing about
     # whether the endpoint demands them, so auth is unknown here.
     scored = [
         score_risk(
-            method=step["request"]["method"], path=step["request"]["path"],
-            test_type=test_type, past_failures=past_failures,
+            method=step["request"]["method"],
+            path=step["request"]["path"],
+            test_type=test_type,
+            past_failures=past_failures,
         )
         for step in spec.get("steps", [])
     ] or [score_risk(method="GET", path="/", test_type=test_type, past_failures=past_failures)]

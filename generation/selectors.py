@@ -1,4 +1,5 @@
 """Every read of test cases used by views and the admin."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -101,4 +102,3 @@ def test_cases_for_export(*, project: Project) -> QuerySet[TestCase]:
         .select_related("project", "endpoint")
         .order_by("id")
     )
-

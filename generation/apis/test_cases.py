@@ -1,4 +1,5 @@
 """Test-case endpoints: list, read, edit and review, bulk review, delete, code export."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,12 +29,15 @@ from testgen.api.pagination import StandardPagination
 __test__ = False
 
 TID = OpenApiParameter(
-    "tid", str, OpenApiParameter.PATH, description="The test case's public id, e.g. `TC-00042`.",
+    "tid",
+    str,
+    OpenApiParameter.PATH,
+    description="The test case's public id, e.g. `TC-00042`.",
     pattern=r"^[Tt][Cc]-[0-9]+$",
 )
 CONFLICT = OpenApiResponse(
     description="A status move the review workflow forbids, an archived test, or a spec that duplicates "
-                "another live test (`conflict` codes `invalid_transition`, `archived`, `duplicate_spec`)."
+    "another live test (`conflict` codes `invalid_transition`, `archived`, `duplicate_spec`)."
 )
 
 
@@ -42,14 +46,28 @@ def _csv(values: list[str]) -> str:
 
 
 LIST_PARAMETERS = [
-    OpenApiParameter("status", str, description="Any of " + _csv(TestCase.Status.values) + "; comma-separated or repeated."),
-    OpenApiParameter("priority", str, description="Any of " + _csv(TestCase.Priority.values) + "; comma-separated or repeated."),
-    OpenApiParameter("type", str, description="Any of " + _csv(TestCase.Type.values) + "; comma-separated or repeated."),
-    OpenApiParameter("endpoint", int, description="Only tests of this endpoint id."),
-    OpenApiParameter("generator", str, description="Only tests from this generator provider, e.g. `builtin`."),
-    OpenApiParameter("search", str, description="Case-insensitive match on title and description, or a `TC-` id."),
     OpenApiParameter(
-        "ordering", str, enum=list(selectors.ORDERINGS),
+        "status", str, description="Any of " + _csv(TestCase.Status.values) + "; comma-separated or repeated."
+    ),
+    OpenApiParameter(
+        "priority",
+        str,
+        description="Any of " + _csv(TestCase.Priority.values) + "; comma-separated or repeated.",
+    ),
+    OpenApiParameter(
+        "type", str, description="Any of " + _csv(TestCase.Type.values) + "; comma-separated or repeated."
+    ),
+    OpenApiParameter("endpoint", int, description="Only tests of this endpoint id."),
+    OpenApiParameter(
+        "generator", str, description="Only tests from this generator provider, e.g. `builtin`."
+    ),
+    OpenApiParameter(
+        "search", str, description="Case-insensitive match on title and description, or a `TC-` id."
+    ),
+    OpenApiParameter(
+        "ordering",
+        str,
+        enum=list(selectors.ORDERINGS),
         description="Default `-created_at`; `-priority` puts critical first.",
     ),
     OpenApiParameter("page", int),
@@ -70,7 +88,9 @@ def _detail(request: Request, test_case: TestCase) -> Response:
 class TestCaseListApi(APIView):
     pagination_class = StandardPagination
 
-    @extend_schema(operation_id="test_cases_list", parameters=LIST_PARAMETERS, responses=TestCaseOutput(many=True))
+    @extend_schema(
+        operation_id="test_cases_list", parameters=LIST_PARAMETERS, responses=TestCaseOutput(many=True)
+    )
     def get(self, request: Request, project_id: int) -> Response:
         project = selectors.project_for_user(user=request.user, project_id=project_id)
         filters = TestCaseFilterInput(data=_query(request))
@@ -93,7 +113,7 @@ class TestCaseDetailApi(APIView):
         request=TestCaseUpdateInput,
         responses={200: TestCaseDetailOutput, 409: CONFLICT},
         description="Edit title, description, priority or spec, and/or move the status. A new title or spec "
-                    "is a new version; a new spec sends an approved test back to `draft`.",
+        "is a new version; a new spec sends an approved test back to `draft`.",
     )
     def patch(self, request: Request, project_id: int, tid: str) -> Response:
         project = selectors.project_for_user(user=request.user, project_id=project_id)
@@ -118,14 +138,16 @@ class TestCaseBulkApproveApi(APIView):
         request=TestCaseBulkInput,
         responses={200: TestCaseBulkOutput, 409: CONFLICT},
         description="Approve every listed test or none: one id outside the project is a 404, one test "
-                    "that may not be approved is a 409 listing the refused ids.",
+        "that may not be approved is a 409 listing the refused ids.",
     )
     def post(self, request: Request, project_id: int) -> Response:
         project = selectors.project_for_user(user=request.user, project_id=project_id)
         serializer = TestCaseBulkInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         approved = services.test_case_bulk_transition(
-            ids=serializer.validated_data["ids"], to_status=TestCase.Status.APPROVED, actor=request.user,
+            ids=serializer.validated_data["ids"],
+            to_status=TestCase.Status.APPROVED,
+            actor=request.user,
             project=project,
         )
         ids = [tc.public_id for tc in approved]
@@ -151,12 +173,18 @@ class TestCaseCodeApi(APIView):
     @extend_schema(
         operation_id="test_cases_code",
         parameters=[TID],
-        responses={(200, "text/x-python"): OpenApiResponse(OpenApiTypes.STR, description="A standalone pytest module.")},
+        responses={
+            (200, "text/x-python"): OpenApiResponse(
+                OpenApiTypes.STR, description="A standalone pytest module."
+            )
+        },
     )
     def get(self, request: Request, project_id: int, tid: str) -> HttpResponse:
         project = selectors.project_for_user(user=request.user, project_id=project_id)
         test_case = selectors.test_case_get(project=project, public_id=tid)
-        response = HttpResponse(codegen.render_test_module(test_case), content_type="text/x-python; charset=utf-8")
+        response = HttpResponse(
+            codegen.render_test_module(test_case), content_type="text/x-python; charset=utf-8"
+        )
         response["Content-Disposition"] = f'inline; filename="{codegen.module_filename(test_case)}"'
         return response
 
@@ -164,9 +192,12 @@ class TestCaseCodeApi(APIView):
 class TestCaseExportApi(APIView):
     @extend_schema(
         operation_id="test_cases_export",
-        responses={(200, "application/zip"): OpenApiResponse(
-            OpenApiTypes.BINARY, description="One pytest module per approved test, a README and requirements.txt.",
-        )},
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="One pytest module per approved test, a README and requirements.txt.",
+            )
+        },
     )
     def get(self, request: Request, project_id: int) -> HttpResponse:
         project = selectors.project_for_user(user=request.user, project_id=project_id)

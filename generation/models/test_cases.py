@@ -1,10 +1,11 @@
 """Test cases: a reviewed, versioned spec for one endpoint (or a scenario across several)."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -100,7 +101,7 @@ class TestCase(models.Model):
 
     # The review workflow, in one place: which status may follow which. Archiving is allowed
     # from everywhere and is final (an archived test is read-only history).
-    TRANSITIONS: dict[str, frozenset[str]] = {
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.DRAFT: frozenset({Status.APPROVED, Status.REJECTED, Status.ARCHIVED}),
         Status.APPROVED: frozenset({Status.NEEDS_REVIEW, Status.ARCHIVED}),
         Status.NEEDS_REVIEW: frozenset({Status.APPROVED, Status.REJECTED, Status.ARCHIVED}),
@@ -109,10 +110,13 @@ class TestCase(models.Model):
     }
     # Editing the spec of a test in one of these statuses sends it back to review as a draft:
     # an approval covers the spec that was approved, not the one that replaced it.
-    SPEC_EDIT_RESETS_TO_DRAFT: frozenset[str] = frozenset({Status.APPROVED})
+    SPEC_EDIT_RESETS_TO_DRAFT: ClassVar[frozenset[str]] = frozenset({Status.APPROVED})
     # Highest first; used for ordering by risk rather than alphabetically.
-    PRIORITY_RANK: dict[str, int] = {
-        Priority.CRITICAL: 4, Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1,
+    PRIORITY_RANK: ClassVar[dict[str, int]] = {
+        Priority.CRITICAL: 4,
+        Priority.HIGH: 3,
+        Priority.MEDIUM: 2,
+        Priority.LOW: 1,
     }
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="test_cases")
@@ -131,13 +135,19 @@ class TestCase(models.Model):
     prompt_version = models.CharField(max_length=50, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="created_test_cases",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="approved_test_cases",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -183,7 +193,10 @@ class TestCaseVersion(models.Model):
     title = models.CharField(max_length=300)
     spec = models.JSONField()
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="test_case_versions",
     )
     reason = models.CharField(max_length=500, blank=True)

@@ -1,4 +1,5 @@
 """Input and output shapes of the test-case API, and their OpenAPI documentation."""
+
 from __future__ import annotations
 
 import copy
@@ -52,7 +53,9 @@ def openapi_schema(schema: dict[str, Any]) -> dict[str, Any]:
             elif key == "type" and isinstance(value, list):
                 out["anyOf"] = [{"type": item} for item in value]
             elif key in ("properties", "additionalProperties", "items") and isinstance(value, dict):
-                out[key] = {k: convert(v) for k, v in value.items()} if key == "properties" else convert(value)
+                out[key] = (
+                    {k: convert(v) for k, v in value.items()} if key == "properties" else convert(value)
+                )
             else:
                 out[key] = convert(value)
         return out
@@ -94,7 +97,8 @@ def _enum_field(name: str, choices: Any, description: str) -> type[serializers.C
 # Named components: left alone, every app's `status`/`type`/`priority` would compete for
 # `StatusEnum` and the losers get hashed names plus a schema warning.
 StatusField = _enum_field(
-    "TestCaseStatusEnum", TestCase.Status,
+    "TestCaseStatusEnum",
+    TestCase.Status,
     "`draft` → `approved`|`rejected`; `approved` → `needs_review`; `needs_review` → `approved`|`rejected`; "
     "anything → `archived` (final). Any other move is a 409.",
 )
@@ -152,7 +156,10 @@ class TestCaseUpdateInput(serializers.Serializer):
     spec = SpecField(required=False)
     status = StatusField(required=False)
     reason = serializers.CharField(
-        max_length=500, allow_blank=True, required=False, write_only=True,
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        write_only=True,
         help_text="Why the title or spec changed; kept in the version history.",
     )
 

@@ -3,6 +3,7 @@
 Every status change goes through `_apply_transition`, which consults `TestCase.TRANSITIONS`
 (the one definition of the workflow) and raises `ConflictError` for anything else.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,9 @@ __test__ = False
 
 MESSAGE_INVALID_TRANSITION = "A {current} test case cannot become {target}."
 MESSAGE_ARCHIVED_READ_ONLY = "An archived test case cannot be changed."
-MESSAGE_DUPLICATE_SPEC = "Another live test case in this project already has this exact request and assertions."
+MESSAGE_DUPLICATE_SPEC = (
+    "Another live test case in this project already has this exact request and assertions."
+)
 MESSAGE_ENDPOINT_OTHER_PROJECT = "The endpoint belongs to another project."
 MESSAGE_DRAFT_NOT_OBJECT = "Each draft must be an object."
 MESSAGE_PROTECTED = "This test case is referenced by run history and cannot be deleted; archive it instead."
@@ -48,10 +51,11 @@ def _lock_project(project: Project) -> None:
     Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
 
 
-def _live_fingerprints(project: Project, fingerprints: Iterable[str], exclude_pk: int | None = None) -> dict[str, int]:
-    queryset = (
-        TestCase.objects.filter(project=project, spec_fingerprint__in=list(fingerprints))
-        .exclude(status=TestCase.Status.ARCHIVED)
+def _live_fingerprints(
+    project: Project, fingerprints: Iterable[str], exclude_pk: int | None = None
+) -> dict[str, int]:
+    queryset = TestCase.objects.filter(project=project, spec_fingerprint__in=list(fingerprints)).exclude(
+        status=TestCase.Status.ARCHIVED
     )
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
@@ -71,13 +75,18 @@ def _build_draft(
     if not isinstance(draft, dict):
         raise ValidationError({f"drafts.{index}": [MESSAGE_DRAFT_NOT_OBJECT]})
     spec = draft.get("spec")
-    errors = spec_errors(spec) if isinstance(spec, dict) else [{"path": "(root)", "message": "must be an object"}]
+    errors = (
+        spec_errors(spec) if isinstance(spec, dict) else [{"path": "(root)", "message": "must be an object"}]
+    )
     if errors:
         raise ValidationError({f"drafts.{index}.spec": [f"{e['path']}: {e['message']}" for e in errors]})
     test_type = draft.get("type", "")
-    priority = draft.get("priority") or assess_test(
-        spec=spec, test_type=test_type, endpoint=endpoint, past_failures=past_failures
-    ).priority
+    priority = (
+        draft.get("priority")
+        or assess_test(
+            spec=spec, test_type=test_type, endpoint=endpoint, past_failures=past_failures
+        ).priority
+    )
     test_case = TestCase(
         project=project,
         endpoint=endpoint,
@@ -126,8 +135,13 @@ def test_case_create_many(
         raise ValidationError({"endpoint": [MESSAGE_ENDPOINT_OTHER_PROJECT]})
     built = [
         _build_draft(
-            index=index, draft=draft, project=project, endpoint=endpoint, generator=generator,
-            created_by=created_by, past_failures=past_failures,
+            index=index,
+            draft=draft,
+            project=project,
+            endpoint=endpoint,
+            generator=generator,
+            created_by=created_by,
+            past_failures=past_failures,
         )
         for index, draft in enumerate(drafts)
     ]
@@ -148,7 +162,11 @@ def test_case_create_many(
     created = TestCase.objects.bulk_create(fresh)
     TestCaseVersion.objects.bulk_create(
         TestCaseVersion(
-            test_case=tc, version=1, title=tc.title, spec=tc.spec, changed_by=created_by,
+            test_case=tc,
+            version=1,
+            title=tc.title,
+            spec=tc.spec,
+            changed_by=created_by,
             reason=REASON_CREATED,
         )
         for tc in created
@@ -190,7 +208,9 @@ def _apply_transition(test_case: TestCase, target: str, actor: Any) -> None:
 def _locked(test_case: TestCase) -> TestCase:
     # `of=self`: PostgreSQL refuses FOR UPDATE across the outer join to the nullable endpoint.
     return (
-        TestCase.objects.select_for_update(of=("self",)).select_related("project", "endpoint").get(pk=test_case.pk)
+        TestCase.objects.select_for_update(of=("self",))
+        .select_related("project", "endpoint")
+        .get(pk=test_case.pk)
     )
 
 
@@ -205,9 +225,7 @@ def test_case_transition(*, test_case: TestCase, to_status: str, actor: Any) -> 
 
 
 @transaction.atomic
-def test_case_update(
-    *, test_case: TestCase, actor: Any, data: dict[str, Any], reason: str = ""
-) -> TestCase:
+def test_case_update(*, test_case: TestCase, actor: Any, data: dict[str, Any], reason: str = "") -> TestCase:
     """Apply a partial edit (`title`, `description`, `priority`, `spec`, `status`).
 
     A new title or spec bumps `version` and records a TestCaseVersion. Changing the spec of
@@ -217,7 +235,9 @@ def test_case_update(
     """
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError({"non_field_errors": [MESSAGE_UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown)))]})
+        raise ValidationError(
+            {"non_field_errors": [MESSAGE_UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown)))]}
+        )
     locked = _locked(test_case)
     changes = {field: value for field, value in data.items() if getattr(locked, field) != value}
     if not changes:
@@ -234,7 +254,8 @@ def test_case_update(
             duplicate = _live_fingerprints(locked.project, [fingerprint], exclude_pk=locked.pk)
             if duplicate:
                 raise ConflictError(
-                    MESSAGE_DUPLICATE_SPEC, code="duplicate_spec",
+                    MESSAGE_DUPLICATE_SPEC,
+                    code="duplicate_spec",
                     details={"duplicate_of": format_public_id(duplicate[fingerprint])},
                 )
         locked.spec = changes["spec"]
@@ -266,8 +287,12 @@ def test_case_update(
         raise ConflictError(MESSAGE_DUPLICATE_SPEC, code="duplicate_spec") from error
     if new_version:
         TestCaseVersion.objects.create(
-            test_case=locked, version=locked.version, title=locked.title, spec=locked.spec,
-            changed_by=actor, reason=reason[:500],
+            test_case=locked,
+            version=locked.version,
+            title=locked.title,
+            spec=locked.spec,
+            changed_by=actor,
+            reason=reason[:500],
         )
     project_stats_invalidate(project_id=locked.project_id)
     return locked
@@ -279,7 +304,9 @@ def test_case_delete(*, test_case: TestCase) -> None:
     try:
         TestCase.objects.filter(pk=test_case.pk).delete()
     except ProtectedError as error:
-        raise ConflictError(MESSAGE_PROTECTED, code="protected", details={"id": test_case.public_id}) from error
+        raise ConflictError(
+            MESSAGE_PROTECTED, code="protected", details={"id": test_case.public_id}
+        ) from error
     project_stats_invalidate(project_id=test_case.project_id)
 
 
@@ -313,7 +340,10 @@ def test_case_bulk_transition(
         raise ConflictError(
             MESSAGE_INVALID_TRANSITION.format(current=refused[0].status, target=to_status),
             code="invalid_transition",
-            details={"to": to_status, "refused": [{"id": tc.public_id, "status": tc.status} for tc in refused]},
+            details={
+                "to": to_status,
+                "refused": [{"id": tc.public_id, "status": tc.status} for tc in refused],
+            },
         )
     now = timezone.now()
     approving = to_status == TestCase.Status.APPROVED

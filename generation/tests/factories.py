@@ -10,7 +10,9 @@ from projects.tests.factories import ProjectFactory, UserFactory
 from scanning.tests.factories import EndpointFactory
 
 
-def status_spec(*, method: str = "GET", path: str = "/items", expected: Any = 200, **request: Any) -> dict[str, Any]:
+def status_spec(
+    *, method: str = "GET", path: str = "/items", expected: Any = 200, **request: Any
+) -> dict[str, Any]:
     """A one-step spec: send `method path` and expect `expected` as the status."""
     return {
         "steps": [
@@ -61,4 +63,11 @@ class TestCaseVersionFactory(factory.django.DjangoModelFactory):
     reason = "generated"
 
 
-__all__ = ["ProjectFactory", "UserFactory", "EndpointFactory", "TestCaseFactory", "TestCaseVersionFactory", "status_spec"]
+__all__ = [
+    "EndpointFactory",
+    "ProjectFactory",
+    "TestCaseFactory",
+    "TestCaseVersionFactory",
+    "UserFactory",
+    "status_spec",
+]

@@ -39,7 +39,9 @@ def test_changelist_lists_test_cases_with_their_ids(staff_client):
 def test_changelist_filters_by_status_and_generator(staff_client):
     approved = TestCaseFactory(status=S.APPROVED, generator_provider="openai")
     draft = TestCaseFactory(generator_provider="openai")
-    response = staff_client.get(CHANGELIST, {"status__exact": "approved", "generator_provider__exact": "openai"})
+    response = staff_client.get(
+        CHANGELIST, {"status__exact": "approved", "generator_provider__exact": "openai"}
+    )
     listed = list(response.context["cl"].result_list)
     assert listed == [approved] and draft not in listed
 
@@ -76,15 +78,20 @@ def test_archive_action_archives_from_any_live_status(staff_client):
 
 def test_detail_page_shows_request_assertions_contract_and_code(staff_client):
     endpoint = EndpointFactory(method="POST", path="/orders", auth_required=True, summary="Create an order")
-    spec = status_spec(method="POST", path="/orders", expected=201, body={"sku": "A-1"},
-                       headers={"Authorization": "Bearer real-secret-token"})
+    spec = status_spec(
+        method="POST",
+        path="/orders",
+        expected=201,
+        body={"sku": "A-1"},
+        headers={"Authorization": "Bearer real-secret-token"},
+    )
     spec["steps"][0]["assertions"].append({"type": "json_path", "path": "$.id", "op": "exists"})
     tc = TestCaseFactory(project=endpoint.project, endpoint=endpoint, spec=spec)
     page = staff_client.get(f"{CHANGELIST}{tc.pk}/change/").content.decode()
-    assert "<th scope=\"row\">Method</th><td>POST</td>" in page
-    assert "<th scope=\"row\">status</th><td>is 201</td>" in page
-    assert "<th scope=\"row\">$.id</th><td>exists</td>" in page
-    assert "Create an order" in page and "<th scope=\"row\">Auth required</th><td>yes</td>" in page
+    assert '<th scope="row">Method</th><td>POST</td>' in page
+    assert '<th scope="row">status</th><td>is 201</td>' in page
+    assert '<th scope="row">$.id</th><td>exists</td>' in page
+    assert "Create an order" in page and '<th scope="row">Auth required</th><td>yes</td>' in page
     assert f"def test_{tc.public_id.lower().replace('-', '_')}" in page
     assert "real-secret-token" not in page
 
@@ -100,8 +107,13 @@ def test_editing_the_title_in_the_admin_records_a_version(staff_client, reviewer
     tc = TestCaseFactory(status=S.APPROVED, title="Old")
     staff_client.post(
         f"{CHANGELIST}{tc.pk}/change/",
-        {"title": "New", "description": tc.description, "priority": "high",
-         "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"},
+        {
+            "title": "New",
+            "description": tc.description,
+            "priority": "high",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+        },
     )
     tc.refresh_from_db()
     assert (tc.title, tc.priority, tc.version, tc.status) == ("New", "high", 2, S.APPROVED)

@@ -12,13 +12,19 @@ import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generation.codegen import function_name, module_filename, render_suite_zip, render_test_module, safe_base_url
+from generation.codegen import (
+    function_name,
+    module_filename,
+    render_suite_zip,
+    render_test_module,
+    safe_base_url,
+)
 from generation.models import TestCase
 from generation.spec import spec_errors
 from projects.models import Project
@@ -29,10 +35,10 @@ TOKEN = "Bearer s3cret-token-for-tests"
 class ItemsApi(BaseHTTPRequestHandler):
     """A tiny in-memory items API: POST/GET/DELETE /items[/{id}], auth on item routes, GET /boom fails."""
 
-    items: dict[int, dict[str, Any]] = {}
+    items: ClassVar[dict[int, dict[str, Any]]] = {}
     lock = threading.Lock()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None) -> None:
@@ -50,7 +56,7 @@ class ItemsApi(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/items/(\d+)", self.path.split("?")[0])
         return int(match.group(1)) if match else None
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         data = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
         if self.path != "/items" or not isinstance(data, dict) or not isinstance(data.get("name"), str):
             return self._send(422, {"detail": "name is required"})
@@ -59,7 +65,7 @@ class ItemsApi(BaseHTTPRequestHandler):
             self.items[item["id"]] = item
         self._send(201, item, {"ETag": f'"v1-{item["id"]}"', "Location": f"/items/{item['id']}"})
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path.split("?")[0] == "/items":
             return self._send(200, list(self.items.values()))
         if self.path == "/boom":
@@ -73,7 +79,7 @@ class ItemsApi(BaseHTTPRequestHandler):
             return self._send(404, {"detail": "not found"})
         self._send(200, self.items[item_id])
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         item_id = self._item_id()
         if self.headers.get("Authorization") != TOKEN:
             return self._send(401, {"detail": "unauthorized"})
@@ -104,19 +110,30 @@ def crud_spec(*, expected_name: str = "widget") -> dict[str, Any]:
         "steps": [
             {
                 "name": "create the item",
-                "request": {"method": "POST", "path": "/items", "body": {"name": "widget", "tags": ["new"]},
-                            "headers": {"X-Request-Source": "testgen"}},
+                "request": {
+                    "method": "POST",
+                    "path": "/items",
+                    "body": {"name": "widget", "tags": ["new"]},
+                    "headers": {"X-Request-Source": "testgen"},
+                },
                 "assertions": [
                     {"type": "status", "expected": 201},
                     {"type": "status", "not_expected": "5xx"},
-                    {"type": "json_schema", "schema": {
-                        "type": "object", "required": ["id", "name"],
-                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-                    }},
+                    {
+                        "type": "json_schema",
+                        "schema": {
+                            "type": "object",
+                            "required": ["id", "name"],
+                            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                        },
+                    },
                     {"type": "header", "name": "Content-Type", "op": "contains", "value": "json"},
                     {"type": "header", "name": "ETag", "op": "present"},
                 ],
-                "capture": {"item_id": {"from": "json_path", "path": "$.id"}, "etag": {"from": "header", "name": "ETag"}},
+                "capture": {
+                    "item_id": {"from": "json_path", "path": "$.id"},
+                    "etag": {"from": "header", "name": "ETag"},
+                },
             },
             {
                 "name": "read it back",
@@ -147,17 +164,36 @@ def crud_spec(*, expected_name: str = "widget") -> dict[str, Any]:
 
 def load_spec(path: str = "/items", *, max_error_rate: float = 0.5) -> dict[str, Any]:
     return {
-        "steps": [{"request": {"method": "GET", "path": path, "auth": "none"},
-                   "assertions": [{"type": "status", "expected": 200}]}],
-        "load": {"requests": 20, "concurrency": 4, "limits": {"p95_ms": 5000, "max_error_rate": max_error_rate}},
+        "steps": [
+            {
+                "request": {"method": "GET", "path": path, "auth": "none"},
+                "assertions": [{"type": "status", "expected": 200}],
+            }
+        ],
+        "load": {
+            "requests": 20,
+            "concurrency": 4,
+            "limits": {"p95_ms": 5000, "max_error_rate": max_error_rate},
+        },
     }
 
 
-def make_test_case(spec: dict[str, Any], *, pk: int = 42, title: str = "Item lifecycle: create, read, delete",
-                   target: str = "") -> TestCase:
+def make_test_case(
+    spec: dict[str, Any],
+    *,
+    pk: int = 42,
+    title: str = "Item lifecycle: create, read, delete",
+    target: str = "",
+) -> TestCase:
     project = Project(name="Shop API", target_base_url=target)
     return TestCase(
-        pk=pk, project=project, title=title, type="scenario", priority="high", status="approved", spec=spec,
+        pk=pk,
+        project=project,
+        title=title,
+        type="scenario",
+        priority="high",
+        status="approved",
+        spec=spec,
         version=3,
     )
 
@@ -169,7 +205,12 @@ def run_pytest(code: str, tmp_path: Path, env: dict[str, str]) -> subprocess.Com
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TESTGEN_"))}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", str(path)],
-        cwd=tmp_path, env={**clean_env, **env}, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -200,7 +241,9 @@ def test_exported_scenario_reads_credentials_from_the_environment(live_api, tmp_
 def test_exported_load_test_passes_within_limits_and_fails_past_them(live_api, tmp_path):
     passing = render_test_module(make_test_case(load_spec(), title="List items under load"))
     assert run_pytest(passing, tmp_path, {"TESTGEN_BASE_URL": live_api}).returncode == 0
-    failing = render_test_module(make_test_case(load_spec("/boom", max_error_rate=0.0), title="Boom under load"))
+    failing = render_test_module(
+        make_test_case(load_spec("/boom", max_error_rate=0.0), title="Boom under load")
+    )
     result = run_pytest(failing, tmp_path, {"TESTGEN_BASE_URL": live_api})
     assert result.returncode == 1
     assert "error rate 100.00% exceeds 0.00%" in result.stdout
@@ -210,10 +253,18 @@ def test_exported_load_test_passes_within_limits_and_fails_past_them(live_api, t
 
 
 def test_secrets_in_a_spec_are_read_from_the_environment_not_embedded():
-    spec = {"steps": [{"request": {
-        "method": "POST", "path": "/login", "headers": {"X-Api-Key": "plainvalue", "X-Trace": "t-1"},
-        "body": {"email": "a@example.com", "password": "hunter2", "note": "sk-abcdefghijklmnop"},
-    }}]}
+    spec = {
+        "steps": [
+            {
+                "request": {
+                    "method": "POST",
+                    "path": "/login",
+                    "headers": {"X-Api-Key": "plainvalue", "X-Trace": "t-1"},
+                    "body": {"email": "a@example.com", "password": "hunter2", "note": "sk-abcdefghijklmnop"},
+                }
+            }
+        ]
+    }
     code = render_test_module(make_test_case(spec))
     for secret in ("plainvalue", "hunter2", "sk-abcdefghijklmnop"):
         assert secret not in code
@@ -234,13 +285,15 @@ def test_the_default_base_url_is_the_project_target_without_credentials():
     assert safe_base_url("https://user:pw@api.example.com/v1/") == "https://api.example.com/v1"
     assert safe_base_url("") == "http://127.0.0.1:8000"
     code = render_test_module(make_test_case(crud_spec(), target="https://user:pw@api.example.com"))
-    assert 'os.environ.get("TESTGEN_BASE_URL", \'https://api.example.com\')' in code
+    assert "os.environ.get(\"TESTGEN_BASE_URL\", 'https://api.example.com')" in code
     assert "pw@" not in code
 
 
 def test_each_assertion_is_a_plain_assert_with_a_message():
     code = render_test_module(make_test_case(crud_spec()))
-    (test,) = [n for n in ast.parse(code).body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+    (test,) = [
+        n for n in ast.parse(code).body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+    ]
     asserts = [node for node in ast.walk(test) if isinstance(node, ast.Assert)]
     assert all(a.msg is not None for a in asserts)
     assert len(asserts) == sum(len(step["assertions"]) for step in crud_spec()["steps"])
@@ -282,19 +335,32 @@ _json = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(_text, children, max_size=3),
     max_leaves=8,
 )
-_status = st.integers(100, 599) | st.lists(st.integers(100, 599), min_size=1, max_size=3) | st.sampled_from(
-    ["1xx", "2xx", "3xx", "4xx", "5xx"]
+_status = (
+    st.integers(100, 599)
+    | st.lists(st.integers(100, 599), min_size=1, max_size=3)
+    | st.sampled_from(["1xx", "2xx", "3xx", "4xx", "5xx"])
 )
 _assertion = st.one_of(
     st.builds(lambda e: {"type": "status", "expected": e}, _status),
     st.builds(lambda e: {"type": "status", "not_expected": e}, _status),
     st.builds(lambda s: {"type": "json_schema", "schema": s}, st.dictionaries(_text, _json, max_size=2)),
-    st.builds(lambda p, op, v: {"type": "json_path", "path": "$." + p, "op": op, "value": v},
-              _names, st.sampled_from(["exists", "not_exists", "equals", "not_equals", "contains"]), _json),
-    st.builds(lambda n, op, v: {"type": "header", "name": n, "op": op, "value": v},
-              st.text(min_size=1, max_size=8), st.sampled_from(["present", "absent", "equals", "contains"]), _text),
-    st.builds(lambda op, v: {"type": "body", "op": op, "value": v},
-              st.sampled_from(["contains", "not_contains"]), st.text(min_size=1, max_size=8)),
+    st.builds(
+        lambda p, op, v: {"type": "json_path", "path": "$." + p, "op": op, "value": v},
+        _names,
+        st.sampled_from(["exists", "not_exists", "equals", "not_equals", "contains"]),
+        _json,
+    ),
+    st.builds(
+        lambda n, op, v: {"type": "header", "name": n, "op": op, "value": v},
+        st.text(min_size=1, max_size=8),
+        st.sampled_from(["present", "absent", "equals", "contains"]),
+        _text,
+    ),
+    st.builds(
+        lambda op, v: {"type": "body", "op": op, "value": v},
+        st.sampled_from(["contains", "not_contains"]),
+        st.text(min_size=1, max_size=8),
+    ),
     st.builds(lambda ms: {"type": "response_time", "max_ms": ms}, st.integers(1, 10_000)),
 )
 
@@ -317,13 +383,22 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         }
         if draw(st.booleans()):
             request["body"] = draw(_json)
-        capture = draw(st.dictionaries(
-            _names, st.sampled_from([{"from": "json_path", "path": "$.id"}, {"from": "header", "name": "ETag"}]),
-            max_size=2,
-        ))
+        capture = draw(
+            st.dictionaries(
+                _names,
+                st.sampled_from([{"from": "json_path", "path": "$.id"}, {"from": "header", "name": "ETag"}]),
+                max_size=2,
+            )
+        )
         captured += list(capture)
-        steps.append({"name": draw(_text), "request": request,
-                      "assertions": draw(st.lists(_assertion, max_size=4)), "capture": capture})
+        steps.append(
+            {
+                "name": draw(_text),
+                "request": request,
+                "assertions": draw(st.lists(_assertion, max_size=4)),
+                "capture": capture,
+            }
+        )
     spec: dict[str, Any] = {"steps": steps}
     if len(steps) == 1 and draw(st.booleans()):
         spec["load"] = {"requests": 5, "concurrency": 2, "limits": {"p99_ms": 100.5, "max_error_rate": 0.1}}
@@ -343,8 +418,10 @@ def test_the_suite_zip_holds_one_module_per_test_plus_readme_and_requirements():
     archive = zipfile.ZipFile(io.BytesIO(render_suite_zip(project_name="Shop API", test_cases=cases)))
     names = sorted(archive.namelist())
     assert names == [
-        "shop_api/README.md", "shop_api/requirements.txt",
-        "shop_api/test_tc_00001_item_lifecycle_create_read_delete.py", "shop_api/test_tc_00002_load.py",
+        "shop_api/README.md",
+        "shop_api/requirements.txt",
+        "shop_api/test_tc_00001_item_lifecycle_create_read_delete.py",
+        "shop_api/test_tc_00002_load.py",
     ]
     for name in names:
         if name.endswith(".py"):

@@ -36,7 +36,9 @@ def test_read_methods_add_nothing(method):
 
 def test_delete_ranks_above_get():
     order = ["low", "medium", "high", "critical"]
-    assert order.index(assess(method="DELETE", path="/x").priority) > order.index(assess(method="GET", path="/x").priority)
+    assert order.index(assess(method="DELETE", path="/x").priority) > order.index(
+        assess(method="GET", path="/x").priority
+    )
 
 
 def test_required_authentication_adds_a_point_and_unknown_adds_none():
@@ -61,9 +63,16 @@ def test_sensitive_paths_say_which_area_they_touch(path, reason):
     assert reason in reasons_for(path=path)
 
 
-@pytest.mark.parametrize("path", ["/items", "/authors", "/administrative-regions", "/usernames-available", "/payment-methods-doc/x"])
+@pytest.mark.parametrize(
+    "path",
+    ["/items", "/authors", "/administrative-regions", "/usernames-available", "/payment-methods-doc/x"],
+)
 def test_look_alike_words_are_not_sensitive(path):
-    assert not [r for r in reasons_for(path=path) if "authentication" in r or "administration" in r or "user data" in r]
+    assert not [
+        r
+        for r in reasons_for(path=path)
+        if "authentication" in r or "administration" in r or "user data" in r
+    ]
 
 
 def test_a_security_test_adds_points():
@@ -72,7 +81,9 @@ def test_a_security_test_adds_points():
 
 @pytest.mark.parametrize("failures, points", [(1, 2), (2, 2), (3, 3), (10, 3)])
 def test_past_failures_add_more_points_when_repeated(failures, points):
-    assert reasons_for(past_failures=failures) == [f"the endpoint failed {failures} time(s) recently (+{points})"]
+    assert reasons_for(past_failures=failures) == [
+        f"the endpoint failed {failures} time(s) recently (+{points})"
+    ]
 
 
 def test_everything_together_is_critical():
@@ -82,7 +93,19 @@ def test_everything_together_is_critical():
     assert priority == "critical" and len(reasons) == 6
 
 
-@pytest.mark.parametrize("score, priority", [(0, "low"), (1, "low"), (2, "medium"), (3, "medium"), (4, "high"), (6, "high"), (7, "critical"), (30, "critical")])
+@pytest.mark.parametrize(
+    "score, priority",
+    [
+        (0, "low"),
+        (1, "low"),
+        (2, "medium"),
+        (3, "medium"),
+        (4, "high"),
+        (6, "high"),
+        (7, "critical"),
+        (30, "critical"),
+    ],
+)
 def test_bands(score, priority):
     assert band(score) == priority
 
@@ -94,11 +117,17 @@ def test_bands(score, priority):
     test_type=st.sampled_from(["functional", "security", "negative"]),
     failures=st.integers(0, 20),
 )
-def test_every_decision_is_explained_and_more_risk_never_lowers_priority(method, path, auth, test_type, failures):
+def test_every_decision_is_explained_and_more_risk_never_lowers_priority(
+    method, path, auth, test_type, failures
+):
     ranks = [p for _, p in reversed(BANDS)]
-    priority, reasons = assess(method=method, path=path, auth_required=auth, test_type=test_type, past_failures=failures)
+    priority, reasons = assess(
+        method=method, path=path, auth_required=auth, test_type=test_type, past_failures=failures
+    )
     assert reasons
-    riskier, _ = assess(method=method, path=path, auth_required=True, test_type="security", past_failures=failures + 1)
+    riskier, _ = assess(
+        method=method, path=path, auth_required=True, test_type="security", past_failures=failures + 1
+    )
     assert ranks.index(riskier) >= ranks.index(priority)
 
 
@@ -109,7 +138,9 @@ def test_a_test_is_ranked_by_its_endpoint_when_it_has_one():
 
 def test_a_scenario_without_endpoint_is_as_risky_as_its_riskiest_step():
     spec = status_spec(path="/items")
-    spec["steps"].append(status_spec(method="DELETE", path="/admin/items/{id}", path_params={"id": 1})["steps"][0])
+    spec["steps"].append(
+        status_spec(method="DELETE", path="/admin/items/{id}", path_params={"id": 1})["steps"][0]
+    )
     priority, reasons = assess_test(spec=spec, test_type="scenario")
     assert priority == "high"
     assert reasons == ["DELETE changes server state (+3)", "the path touches administration (+2)"]

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import pytest
 from django.db import transaction
@@ -14,7 +14,13 @@ from jsonschema import Draft4Validator, Draft202012Validator
 from generation.models import TestCase
 from generation.serializers.test_cases import MESSAGE_BAD_ID, MESSAGE_UNKNOWN_CHOICE, SPEC_OPENAPI
 from generation.spec import SPEC_SCHEMA
-from generation.tests.factories import EndpointFactory, ProjectFactory, TestCaseFactory, UserFactory, status_spec
+from generation.tests.factories import (
+    EndpointFactory,
+    ProjectFactory,
+    TestCaseFactory,
+    UserFactory,
+    status_spec,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +79,12 @@ def test_a_listed_test_case_has_its_endpoint_and_spec(as_owner, project):
     tc = TestCaseFactory(project=project)
     row = as_owner.get(url(project)).json()["results"][0]
     assert row["id"] == tc.public_id
-    assert row["endpoint"] == {"id": tc.endpoint.pk, "method": "GET", "path": tc.endpoint.path, "status": "active"}
+    assert row["endpoint"] == {
+        "id": tc.endpoint.pk,
+        "method": "GET",
+        "path": tc.endpoint.path,
+        "status": "active",
+    }
     assert row["spec"] == tc.spec and row["status"] == "draft" and row["version"] == 1
 
 
@@ -110,7 +121,10 @@ def test_search_matches_title_description_or_public_id(as_owner, project):
     by_title = TestCaseFactory(project=project, title="Refund an order")
     by_description = TestCaseFactory(project=project, description="checks REFUND limits")
     other = TestCaseFactory(project=project, title="List users", description="")
-    assert set(ids_of(as_owner.get(url(project), {"search": "refund"}))) == {by_title.public_id, by_description.public_id}
+    assert set(ids_of(as_owner.get(url(project), {"search": "refund"}))) == {
+        by_title.public_id,
+        by_description.public_id,
+    }
     assert ids_of(as_owner.get(url(project), {"search": other.public_id})) == [other.public_id]
 
 
@@ -155,24 +169,29 @@ def rolled_back() -> Iterator[None]:
 
 
 _rows = st.lists(
-    st.fixed_dictionaries({
-        "status": st.sampled_from(S.values),
-        "priority": st.sampled_from(TestCase.Priority.values),
-        "type": st.sampled_from(TestCase.Type.values),
-        "generator_provider": st.sampled_from(["builtin", "openai"]),
-        "title": st.sampled_from(["Create order", "Delete user", "list ORDERS", "health"]),
-        "with_endpoint": st.booleans(),
-    }),
+    st.fixed_dictionaries(
+        {
+            "status": st.sampled_from(S.values),
+            "priority": st.sampled_from(TestCase.Priority.values),
+            "type": st.sampled_from(TestCase.Type.values),
+            "generator_provider": st.sampled_from(["builtin", "openai"]),
+            "title": st.sampled_from(["Create order", "Delete user", "list ORDERS", "health"]),
+            "with_endpoint": st.booleans(),
+        }
+    ),
     max_size=8,
 )
-_filters = st.fixed_dictionaries({}, optional={
-    "status": st.lists(st.sampled_from(S.values), min_size=1, max_size=3, unique=True),
-    "priority": st.lists(st.sampled_from(TestCase.Priority.values), min_size=1, max_size=2, unique=True),
-    "type": st.lists(st.sampled_from(TestCase.Type.values), min_size=1, max_size=2, unique=True),
-    "generator": st.sampled_from(["builtin", "openai"]),
-    "search": st.sampled_from(["order", "USER", "xyz"]),
-    "endpoint": st.just(True),
-})
+_filters = st.fixed_dictionaries(
+    {},
+    optional={
+        "status": st.lists(st.sampled_from(S.values), min_size=1, max_size=3, unique=True),
+        "priority": st.lists(st.sampled_from(TestCase.Priority.values), min_size=1, max_size=2, unique=True),
+        "type": st.lists(st.sampled_from(TestCase.Type.values), min_size=1, max_size=2, unique=True),
+        "generator": st.sampled_from(["builtin", "openai"]),
+        "search": st.sampled_from(["order", "USER", "xyz"]),
+        "endpoint": st.just(True),
+    },
+)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -183,7 +202,8 @@ def test_filtering_equals_a_python_filter_of_the_same_data(as_owner, project, ro
         endpoint = EndpointFactory(project=project)
         created = [
             TestCaseFactory(
-                project=project, endpoint=endpoint if row["with_endpoint"] else None,
+                project=project,
+                endpoint=endpoint if row["with_endpoint"] else None,
                 **{k: v for k, v in row.items() if k != "with_endpoint"},
             )
             for row in rows
@@ -239,11 +259,18 @@ def test_a_test_case_of_another_project_is_404_under_mine(as_owner, project, own
 def test_patching_an_approved_spec_makes_a_draft_and_a_new_version(as_owner, project, owner):
     tc = TestCaseFactory(project=project, status=S.APPROVED)
     new_spec = status_spec(path="/renamed", expected=204)
-    response = as_owner.patch(url(project, f"/{tc.public_id}"), {"spec": new_spec, "reason": "renamed"}, format="json")
+    response = as_owner.patch(
+        url(project, f"/{tc.public_id}"), {"spec": new_spec, "reason": "renamed"}, format="json"
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["version"], body["spec"]) == ("draft", 2, new_spec)
-    assert body["versions"][0] == {**body["versions"][0], "version": 2, "reason": "renamed", "changed_by": owner.pk}
+    assert body["versions"][0] == {
+        **body["versions"][0],
+        "version": 2,
+        "reason": "renamed",
+        "changed_by": owner.pk,
+    }
 
 
 def test_patching_status_approves_and_records_the_reviewer(as_owner, project, owner):
@@ -283,7 +310,9 @@ def test_bulk_approve_approves_every_listed_test(as_owner, project):
     response = as_owner.post(url(project, "/bulk-approve"), {"ids": ids}, format="json")
     assert response.status_code == 200
     assert response.json() == {"count": 2, "ids": sorted(ids)}
-    assert set(TestCase.objects.filter(status=S.APPROVED).values_list("pk", flat=True)) == {tc.pk for tc in tests}
+    assert set(TestCase.objects.filter(status=S.APPROVED).values_list("pk", flat=True)) == {
+        tc.pk for tc in tests
+    }
     untouched.refresh_from_db()
     assert untouched.status == S.DRAFT
 
@@ -291,7 +320,9 @@ def test_bulk_approve_approves_every_listed_test(as_owner, project):
 def test_bulk_approve_with_a_foreign_id_is_404_and_changes_nothing(as_owner, project):
     mine = TestCaseFactory(project=project)
     foreign = TestCaseFactory()
-    response = as_owner.post(url(project, "/bulk-approve"), {"ids": [mine.public_id, foreign.public_id]}, format="json")
+    response = as_owner.post(
+        url(project, "/bulk-approve"), {"ids": [mine.public_id, foreign.public_id]}, format="json"
+    )
     assert response.status_code == 404
     assert set(TestCase.objects.values_list("status", flat=True)) == {S.DRAFT}
 
@@ -299,9 +330,13 @@ def test_bulk_approve_with_a_foreign_id_is_404_and_changes_nothing(as_owner, pro
 def test_bulk_approve_with_a_refused_test_is_409_and_changes_nothing(as_owner, project):
     ok = TestCaseFactory(project=project)
     rejected = TestCaseFactory(project=project, status=S.REJECTED)
-    response = as_owner.post(url(project, "/bulk-approve"), {"ids": [ok.public_id, rejected.public_id]}, format="json")
+    response = as_owner.post(
+        url(project, "/bulk-approve"), {"ids": [ok.public_id, rejected.public_id]}, format="json"
+    )
     assert response.status_code == 409
-    assert response.json()["error"]["details"]["refused"] == [{"id": rejected.public_id, "status": "rejected"}]
+    assert response.json()["error"]["details"]["refused"] == [
+        {"id": rejected.public_id, "status": "rejected"}
+    ]
     ok.refresh_from_db()
     assert ok.status == S.DRAFT
 
@@ -315,7 +350,9 @@ def test_bulk_input_rejects_malformed_ids(as_owner, project):
 def test_bulk_delete_deletes_exactly_the_listed_tests(as_owner, project):
     doomed = TestCaseFactory.create_batch(2, project=project)
     kept = TestCaseFactory(project=project)
-    response = as_owner.post(url(project, "/bulk-delete"), {"ids": [tc.public_id for tc in doomed]}, format="json")
+    response = as_owner.post(
+        url(project, "/bulk-delete"), {"ids": [tc.public_id for tc in doomed]}, format="json"
+    )
     assert response.json()["count"] == 2
     assert list(TestCase.objects.values_list("pk", flat=True)) == [kept.pk]
 
@@ -352,7 +389,9 @@ def test_export_zips_only_the_approved_suite(as_owner, project):
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     modules = [n for n in names if n.endswith(".py")]
-    assert modules == [f"{project.name.lower().replace(' ', '_')}/test_{approved.public_id.lower().replace('-', '_')}_approved_one.py"]
+    assert modules == [
+        f"{project.name.lower().replace(' ', '_')}/test_{approved.public_id.lower().replace('-', '_')}_approved_one.py"
+    ]
 
 
 def test_outsider_cannot_export(as_outsider, project):
@@ -370,8 +409,18 @@ def test_the_published_spec_schema_is_openapi_30_and_agrees_with_the_spec_schema
         status_spec(),
         status_spec(method="FETCH"),
         {"steps": []},
-        {"steps": [{"request": {"method": "GET", "path": "/"}, "assertions": [{"type": "response_time", "max_ms": 0}]}]},
-        {"steps": [{"request": {"method": "GET", "path": "/"}}], "load": {"requests": 1, "concurrency": 1, "limits": {}}},
+        {
+            "steps": [
+                {
+                    "request": {"method": "GET", "path": "/"},
+                    "assertions": [{"type": "response_time", "max_ms": 0}],
+                }
+            ]
+        },
+        {
+            "steps": [{"request": {"method": "GET", "path": "/"}}],
+            "load": {"requests": 1, "concurrency": 1, "limits": {}},
+        },
         {"version": 1, "steps": [{"request": {"method": "GET", "path": "/", "query": {"a": [1, "b"]}}}]},
         {"version": 2, "steps": [{"request": {"method": "GET", "path": "/"}}]},
     ]

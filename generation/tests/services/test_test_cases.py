@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from generation.models import TestCase, TestCaseVersion
 from generation.models.test_cases import format_public_id, parse_public_id, spec_fingerprint
+
 # Imported as a module: the services are named test_case_*, which pytest would collect.
 from generation.services import test_cases as services
 from generation.services.test_cases import (
@@ -22,7 +24,13 @@ from generation.services.test_cases import (
     MESSAGE_ENDPOINT_OTHER_PROJECT,
     MESSAGE_INVALID_TRANSITION,
 )
-from generation.tests.factories import EndpointFactory, ProjectFactory, TestCaseFactory, UserFactory, status_spec
+from generation.tests.factories import (
+    EndpointFactory,
+    ProjectFactory,
+    TestCaseFactory,
+    UserFactory,
+    status_spec,
+)
 from testgen.api.errors import ConflictError
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +39,15 @@ GENERATOR = {"provider": "builtin", "model": "schema-v1", "prompt_version": "202
 S = TestCase.Status
 # The workflow as the issue states it, written out independently of the model's table.
 ALLOWED = {
-    (S.DRAFT, S.APPROVED), (S.DRAFT, S.REJECTED),
+    (S.DRAFT, S.APPROVED),
+    (S.DRAFT, S.REJECTED),
     (S.APPROVED, S.NEEDS_REVIEW),
-    (S.NEEDS_REVIEW, S.APPROVED), (S.NEEDS_REVIEW, S.REJECTED),
-    (S.DRAFT, S.ARCHIVED), (S.APPROVED, S.ARCHIVED), (S.NEEDS_REVIEW, S.ARCHIVED), (S.REJECTED, S.ARCHIVED),
+    (S.NEEDS_REVIEW, S.APPROVED),
+    (S.NEEDS_REVIEW, S.REJECTED),
+    (S.DRAFT, S.ARCHIVED),
+    (S.APPROVED, S.ARCHIVED),
+    (S.NEEDS_REVIEW, S.ARCHIVED),
+    (S.REJECTED, S.ARCHIVED),
 }
 HYPOTHESIS_DB = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -103,13 +116,20 @@ def test_fingerprint_changes_with_the_request_or_the_expectation():
 def test_create_many_creates_drafts_with_generator_and_version_one():
     endpoint = EndpointFactory()
     created = services.test_case_create_many(
-        project=endpoint.project, endpoint=endpoint, drafts=[draft(), draft(path="/other")],
-        generator=GENERATOR, created_by=endpoint.project.owner,
+        project=endpoint.project,
+        endpoint=endpoint,
+        drafts=[draft(), draft(path="/other")],
+        generator=GENERATOR,
+        created_by=endpoint.project.owner,
     )
     assert len(created) == 2
     for tc in TestCase.objects.filter(pk__in=[c.pk for c in created]):
         assert (tc.status, tc.version, tc.generator_provider, tc.generator_model, tc.prompt_version) == (
-            S.DRAFT, 1, "builtin", "schema-v1", "2024-06"
+            S.DRAFT,
+            1,
+            "builtin",
+            "schema-v1",
+            "2024-06",
         )
         assert tc.versions.get().spec == tc.spec
 
@@ -142,9 +162,15 @@ def test_the_same_spec_may_exist_in_two_projects():
 
 def test_create_many_rejects_the_whole_batch_when_one_spec_is_invalid():
     project = ProjectFactory()
-    bad = {"title": "bad", "type": "functional", "spec": {"steps": [{"request": {"method": "FETCH", "path": "/"}}]}}
+    bad = {
+        "title": "bad",
+        "type": "functional",
+        "spec": {"steps": [{"request": {"method": "FETCH", "path": "/"}}]},
+    }
     with pytest.raises(ValidationError) as error:
-        services.test_case_create_many(project=project, endpoint=None, drafts=[draft(), bad], generator=GENERATOR)
+        services.test_case_create_many(
+            project=project, endpoint=None, drafts=[draft(), bad], generator=GENERATOR
+        )
     assert "drafts.1.spec" in error.value.message_dict
     assert not TestCase.objects.exists()
 
@@ -152,21 +178,29 @@ def test_create_many_rejects_the_whole_batch_when_one_spec_is_invalid():
 def test_create_many_rejects_an_unknown_type():
     with pytest.raises(ValidationError) as error:
         services.test_case_create_many(
-            project=ProjectFactory(), endpoint=None, drafts=[{**draft(), "type": "vibes"}], generator=GENERATOR
+            project=ProjectFactory(),
+            endpoint=None,
+            drafts=[{**draft(), "type": "vibes"}],
+            generator=GENERATOR,
         )
     assert "drafts.0.type" in error.value.message_dict
 
 
 def test_create_many_rejects_an_endpoint_of_another_project():
     with pytest.raises(ValidationError) as error:
-        services.test_case_create_many(project=ProjectFactory(), endpoint=EndpointFactory(), drafts=[draft()], generator=GENERATOR)
+        services.test_case_create_many(
+            project=ProjectFactory(), endpoint=EndpointFactory(), drafts=[draft()], generator=GENERATOR
+        )
     assert error.value.message_dict["endpoint"] == [MESSAGE_ENDPOINT_OTHER_PROJECT]
 
 
 def test_create_many_computes_priority_from_risk_when_not_given():
     endpoint = EndpointFactory(method="DELETE", path="/admin/users/{id}", auth_required=True)
     created = services.test_case_create_many(
-        project=endpoint.project, endpoint=endpoint, drafts=[{**draft(), "type": "security"}], generator=GENERATOR
+        project=endpoint.project,
+        endpoint=endpoint,
+        drafts=[{**draft(), "type": "security"}],
+        generator=GENERATOR,
     )
     assert created[0].priority == TestCase.Priority.CRITICAL
 
@@ -174,13 +208,21 @@ def test_create_many_computes_priority_from_risk_when_not_given():
 def test_create_many_keeps_a_given_priority():
     endpoint = EndpointFactory(method="DELETE", path="/admin/users/{id}", auth_required=True)
     created = services.test_case_create_many(
-        project=endpoint.project, endpoint=endpoint, drafts=[{**draft(), "priority": "low"}], generator=GENERATOR
+        project=endpoint.project,
+        endpoint=endpoint,
+        drafts=[{**draft(), "priority": "low"}],
+        generator=GENERATOR,
     )
     assert created[0].priority == "low"
 
 
 def test_create_many_with_no_drafts_creates_nothing():
-    assert services.test_case_create_many(project=ProjectFactory(), endpoint=None, drafts=[], generator=GENERATOR) == []
+    assert (
+        services.test_case_create_many(
+            project=ProjectFactory(), endpoint=None, drafts=[], generator=GENERATOR
+        )
+        == []
+    )
 
 
 # --- transitions (Property 14) ----------------------------------------------------------------
@@ -247,7 +289,9 @@ def test_editing_the_spec_and_approving_in_one_edit_ends_approved():
 
 def test_editing_description_or_priority_keeps_version_and_status():
     tc = TestCaseFactory(status=S.APPROVED)
-    tc = services.test_case_update(test_case=tc, actor=None, data={"description": "clearer", "priority": "high"})
+    tc = services.test_case_update(
+        test_case=tc, actor=None, data={"description": "clearer", "priority": "high"}
+    )
     assert (tc.status, tc.version, tc.description, tc.priority) == (S.APPROVED, 1, "clearer", "high")
     assert not TestCaseVersion.objects.filter(test_case=tc).exists()
 
@@ -304,7 +348,9 @@ def test_bulk_approve_changes_exactly_the_selection_or_nothing(data):
     with rolled_back():
         project = ProjectFactory()
         mine = [
-            TestCaseFactory(project=project, status=data.draw(st.sampled_from([S.DRAFT, S.NEEDS_REVIEW, S.REJECTED])))
+            TestCaseFactory(
+                project=project, status=data.draw(st.sampled_from([S.DRAFT, S.NEEDS_REVIEW, S.REJECTED]))
+            )
             for _ in range(4)
         ]
         foreign = TestCaseFactory()
@@ -314,7 +360,9 @@ def test_bulk_approve_changes_exactly_the_selection_or_nothing(data):
         before = {tc.pk: tc.status for tc in [*mine, foreign]}
 
         try:
-            services.test_case_bulk_transition(ids=ids, to_status=S.APPROVED, actor=project.owner, project=project)
+            services.test_case_bulk_transition(
+                ids=ids, to_status=S.APPROVED, actor=project.owner, project=project
+            )
             outcome = "ok"
         except Http404:
             outcome = "404"
@@ -359,7 +407,9 @@ def test_bulk_approve_conflict_lists_every_refused_test():
     ok = TestCaseFactory(project=project)
     refused = TestCaseFactory(project=project, status=S.ARCHIVED)
     with pytest.raises(ConflictError) as error:
-        services.test_case_bulk_transition(ids=[ok.pk, refused.pk], to_status=S.APPROVED, actor=None, project=project)
+        services.test_case_bulk_transition(
+            ids=[ok.pk, refused.pk], to_status=S.APPROVED, actor=None, project=project
+        )
     assert error.value.details["refused"] == [{"id": refused.public_id, "status": "archived"}]
 
 
@@ -405,8 +455,10 @@ def test_concurrent_creation_hands_out_unique_well_formed_ids():
         lambda i: [
             tc.public_id
             for tc in services.test_case_create_many(
-                project=project, endpoint=None,
-                drafts=[draft(path=f"/t{i}/{n}") for n in range(5)], generator=GENERATOR,
+                project=project,
+                endpoint=None,
+                drafts=[draft(path=f"/t{i}/{n}") for n in range(5)],
+                generator=GENERATOR,
             )
         ],
     )
@@ -421,7 +473,10 @@ def test_concurrent_creation_hands_out_unique_well_formed_ids():
 def test_concurrent_creation_of_the_same_spec_keeps_one():
     project = ProjectFactory()
     batches = _in_threads(
-        6, lambda i: services.test_case_create_many(project=project, endpoint=None, drafts=[draft()], generator=GENERATOR)
+        6,
+        lambda i: services.test_case_create_many(
+            project=project, endpoint=None, drafts=[draft()], generator=GENERATOR
+        ),
     )
     assert sum(len(batch) for batch in batches) == 1
     assert TestCase.objects.filter(project=project).count() == 1
