@@ -417,6 +417,10 @@ class _Importer:
         return node
 
     def _schema(self, node: Any, location: str) -> Any:
+        if isinstance(node, bool):  # 3.1 boolean schemas
+            return {} if node else {"not": {}}
+        if not isinstance(node, dict):
+            raise SpecImportError("a schema must be a mapping", location)
         context = _SchemaContext()
         schema = self._resolve_schema(node, location, context, [])
         if context.defs_wanted:
@@ -428,6 +432,8 @@ class _Importer:
                         defs[name] = self._resolve_schema(target, location, context, [ref])
             if isinstance(schema, dict):
                 schema = {**schema, "$defs": {**schema.get("$defs", {}), **defs}}
+        if not isinstance(schema, dict):
+            raise SpecImportError("a schema must be a mapping", location)
         return schema
 
     def _resolve_schema(self, node: Any, location: str, context: _SchemaContext, stack: list[str]) -> Any:

@@ -489,3 +489,114 @@ def test_the_swagger_2_rendering_imports_to_the_same_operations(model):
     result = import_spec(json.dumps(render_swagger2(model)))
     assert result.warnings == []
     assert _imported(result) == expected_operations(model, with_cookies=False)
+
+
+def test_a_non_mapping_schema_is_rejected_with_its_location():
+    doc = {
+        "openapi": "3.0.0",
+        "paths": {"/x": {"get": {"parameters": [{"name": "a", "in": "query", "schema": [1]}]}}},
+    }
+    with pytest.raises(SpecImportError) as caught:
+        import_spec(json.dumps(doc))
+    assert caught.value.location == "paths./x.get.parameters.0.schema"
+
+
+_KEYS = st.sampled_from(
+    [
+        "openapi",
+        "paths",
+        "info",
+        "servers",
+        "url",
+        "get",
+        "post",
+        "parameters",
+        "name",
+        "in",
+        "schema",
+        "required",
+        "responses",
+        "200",
+        "content",
+        "application/json",
+        "$ref",
+        "#/components/schemas/A",
+        "security",
+        "tags",
+        "requestBody",
+        "basePath",
+        "/x",
+        "path",
+        "query",
+        "body",
+        "formData",
+        "type",
+        "items",
+        "properties",
+    ]
+)
+_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-3, 300), _KEYS, st.text(max_size=4))
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(_KEYS, c, max_size=4)),
+    max_leaves=20,
+)
+_OPERATIONS = st.fixed_dictionaries(
+    {},
+    optional={
+        "parameters": st.one_of(
+            _VALUES,
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": _LEAVES,
+                        "in": st.sampled_from(["path", "query", "body", "formData", "header", "x"]),
+                    },
+                    optional={"schema": _VALUES, "required": _LEAVES, "type": _LEAVES, "items": _VALUES},
+                ),
+                max_size=3,
+            ),
+        ),
+        "responses": st.one_of(
+            _VALUES, st.dictionaries(st.sampled_from(["200", "default", "x-a", "abc"]), _VALUES)
+        ),
+        "requestBody": st.one_of(
+            _VALUES,
+            st.fixed_dictionaries(
+                {
+                    "content": st.dictionaries(
+                        st.sampled_from(["application/json", "*/*"]),
+                        st.one_of(_VALUES, st.fixed_dictionaries({"schema": _VALUES})),
+                    )
+                }
+            ),
+        ),
+        "security": _VALUES,
+        "tags": _VALUES,
+        "servers": _VALUES,
+        "operationId": _LEAVES,
+    },
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([{"openapi": "3.0.0"}, {"openapi": "3.1.0"}, {"swagger": "2.0"}]),
+    st.dictionaries(
+        st.sampled_from(["/x", "/y/{id}"]),
+        st.dictionaries(
+            st.sampled_from(["get", "post", "parameters", "servers", "$ref"]),
+            st.one_of(_OPERATIONS, _VALUES),
+            max_size=3,
+        ),
+    ),
+    _VALUES,
+)
+def test_arbitrary_documents_import_or_raise_spec_import_error(version, paths, schema):
+    doc = {**version, "paths": paths, "components": {"schemas": {"A": schema}}, "definitions": {"A": schema}}
+    try:
+        result = import_spec(json.dumps(doc))
+    except SpecImportError as error:
+        assert isinstance(error.location, str)
+    else:
+        assert all(isinstance(p.schema, dict) for e in result.endpoints for p in e.parameters)
