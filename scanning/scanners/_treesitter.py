@@ -37,7 +37,7 @@ RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".ct
 
 ROUTE_VERBS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "all", "head", "options", "use", "route",
-     "register", "addHook", "setGlobalPrefix"}
+     "register", "addHook", "setGlobalPrefix", "enableVersioning"}
 )
 JS_MARKER = "__js__"
 SCHEMA_BUILDER = re.compile(r"^(Type|T|t)\.[A-Z]\w*$")
@@ -49,8 +49,17 @@ _FUNCTION_TYPES = frozenset(
 )
 _SKIP_TYPES = frozenset(
     {"string", "template_string", "comment", "number", "regex", "type_annotation",
-     "interface_declaration", "type_alias_declaration", "jsx_text", "property_identifier"}
+     "type_alias_declaration", "jsx_text", "property_identifier"}
 )
+_FUNCTION, _CALL, _DECLARATOR, _IMPORT, _EXPORT, _ASSIGNMENT, _RETURN, _SKIP, _CLASS, _ENUM = range(10)
+_DISPATCH: dict[str, int] = {
+    **{t: _FUNCTION for t in _FUNCTION_TYPES},
+    **{t: _SKIP for t in _SKIP_TYPES},
+    "call_expression": _CALL, "variable_declarator": _DECLARATOR, "import_statement": _IMPORT,
+    "export_statement": _EXPORT, "assignment_expression": _ASSIGNMENT, "return_statement": _RETURN,
+    "class_declaration": _CLASS, "abstract_class_declaration": _CLASS, "interface_declaration": _CLASS,
+    "enum_declaration": _ENUM,
+}
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
      "await_expression", "type_assertion"}
@@ -157,6 +166,7 @@ class _JsExtractor:
         self.exports: dict[str, Any] = {}
         self.packages: set[str] = set()
         self.classes: list[dict[str, Any]] = []
+        self.enums: dict[str, list[Any]] = {}
         self.seq = 0
         self.pending_names: dict[str, str] = {}
         self._done: set[int] = set()
@@ -167,31 +177,37 @@ class _JsExtractor:
         cursor = self.root.walk()
         depth = 0
         scopes: list[tuple[int, str]] = [(-1, "")]
+        dispatch = _DISPATCH
         while True:
             node = cursor.node
-            typ = node.type
+            action = dispatch.get(node.type)
             descend = True
-            scope = scopes[-1][1]
-            if typ in _FUNCTION_TYPES:
-                fid = self._enter_function(node, scope)
-                scopes.append((depth, fid))
-            elif typ == "call_expression":
-                descend = self._on_call(node, scope)
-            elif typ == "variable_declarator":
-                self._on_declarator(node, scope)
-            elif typ == "import_statement":
-                self._on_import(node)
-                descend = False
-            elif typ == "export_statement":
-                self._on_export(node, scope)
-            elif typ == "assignment_expression":
-                self._on_assignment(node, scope)
-            elif typ == "return_statement":
-                value = node.named_children[0] if node.named_children else None
-                if value is not None and scope:
-                    self.fns[scope]["returns"].append(self.ref(value, scope))
-            elif typ in _SKIP_TYPES:
-                descend = False
+            if action is not None:
+                scope = scopes[-1][1]
+                if action == _FUNCTION:
+                    scopes.append((depth, self._enter_function(node, scope)))
+                elif action == _CALL:
+                    descend = self._on_call(node, scope)
+                elif action == _DECLARATOR:
+                    self._on_declarator(node, scope)
+                elif action == _IMPORT:
+                    self._on_import(node)
+                    descend = False
+                elif action == _EXPORT:
+                    self._on_export(node, scope)
+                elif action == _ASSIGNMENT:
+                    self._on_assignment(node, scope)
+                elif action == _CLASS:
+                    descend = self._on_class(node, scope)
+                elif action == _ENUM:
+                    self._on_enum(node, scope)
+                    descend = False
+                elif action == _RETURN:
+                    value = node.named_children[0] if node.named_children else None
+                    if value is not None and scope:
+                        self.fns[scope]["returns"].append(self.ref(value, scope))
+                else:
+                    descend = False
             if descend and cursor.goto_first_child():
                 depth += 1
                 continue
@@ -220,6 +236,120 @@ class _JsExtractor:
         if name and node.type in ("function_declaration", "generator_function_declaration"):
             self.bindings[scope][name] = {"k": "fn", "id": fid}
         return fid
+
+    def _decorators(self, nodes: list[Any], scope: str) -> list[dict[str, Any]]:
+        out = []
+        for deco in nodes:
+            inner = deco.named_children[0] if deco.named_children else None
+            if inner is None:
+                continue
+            if inner.type == "call_expression":
+                fn = inner.child_by_field_name("function")
+                args = inner.child_by_field_name("arguments")
+                out.append({"name": node_text(fn) if fn is not None else "",
+                            "args": self._args(args, scope) if args is not None else []})
+            else:
+                out.append({"name": node_text(inner), "args": []})
+        return out
+
+    def _on_enum(self, node: Any, scope: str) -> None:
+        """TypeScript `enum Role { Admin = 'admin' }`: a constant object, and enum values for DTOs."""
+        name = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name is None or body is None:
+            return
+        values: dict[str, Any] = {}
+        counter = 0
+        for member in body.named_children:
+            if member.type == "enum_assignment":
+                key = self._key(member.child_by_field_name("name"))
+                value = self.literal(member.child_by_field_name("value"), scope)
+                if key is None or value is _UNKNOWN:
+                    return
+                values[key] = value
+                if isinstance(value, int):
+                    counter = value + 1
+            elif member.type in ("property_identifier", "string"):
+                key = self._key(member)
+                if key is None:
+                    return
+                values[key] = counter
+                counter += 1
+        self.bindings[scope][node_text(name)] = {"k": "lit", "v": values}
+        self.enums[node_text(name)] = list(values.values())
+
+    def _on_class(self, node: Any, scope: str) -> bool:
+        """Decorated classes (NestJS controllers) and the fields of DTO classes/interfaces."""
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return True
+        decorators = [c for c in node.children if c.type == "decorator"]
+        parent = node.parent
+        if parent is not None and parent.type == "export_statement":
+            decorators = [c for c in parent.children if c.type == "decorator"] + decorators
+        heritage = next((c for c in node.children if c.type == "class_heritage"), None)
+        extends = None
+        if heritage is not None:
+            clause = next((c for c in heritage.named_children if c.type == "extends_clause"), None)
+            value = clause.child_by_field_name("value") if clause is not None else None
+            extends = node_text(value) if value is not None else None
+        record: dict[str, Any] = {
+            "name": node_text(name_node), "line": node.start_point[0] + 1,
+            "kind": "interface" if node.type == "interface_declaration" else "class",
+            "decorators": self._decorators(decorators, scope), "extends": extends,
+            "fields": [], "methods": [],
+        }
+        body = node.child_by_field_name("body")
+        pending: list[Any] = []
+        for member in body.named_children if body is not None else []:
+            mtype = member.type
+            if mtype == "decorator":
+                pending.append(member)
+            elif mtype == "method_definition":
+                method_name = member.child_by_field_name("name")
+                params_node = member.child_by_field_name("parameters")
+                params = []
+                for p in params_node.named_children if params_node is not None else []:
+                    if p.type not in ("required_parameter", "optional_parameter"):
+                        continue
+                    pattern = p.child_by_field_name("pattern")
+                    params.append({
+                        "name": node_text(pattern) if pattern is not None else "",
+                        "decorators": self._decorators([c for c in p.children if c.type == "decorator"], scope),
+                        "type": ts_type(p.child_by_field_name("type")),
+                        "optional": p.type == "optional_parameter",
+                    })
+                if pending or any(p["decorators"] for p in params):
+                    return_type = member.child_by_field_name("return_type")
+                    record["methods"].append({
+                        "name": node_text(method_name) if method_name is not None else "",
+                        "line": (pending[0] if pending else member).start_point[0] + 1,
+                        "decorators": self._decorators(pending, scope), "params": params,
+                        "returns": ts_type(return_type), "err": member.has_error,
+                    })
+                pending = []
+            elif mtype in ("public_field_definition", "property_signature", "field_definition"):
+                field_name = member.child_by_field_name("name")
+                if field_name is None:
+                    continue
+                modifiers = {node_text(c) for c in member.children if not c.is_named}
+                if "static" in modifiers:
+                    continue
+                record["fields"].append({
+                    "name": node_text(field_name).strip("'\""),
+                    "decorators": self._decorators(
+                        pending + [c for c in member.children if c.type == "decorator"], scope),
+                    "type": ts_type(member.child_by_field_name("type")),
+                    # `tags: string[] = []` has a default: a client may leave it out
+                    "optional": "?" in modifiers or member.child_by_field_name("value") is not None,
+                })
+                pending = []
+            else:
+                pending = []
+        if record["decorators"] or record["methods"] or record["fields"]:
+            self.classes.append(record)
+        # Express apps written as classes (`this.app.use(...)`) still need their bodies walked.
+        return node.type != "interface_declaration"
 
     def _on_declarator(self, node: Any, scope: str) -> None:
         name = node.child_by_field_name("name")
@@ -366,6 +496,9 @@ class _JsExtractor:
             verb = node_text(prop) if prop is not None else ""
             if verb in ROUTE_VERBS:
                 self._record_route_call(node, fn, verb, args, scope)
+                # Handler and middleware bodies declare no routes: skipping them is most of the
+                # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
+                return verb == "register"
             return True
         if fn.type == "identifier":
             arg_nodes = [unwrap(a) for a in args.named_children if a.type != "comment"]
@@ -632,8 +765,10 @@ class _JsExtractor:
             node.type in _FUNCTION_TYPES
         ):
             return {"t": "ref", "ref": self.ref(node, scope), "name": describe(node)}
-        if node.type == "regex":
-            return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
+        if node.type in ("number", "true", "false", "null", "unary_expression"):
+            value = self.literal(node, scope)
+            if value is not _UNKNOWN:
+                return {"t": "lit", "v": value}
         return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
 
     # --- finishing: resolve `local` refs against the scope chain ---------------------------
@@ -659,18 +794,24 @@ class _JsExtractor:
                 current = self.parents.get(current, "")
 
         def fix(value: Any, guard: frozenset[tuple[str, str]] = frozenset()) -> Any:
-            if isinstance(value, list):
-                return [fix(v, guard) for v in value]
-            if not isinstance(value, dict):
-                return value
-            if value.get("k") == "local" and set(value) == {"k", "name", "scope"}:
-                return lookup(value["name"], value["scope"], guard)
-            return {key: fix(v, guard) for key, v in value.items()}
+            """Replace `local` refs in place; returns the value (or its resolution)."""
+            if isinstance(value, dict):
+                if value.get("k") == "local" and len(value) == 3 and "scope" in value:
+                    return lookup(value["name"], value["scope"], guard)
+                for key, item in value.items():
+                    if isinstance(item, (dict, list)):
+                        value[key] = fix(item, guard)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, (dict, list)):
+                        value[i] = fix(item, guard)
+            return value
 
         exports = {k: (v if k == "__star__" else fix(v)) for k, v in self.exports.items()}
         fns = {fid: {"name": f["name"], "line": f["line"],
                      "returns": [r for r in fix(f["returns"]) if r.get("k") in ("call", "param", "imp", "attr", "fn")]}
                for fid, f in self.fns.items()}
+        classes = fix(self.classes)
         calls = [c for c in (fix(c) for c in self.calls)
                  if c["owner"].get("k") in ("call", "param", "imp", "attr")]
         invocations = [fix(i) for i in self.invocations]
@@ -682,6 +823,8 @@ class _JsExtractor:
             "calls": calls,
             "invocations": invocations,
             "packages": sorted(self.packages),
+            "classes": classes,
+            "enums": self.enums,
             "errors": syntax_errors(self.root),
         }
 
@@ -717,6 +860,47 @@ def describe(node: Any) -> str:
         # passport.authenticate('local') logs in, passport.authenticate('jwt') guards: keep the strategy
         return f"{callee}('{first}')" if first is not None else callee
     return ""
+
+
+def ts_type(node: Any) -> dict[str, Any] | None:
+    """A TypeScript type annotation as {"n": name, "a": [args]}: "[]" arrays, "|" unions,
+    {"lit": value} literal types."""
+    if node is None:
+        return None
+    if node.type == "type_annotation":
+        inner = node.named_children[0] if node.named_children else None
+        return ts_type(inner)
+    typ = node.type
+    if typ in ("predefined_type", "type_identifier"):
+        return {"n": node_text(node), "a": []}
+    if typ == "nested_type_identifier":
+        return {"n": node_text(node).rsplit(".", 1)[-1], "a": []}
+    if typ == "array_type":
+        inner = node.named_children[0] if node.named_children else None
+        return {"n": "[]", "a": [ts_type(inner) or {"n": "any", "a": []}]}
+    if typ == "generic_type":
+        name = node.child_by_field_name("name")
+        args = node.child_by_field_name("type_arguments")
+        return {"n": node_text(name) if name is not None else "",
+                "a": [t for t in (ts_type(a) for a in (args.named_children if args is not None else [])) if t]}
+    if typ == "union_type":
+        members = [ts_type(c) for c in node.named_children]
+        return {"n": "|", "a": [m for m in members if m]}
+    if typ == "literal_type":
+        inner = node.named_children[0] if node.named_children else None
+        if inner is not None:
+            if inner.type == "string":
+                return {"n": "lit", "a": [], "v": js_string(inner)}
+            if inner.type in ("number",):
+                text = node_text(inner)
+                return {"n": "lit", "a": [], "v": float(text) if "." in text else int(text)}
+            if inner.type in ("true", "false"):
+                return {"n": "lit", "a": [], "v": inner.type == "true"}
+            if inner.type == "null":
+                return {"n": "null", "a": []}
+    if typ == "parenthesized_type" and node.named_children:
+        return ts_type(node.named_children[0])
+    return {"n": node_text(node)[:60], "a": []}
 
 
 def extract_js_module(tree: Any) -> dict[str, Any]:

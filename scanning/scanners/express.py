@@ -87,7 +87,12 @@ def package_dependencies(index: RepositoryIndex) -> set[str]:
 
 
 def extract_js(source: SourceFile) -> dict[str, Any]:
-    return extract_js_module(source.tree_sitter(js_language(source.extension)))
+    """The shared JS/TS facts of a file, walked once for every JS scanner that asks."""
+    cached = source.__dict__.get("_js_module_facts")
+    if cached is None:
+        cached = extract_js_module(source.tree_sitter(js_language(source.extension)))
+        source.__dict__["_js_module_facts"] = cached
+    return cached
 
 
 def literal_strings(program: JsProgram, file: str, desc: dict[str, Any]) -> list[str] | None:

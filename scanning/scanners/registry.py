@@ -13,6 +13,7 @@ SCANNER_CLASSES: dict[str, str] = {
     "express": "scanning.scanners.express.ExpressScanner",
     "spring": "scanning.scanners.spring.SpringScanner",
     "fastify": "scanning.scanners.fastify.FastifyScanner",
+    "nestjs": "scanning.scanners.nestjs.NestJSScanner",
 }
 
 

@@ -331,9 +331,11 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
             match = re.match(r"([^=:\s]+)\s*[=:\s]\s*(.*)$", line)
             if match:
                 settings[match.group(1)] = match.group(2).strip()
-    else:
+    elif any(key in source.text for key in ("context-path", "contextPath", "servlet")):
+        # Only a file that can hold the keys we read is worth a YAML parse.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            documents = list(yaml.safe_load_all(source.text))
+            documents = list(yaml.load_all(source.text, Loader=loader))
         except yaml.YAMLError as exc:
             raise ValueError(f"invalid YAML: {exc}") from exc
         for document in documents:

@@ -508,3 +508,123 @@ FASTIFY_CLI_APP: dict[str, str] = {
 }
 
 FASTIFY_CLI_ENDPOINTS: set[tuple[str, str]] = {("GET", "/v2"), ("GET", "/v2/users"), ("GET", "/v2/users/{id}")}
+
+
+# --- NestJS: a members API -------------------------------------------------------------------
+
+NEST_APP: dict[str, str] = {
+    "package.json": """
+        {"name": "members", "dependencies": {"@nestjs/core": "^10.3.0", "@nestjs/common": "^10.3.0",
+         "@nestjs/passport": "^10.0.0", "class-validator": "^0.14.0"}}
+    """,
+    "src/main.ts": """
+        import { NestFactory } from '@nestjs/core';
+        import { VersioningType } from '@nestjs/common';
+        import { AppModule } from './app.module';
+
+        async function bootstrap() {
+          const app = await NestFactory.create(AppModule);
+          app.setGlobalPrefix('api');
+          app.enableVersioning({ type: VersioningType.URI });
+          await app.listen(3000);
+        }
+        bootstrap();
+    """,
+    "src/users/users.controller.ts": """
+        import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
+        import { AuthGuard } from '@nestjs/passport';
+        import { CreateUserDto, ListUsersQuery, UserView } from './dto';
+        import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+
+        @Controller({ path: 'users', version: '1' })
+        export class UsersController {
+          constructor(private readonly users: UsersService) {}
+
+          @Get()
+          findAll(@Query() query: ListUsersQuery, @Query('sort') sort?: string) {
+            return this.users.list(query, sort);
+          }
+
+          @Get(':id')
+          findOne(@Param('id', ParseIntPipe) id: number): Promise<UserView> {
+            return this.users.get(id);
+          }
+
+          @Post()
+          @UseGuards(AuthGuard('jwt'))
+          create(@Body() dto: CreateUserDto) {
+            return this.users.create(dto);
+          }
+
+          @Delete(':id')
+          @HttpCode(204)
+          @UseGuards(JwtAuthGuard)
+          remove(@Param('id') id: string) {
+            return this.users.remove(id);
+          }
+        }
+    """,
+    "src/users/dto.ts": """
+        import { IsEmail, IsEnum, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+
+        export enum Role { Admin = 'admin', Member = 'member' }
+
+        export class CreateUserDto {
+          @IsString() @Length(2, 40) readonly name: string;
+          @IsEmail() email: string;
+          @IsOptional() @IsEnum(Role) role?: Role;
+          tags: string[] = [];
+        }
+
+        export class ListUsersQuery {
+          @IsOptional() @IsInt() @Min(1) page?: number;
+          @IsString() q: string;
+        }
+
+        export interface UserView { id: number; name: string; role?: Role }
+    """,
+    "src/health.controller.ts": """
+        import { All, Controller, Get } from '@nestjs/common';
+        import { Public } from './auth/public.decorator';
+
+        @Controller('health')
+        export class HealthController {
+          @Get()
+          @Public()
+          check() { return 'ok'; }
+
+          @All('echo')
+          echo() { return 'echo'; }
+        }
+    """,
+    "src/users/users.service.ts": """
+        import { Injectable } from '@nestjs/common';
+
+        @Injectable()
+        export class UsersService {
+          list() { return []; }
+        }
+    """,
+    "src/reports.controller.ts": """
+        import { Controller, Get } from '@nestjs/common';
+
+        @Controller('reports')
+        export class ReportsController {
+          @Get('daily')
+          daily() { return []; }
+
+          @Get('weekly')
+          weekly() { return [1, 2; }
+        }
+    """,
+}
+
+NEST_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/api/v1/users"),
+    ("GET", "/api/v1/users/{id}"),
+    ("POST", "/api/v1/users"),
+    ("DELETE", "/api/v1/users/{id}"),
+    ("GET", "/api/health"),
+    *((m, "/api/health/echo") for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+    ("GET", "/api/reports/daily"),
+}

@@ -1,0 +1,307 @@
+"""NestJS endpoint scanner: decorated controller classes read from tree-sitter TypeScript trees.
+
+Shares the one-walk extraction of the Express and Fastify scanners; the walk records classes
+with their decorators, decorated methods and parameters, and DTO fields. Linking serves every
+``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)``
+methods under ``app.setGlobalPrefix(prefix)`` (from the bootstrap file) and, when
+``app.enableVersioning()`` is on, ``@Controller({ path, version })`` URI versions.
+
+Parameters: ``@Param('id')`` (typed by its parse pipe), ``@Query('q')``, ``@Query() dto`` (one query parameter per DTO field),
+``@Headers('x-y')``. ``@Body() dto`` becomes a JSON Schema from the DTO class or interface:
+TypeScript types plus class-validator decorators (``@IsOptional``, ``@IsEmail``,
+``@MinLength``, ``@IsEnum``...). Auth: ``@UseGuards(...)`` with an auth-looking guard on the
+method or class, unless the method is ``@Public()``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scanning.scanners._treesitter import JS_EXTENSIONS, JsProgram, is_auth_name
+from scanning.scanners.base import (
+    DiscoveredEndpoint,
+    Parameter,
+    RepositoryIndex,
+    Scanner,
+    ScanWarning,
+    SourceFile,
+    join_paths,
+    path_parameter_names,
+)
+from scanning.scanners.express import extract_js, package_dependencies, wants_js
+
+VERBS = {"Get": ("GET",), "Post": ("POST",), "Put": ("PUT",), "Patch": ("PATCH",), "Delete": ("DELETE",),
+         "Head": ("HEAD",), "Options": ("OPTIONS",), "All": ("GET", "POST", "PUT", "PATCH", "DELETE")}
+PIPES = {"ParseIntPipe": {"type": "integer"}, "ParseFloatPipe": {"type": "number"},
+         "ParseBoolPipe": {"type": "boolean"}, "ParseUUIDPipe": {"type": "string", "format": "uuid"}}
+PUBLIC = re.compile(r"^(Public|AllowAnonymous|SkipAuth)$")
+_TS_SCALARS = {"string": {"type": "string"}, "number": {"type": "number"}, "boolean": {"type": "boolean"},
+               "Date": {"type": "string", "format": "date-time"}, "any": {}, "unknown": {}, "object": {"type": "object"}}
+_VALIDATORS: dict[str, dict[str, Any]] = {
+    "IsString": {"type": "string"}, "IsInt": {"type": "integer"}, "IsNumber": {"type": "number"},
+    "IsBoolean": {"type": "boolean"}, "IsEmail": {"type": "string", "format": "email"},
+    "IsUUID": {"type": "string", "format": "uuid"}, "IsUrl": {"type": "string", "format": "uri"},
+    "IsDateString": {"type": "string", "format": "date-time"}, "IsISO8601": {"type": "string", "format": "date-time"},
+    "IsPositive": {"exclusiveMinimum": 0}, "IsNotEmpty": {}, "IsArray": {"type": "array"},
+}
+_BOUNDS = {"MinLength": "minLength", "MaxLength": "maxLength", "Min": "minimum", "Max": "maximum",
+           "ArrayMinSize": "minItems", "ArrayMaxSize": "maxItems"}
+
+MSG_DYNAMIC_PATH = "controller or route path is not a literal string; skipped"
+
+
+class NestJSScanner(Scanner):
+    name = "nestjs"
+    language = "javascript"
+    version = "1"
+    extensions = JS_EXTENSIONS
+
+    def wants(self, source: SourceFile) -> bool:
+        return wants_js(source) and source.extension in (".ts", ".mts", ".js")
+
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        if {"@nestjs/core", "@nestjs/common"} & package_dependencies(index):
+            return True
+        return any("@nestjs/common" in f.get("packages", ()) for f in facts.values())
+
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        return extract_js(source)
+
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        return _NestLinker(facts).run()
+
+
+def _deco(decorators: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    return next((d for d in decorators if d["name"] == name), None)
+
+
+class _NestLinker:
+    def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
+        self.facts = {path: f for path, f in facts.items() if "classes" in f}
+        self.program = JsProgram(self.facts)
+        self.warnings: list[ScanWarning] = []
+        self.types: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self.enums: dict[str, list[Any]] = {}
+        for file in sorted(self.facts):
+            for cls in self.facts[file]["classes"]:
+                self.types.setdefault(cls["name"], []).append((file, cls))
+            for enum_name, values in self.facts[file].get("enums", {}).items():
+                self.enums.setdefault(enum_name, values)
+
+    def strings(self, file: str, desc: dict[str, Any] | None) -> list[str] | None:
+        from scanning.scanners.express import literal_strings
+
+        if desc is None:
+            return [""]
+        return literal_strings(self.program, file, desc)
+
+    def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        prefix, versioning = "", None
+        for file in sorted(self.facts):
+            for call in self.facts[file]["calls"]:
+                if call["m"] == "setGlobalPrefix" and call["args"]:
+                    values = self.strings(file, call["args"][0])
+                    if values is None:
+                        self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
+                    else:
+                        prefix = values[0]
+            versioning = versioning or self.versioning(file)
+        endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
+        for file in sorted(self.facts):
+            f = self.facts[file]
+            for cls in f["classes"]:
+                controller = _deco(cls["decorators"], "Controller")
+                if controller is None:
+                    continue
+                for endpoint in self.controller(file, cls, controller, prefix, versioning):
+                    endpoints.setdefault(endpoint.key, endpoint)
+            if f.get("errors") and "@nestjs/common" in f.get("packages", ()):
+                error = f["errors"][0]
+                self.warnings.append(ScanWarning(file, error["message"] + "; declarations in it may be missed",
+                                                 error["line"]))
+        return list(endpoints.values()), self.warnings
+
+    def versioning(self, file: str) -> dict[str, Any] | None:
+        """`app.enableVersioning({ type: VersioningType.URI, defaultVersion })` — URI only."""
+        for call in self.facts[file]["calls"]:
+            if call["m"] != "enableVersioning":
+                continue
+            options = call["args"][0]["v"] if call["args"] and call["args"][0]["t"] == "obj" else {}
+            kind = options.get("type")
+            kind_name = kind.get("__js__", {}).get("name", "") if isinstance(kind, dict) else ""
+            if kind is None or kind_name.endswith("URI"):
+                default = options.get("defaultVersion")
+                return {"default": default if isinstance(default, str) else None}
+        return None
+
+    def controller(self, file: str, cls: dict[str, Any], controller: dict[str, Any], prefix: str,
+                   versioning: dict[str, Any] | None) -> list[DiscoveredEndpoint]:
+        args = controller["args"]
+        version: str | None = versioning["default"] if versioning else None
+        base_desc = args[0] if args else None
+        if base_desc is not None and base_desc["t"] == "obj":
+            options = base_desc["v"]
+            base_desc = None
+            if "path" in options:
+                path = options["path"]
+                base_desc = {"t": "str", "v": path} if isinstance(path, str) else (
+                    {"t": "arr", "v": [{"t": "str", "v": p} for p in path]}
+                    if isinstance(path, list) and all(isinstance(p, str) for p in path) else {"t": "dyn"})
+            if versioning is not None and isinstance(options.get("version"), str):
+                version = options["version"]
+        bases = self.strings(file, base_desc)
+        if bases is None:
+            self.warnings.append(ScanWarning(file, MSG_DYNAMIC_PATH, cls["line"]))
+            return []
+        version_segment = f"v{version}" if version else ""
+        out: list[DiscoveredEndpoint] = []
+        for method in cls["methods"]:
+            verb = next((d for d in method["decorators"] if d["name"] in VERBS), None)
+            if verb is None or method.get("err"):
+                continue
+            paths = self.strings(file, verb["args"][0] if verb["args"] else None)
+            if paths is None:
+                self.warnings.append(ScanWarning(file, MSG_DYNAMIC_PATH, method["line"]))
+                continue
+            for base in bases:
+                for path in paths:
+                    full = join_paths(prefix, version_segment, base, path)
+                    for http in VERBS[verb["name"]]:
+                        out.append(self.endpoint(http, full, file, cls, method))
+        return out
+
+    def endpoint(self, http: str, path: str, file: str, cls: dict[str, Any],
+                 method: dict[str, Any]) -> DiscoveredEndpoint:
+        path_params: dict[str, dict[str, Any]] = {}
+        parameters: list[Parameter] = []
+        body: dict[str, Any] | None = None
+        for param in method["params"]:
+            for deco in param["decorators"]:
+                name_desc = deco["args"][0] if deco["args"] and deco["args"][0]["t"] == "str" else None
+                pipes = [a.get("name", "") for a in deco["args"] if a["t"] == "ref"]
+                if deco["name"] == "Param" and name_desc is not None:
+                    path_params[name_desc["v"]] = self.pipe_schema(pipes)
+                elif deco["name"] == "Query" and name_desc is not None:
+                    schema = self.pipe_schema(pipes) if pipes else self.ts_schema(param["type"], file, set())
+                    parameters.append(Parameter(name_desc["v"], "query", False, schema))
+                elif deco["name"] == "Query" and param["type"] is not None:
+                    schema = self.ts_schema(param["type"], file, set())
+                    required = set(schema.get("required", []))
+                    for prop, prop_schema in schema.get("properties", {}).items():
+                        parameters.append(Parameter(prop, "query", prop in required, prop_schema))
+                elif deco["name"] == "Headers" and name_desc is not None:
+                    parameters.append(Parameter(name_desc["v"], "header", False, {"type": "string"}))
+                elif deco["name"] == "Body" and param["type"] is not None:
+                    body = self.ts_schema(param["type"], file, set())
+        auth_required, auth = self.auth(cls, method)
+        code = next((str(d["args"][0]["v"]) for d in method["decorators"]
+                     if d["name"] == "HttpCode" and d["args"] and d["args"][0]["t"] == "lit"), None)
+        code = code or ("201" if http == "POST" else "200")
+        returns = method.get("returns")
+        response: dict[str, Any] = {"description": ""}
+        if returns is not None:
+            schema = self.ts_schema(returns, file, set())
+            if schema:
+                response["schema"] = schema
+        return DiscoveredEndpoint(
+            method=http, path=path, framework="nestjs", file=file, line=method["line"],
+            handler=f"{cls['name']}.{method['name']}",
+            parameters=[Parameter(n, "path", True, path_params.get(n, {"type": "string"}))
+                        for n in path_parameter_names(path)] + parameters,
+            request_body=body, responses={code: response}, auth_required=auth_required, auth=auth,
+        )
+
+    @staticmethod
+    def pipe_schema(pipes: list[str]) -> dict[str, Any]:
+        for pipe in pipes:
+            name = pipe.removeprefix("new ").split("(")[0]
+            if name in PIPES:
+                return dict(PIPES[name])
+        return {"type": "string"}
+
+    @staticmethod
+    def auth(cls: dict[str, Any], method: dict[str, Any]) -> tuple[bool | None, str]:
+        if any(PUBLIC.match(d["name"]) for d in method["decorators"]):
+            return False, "@" + next(d["name"] for d in method["decorators"] if PUBLIC.match(d["name"]))
+        for holder in (method, cls):
+            guards = _deco(holder["decorators"], "UseGuards")
+            if guards is not None:
+                names = [a.get("name", "") for a in guards["args"]]
+                auth = next((n for n in names if is_auth_name(n)), "")
+                if auth:
+                    return True, f"@UseGuards({auth})"
+        return None, ""
+
+    def ts_schema(self, type_: dict[str, Any] | None, file: str, seen: set[str]) -> dict[str, Any]:
+        if type_ is None:
+            return {}
+        name, args = type_["n"], type_["a"]
+        if name in _TS_SCALARS:
+            return dict(_TS_SCALARS[name])
+        if name == "[]" or name == "Array":
+            return {"type": "array", "items": self.ts_schema(args[0], file, seen) if args else {}}
+        if name in ("Promise", "Observable", "Partial", "Readonly"):
+            return self.ts_schema(args[0], file, seen) if args else {}
+        if name == "lit":
+            return {"const": type_.get("v")}
+        if name == "|":
+            members = [m for m in args if m["n"] not in ("undefined", "null")]
+            if members and all(m["n"] == "lit" for m in members):
+                values = [m.get("v") for m in members]
+                kinds = {type(v).__name__ for v in values}
+                schema: dict[str, Any] = {"enum": values}
+                if kinds == {"str"}:
+                    schema = {"type": "string", "enum": values}
+                return schema
+            if len(members) == 1:
+                return self.ts_schema(members[0], file, seen)
+            return {"anyOf": [self.ts_schema(m, file, seen) for m in members]}
+        if name in self.enums:
+            values = self.enums[name]
+            return {"type": "string", "enum": values} if all(isinstance(v, str) for v in values) else {
+                "enum": values}
+        candidates = self.types.get(name, [])
+        if not candidates:
+            return {"type": "object"} if name not in ("void", "undefined") else {}
+        class_file, cls = next(((f, c) for f, c in candidates if f == file), candidates[0])
+        if cls["name"] in seen:
+            return {"type": "object"}
+        seen = seen | {cls["name"]}
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        chain = [cls]
+        while chain[-1]["extends"] and chain[-1]["extends"] in self.types and len(chain) < 8:
+            chain.append(self.types[chain[-1]["extends"]][0][1])
+        for klass in reversed(chain):
+            for field in klass["fields"]:
+                decorators = {d["name"]: d for d in field["decorators"]}
+                schema = self.ts_schema(field["type"], class_file, seen)
+                for deco_name, deco in decorators.items():
+                    if deco_name in _VALIDATORS:
+                        schema.update(_VALIDATORS[deco_name])
+                    if deco_name in _BOUNDS and deco["args"] and deco["args"][0]["t"] == "lit":
+                        schema[_BOUNDS[deco_name]] = deco["args"][0]["v"]
+                    if deco_name == "Length" and deco["args"]:
+                        bounds = [a.get("v") for a in deco["args"] if a["t"] == "lit"]
+                        for key, value in zip(("minLength", "maxLength"), bounds):
+                            schema[key] = value
+                    if deco_name == "IsEnum" and deco["args"] and deco["args"][0]["t"] == "ref":
+                        values = self.enum_values(class_file, deco["args"][0])
+                        if values is not None:
+                            schema = {"type": "string", "enum": values} if all(
+                                isinstance(v, str) for v in values) else {"enum": values}
+                properties[field["name"]] = schema
+                if not field["optional"] and "IsOptional" not in decorators:
+                    required.append(field["name"])
+        out: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            out["required"] = required
+        return out
+
+    def enum_values(self, file: str, desc: dict[str, Any]) -> list[Any] | None:
+        target = self.program.resolve(file, desc["ref"])
+        if target is not None and target[0] == "lit" and isinstance(target[1], dict):
+            return list(target[1].values())
+        return None
