@@ -238,6 +238,10 @@ class _FastifyLinker:
         if target[0] == "unresolved":
             self.warn(file, entry["line"], MSG_UNRESOLVED_MODULE.format(src=target[1]))
             return
+        if target[0] == "module":
+            # register(import('./routes')): the plugin is the module's default export
+            target = self.program.resolve(file, {"k": "imp", "src": "./" + posixpath.relpath(
+                target[1], posixpath.dirname(file)), "name": "default"}) or target
         if target[0] == "pkg" and target[1] == "@fastify/autoload":
             self.autoload(file, entry, opts or {}, prefix, hooks, stack)
             return

@@ -69,6 +69,10 @@ _WRAPPERS = {"Optional", "ResponseEntity", "Mono", "HttpEntity", "CompletableFut
 _NOT_PARAMETERS = {"MultipartFile", "HttpServletRequest", "HttpServletResponse", "Principal", "Model",
                    "BindingResult", "Authentication", "Pageable", "Locale"}
 
+_CONSTRAINTS = {"NotNull", "NotBlank", "NotEmpty", "Size", "Min", "Max", "DecimalMin", "DecimalMax", "Email",
+                "Pattern", "Positive", "PositiveOrZero"}
+_BINDABLE = {"ModelAttribute", "Valid", "Validated"} | _CONSTRAINTS
+
 MSG_UNRESOLVED_CONSTANT = "mapping path {expr} is not a string constant of this class; mapping skipped"
 
 
@@ -557,7 +561,11 @@ class _SpringLinker:
                 body = self.schema(param["type"], file, set())
                 continue
             location_ann = next((a for a in PARAM_LOCATIONS if a in ann), None)
-            if location_ann is None or param["type"]["n"] in _NOT_PARAMETERS | _MAPS:
+            if location_ann is None:
+                if set(ann) <= _BINDABLE:
+                    parameters.extend(self.bound_query_parameters(param, file))
+                continue
+            if param["type"]["n"] in _NOT_PARAMETERS | _MAPS:
                 continue
             args = ann[location_ann]
             name_value = args.get("value") or args.get("name")
@@ -594,6 +602,28 @@ class _SpringLinker:
             handler=f"{owner['name']}.{method['name']}", parameters=path_params + parameters,
             request_body=body, responses=responses, auth_required=auth_required, auth=auth,
         )
+
+    def bound_query_parameters(self, param: dict[str, Any], file: str) -> list[Parameter]:
+        """Spring binds an unannotated simple parameter as an optional request parameter, and an
+        unannotated (or @ModelAttribute) object's fields as request parameters."""
+        type_ = param["type"]
+        name = type_["n"]
+        if name in _NOT_PARAMETERS or name in _MAPS or name in ("Object", "JsonNode", "ObjectNode"):
+            return []
+        if name in _SCALARS or name == "Optional":
+            schema = self.schema(type_, file, set())
+            schema.update(_constraints(param["ann"], schema))
+            return [Parameter(name=param["name"], location="query", required=False, schema=schema)]
+        found = self.find_class(name, file)
+        if found is None:
+            return []
+        if found[1]["kind"] == "enum":
+            return [Parameter(name=param["name"], location="query", required=False,
+                              schema=self.schema(type_, file, set()))]
+        schema = self.schema(type_, file, set())
+        required = set(schema.get("required", []))
+        return [Parameter(name=prop, location="query", required=prop in required, schema=prop_schema)
+                for prop, prop_schema in schema.get("properties", {}).items()]
 
     def schema(self, type_: dict[str, Any], file: str, seen: set[str]) -> dict[str, Any]:
         name, args = type_["n"], type_["a"]

@@ -140,6 +140,12 @@ SPRING_INVENTORY: dict[str, str] = {
         @Controller
         @RequestMapping(path = "/warehouses")
         public class WarehouseController {
+            @GetMapping
+            @ResponseBody
+            public java.util.List<StockLevel> search(WarehouseFilter filter, String region, HttpServletRequest request) {
+                return java.util.List.of();
+            }
+
             @GetMapping("/{warehouseId:[0-9]+}/stock")
             @ResponseBody
             @PermitAll
@@ -263,6 +269,16 @@ SPRING_INVENTORY: dict[str, str] = {
             protected java.time.Instant createdAt;
         }
     """,
+    f"{JAVA}/web/WarehouseFilter.java": """
+        package com.acme.inventory.web;
+
+        public class WarehouseFilter {
+            @NotBlank
+            private String city;
+            @Min(1)
+            private Integer minCapacity;
+        }
+    """,
     f"{JAVA}/dto/StockLevel.java": """
         package com.acme.inventory.dto;
 
@@ -282,6 +298,7 @@ SPRING_INVENTORY_ENDPOINTS: set[tuple[str, str]] = {
     ("DELETE", "/inventory/api/products/{productId}"),
     ("GET", "/inventory/api/products/export.csv"),
     ("GET", "/inventory/api/products/export"),
+    ("GET", "/inventory/warehouses"),
     ("GET", "/inventory/warehouses/{warehouseId}/stock"),
     ("POST", "/inventory/warehouses/{warehouseId}/restock"),
     ("GET", "/inventory/status/live"),

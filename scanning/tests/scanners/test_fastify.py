@@ -138,3 +138,17 @@ def test_esm_plugins_nested_registers_and_full_route_options() -> None:
         ("header", "x-request-id", True, {"type": "string"}),
     ]
     assert warnings == []
+
+
+def test_plugins_registered_through_dynamic_import_are_entered() -> None:
+    files = {
+        "server.mjs": """
+            import Fastify from 'fastify';
+            const app = Fastify();
+            app.register(import('./routes/a.mjs'), { prefix: '/a' });
+            app.register(import('./routes/b.js'));
+        """,
+        "routes/a.mjs": "export default async function (f) { f.get('/x', async () => 1); }",
+        "routes/b.js": "module.exports = async (f) => { f.post('/y', async () => 1); };",
+    }
+    assert keys(scan_files(SCANNER, files)[0]) == {("GET", "/a/x"), ("POST", "/y")}

@@ -55,6 +55,15 @@ def test_path_variables_headers_and_cookies_are_parameters() -> None:
         ("path", "warehouseId", True, {"type": "string"})]
 
 
+def test_unannotated_parameters_bind_as_query_parameters() -> None:
+    search = inventory()[("GET", "/inventory/warehouses")]
+    assert params(search) == [
+        ("query", "city", True, {"type": "string"}),
+        ("query", "minCapacity", False, {"type": "integer", "minimum": 1}),
+        ("query", "region", False, {"type": "string"}),
+    ]
+
+
 def test_request_body_dto_becomes_json_schema() -> None:
     created = inventory()[("POST", PRODUCTS)]
     assert created.request_body == CREATE_PRODUCT_SCHEMA
