@@ -562,6 +562,32 @@ class PythonProject:
             ref = self.resolve(path, scope, e["n"])
             if ref and ref.kind == "assign" and not ref.rest:
                 return self.eval_str(ref.file, ref.scope, ref.obj["v"], depth + 1)
+            if ref and len(ref.rest) == 1:
+                default = self.class_attribute_default(ref, ref.rest[0], depth)
+                if default is not None:
+                    return self.eval_str(default[0].file, default[0].scope, default[1], depth + 1)
+        return None
+
+    def class_attribute_default(self, ref: Ref, attribute: str, depth: int = 0) -> tuple[Ref, Expr] | None:
+        """The class-level value of `Class.attribute` or `instance.attribute`.
+
+        ``settings.API_V1_STR`` with ``settings = Settings()`` and ``API_V1_STR: str =
+        "/api/v1"`` in the class (the usual pydantic-settings idiom) reads the default; the
+        environment could override it, but the default is what the code declares.
+        """
+        cls: Ref | None = None
+        if ref.kind == "class":
+            cls = Ref("class", ref.file, ref.scope, ref.name, ref.obj)
+        elif ref.kind == "assign" and call_func(ref.obj["v"]):
+            cls = self.class_ref(ref.file, ref.scope, ref.obj["v"]["call"])
+        if cls is None or cls.kind != "class" or depth > _MAX_DEPTH:
+            return None
+        for owner in self.ancestors(cls):
+            if owner.kind != "class":
+                continue
+            for fld in reversed(owner.obj["fields"]):
+                if fld["name"] == attribute and fld["v"] is not None:
+                    return owner, fld["v"]
         return None
 
     def eval_list(self, path: str, scope: str, e: Expr | None, depth: int = 0) -> list[Expr] | None:

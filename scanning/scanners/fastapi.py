@@ -443,22 +443,26 @@ class _Linker:
             name = parameter["name"]
             if name in ("self", "cls"):
                 continue
-            ann, metadata = self.schemas.unwrap_annotated(path, scope, parameter["ann"])
+            # `CurrentUser = Annotated[User, Depends(get_current_user)]` aliases: the
+            # annotation is resolved where the alias is written.
+            apath, ascope, raw_ann = self._annotated_alias(path, scope, parameter["ann"])
+            ann, metadata = self.schemas.unwrap_annotated(apath, ascope, raw_ann)
             default = parameter["def"]
             marker: Expr | None = None
             marker_kind = ""
-            for candidate in [default, *metadata]:
+            mpath, mscope = path, scope
+            for cpath, cscope, candidate in [(path, scope, default), *((apath, ascope, m) for m in metadata)]:
                 if call_func(candidate):
-                    kind = self.project.canonical(path, scope, candidate["call"])  # type: ignore[index]
+                    kind = self.project.canonical(cpath, cscope, candidate["call"])  # type: ignore[index]
                     if kind in _PARAM_MARKERS:
-                        marker, marker_kind = candidate, kind
+                        marker, marker_kind, mpath, mscope = candidate, kind, cpath, cscope
                         break
             if marker_kind in ("Depends", "Security"):
-                label = self._auth_dependency(path, scope, marker)
+                label = self._auth_dependency(mpath, mscope, marker)
                 if label:
                     auth.append(label)
                 continue
-            if ann is not None and self.project.canonical(path, scope, ann) in _SKIPPED_PARAM_TYPES:
+            if ann is not None and self.project.canonical(apath, ascope, ann) in _SKIPPED_PARAM_TYPES:
                 continue
             if marker_kind in ("Form", "File"):
                 continue
@@ -469,18 +473,18 @@ class _Linker:
                     has_default = True
                 if "default_factory" in marker["kw"]:
                     has_default = True
-            core, _optional = self.schemas.strip_optional(path, scope, ann)
-            kwargs = self.schemas.literal_kwargs(path, scope, marker) if marker is not None else {}
+            core, _optional = self.schemas.strip_optional(apath, ascope, ann)
+            kwargs = self.schemas.literal_kwargs(mpath, mscope, marker) if marker is not None else {}
             if marker_kind == "Body" or (
-                not marker_kind and name not in path_names and self._is_body_type(path, scope, core)
+                not marker_kind and name not in path_names and self._is_body_type(apath, ascope, core)
             ):
-                schema = self.schemas.type_schema(path, scope, ann)
+                schema = self.schemas.type_schema(apath, ascope, raw_ann)
                 bodies.append(
                     (kwargs.get("alias") or name, schema, not has_default, bool(kwargs.get("embed")))
                 )
                 continue
             # An optional query parameter is simply omitted; its schema is the inner type's.
-            schema = apply_constraints(self.schemas.type_schema(path, scope, core), kwargs)
+            schema = apply_constraints(self.schemas.type_schema(apath, ascope, core), kwargs)
             default_value = self._default_value(marker, default)
             if default_value is not None:
                 schema["default"] = default_value
@@ -512,6 +516,20 @@ class _Linker:
         if body is not None:
             body = self.schemas.finish(body)
         return parameters, body, auth
+
+    def _annotated_alias(self, path: str, scope: str, ann: Expr | None) -> tuple[str, str, Expr | None]:
+        for _ in range(8):
+            ref = self.project.resolve_expr(path, scope, ann) if ann is not None and "n" in ann else None
+            if ref is None or ref.kind != "assign" or ref.rest:
+                break
+            value = ref.obj["v"]
+            if (
+                not (isinstance(value, dict) and "sub" in value)
+                or self.project.canonical(ref.file, ref.scope, value["sub"]) != "Annotated"
+            ):
+                break
+            path, scope, ann = ref.file, ref.scope, value
+        return path, scope, ann
 
     def _default_value(self, marker: Expr | None, default: Expr | None) -> Any:
         source = arg(marker, 0, "default") if marker is not None else default

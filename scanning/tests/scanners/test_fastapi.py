@@ -239,3 +239,103 @@ def test_a_module_nested_too_deeply_is_a_warning():
     endpoints, warnings = _scan(files)
     assert keys(endpoints) == FASTAPI_EXPECTED
     assert "deep.py" in [w.file for w in warnings]
+
+
+FULL_STACK_TEMPLATE = {
+    "backend/app/core/config.py": """
+        from pydantic_settings import BaseSettings
+
+
+        class Settings(BaseSettings):
+            API_V1_STR: str = "/api/v1"
+            PROJECT_NAME: str = "demo"
+
+
+        settings = Settings()
+    """,
+    "backend/app/api/deps.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+        from fastapi.security import OAuth2PasswordBearer
+        from sqlmodel import Session
+
+        from app.core.config import settings
+
+        reusable_oauth2 = OAuth2PasswordBearer(tokenUrl=f"{settings.API_V1_STR}/login/access-token")
+
+
+        def get_db():
+            yield None
+
+
+        SessionDep = Annotated[Session, Depends(get_db)]
+        TokenDep = Annotated[str, Depends(reusable_oauth2)]
+
+
+        def get_current_user(session: SessionDep, token: TokenDep):
+            return None
+
+
+        CurrentUser = Annotated[object, Depends(get_current_user)]
+    """,
+    "backend/app/models.py": """
+        from sqlmodel import Field, SQLModel
+
+
+        class ItemCreate(SQLModel):
+            title: str = Field(min_length=1, max_length=255)
+            description: str | None = Field(default=None, max_length=255)
+    """,
+    "backend/app/api/routes/items.py": """
+        from fastapi import APIRouter
+
+        from app.api.deps import CurrentUser, SessionDep
+        from app.models import ItemCreate
+
+        router = APIRouter(prefix="/items", tags=["items"])
+
+
+        @router.get("/")
+        def read_items(session: SessionDep, current_user: CurrentUser, skip: int = 0, limit: int = 100):
+            return []
+
+
+        @router.post("/")
+        def create_item(*, session: SessionDep, current_user: CurrentUser, item_in: ItemCreate):
+            return item_in
+    """,
+    "backend/app/api/main.py": """
+        from fastapi import APIRouter
+
+        from app.api.routes import items
+
+        api_router = APIRouter()
+        api_router.include_router(items.router)
+    """,
+    "backend/app/main.py": """
+        from fastapi import FastAPI
+
+        from app.api.main import api_router
+        from app.core.config import settings
+
+        app = FastAPI(title=settings.PROJECT_NAME)
+        app.include_router(api_router, prefix=settings.API_V1_STR)
+    """,
+}
+
+
+def test_annotated_dependency_aliases_and_settings_prefix_of_the_full_stack_template():
+    endpoints, warnings = _scan(FULL_STACK_TEMPLATE)
+    assert warnings == []
+    found = by_key(endpoints)
+    assert set(found) == {("GET", "/api/v1/items"), ("POST", "/api/v1/items")}
+    listing = found[("GET", "/api/v1/items")]
+    assert params(listing) == {
+        ("query", "skip"): (False, {"type": "integer", "default": 0}),
+        ("query", "limit"): (False, {"type": "integer", "default": 100}),
+    }
+    assert listing.auth == "Depends(get_current_user)"
+    body = found[("POST", "/api/v1/items")].request_body
+    assert body["required"] == ["title"]
+    assert body["properties"]["description"] == {"type": ["string", "null"], "maxLength": 255}
