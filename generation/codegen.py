@@ -75,7 +75,10 @@ _RESERVED = {
     "concurrency",
     "limits",
     "started",
+    "elapsed",
     "pool",
+    "json_equal",
+    "json_differs",
     "math",
     "quote",
     "str",
@@ -266,12 +269,33 @@ def json_path(document: Any, path: str) -> Any:
             current = current[key or quoted]
     return current
 ''',
+    "json_equal": """
+def json_equal(a: Any, b: Any) -> bool:
+    \"\"\"JSON equality: unlike Python's, `true` is not `1`, and `1` equals `1.0`.\"\"\"
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+""",
+    "json_differs": """
+def json_differs(actual: Any, expected: Any) -> bool:
+    \"\"\"Present, and not equal: a missing value does not count as different.\"\"\"
+    return actual is not MISSING and not json_equal(actual, expected)
+""",
     "contains": """
 def contains(container: Any, value: Any) -> bool:
+    \"\"\"Substring of a string, element of a list, or key of an object.\"\"\"
     if isinstance(container, str):
-        return str(value) in container
-    if isinstance(container, (list, dict)):
-        return value in container
+        return isinstance(value, str) and value in container
+    if isinstance(container, list):
+        return any(json_equal(item, value) for item in container)
+    if isinstance(container, dict):
+        return isinstance(value, str) and value in container
     return False
 """,
     "schema_errors": """
@@ -301,6 +325,8 @@ def percentile(sorted_values: list[float], p: float) -> float:
 # Helpers other helpers call.
 _HELPER_NEEDS = {
     "json_body": {"describe"},
+    "json_differs": {"json_equal", "json_path"},
+    "contains": {"json_equal"},
     "capture_json": {"json_path", "json_body", "describe"},
     "capture_header": {"describe"},
 }
@@ -387,7 +413,12 @@ class _Writer:
             arguments.append(f"headers={_source(headers)}")
         if "body" in request:
             body = _protect(request["body"], self.module, self.variables, where=f"{where} body")
-            arguments.append(f"json={_source(body)}")
+            content_type = next(
+                (v for k, v in request.get("headers", {}).items() if k.lower() == "content-type"), ""
+            )
+            # Like the execution engine: a string body with a non-JSON content type is sent as is.
+            as_text = isinstance(request["body"], str) and content_type and "json" not in content_type.lower()
+            arguments.append(f"{'content' if as_text else 'json'}={_source(body)}")
         return [f"response = {client}.request("] + [_indent(f"{a},", INDENT) for a in arguments] + [")"]
 
     # assertions ---------------------------------------------------------------------------
@@ -426,10 +457,16 @@ class _Writer:
                 return [_assert(f"{actual} is MISSING", f"expected {path} not to exist")]
             expected = self.value_source(assertion.get("value"))
             shown = _short(assertion.get("value"))
+            value = assertion.get("value")
             if op == "equals":
-                return [_assert(f"{actual} == {expected}", f"expected {path} == {shown}")]
+                if isinstance(value, str) or value is None:
+                    # Only a string equals a string, so `==` already means JSON equality here.
+                    return [_assert(f"{actual} == {expected}", f"expected {path} == {shown}")]
+                self.use("json_equal")
+                return [_assert(f"json_equal({actual}, {expected})", f"expected {path} == {shown}")]
             if op == "not_equals":
-                return [_assert(f"{actual} != {expected}", f"expected {path} != {shown}")]
+                self.use("json_differs")
+                return [_assert(f"json_differs({actual}, {expected})", f"expected {path} != {shown}")]
             self.use("contains")
             return [_assert(f"contains({actual}, {expected})", f"expected {path} to contain {shown}")]
         if kind == "header":
@@ -503,37 +540,46 @@ class _Writer:
         self.use("percentile")
         self.module.imports.update({"import time", "from concurrent.futures import ThreadPoolExecutor"})
         step, load = spec["steps"][0], spec["load"]
-        statuses = [a for a in step.get("assertions", []) if a["type"] == "status"]
-        conditions = [
-            (
-                _status_condition(a["expected"])[0]
-                if "expected" in a
-                else _negated_status(a["not_expected"])[0]
-            )
-            for a in statuses
-        ] or ["response.status_code < 400"]
+        checks: list[str] = []
+        for assertion in step.get("assertions", []):
+            checks += self.assertion(assertion, 1)
+        if checks:
+            self.use("describe")
         call = self.request_call(step["request"], "load step")
         lines = [
             f"requests, concurrency = {load['requests']}, {load['concurrency']}",
             "",
-            "def one_request(client: httpx.Client) -> tuple[float, bool]:",
-            f'{INDENT}"""(latency in ms, whether the response met the step\'s status expectations)."""',
+            "def one_request(client: httpx.Client) -> tuple[float | None, bool]:",
+            f'{INDENT}"""(latency in ms or None when no response came, whether every assertion held)."""',
             f"{INDENT}started = time.perf_counter()",
             f"{INDENT}try:",
         ]
         lines += [_indent(line, INDENT * 2) for line in call]
         lines += [
             f"{INDENT}except httpx.HTTPError:",
-            f"{INDENT * 2}return (time.perf_counter() - started) * 1000, False",
-            f"{INDENT}return (time.perf_counter() - started) * 1000, {' and '.join(f'({c})' for c in conditions)}",
+            f"{INDENT * 2}return None, False",
+            f"{INDENT}elapsed = (time.perf_counter() - started) * 1000",
+        ]
+        if checks:
+            lines.append(f"{INDENT}try:")
+            lines += [_indent(line, INDENT * 2) for line in checks]
+            lines += [
+                f"{INDENT}except AssertionError:",
+                f"{INDENT * 2}return elapsed, False",
+                f"{INDENT}return elapsed, True",
+            ]
+        else:
+            lines.append(f"{INDENT}return elapsed, response.status_code < 400")
+        lines += [
             "",
             "limits = httpx.Limits(max_connections=concurrency)",
             "with httpx.Client(base_url=BASE_URL, timeout=TIMEOUT, limits=limits) as client:",
             f"{INDENT}with ThreadPoolExecutor(max_workers=concurrency) as pool:",
             f"{INDENT * 2}results = list(pool.map(lambda _: one_request(client), range(requests)))",
             "",
-            "latencies = sorted(ms for ms, _ in results)",
+            "latencies = sorted(ms for ms, _ in results if ms is not None)",
             "error_rate = sum(1 for _, ok in results if not ok) / len(results)",
+            'assert latencies, "no request got a response"',
         ]
         limits = load["limits"]
         for key in ("p50_ms", "p95_ms", "p99_ms"):

@@ -249,6 +249,41 @@ def test_exported_load_test_passes_within_limits_and_fails_past_them(live_api, t
     assert "error rate 100.00% exceeds 0.00%" in result.stdout
 
 
+def test_exported_json_equality_does_not_take_true_for_one(live_api, tmp_path):
+    spec = crud_spec()
+    spec["steps"][0]["assertions"].append(
+        {"type": "json_path", "path": "$.id", "op": "equals", "value": True}
+    )
+    result = run_pytest(render_test_module(make_test_case(spec)), tmp_path, {"TESTGEN_BASE_URL": live_api})
+    assert result.returncode == 1
+    assert "expected $.id == True" in result.stdout
+
+
+def test_every_assertion_of_a_load_step_counts_towards_the_error_rate(live_api, tmp_path):
+    spec = load_spec(max_error_rate=0.0)
+    spec["steps"][0]["assertions"].append({"type": "body", "op": "contains", "value": "never-there"})
+    result = run_pytest(render_test_module(make_test_case(spec)), tmp_path, {"TESTGEN_BASE_URL": live_api})
+    assert result.returncode == 1
+    assert "error rate 100.00% exceeds 0.00%" in result.stdout
+
+
+def test_a_text_body_with_a_non_json_content_type_is_sent_as_is():
+    spec = {
+        "steps": [
+            {
+                "request": {
+                    "method": "POST",
+                    "path": "/notes",
+                    "headers": {"Content-Type": "text/plain"},
+                    "body": "hello",
+                }
+            }
+        ]
+    }
+    code = render_test_module(make_test_case(spec))
+    assert "content='hello'," in code and "json=" not in code
+
+
 # --- what the code looks like ------------------------------------------------------------------
 
 
