@@ -166,6 +166,8 @@ class _JsExtractor:
         self.exports: dict[str, Any] = {}
         self.packages: set[str] = set()
         self.classes: list[dict[str, Any]] = []
+        self.classbind: dict[str, dict[str, Any]] = {}
+        self.current_class = ""
         self.enums: dict[str, list[Any]] = {}
         self.seq = 0
         self.pending_names: dict[str, str] = {}
@@ -177,6 +179,7 @@ class _JsExtractor:
         cursor = self.root.walk()
         depth = 0
         scopes: list[tuple[int, str]] = [(-1, "")]
+        classes: list[tuple[int, str]] = [(-1, "")]
         dispatch = _DISPATCH
         while True:
             node = cursor.node
@@ -199,6 +202,8 @@ class _JsExtractor:
                     self._on_assignment(node, scope)
                 elif action == _CLASS:
                     descend = self._on_class(node, scope)
+                    if descend:
+                        classes.append((depth, self.current_class))
                 elif action == _ENUM:
                     self._on_enum(node, scope)
                     descend = False
@@ -217,6 +222,9 @@ class _JsExtractor:
                 depth -= 1
             while scopes[-1][0] >= depth:
                 scopes.pop()
+            while classes[-1][0] >= depth:
+                classes.pop()
+            self.current_class = classes[-1][1]
 
     def _enter_function(self, node: Any, scope: str) -> str:
         fid = f"f{node.start_point[0] + 1}:{node.start_point[1]}"
@@ -293,6 +301,11 @@ class _JsExtractor:
             clause = next((c for c in heritage.named_children if c.type == "extends_clause"), None)
             value = clause.child_by_field_name("value") if clause is not None else None
             extends = node_text(value) if value is not None else None
+        cid = f"k{node.start_point[0] + 1}:{node.start_point[1]}"
+        self.current_class = cid
+        self.classbind[cid] = {}
+        if node.type != "interface_declaration":
+            self.bindings[scope][node_text(name_node)] = {"k": "class", "id": cid}
         record: dict[str, Any] = {
             "name": node_text(name_node), "line": node.start_point[0] + 1,
             "kind": "interface" if node.type == "interface_declaration" else "class",
@@ -335,6 +348,10 @@ class _JsExtractor:
                 modifiers = {node_text(c) for c in member.children if not c.is_named}
                 if "static" in modifiers:
                     continue
+                value_node = member.child_by_field_name("value")
+                if value_node is not None:
+                    # `router = Router();` as a class field: `this.router` names it
+                    self.classbind[cid][node_text(field_name)] = self.ref(value_node, scope)
                 record["fields"].append({
                     "name": node_text(field_name).strip("'\""),
                     "decorators": self._decorators(
@@ -474,6 +491,9 @@ class _JsExtractor:
             2 if target.startswith("module.") else 1
         ):
             self.exports[target.rsplit(".", 1)[1]] = self.ref(right, scope)
+        elif left.type == "member_expression" and target.startswith("this.") and target.count(".") == 1:
+            if self.current_class:
+                self.classbind[self.current_class].setdefault(target[5:], self.ref(right, scope))
         elif left.type == "identifier":
             # `app = express()` after `let app;`
             self.bindings[scope].setdefault(target, self.ref(right, scope))
@@ -618,6 +638,10 @@ class _JsExtractor:
             prop = node.child_by_field_name("property")
             if obj is None or prop is None:
                 return {"k": "none"}
+            if obj.type == "this":
+                if not self.current_class:
+                    return {"k": "none"}
+                return {"k": "this", "cls": self.current_class, "name": node_text(prop)}
             return {"k": "attr", "of": self.ref(obj, scope), "name": node_text(prop)}
         if typ in ("call_expression", "new_expression"):
             fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
@@ -812,8 +836,9 @@ class _JsExtractor:
                      "returns": [r for r in fix(f["returns"]) if r.get("k") in ("call", "param", "imp", "attr", "fn")]}
                for fid, f in self.fns.items()}
         classes = fix(self.classes)
+        classbind = fix(self.classbind)
         calls = [c for c in (fix(c) for c in self.calls)
-                 if c["owner"].get("k") in ("call", "param", "imp", "attr")]
+                 if c["owner"].get("k") in ("call", "param", "imp", "attr", "this")]
         invocations = [fix(i) for i in self.invocations]
         invocations = [i for i in invocations
                        if any(a.get("k") in ("call", "param") for a in i["args"])]
@@ -824,6 +849,7 @@ class _JsExtractor:
             "invocations": invocations,
             "packages": sorted(self.packages),
             "classes": classes,
+            "classbind": classbind,
             "enums": self.enums,
             "errors": syntax_errors(self.root),
         }
@@ -1000,6 +1026,10 @@ class JsProgram:
                 return self.resolve(found[0], found[1], depth + 1) if found else None
             if base[0] == "lit" and isinstance(base[1], dict) and ref["name"] in base[1]:
                 return ("lit", base[1][ref["name"]])
+            if base[0] == "instance":
+                # `new UsersRoute().router`: a field the class constructor or initializer sets
+                bound = self.facts[base[1]].get("classbind", {}).get(base[2], {}).get(ref["name"])
+                return self.resolve(base[1], bound, depth + 1) if bound is not None else None
             return None
         if kind == "call":
             callee = self.resolve(file, ref["callee"], depth + 1)
@@ -1012,11 +1042,18 @@ class JsProgram:
                     if target is not None:
                         return target
                 return None
+            if callee[0] == "class":
+                return ("instance", callee[1], callee[2])
             if callee[0] == "pkg" and callee[1] == "fastify-plugin" and ref.get("args"):
                 return self.resolve(file, ref["args"][0], depth + 1)
             return ("call", file, ref["id"], callee)
         if kind == "param":
             return ("param", file, ref["fn"], ref["i"])
+        if kind == "class":
+            return ("class", file, ref["id"])
+        if kind == "this":
+            bound = self.facts[file].get("classbind", {}).get(ref["cls"], {}).get(ref["name"])
+            return self.resolve(file, bound, depth + 1) if bound is not None else None
         if kind == "fn":
             return ("fn", file, ref["id"])
         if kind == "lit":

@@ -296,3 +296,42 @@ def test_property_generated_express_route_tables_are_found_exactly(app_routes, r
     endpoints, warnings = scan_files(SCANNER, files)
     assert warnings == []
     assert keys(endpoints) == expected
+
+
+def test_class_based_apps_and_routers_resolve_through_this() -> None:
+    files = {
+        "src/server.ts": """
+            import express from 'express';
+            import { UsersRoute } from './routes/users.route';
+
+            class App {
+              public app: express.Application;
+              constructor() {
+                this.app = express();
+                this.app.use(express.json());
+                this.app.get('/ping', (req, res) => res.send('pong'));
+                this.app.use('/users', new UsersRoute().router);
+              }
+              public listen() { this.app.listen(3000); }
+            }
+            new App().listen();
+        """,
+        "src/routes/users.route.ts": """
+            import { Router } from 'express';
+            import UsersController from '../controllers/users.controller';
+
+            export class UsersRoute {
+              public router = Router();
+              public usersController = new UsersController();
+              constructor() { this.initializeRoutes(); }
+              private initializeRoutes() {
+                this.router.get('/', this.usersController.getUsers);
+                this.router.post('/:id/avatar', this.usersController.uploadAvatar);
+              }
+            }
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("GET", "/ping"), ("GET", "/users"), ("POST", "/users/{id}/avatar")}
+    assert by_key(endpoints)[("GET", "/users")].handler == "this.usersController.getUsers"
+    assert warnings == []
