@@ -1037,7 +1037,25 @@ class SchemaBuilder:
         schema: dict[str, Any] = {"type": "object", "title": ref.name, "properties": properties}
         if required:
             schema["required"] = required
+        if self._forbids_extra(ref):
+            schema["additionalProperties"] = False
         return schema
+
+    def _forbids_extra(self, ref: Ref) -> bool:
+        """`model_config = ConfigDict(extra="forbid")` (v2) or `class Config: extra = "forbid"` (v1)."""
+        for cls in self.project.ancestors(ref):
+            if cls.kind != "class":
+                continue
+            for fld in cls.obj["fields"]:
+                if fld["name"] == "model_config" and call_func(fld["v"]):
+                    extra = fld["v"]["kw"].get("extra")
+                    return const(extra) == "forbid" or last(name_of(extra)) == "forbid"
+            config = cls.obj["inner"].get("Config")
+            if config is not None:
+                for fld in config["fields"]:
+                    if fld["name"] == "extra":
+                        return const(fld["v"]) == "forbid" or last(name_of(fld["v"])) == "forbid"
+        return False
 
     def field_schema(
         self, path: str, scope: str, ann: Expr | None, value: Expr | None, name: str

@@ -79,7 +79,7 @@ FASTAPI_APP: dict[str, str] = {
         from enum import Enum
         from typing import Literal, Optional
 
-        from pydantic import BaseModel, EmailStr, Field
+        from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 
         class Role(str, Enum):
@@ -88,6 +88,8 @@ FASTAPI_APP: dict[str, str] = {
 
 
         class Address(BaseModel):
+            model_config = ConfigDict(extra="forbid")
+
             street: str
             city: str = "Paris"
 

@@ -73,6 +73,8 @@ def test_a_pydantic_body_becomes_json_schema_with_inherited_fields():
     assert body["properties"]["tags"] == {"type": "array", "items": {"type": "string"}}
     assert body["properties"]["kind"] == {"type": "string", "enum": ["person", "bot"], "default": "person"}
     assert body["properties"]["address"]["required"] == ["street"]
+    assert body["properties"]["address"]["additionalProperties"] is False
+    assert "additionalProperties" not in body
     assert body["properties"]["address"]["type"] == ["object", "null"]
 
 
