@@ -257,16 +257,22 @@ MISSING = object()
 
 def json_path(document: Any, path: str) -> Any:
     """`$`, `.key`, `[0]` and `['key']` paths; MISSING when the path does not exist."""
-    current = document
-    for key, index, quoted in re.findall(r"\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[(\\d+)\\]|\\[['\\"]([^'\\"]+)['\\"]\\]", path[1:]):
-        if index:
+    token = re.compile(r"\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[(\\d+)\\]|\\[['\\"]([^'\\"]+)['\\"]\\]")
+    position, current = 1, document
+    while position < len(path):
+        match = token.match(path, position)
+        if not match:
+            raise ValueError(f"unsupported JSON path syntax at {path[position:]!r}")
+        key, index, quoted = match.groups()
+        if index is not None:
             if not isinstance(current, list) or int(index) >= len(current):
                 return MISSING
             current = current[int(index)]
         else:
-            if not isinstance(current, dict) or (key or quoted) not in current:
+            if not isinstance(current, dict) or (key if key is not None else quoted) not in current:
                 return MISSING
-            current = current[key or quoted]
+            current = current[key if key is not None else quoted]
+        position = match.end()
     return current
 ''',
     "json_equal": """
