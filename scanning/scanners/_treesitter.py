@@ -27,7 +27,6 @@ values kept as ``{"__js__": {"ref", "name"}}`` markers), ``{"t": "ref", "ref", "
 """
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from typing import Any
@@ -741,10 +740,13 @@ class _JsExtractor:
         if node.type in ("call_expression", "new_expression"):
             args = node.child_by_field_name("arguments")
             marker["callee"] = node_text(fn) if fn is not None else ""
-            marker["args"] = [
-                (lambda v, a=a: self._marker(a, scope) if v is _UNKNOWN else v)(self.literal(a, scope))
-                for a in (args.named_children if args is not None else []) if a.type != "comment"
-            ]
+            values = []
+            for arg in args.named_children if args is not None else []:
+                if arg.type == "comment":
+                    continue
+                value = self.literal(arg, scope)
+                values.append(self._marker(arg, scope) if value is _UNKNOWN else value)
+            marker["args"] = values
         return {JS_MARKER: marker}
 
     def _args(self, args: Any, scope: str) -> list[dict[str, Any]]:
@@ -933,12 +935,6 @@ def extract_js_module(tree: Any) -> dict[str, Any]:
     return _JsExtractor(tree.root_node).run()
 
 
-def check_json(facts: dict[str, Any]) -> dict[str, Any]:
-    """Fail fast (in tests and in development) if facts stopped being plain JSON."""
-    json.dumps(facts)
-    return facts
-
-
 # --- Link side: cross-file resolution ----------------------------------------------------
 
 
@@ -1088,15 +1084,6 @@ class JsProgram:
             if key != SPREAD_MARKER:
                 out[key] = self.resolve_literal(file, item, depth + 1)
         return out
-
-
-def literal_is_plain(value: Any) -> bool:
-    if isinstance(value, dict):
-        return JS_MARKER not in value and SPREAD_MARKER not in value and all(
-            literal_is_plain(v) for v in value.values())
-    if isinstance(value, list):
-        return all(literal_is_plain(v) for v in value)
-    return True
 
 
 def java_string(node: Any) -> str | None:

@@ -312,8 +312,10 @@ class _FastifyLinker:
         if urls is None:
             self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
             return
-        handler = self.names(file, handler_desc)[0] if handler_desc else self.names(file, opts.get("handler"))[0] \
-            if opts.get("handler") is not None else ""
+        if handler_desc is not None:
+            handler = self.names(file, handler_desc)[0]
+        else:
+            handler = (self.names(file, opts["handler"]) or [""])[0]
         for path in urls:
             self.add(file, entry, VERBS[entry["m"]], join_paths(prefix, path), opts, handler, hooks)
 

@@ -28,7 +28,7 @@ from scanning.scanners.base import (
     join_paths,
     path_parameter_names,
 )
-from scanning.scanners.express import extract_js, package_dependencies, wants_js
+from scanning.scanners.express import extract_js, literal_strings, package_dependencies, wants_js
 
 VERBS = {"Get": ("GET",), "Post": ("POST",), "Put": ("PUT",), "Patch": ("PATCH",), "Delete": ("DELETE",),
          "Head": ("HEAD",), "Options": ("OPTIONS",), "All": ("GET", "POST", "PUT", "PATCH", "DELETE")}
@@ -91,8 +91,6 @@ class _NestLinker:
                 self.enums.setdefault(enum_name, values)
 
     def strings(self, file: str, desc: dict[str, Any] | None) -> list[str] | None:
-        from scanning.scanners.express import literal_strings
-
         if desc is None:
             return [""]
         return literal_strings(self.program, file, desc)

@@ -587,7 +587,7 @@ class _SpringLinker:
         path_params = [declared_path.get(name) or Parameter(name=name, location="path", required=True,
                                                             schema={"type": "string"})
                        for name in path_parameter_names(path)]
-        auth_required, auth = _auth(method, cls if owner is cls else owner, cls)
+        auth_required, auth = _auth(method, owner, cls)
         status = _status(method)
         returns = method["returns"]
         responses: dict[str, dict[str, Any]] = {}

@@ -80,10 +80,6 @@ def params(endpoint: DiscoveredEndpoint) -> list[tuple[str, str, bool, dict[str,
     return [(p.location, p.name, p.required, p.schema) for p in endpoint.parameters]
 
 
-def warned(warnings: list[ScanWarning]) -> set[tuple[str, int]]:
-    return {(w.file, w.line) for w in warnings}
-
-
 # --- Express, CommonJS: an online shop -------------------------------------------------------
 
 EXPRESS_SHOP: dict[str, str] = {

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -195,11 +198,11 @@ def scan_repo_files(files: dict[str, str]) -> bool:
     return scan_sources(SCANNER, sources)[2]
 
 
-def test_a_file_is_parsed_once_for_all_js_scanners_and_facts_are_json(monkeypatch) -> None:
+def test_a_file_is_parsed_once_for_all_js_scanners_and_facts_are_json(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = base.tree_sitter_parser
 
-    def counting(language: str):
+    def counting(language: str) -> Any:
         calls.append(language)
         return real(language)
 
@@ -235,7 +238,7 @@ router = st.tuples(
 )
 
 
-def render_path(segments: list[tuple[str, str]], counter: list[int], style: str) -> tuple[str, str]:
+def render_path(segments: list[tuple[str, str]], counter: list[int]) -> tuple[str, str]:
     """(source path, expected normalized path); parameters get globally unique names."""
     source, expected = [], []
     for kind, value in segments:
@@ -252,7 +255,10 @@ def render_path(segments: list[tuple[str, str]], counter: list[int], style: str)
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(app_routes=st.lists(route, max_size=3), routers=st.lists(router, max_size=4))
-def test_property_generated_express_route_tables_are_found_exactly(app_routes, routers) -> None:
+def test_property_generated_express_route_tables_are_found_exactly(
+    app_routes: list[tuple[str, list[tuple[str, str]]]],
+    routers: list[tuple[list[tuple[str, str]], list[tuple[str, list[tuple[str, str]]]], str, int]],
+) -> None:
     counter = [0]
     files: dict[str, str] = {}
     expected: set[tuple[str, str]] = set()
@@ -260,12 +266,12 @@ def test_property_generated_express_route_tables_are_found_exactly(app_routes, r
     router_lines: list[list[str]] = []
     prefixes: list[str] = [""]  # expected prefix of the app (index 0) and each router (i + 1)
     for method, segments in app_routes:
-        src, exp = render_path(segments, counter, "cjs")
+        src, exp = render_path(segments, counter)
         app_lines.append(f"app.{method}('{src}', (req, res) => res.end());")
         expected.add((method.upper(), exp))
     for i, (prefix_segments, routes, style, parent_choice) in enumerate(routers):
         parent = parent_choice % (i + 1)  # the app or an earlier router
-        prefix_src, prefix_exp = render_path(prefix_segments, counter, style)
+        prefix_src, prefix_exp = render_path(prefix_segments, counter)
         prefixes.append(prefixes[parent] + (prefix_exp if prefix_segments else ""))
         ext = {"cjs": ".js", "esm": ".mjs", "ts": ".ts"}[style]
         name = f"routes/r{i}{ext}"
@@ -274,7 +280,7 @@ def test_property_generated_express_route_tables_are_found_exactly(app_routes, r
         else:
             lines = ["import { Router } from 'express';", "const router = Router();"]
         for method, segments in routes:
-            src, exp = render_path(segments, counter, style)
+            src, exp = render_path(segments, counter)
             lines.append(f"router.{method}(`{src}`, (req, res) => res.end());")
             full = (prefixes[-1] + (exp if exp != "/" else "")) or "/"
             expected.add((method.upper(), full))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scanning.scanners.base import DiscoveredEndpoint
 from scanning.scanners.nestjs import NestJSScanner
 from scanning.tests.scanners.fixtures_js import (
     NEST_APP,
@@ -18,7 +19,7 @@ SCANNER = NestJSScanner()
 USERS = "/api/v1/users"
 
 
-def nest() -> dict:
+def nest() -> dict[tuple[str, str], DiscoveredEndpoint]:
     return by_key(scan_files(SCANNER, NEST_APP)[0])
 
 

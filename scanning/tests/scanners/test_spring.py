@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanning.scanners.base import SourceFile
+from scanning.scanners.base import DiscoveredEndpoint, SourceFile
 from scanning.scanners.spring import MSG_UNRESOLVED_CONSTANT, SpringScanner
 from scanning.tests.scanners.fixtures_java import (
     CREATE_PRODUCT_SCHEMA,
@@ -22,7 +22,7 @@ SCANNER = SpringScanner()
 PRODUCTS = "/inventory/api/products"
 
 
-def inventory() -> dict[tuple[str, str], object]:
+def inventory() -> dict[tuple[str, str], DiscoveredEndpoint]:
     return by_key(scan_files(SCANNER, SPRING_INVENTORY)[0])
 
 
@@ -182,7 +182,9 @@ def mapping(http: str, path: str, style: int, const: str) -> str:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(controllers=st.lists(controller_spec, min_size=1, max_size=3),
        context=st.one_of(st.none(), st.from_regex(r"/[a-z]{1,6}", fullmatch=True)))
-def test_property_generated_spring_route_tables_are_found_exactly(controllers, context) -> None:
+def test_property_generated_spring_route_tables_are_found_exactly(
+    controllers: list[tuple[list[str | None], int, list[tuple[str, list[str | None], int]]]], context: str | None
+) -> None:
     counter = [0]
     files: dict[str, str] = {}
     expected: set[tuple[str, str]] = set()
