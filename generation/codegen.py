@@ -236,9 +236,13 @@ def describe(response: httpx.Response) -> str:
     "auth_headers": '''
 def auth_headers(identity: str) -> dict[str, str]:
     """Credentials come from the environment, never from this file."""
+    headers: dict[str, str] = {}
+    if identity == "default":
+        headers = {name: os.environ[var] for name, var in CREDENTIAL_HEADERS.items() if os.environ.get(var)}
     variable = "TESTGEN_AUTH" if identity == "default" else "TESTGEN_AUTH_" + re.sub(r"\\W+", "_", identity).upper()
-    value = os.environ.get(variable, "")
-    return {AUTH_HEADER: value} if value else {}
+    if os.environ.get(variable):
+        headers[AUTH_HEADER] = os.environ[variable]
+    return headers
 ''',
     "fill_path": """
 def fill_path(template: str, params: dict[str, Any]) -> str:
@@ -528,7 +532,7 @@ class _Writer:
     # tests --------------------------------------------------------------------------------
     def functional_body(self, spec: dict[str, Any]) -> list[str]:
         self.use("describe")
-        lines = ["with httpx.Client(base_url=BASE_URL, timeout=TIMEOUT) as client:"]
+        lines = ["with httpx.Client(base_url=BASE_URL, timeout=TIMEOUT, headers=DEFAULT_HEADERS) as client:"]
         steps = spec["steps"]
         for number, step in enumerate(steps, start=1):
             if number > 1:
@@ -579,7 +583,7 @@ class _Writer:
         lines += [
             "",
             "limits = httpx.Limits(max_connections=concurrency)",
-            "with httpx.Client(base_url=BASE_URL, timeout=TIMEOUT, limits=limits) as client:",
+            "with httpx.Client(base_url=BASE_URL, timeout=TIMEOUT, headers=DEFAULT_HEADERS, limits=limits) as client:",
             f"{INDENT}with ThreadPoolExecutor(max_workers=concurrency) as pool:",
             f"{INDENT * 2}results = list(pool.map(lambda _: one_request(client), range(requests)))",
             "",
@@ -601,6 +605,22 @@ class _Writer:
                 f'f"error rate {{error_rate:.2%}} exceeds {limits["max_error_rate"]:.2%}"'
             )
         return lines
+
+    def plain_headers(self) -> dict[str, str]:
+        project = self.test_case.project
+        return {
+            k: str(v) for k, v in (project.plain_headers or {}).items() if not header_is_secret(k, str(v))
+        }
+
+    def credential_headers(self) -> dict[str, str]:
+        # Only the names of the project's secret headers are written; their values stay in TestGen.
+        project = self.test_case.project
+        names = [*(project.secret_headers or {})]
+        names += [k for k, v in (project.plain_headers or {}).items() if header_is_secret(k, str(v))]
+        return {
+            name: "TESTGEN_HEADER_" + (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "X")
+            for name in names
+        }
 
     def render(self, base_url: str) -> str:
         tc = self.test_case
@@ -639,6 +659,10 @@ class _Writer:
                 )
                 doc.append(f"  {variable}: the {identity!r} identity's header value, e.g. 'Bearer <token>'")
             doc.append("  TESTGEN_AUTH_HEADER: the header that carries it (default Authorization)")
+            if "default" in self.module.identities:
+                doc += [
+                    f"  {var}: the project's {name} header" for name, var in self.credential_headers().items()
+                ]
         if self.module.secrets:
             doc += ["", "Secret values of the spec, read from the environment:"]
             doc += [f"  {variable}: {where}" for variable, where in self.module.secrets.items()]
@@ -655,8 +679,12 @@ class _Writer:
         lines.append("")
         lines.append(f'BASE_URL = os.environ.get("TESTGEN_BASE_URL", {base_url!r})')
         lines.append('TIMEOUT = float(os.environ.get("TESTGEN_TIMEOUT", "30"))')
+        lines.append("# The project's ordinary headers, sent with every request (as TestGen runs do).")
+        lines.append(f"DEFAULT_HEADERS: dict[str, str] = {_literal(self.plain_headers())}")
         if "auth_headers" in self.module.helpers:
             lines.append('AUTH_HEADER = os.environ.get("TESTGEN_AUTH_HEADER", "Authorization")')
+            lines.append("# The project's credential headers (the default identity): header -> variable.")
+            lines.append(f"CREDENTIAL_HEADERS: dict[str, str] = {_literal(self.credential_headers())}")
         for constant in self.module.constants:
             lines += ["", constant]
         ordered = [name for name in HELPERS if name in self.module.helpers]

@@ -70,6 +70,10 @@ class ItemsApi(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.split("?")[0] == "/items":
             return self._send(200, list(self.items.values()))
+        if self.path == "/whoami":
+            return self._send(
+                200, {"tenant": self.headers.get("X-Tenant"), "key": self.headers.get("X-Api-Key")}
+            )
         if self.path == "/boom":
             return self._send(500, {"detail": "boom"})
         item_id = self._item_id()
@@ -316,6 +320,34 @@ def test_a_secret_repeated_across_steps_is_one_variable():
     code = render_test_module(make_test_case({"steps": [step, step, other]}))
     assert code.count('os.environ.get("TESTGEN_SECRET_X_API_KEY", "")') == 2
     assert code.count('os.environ.get("TESTGEN_SECRET_X_API_KEY_2", "")') == 1
+
+
+def test_project_headers_are_sent_and_its_credentials_come_from_the_environment():
+    tc = make_test_case(crud_spec())
+    tc.project.plain_headers = {"X-Tenant": "acme"}
+    tc.project.secret_headers = {"X-Api-Key": "ak_live_0123456789abcdef"}
+    code = render_test_module(tc)
+    assert "DEFAULT_HEADERS: dict[str, str] = {'X-Tenant': 'acme'}" in code
+    assert "CREDENTIAL_HEADERS: dict[str, str] = {'X-Api-Key': 'TESTGEN_HEADER_X_API_KEY'}" in code
+    assert "ak_live_0123456789abcdef" not in code
+
+
+def test_exported_requests_carry_the_project_headers_like_a_run(live_api, tmp_path):
+    def whoami(auth: str, key: object) -> dict[str, Any]:
+        return {
+            "request": {"method": "GET", "path": "/whoami", "auth": auth},
+            "assertions": [
+                {"type": "json_path", "path": "$.tenant", "op": "equals", "value": "acme"},
+                {"type": "json_path", "path": "$.key", "op": "equals", "value": key},
+            ],
+        }
+
+    tc = make_test_case({"steps": [whoami("default", "k-123"), whoami("none", None)]})
+    tc.project.plain_headers = {"X-Tenant": "acme"}
+    tc.project.secret_headers = {"X-Api-Key": "k-123"}
+    env = {"TESTGEN_BASE_URL": live_api, "TESTGEN_HEADER_X_API_KEY": "k-123"}
+    result = run_pytest(render_test_module(tc), tmp_path, env)
+    assert result.returncode == 0, result.stdout
 
 
 def test_the_default_base_url_is_the_project_target_without_credentials():
