@@ -90,7 +90,10 @@ def extract_js(source: SourceFile) -> dict[str, Any]:
     """The shared JS/TS facts of a file, walked once for every JS scanner that asks."""
     cached = source.__dict__.get("_js_module_facts")
     if cached is None:
-        cached = extract_js_module(source.tree_sitter(js_language(source.extension)))
+        try:
+            cached = extract_js_module(source.tree_sitter(js_language(source.extension)))
+        except RecursionError as error:
+            raise ValueError("expressions nested too deeply to analyse") from error
         source.__dict__["_js_module_facts"] = cached
     return cached
 

@@ -373,9 +373,12 @@ class SpringScanner(Scanner):
         )
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
-        if source.extension == ".java":
-            return extract_java(source)
-        return extract_config(source)
+        try:
+            if source.extension == ".java":
+                return extract_java(source)
+            return extract_config(source)
+        except RecursionError as error:
+            raise ValueError("expressions nested too deeply to analyse") from error
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex

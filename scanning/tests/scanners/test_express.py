@@ -341,3 +341,22 @@ def test_class_based_apps_and_routers_resolve_through_this() -> None:
     assert keys(endpoints) == {("GET", "/ping"), ("GET", "/users"), ("POST", "/users/{id}/avatar")}
     assert by_key(endpoints)[("GET", "/users")].handler == "this.usersController.getUsers"
     assert warnings == []
+
+
+def test_pathologically_nested_code_is_a_value_error_not_a_crash() -> None:
+    source = SourceFile("deep.js", ("const x = " + "[" * 3000 + "]" * 3000 + ";").encode())
+    with pytest.raises(ValueError):
+        SCANNER.extract(source)
+
+
+JS_TOKENS = " ".join(
+    " ".join(fixture.values()) for fixture in (EXPRESS_SHOP, EXPRESS_TASKS_TS)).split()
+
+
+@settings(max_examples=40, deadline=None)
+@given(chunks=st.lists(st.tuples(st.integers(0, len(JS_TOKENS) - 1), st.integers(1, 120)), min_size=1, max_size=4))
+def test_property_scrambled_sources_never_crash_a_js_scanner(chunks: list[tuple[int, int]]) -> None:
+    files = {f"src/f{i}.ts": " ".join(JS_TOKENS[start:start + size]) for i, (start, size) in enumerate(chunks)}
+    for scanner in (ExpressScanner(), FastifyScanner()):
+        endpoints, _ = scan_files(scanner, files)
+        assert all(e.path.startswith("/") for e in endpoints)

@@ -4,6 +4,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +211,21 @@ def test_property_generated_spring_route_tables_are_found_exactly(
     endpoints, warnings = scan_files(SCANNER, files)
     assert warnings == []
     assert keys(endpoints) == expected
+
+
+def test_pathologically_nested_java_is_a_value_error_not_a_crash() -> None:
+    source = SourceFile("A.java", ('class A { static final String P = ' + '"a" + ' * 3000 + '"b"; }').encode())
+    with pytest.raises(ValueError):
+        SCANNER.extract(source)
+
+
+JAVA_TOKENS = " ".join(SPRING_INVENTORY.values()).split()
+
+
+@settings(max_examples=40, deadline=None)
+@given(chunks=st.lists(st.tuples(st.integers(0, len(JAVA_TOKENS) - 1), st.integers(1, 150)), min_size=1, max_size=4))
+def test_property_scrambled_sources_never_crash_the_spring_scanner(chunks: list[tuple[int, int]]) -> None:
+    files = {f"src/main/java/F{i}.java": " ".join(JAVA_TOKENS[start:start + size])
+             for i, (start, size) in enumerate(chunks)}
+    endpoints, _ = scan_files(SCANNER, files)
+    assert all(e.path.startswith("/") for e in endpoints)
