@@ -97,9 +97,9 @@ def _build_draft(
         status=TestCase.Status.DRAFT,
         spec=spec,
         spec_fingerprint=spec_fingerprint(spec),
-        generator_provider=generator.get("provider", ""),
-        generator_model=generator.get("model", ""),
-        prompt_version=generator.get("prompt_version", ""),
+        generator_provider=generator.get("provider") or "",
+        generator_model=generator.get("model") or "",
+        prompt_version=generator.get("prompt_version") or "",
         version=1,
         created_by=created_by,
     )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import AdminUserFactory
 from generation.models import TestCase
@@ -34,6 +36,18 @@ def test_changelist_lists_test_cases_with_their_ids(staff_client):
     response = staff_client.get(CHANGELIST)
     assert response.status_code == 200
     assert tc.public_id in response.content.decode() and "Create an order" in response.content.decode()
+
+
+def test_changelist_costs_the_same_queries_for_twice_the_data(staff_client, django_assert_num_queries):
+    project = ProjectFactory()
+    TestCaseFactory.create_batch(3, project=project)
+    staff_client.get(CHANGELIST)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as first:
+        staff_client.get(CHANGELIST)
+    TestCaseFactory.create_batch(3, project=project)
+    with django_assert_num_queries(len(first)):
+        response = staff_client.get(CHANGELIST)
+    assert response.context["cl"].result_count == 6
 
 
 def test_changelist_filters_by_status_and_generator(staff_client):

@@ -394,6 +394,19 @@ def test_export_zips_only_the_approved_suite(as_owner, project):
     ]
 
 
+def test_export_costs_the_same_queries_for_twice_the_suite(as_owner, project, django_assert_num_queries):
+    # The project, then the approved tests with their project and endpoint joined.
+    TestCaseFactory.create_batch(2, project=project, status=S.APPROVED)
+    with django_assert_num_queries(2):
+        as_owner.get(url(project, "/export"))
+    TestCaseFactory.create_batch(2, project=project, status=S.APPROVED)
+    with django_assert_num_queries(2):
+        response = as_owner.get(url(project, "/export"))
+    assert (
+        len([n for n in zipfile.ZipFile(io.BytesIO(response.content)).namelist() if n.endswith(".py")]) == 4
+    )
+
+
 def test_outsider_cannot_export(as_outsider, project):
     assert as_outsider.get(url(project, "/export")).status_code == 404
 
