@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -360,3 +361,19 @@ def test_property_scrambled_sources_never_crash_a_js_scanner(chunks: list[tuple[
     for scanner in (ExpressScanner(), FastifyScanner()):
         endpoints, _ = scan_files(scanner, files)
         assert all(e.path.startswith("/") for e in endpoints)
+
+
+def test_linking_facts_replayed_from_json_gives_the_same_endpoints() -> None:
+    from scanning.tests.scanners.fixtures_js import FASTIFY_BLOG, NEST_APP
+    from scanning.scanners.nestjs import NestJSScanner
+
+    for scanner, files in ((SCANNER, EXPRESS_SHOP), (SCANNER, EXPRESS_TASKS_TS),
+                           (FastifyScanner(), FASTIFY_BLOG), (NestJSScanner(), NEST_APP)):
+        sources = [SourceFile(p, textwrap.dedent(t).encode()) for p, t in files.items()]
+        facts = {s.rel_path: scanner.extract(s) for s in sources if scanner.wants(s)}
+        replayed = json.loads(json.dumps(facts))
+        assert replayed == facts
+        index = base.RepositoryIndex(files=list(files))
+        first, second = scanner.link(facts, index), scanner.link(replayed, index)
+        assert [e.to_dict() for e in first[0]] == [e.to_dict() for e in second[0]]
+        assert first[0]

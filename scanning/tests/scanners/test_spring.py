@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanning.scanners.base import DiscoveredEndpoint, SourceFile
+from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, SourceFile
 from scanning.scanners.spring import MSG_UNRESOLVED_CONSTANT, SpringScanner
 from scanning.tests.scanners.fixtures_java import (
     CREATE_PRODUCT_SCHEMA,
@@ -229,3 +229,13 @@ def test_property_scrambled_sources_never_crash_the_spring_scanner(chunks: list[
              for i, (start, size) in enumerate(chunks)}
     endpoints, _ = scan_files(SCANNER, files)
     assert all(e.path.startswith("/") for e in endpoints)
+
+
+def test_linking_facts_replayed_from_json_gives_the_same_endpoints() -> None:
+    sources = [SourceFile(p, textwrap.dedent(t).encode()) for p, t in SPRING_INVENTORY.items()]
+    facts = {s.rel_path: SCANNER.extract(s) for s in sources if SCANNER.wants(s)}
+    replayed = json.loads(json.dumps(facts))
+    index = RepositoryIndex(files=list(SPRING_INVENTORY))
+    first, second = SCANNER.link(facts, index), SCANNER.link(replayed, index)
+    assert [e.to_dict() for e in first[0]] == [e.to_dict() for e in second[0]]
+    assert len(first[0]) == len(SPRING_INVENTORY_ENDPOINTS)
