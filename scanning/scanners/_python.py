@@ -110,26 +110,32 @@ def dotted_name(node: ast.AST) -> str | None:
 
 
 def _arguments(args: ast.arguments) -> list[dict[str, Any]]:
+    """Parameters as `{"name", "ann"?, "def"?}`; absent keys keep the cached facts small."""
     out: list[dict[str, Any]] = []
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    for arg, default in zip(positional, defaults, strict=True):
-        out.append({"name": arg.arg, "ann": expr(arg.annotation), "def": expr(default), "kind": "pos"})
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-        out.append({"name": arg.arg, "ann": expr(arg.annotation), "def": expr(default), "kind": "kw"})
+    pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+    for arg, default in pairs:
+        item: dict[str, Any] = {"name": arg.arg}
+        if arg.annotation is not None:
+            item["ann"] = expr(arg.annotation)
+        if default is not None:
+            item["def"] = expr(default)
+        out.append(item)
     return out
 
 
 def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> dict[str, Any]:
-    return {
+    info: dict[str, Any] = {
         "name": node.name,
-        "q": f"{scope}.{node.name}" if scope else node.name,
         "s": scope,
         "line": node.lineno,
         "dec": [expr(d) for d in node.decorator_list],
         "args": _arguments(node.args),
-        "ret": expr(node.returns),
     }
+    if node.returns is not None:
+        info["ret"] = expr(node.returns)
+    return info
 
 
 def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
@@ -157,7 +163,6 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
                     "name": stmt.name,
                     "line": stmt.lineno,
                     "dec": [expr(d) for d in stmt.decorator_list],
-                    "args": _arguments(stmt.args),
                 }
             )
         elif isinstance(stmt, ast.ClassDef):
@@ -175,9 +180,64 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
     }
 
 
+# Inside function bodies only these statements can declare routing structure (application
+# factories); keeping the rest of every handler body would bloat the cached facts.
+_FACTORY_CALLS = frozenset(
+    {
+        "FastAPI",
+        "APIRouter",
+        "Flask",
+        "Blueprint",
+        "APIBlueprint",
+        "Api",
+        "Namespace",
+        "DefaultRouter",
+        "SimpleRouter",
+        "NestedSimpleRouter",
+        "NestedDefaultRouter",
+        "ExtendedSimpleRouter",
+        "ExtendedDefaultRouter",
+        "path",
+        "re_path",
+        "url",
+        "include",
+        "as_view",
+        "namespace",
+    }
+)
+_STRUCTURE_METHODS = frozenset(
+    {
+        "include_router",
+        "mount",
+        "add_api_route",
+        "register_blueprint",
+        "add_url_rule",
+        "register",
+        "add_resource",
+        "init_app",
+        "add_namespace",
+        "append",
+        "extend",
+        "insert",
+    }
+)
+
+
+def _kept_in_function(value: ast.expr) -> bool:
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return name in _FACTORY_CALLS or name in _STRUCTURE_METHODS
+    return isinstance(value, (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple))
+
+
 def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> None:
     for stmt in body:
         kind = type(stmt)
+        if scope and kind in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr):
+            value = stmt.value  # type: ignore[attr-defined]
+            if value is None or not _kept_in_function(value):
+                continue
         if kind is ast.Assign:
             names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]  # type: ignore[attr-defined]
             if names:
@@ -217,9 +277,8 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
                     [alias.asname or alias.name, stmt.level, stmt.module or "", alias.name, scope]  # type: ignore[attr-defined]
                 )
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-            info = _function(stmt, scope)  # type: ignore[arg-type]
-            facts["functions"].append(info)
-            _visit(stmt.body, info["q"], facts)  # type: ignore[attr-defined]
+            facts["functions"].append(_function(stmt, scope))  # type: ignore[arg-type]
+            _visit(stmt.body, f"{scope}.{stmt.name}" if scope else stmt.name, facts)  # type: ignore[attr-defined]
         elif kind is ast.ClassDef:
             facts["classes"].append(_class(stmt, scope))  # type: ignore[arg-type]
         elif kind in (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith):
@@ -258,6 +317,15 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         raise ValueError("expressions nested too deeply to analyse") from error
     source.__dict__[_FACTS_ATTR] = facts
     return facts
+
+
+def without_signatures(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts minus function parameters, for scanners that never read them (smaller cache)."""
+    slim = dict(facts)
+    slim["functions"] = [
+        {k: v for k, v in function.items() if k not in ("args", "ret")} for function in facts["functions"]
+    ]
+    return slim
 
 
 def is_test_path(path: str) -> bool:
@@ -356,6 +424,8 @@ class PythonProject:
             for start in range(len(parts)):
                 self.modules.setdefault(".".join(parts[start:]), []).append(path)
         self._scopes: dict[str, dict[str, dict[str, tuple[str, Any]]]] = {}
+        self._resolved: dict[tuple[str, str, str], Ref | None] = {}
+        self._ancestors: dict[tuple[str, str, str], list[Ref]] = {}
 
     # -- modules --
 
@@ -472,6 +542,15 @@ class PythonProject:
 
     def resolve(self, path: str, scope: str, dotted: str, depth: int = 0) -> Ref | None:
         """Resolve a dotted name used in `path` (inside `scope`) to its definition."""
+        if depth == 0:
+            # Linking asks the same questions many times (every route, field, base class).
+            key = (path, scope, dotted)
+            if key not in self._resolved:
+                self._resolved[key] = self._resolve(path, scope, dotted, 0)
+            return self._resolved[key]
+        return self._resolve(path, scope, dotted, depth)
+
+    def _resolve(self, path: str, scope: str, dotted: str, depth: int) -> Ref | None:
         if depth > _MAX_DEPTH or path not in self.facts:
             return None
         head, *rest = dotted.split(".")
@@ -643,7 +722,18 @@ class PythonProject:
         return None
 
     def ancestors(self, ref: Ref, depth: int = 0) -> list[Ref]:
-        """The class, then its bases depth-first (a simple MRO); externals appear by name."""
+        """The class, then its bases depth-first (a simple MRO); externals appear by name.
+
+        The returned list is shared between callers: read it, never change it.
+        """
+        if depth == 0 and ref.kind == "class" and not ref.rest:
+            key = (ref.file, ref.scope, ref.name)
+            if key not in self._ancestors:
+                self._ancestors[key] = self._ancestors_of(ref, 0)
+            return self._ancestors[key]
+        return self._ancestors_of(ref, depth)
+
+    def _ancestors_of(self, ref: Ref, depth: int) -> list[Ref]:
         out: list[Ref] = [ref]
         if ref.kind != "class" or depth > _MAX_DEPTH:
             return out
@@ -652,7 +742,7 @@ class PythonProject:
                 base = base["sub"]
             base_ref = self.class_ref(ref.file, ref.scope, base)
             if base_ref is not None:
-                out.extend(self.ancestors(base_ref, depth + 1))
+                out.extend(self._ancestors_of(base_ref, depth + 1))
         return out
 
     def ancestor_names(self, ref: Ref) -> list[str]:
@@ -795,6 +885,8 @@ class SchemaBuilder:
         self._stack: list[tuple[str, str]] = []
         self._defs_wanted: dict[str, Ref] = {}
         self._aliases: list[tuple[str, str, str]] = []
+        self._models: dict[tuple[str, str], dict[str, Any]] = {}
+        self._refs_emitted = 0
 
     def root(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
         """A complete schema for `ann`; recursive models end up in its `$defs`."""
@@ -924,7 +1016,7 @@ class SchemaBuilder:
         base = self.project.canonical(path, scope, ann["sub"])
         args = list_items(ann["idx"]) or [ann["idx"]]
         if base == "Annotated":
-            schema = self.type_schema(path, scope, args[0])
+            schema = dict(self.type_schema(path, scope, args[0]))
             for meta in args[1:]:
                 if call_func(meta) and self.project.canonical(path, scope, meta["call"]) == "Field":
                     schema = apply_constraints(schema, self.literal_kwargs(path, scope, meta))
@@ -994,15 +1086,25 @@ class SchemaBuilder:
         return _literal_schema(values)
 
     def model_schema(self, ref: Ref) -> dict[str, Any]:
+        """The schema of a model; shared between callers (copy before changing it)."""
         key = (ref.file, ref.name)
         if key in self._stack:
             self._defs_wanted[ref.name] = ref
+            self._refs_emitted += 1
             return {"$ref": f"#/$defs/{ref.name}"}
+        cached = self._models.get(key)
+        if cached is not None:
+            return cached
+        refs_before = self._refs_emitted
         self._stack.append(key)
         try:
-            return self._model_body(ref)
+            body = self._model_body(ref)
         finally:
             self._stack.pop()
+        # A schema holding `$ref`s depends on the enclosing document's `$defs`: not reusable.
+        if self._refs_emitted == refs_before:
+            self._models[key] = body
+        return body
 
     def model_fields(self, ref: Ref) -> list[tuple[Ref, dict[str, Any]]]:
         """Annotated fields of a model and its model bases, base fields first, overrides last."""

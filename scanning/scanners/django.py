@@ -71,6 +71,7 @@ from scanning.scanners._python import (
     module_facts,
     name_of,
     prefer_non_test,
+    without_signatures,
 )
 from scanning.scanners.base import (
     DiscoveredEndpoint,
@@ -248,7 +249,7 @@ class DjangoScanner(Scanner):
         return any({"django", "rest_framework"} & imported_modules(f) for f in facts.values() if f)
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
-        return module_facts(source)
+        return without_signatures(module_facts(source))
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex

@@ -445,9 +445,9 @@ class _Linker:
                 continue
             # `CurrentUser = Annotated[User, Depends(get_current_user)]` aliases: the
             # annotation is resolved where the alias is written.
-            apath, ascope, raw_ann = self._annotated_alias(path, scope, parameter["ann"])
+            apath, ascope, raw_ann = self._annotated_alias(path, scope, parameter.get("ann"))
             ann, metadata = self.schemas.unwrap_annotated(apath, ascope, raw_ann)
-            default = parameter["def"]
+            default = parameter.get("def")
             marker: Expr | None = None
             marker_kind = ""
             mpath, mscope = path, scope
@@ -484,7 +484,7 @@ class _Linker:
                 )
                 continue
             # An optional query parameter is simply omitted; its schema is the inner type's.
-            schema = apply_constraints(self.schemas.type_schema(apath, ascope, core), kwargs)
+            schema = apply_constraints(dict(self.schemas.type_schema(apath, ascope, core)), kwargs)
             default_value = self._default_value(marker, default)
             if default_value is not None:
                 schema["default"] = default_value
@@ -562,7 +562,7 @@ class _Linker:
         model = options.get("response_model")
         if model is not None and const(model, 0) is not None:
             success["schema"] = self.schemas.root(route.file, route.scope, model)
-        elif model is None and function is not None and function["ret"] is not None:
+        elif model is None and function is not None and function.get("ret") is not None:
             ret = function["ret"]
             target = self.project.resolve_expr(route.function_file, function["s"], ret.get("sub", ret))
             if target is not None and (

@@ -47,6 +47,7 @@ from scanning.scanners._python import (
     module_facts,
     name_of,
     prefer_non_test,
+    without_signatures,
 )
 from scanning.scanners.base import (
     HTTP_METHODS,
@@ -123,7 +124,7 @@ class FlaskScanner(Scanner):
         return any("flask" in imported_modules(f) for f in facts.values() if f)
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
-        return module_facts(source)
+        return without_signatures(module_facts(source))
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
