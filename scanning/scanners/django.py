@@ -442,7 +442,7 @@ class _Linker:
 
     def _entry(self, path: str, scope: str, e: Expr, context: _Context) -> None:
         if "router" in e:
-            self._router_routes(tuple(e["router"]), path, context)  # type: ignore[arg-type]
+            self._router_routes(tuple(e["router"]), context)  # type: ignore[arg-type]
             return
         if not call_func(e):
             self._warn(path, "unrecognized urlpatterns entry", 0)
@@ -701,7 +701,7 @@ class _Linker:
             return lookup, {"type": "string", "pattern": f"^{regex}$"}
         return lookup, {"type": "integer"} if lookup in ("pk", "id") else {"type": "string"}
 
-    def _router_routes(self, key: tuple[str, str, str], origin: str, context: _Context) -> None:
+    def _router_routes(self, key: tuple[str, str, str], context: _Context) -> None:
         if not self.emit:
             return
         router = self.routers[key]

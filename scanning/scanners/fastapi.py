@@ -34,7 +34,6 @@ from scanning.scanners._python import (
     SCALAR_NAMES,
     Expr,
     PythonProject,
-    Ref,
     SchemaBuilder,
     apply_constraints,
     arg,
@@ -589,6 +588,3 @@ class _Linker:
                             entry["schema"] = self.schemas.root(route.file, route.scope, item_value)
                 responses[str(code)] = entry
         return responses
-
-
-__all__ = ["FastAPIScanner", "AUTH_NAME", "Ref"]

@@ -264,7 +264,7 @@ class _Linker:
     def _collect_decorated(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
             scope = function["s"]
-            auth = self._auth_decorators(path, scope, function["dec"])
+            auth = self._auth_decorators(function["dec"])
             for decorator in function["dec"]:
                 func = call_func(decorator) or name_of(decorator)
                 if not func or "." not in func:
@@ -354,7 +354,7 @@ class _Linker:
             target = self.project.resolve_expr(path, scope, view)
             if target is not None and target.kind == "function":
                 handler = target.name
-                auth = self._auth_decorators(target.file, target.scope, target.obj["dec"])
+                auth = self._auth_decorators(target.obj["dec"])
             elif view is not None:
                 handler = name_of(view) or ""
         self.rules.setdefault(key, []).append(
@@ -376,7 +376,7 @@ class _Linker:
                     if items is None and isinstance(fld["v"], dict) and "dict" in fld["v"]:
                         items = [v for _k, v in fld["v"]["dict"]]
                         items = [i for v in items for i in (list_items(v) or [v])]
-                    auth += self._auth_decorators(ref.file, ref.scope, items or [])
+                    auth += self._auth_decorators(items or [])
                 if fld["name"] == "methods" and declared is None:
                     try:
                         declared = [
@@ -385,7 +385,7 @@ class _Linker:
                     except ValueError:
                         declared = None
                 if fld["name"] == "decorators":
-                    auth += self._auth_decorators(ref.file, ref.scope, list_items(fld["v"]) or [])
+                    auth += self._auth_decorators(list_items(fld["v"]) or [])
             for method in ref.obj["methods"]:
                 upper = method["name"].upper()
                 if upper in HTTP_METHODS and upper not in handlers:
@@ -396,7 +396,7 @@ class _Linker:
             return [m for m in handlers if m not in _AUTO_METHODS], auth
         return ["GET"], auth
 
-    def _auth_decorators(self, path: str, scope: str, decorators: list[Expr]) -> list[str]:
+    def _auth_decorators(self, decorators: list[Expr]) -> list[str]:
         found = []
         for decorator in decorators:
             name = call_func(decorator) or name_of(decorator) or ""
