@@ -622,10 +622,18 @@ class _Linker:
             required, label = self._auth(
                 method, labels, drf, permissions, "permission_classes", exempt=exempt
             )
-            body, responses = (
-                self._action_schemas(action, method, serializer, chain) if action else (None, {})
-            )
+            if action:
+                body, responses = self._action_schemas(action, method, serializer, chain)
+            else:
+                body, responses = (self._handler_body(method, serializer) if drf else None), {}
             self._emit(method, context, path, line, handler, required, label, body, responses)
+
+    def _handler_body(self, method: str, serializer: Ref | None) -> dict[str, Any] | None:
+        """A hand-written `post`/`put`/`patch` of a DRF view with a `serializer_class` reads it."""
+        if method not in ("POST", "PUT", "PATCH") or not self.serializers.is_serializer(serializer):
+            return None
+        request, _response = self.serializers.schemas(serializer)  # type: ignore[arg-type]
+        return request if method != "PATCH" else {k: v for k, v in request.items() if k != "required"}
 
     # -- DRF routers --
 

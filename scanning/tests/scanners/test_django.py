@@ -370,3 +370,33 @@ def test_generated_projects_are_found_exactly(apps):
     endpoints, warnings = scan(DjangoScanner(), render_django(apps))
     assert warnings == []
     assert keys(endpoints) == expected_django(apps)
+
+
+def test_a_hand_written_post_of_a_generic_view_reads_its_serializer_class():
+    files = {
+        "settings.py": 'ROOT_URLCONF = "urls"\n',
+        "urls.py": """
+            from django.urls import path
+            from views import RegisterView
+            urlpatterns = [path("register/", RegisterView.as_view())]
+        """,
+        "views.py": """
+            from rest_framework import generics, serializers
+            from rest_framework.permissions import AllowAny
+
+            class RegisterSerializer(serializers.Serializer):
+                email = serializers.EmailField()
+                password = serializers.CharField(write_only=True, min_length=12)
+
+            class RegisterView(generics.GenericAPIView):
+                serializer_class = RegisterSerializer
+                permission_classes = [AllowAny]
+
+                def post(self, request):
+                    return None
+        """,
+    }
+    endpoint = by_key(_scan(files)[0])[("POST", "/register")]
+    assert endpoint.request_body["required"] == ["email", "password"]
+    assert endpoint.request_body["properties"]["password"] == {"type": "string", "minLength": 12}
+    assert endpoint.auth_required is False
