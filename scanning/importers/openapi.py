@@ -26,7 +26,9 @@ Rules:
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,7 +105,8 @@ def _load(text_or_bytes: str | bytes) -> dict[str, Any]:
         raise SpecImportError("the document is empty", "line 1, column 1")
     if stripped[0] in "{[":
         try:
-            document = json.loads(text)
+            # NaN/Infinity are not JSON values a database accepts: keep their spelling as text.
+            document = json.loads(text, parse_constant=str)
         except json.JSONDecodeError as error:
             raise SpecImportError(
                 f"invalid JSON: {error.msg}", f"line {error.lineno}, column {error.colno}"
@@ -117,9 +120,45 @@ def _load(text_or_bytes: str | bytes) -> dict[str, Any]:
             raise SpecImportError(f"invalid YAML: {error.problem or error}", location) from error
         except yaml.YAMLError as error:
             raise SpecImportError(f"invalid YAML: {error}", "") from error
+        document = _plain(document, [])
     if not isinstance(document, dict):
         raise SpecImportError("the document is not a mapping", "")
     return document
+
+
+def _plain(value: Any, path: list[int]) -> Any:
+    """YAML's extra types as JSON ones: dates → ISO strings, non-string keys → strings.
+
+    Endpoints are stored as JSON, and a YAML anchor may refer to itself (`&a [*a]`):
+    such a document is rejected instead of recursing forever.
+    """
+    if isinstance(value, (dict, list, set, tuple)):
+        if id(value) in path:
+            raise SpecImportError("a YAML alias refers to itself", "")
+        path.append(id(value))
+        try:
+            if isinstance(value, dict):
+                return {_plain_key(k): _plain(v, path) for k, v in value.items()}
+            return [_plain(v, path) for v in value]
+        finally:
+            path.pop()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _plain_key(key: Any) -> Any:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, (int, float, datetime.date)):
+        return key.isoformat() if isinstance(key, datetime.date) else str(key)
+    return key
 
 
 class _Importer:

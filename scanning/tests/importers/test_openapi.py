@@ -600,3 +600,20 @@ def test_arbitrary_documents_import_or_raise_spec_import_error(version, paths, s
         assert isinstance(error.location, str)
     else:
         assert all(isinstance(p.schema, dict) for e in result.endpoints for p in e.parameters)
+
+
+def test_yaml_dates_and_numeric_keys_become_json_values():
+    text = (
+        "openapi: 3.0.0\npaths:\n  /x:\n    get:\n      parameters:\n"
+        "        - {name: since, in: query, schema: {type: string, format: date, default: 2024-01-31}}\n"
+        "      responses:\n        200: {description: ok}\n"
+    )
+    endpoint = import_spec(text).endpoints[0]
+    assert endpoint.parameters[0].schema["default"] == "2024-01-31"
+    json.dumps(endpoint.to_dict(), allow_nan=False)
+
+
+def test_a_self_referencing_yaml_alias_is_rejected():
+    with pytest.raises(SpecImportError) as caught:
+        import_spec("openapi: 3.0.0\npaths: &p\n  /x: *p\n")
+    assert "refers to itself" in caught.value.message
