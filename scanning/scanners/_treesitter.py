@@ -1,7 +1,10 @@
 """Shared tree-sitter machinery for the JavaScript/TypeScript and Java scanners.
 
-JavaScript/TypeScript: :func:`extract_js_module` walks one parsed file *once* (a tree cursor,
-no re-walks per route) and records the facts the Express and Fastify scanners both need:
+JavaScript/TypeScript: :func:`extract_js_module` reads one parsed file *once* and records the
+facts the Express, Fastify and NestJS scanners all need (the three share one walk per file).
+The nodes it dispatches on come from a single tree-sitter query, so the tree is traversed in
+C; nesting (function scopes, classes, skipped handler bodies) is rebuilt from byte ranges, and
+a variable's value is turned into a ref only if something looks the variable up:
 
 * ``bindings`` are not kept; instead every reference is resolved inside the file to a *ref*,
   a small JSON object that :class:`JsProgram` resolves across files at link time:
@@ -31,6 +34,8 @@ import posixpath
 import re
 from typing import Any
 
+from tree_sitter import Query, QueryCursor
+
 JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
@@ -59,6 +64,8 @@ _DISPATCH: dict[str, int] = {
     "class_declaration": _CLASS, "abstract_class_declaration": _CLASS, "interface_declaration": _CLASS,
     "enum_declaration": _ENUM,
 }
+_RETURNABLE = frozenset({"identifier", "call_expression", "new_expression", "member_expression",
+                         "arrow_function", "function_expression"})
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
      "await_expression", "type_assertion"}
@@ -170,79 +177,88 @@ class _JsExtractor:
         self.enums: dict[str, list[Any]] = {}
         self.seq = 0
         self.pending_names: dict[str, str] = {}
+        self.fn_nodes: dict[str, Any] = {}
+        self.this_used: set[tuple[str, str]] = set()
         self._done: set[int] = set()
 
     # --- walking -------------------------------------------------------------------------
 
-    def run(self) -> dict[str, Any]:
-        cursor = self.root.walk()
-        depth = 0
-        scopes: list[tuple[int, str]] = [(-1, "")]
-        classes: list[tuple[int, str]] = [(-1, "")]
+    def run(self, language: Any) -> dict[str, Any]:
+        # The nodes that matter come from a tree-sitter query (the tree is traversed in C);
+        # nesting is rebuilt from byte ranges, so Python never visits the other ~95 % of nodes.
+        nodes = QueryCursor(_dispatch_query(language)).captures(self.root).get("n", [])
+        nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
         dispatch = _DISPATCH
-        while True:
-            node = cursor.node
-            action = dispatch.get(node.type)
-            descend = True
-            if action is not None:
-                scope = scopes[-1][1]
-                if action == _FUNCTION:
-                    scopes.append((depth, self._enter_function(node, scope)))
-                elif action == _CALL:
-                    descend = self._on_call(node, scope)
-                elif action == _DECLARATOR:
-                    self._on_declarator(node, scope)
-                elif action == _IMPORT:
-                    self._on_import(node)
-                    descend = False
-                elif action == _EXPORT:
-                    self._on_export(node, scope)
-                elif action == _ASSIGNMENT:
-                    self._on_assignment(node, scope)
-                elif action == _CLASS:
-                    descend = self._on_class(node, scope)
-                    if descend:
-                        classes.append((depth, self.current_class))
-                elif action == _ENUM:
-                    self._on_enum(node, scope)
-                    descend = False
-                elif action == _RETURN:
-                    value = node.named_children[0] if node.named_children else None
-                    if value is not None and scope:
-                        self.fns[scope]["returns"].append(self.ref(value, scope))
-                else:
-                    descend = False
-            if descend and cursor.goto_first_child():
-                depth += 1
+        scopes: list[tuple[int, str]] = [(1 << 62, "")]
+        classes: list[tuple[int, str]] = [(1 << 62, "")]
+        skip_until = -1
+        for node in nodes:
+            start = node.start_byte
+            if start < skip_until:
                 continue
-            while not cursor.goto_next_sibling():
-                if not cursor.goto_parent():
-                    return self._finish()
-                depth -= 1
-            while scopes[-1][0] >= depth:
+            while scopes[-1][0] <= start:
                 scopes.pop()
-            while classes[-1][0] >= depth:
+            while classes[-1][0] <= start:
                 classes.pop()
             self.current_class = classes[-1][1]
+            scope = scopes[-1][1]
+            action = dispatch[node.type]
+            descend = True
+            if action == _FUNCTION:
+                scopes.append((node.end_byte, self._enter_function(node, scope)))
+            elif action == _CALL:
+                descend = self._on_call(node, scope)
+            elif action == _DECLARATOR:
+                self._on_declarator(node, scope)
+            elif action == _IMPORT:
+                self._on_import(node)
+                descend = False
+            elif action == _EXPORT:
+                self._on_export(node, scope)
+            elif action == _ASSIGNMENT:
+                self._on_assignment(node, scope)
+            elif action == _CLASS:
+                descend = self._on_class(node, scope)
+                if descend:
+                    classes.append((node.end_byte, self.current_class))
+            elif action == _ENUM:
+                self._on_enum(node, scope)
+                descend = False
+            elif action == _RETURN:
+                value = unwrap(node.named_children[0]) if node.named_children else None
+                if value is not None and scope and value.type in _RETURNABLE:
+                    self.fns[scope]["returns"].append(self.ref(value, scope))
+            else:
+                descend = False
+            if not descend:
+                skip_until = node.end_byte
+        return self._finish()
 
     def _enter_function(self, node: Any, scope: str) -> str:
         fid = f"f{node.start_point[0] + 1}:{node.start_point[1]}"
         name_node = node.child_by_field_name("name")
         name = node_text(name_node) if name_node is not None else self.pending_names.get(fid, "")
         self.parents[fid] = scope
-        bindings: dict[str, Any] = {}
-        for i, pname in enumerate(_param_names(node)):
-            if pname:
-                bindings[pname] = {"k": "param", "fn": fid, "i": i}
-        self.bindings[fid] = bindings
+        self.fn_nodes[fid] = node  # parameters are bound lazily, on the first lookup through fid
         self.fns[fid] = {"name": name, "line": node.start_point[0] + 1, "returns": []}
         if node.type == "arrow_function":
-            body = node.child_by_field_name("body")
-            if body is not None and body.type != "statement_block":
+            body = unwrap(node.child_by_field_name("body"))
+            if body is not None and body.type in _RETURNABLE:
                 self.fns[fid]["returns"].append(self.ref(body, fid))
         if name and node.type in ("function_declaration", "generator_function_declaration"):
-            self.bindings[scope][name] = {"k": "fn", "id": fid}
+            self.bindings.setdefault(scope, {})[name] = {"k": "fn", "id": fid}
         return fid
+
+    def _table(self, scope: str) -> dict[str, Any]:
+        table = self.bindings.get(scope)
+        if table is None:
+            table = self.bindings[scope] = {}
+        if scope in self.fn_nodes:
+            node = self.fn_nodes.pop(scope)
+            for i, pname in enumerate(_param_names(node)):
+                if pname:
+                    table.setdefault(pname, {"k": "param", "fn": scope, "i": i})
+        return table
 
     def _decorators(self, nodes: list[Any], scope: str) -> list[dict[str, Any]]:
         out = []
@@ -282,7 +298,7 @@ class _JsExtractor:
                     return
                 values[key] = counter
                 counter += 1
-        self.bindings[scope][node_text(name)] = {"k": "lit", "v": values}
+        self.bindings.setdefault(scope, {})[node_text(name)] = {"k": "lit", "v": values}
         self.enums[node_text(name)] = list(values.values())
 
     def _on_class(self, node: Any, scope: str) -> bool:
@@ -304,7 +320,7 @@ class _JsExtractor:
         self.current_class = cid
         self.classbind[cid] = {}
         if node.type != "interface_declaration":
-            self.bindings[scope][node_text(name_node)] = {"k": "class", "id": cid}
+            self.bindings.setdefault(scope, {})[node_text(name_node)] = {"k": "class", "id": cid}
         record: dict[str, Any] = {
             "name": node_text(name_node), "line": node.start_point[0] + 1,
             "kind": "interface" if node.type == "interface_declaration" else "class",
@@ -375,23 +391,25 @@ class _JsExtractor:
         value = unwrap(value)
         if value is None:
             return
+        table = self.bindings.setdefault(scope, {})
+        # Most variables are never looked up by anything that matters: their refs are built
+        # on first lookup (see `_finish`), not here.
+        lazy = _Lazy(value, scope, self.current_class)
         if name.type == "identifier":
-            ref = self.ref(value, scope)
-            if ref.get("k") == "fn":
+            if value.type in _FUNCTION_TYPES:
                 # `const list = (req, res) => ...`: the function is entered after its declarator
-                self.pending_names[ref["id"]] = node_text(name)
-            self.bindings[scope][node_text(name)] = ref
+                self.pending_names[f"f{value.start_point[0] + 1}:{value.start_point[1]}"] = node_text(name)
+            table[node_text(name)] = lazy
         elif name.type == "object_pattern":
-            base = self.ref(value, scope)
             for prop in name.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
                     key = node_text(prop)
-                    self.bindings[scope][key] = {"k": "attr", "of": base, "name": key}
+                    table[key] = {"k": "attr", "of": lazy, "name": key}
                 elif prop.type == "pair_pattern":
                     key_node, val_node = prop.child_by_field_name("key"), prop.child_by_field_name("value")
                     if key_node is not None and val_node is not None and val_node.type == "identifier":
                         key = js_string(key_node) if key_node.type == "string" else node_text(key_node)
-                        self.bindings[scope][node_text(val_node)] = {"k": "attr", "of": base, "name": key}
+                        table[node_text(val_node)] = {"k": "attr", "of": lazy, "name": key}
 
     def _on_import(self, node: Any) -> None:
         source = node.child_by_field_name("source")
@@ -495,7 +513,7 @@ class _JsExtractor:
                 self.classbind[self.current_class].setdefault(target[5:], self.ref(right, scope))
         elif left.type == "identifier":
             # `app = express()` after `let app;`
-            self.bindings[scope].setdefault(target, self.ref(right, scope))
+            self.bindings.setdefault(scope, {}).setdefault(target, _Lazy(right, scope, self.current_class))
 
     def _on_call(self, node: Any, scope: str) -> bool:
         if node.start_byte in self._done:
@@ -640,6 +658,7 @@ class _JsExtractor:
             if obj.type == "this":
                 if not self.current_class:
                     return {"k": "none"}
+                self.this_used.add((self.current_class, node_text(prop)))
                 return {"k": "this", "cls": self.current_class, "name": node_text(prop)}
             return {"k": "attr", "of": self.ref(obj, scope), "name": node_text(prop)}
         if typ in ("call_expression", "new_expression"):
@@ -805,7 +824,7 @@ class _JsExtractor:
         def lookup(name: str, scope: str, guard: frozenset[tuple[str, str]]) -> dict[str, Any]:
             current = scope
             while True:
-                table = self.bindings.get(current, {})
+                table = self._table(current)
                 if name in table:
                     key = (current, name)
                     if key in memo:
@@ -821,29 +840,42 @@ class _JsExtractor:
 
         def fix(value: Any, guard: frozenset[tuple[str, str]] = frozenset()) -> Any:
             """Replace `local` refs in place; returns the value (or its resolution)."""
+            if isinstance(value, _Lazy):
+                self.current_class = value.cls
+                value = self.ref(value.node, value.scope)
             if isinstance(value, dict):
                 if value.get("k") == "local" and len(value) == 3 and "scope" in value:
                     return lookup(value["name"], value["scope"], guard)
                 for key, item in value.items():
-                    if isinstance(item, (dict, list)):
+                    if isinstance(item, (dict, list, _Lazy)):
                         value[key] = fix(item, guard)
             elif isinstance(value, list):
                 for i, item in enumerate(value):
-                    if isinstance(item, (dict, list)):
+                    if isinstance(item, (dict, list, _Lazy)):
                         value[i] = fix(item, guard)
             return value
 
         exports = {k: (v if k == "__star__" else fix(v)) for k, v in self.exports.items()}
-        fns = {fid: {"name": f["name"], "line": f["line"],
-                     "returns": [r for r in fix(f["returns"]) if r.get("k") in ("call", "param", "imp", "attr", "fn")]}
-               for fid, f in self.fns.items()}
+        # anonymous functions without a useful return (route handlers) need no entry
+        fns = {fid: {"name": f["name"], "line": f["line"], "returns": returns}
+               for fid, f in self.fns.items()
+               for returns in [[r for r in fix(f["returns"]) if r.get("k") in ("call", "param", "imp", "attr", "fn")]]
+               if f["name"] or returns}
         classes = fix(self.classes)
-        classbind = fix(self.classbind)
         calls = [c for c in (fix(c) for c in self.calls)
                  if c["owner"].get("k") in ("call", "param", "imp", "attr", "this")]
         invocations = [fix(i) for i in self.invocations]
         invocations = [i for i in invocations
                        if any(a.get("k") in ("call", "param") for a in i["args"])]
+        # `this.x` bindings only for the members something refers to (services set dozens)
+        classbind: dict[str, dict[str, Any]] = {}
+        done: set[tuple[str, str]] = set()
+        while pending := self.this_used - done:
+            for cls, member in pending:
+                done.add((cls, member))
+                value = self.classbind.get(cls, {}).get(member)
+                if value is not None:
+                    classbind.setdefault(cls, {})[member] = fix(value)
         return {
             "exports": exports,
             "fns": fns,
@@ -855,6 +887,15 @@ class _JsExtractor:
             "enums": self.enums,
             "errors": syntax_errors(self.root),
         }
+
+
+class _Lazy:
+    """A binding's value expression, turned into a ref only if something looks it up."""
+
+    __slots__ = ("node", "scope", "cls")
+
+    def __init__(self, node: Any, scope: str, cls: str) -> None:
+        self.node, self.scope, self.cls = node, scope, cls
 
 
 class _Unknown:
@@ -931,8 +972,21 @@ def ts_type(node: Any) -> dict[str, Any] | None:
     return {"n": node_text(node)[:60], "a": []}
 
 
+_QUERIES: dict[str, Any] = {}
+
+
+def _dispatch_query(language: Any) -> Any:
+    """One query capturing every node type the extractor dispatches on, per grammar."""
+    key = language.name
+    if key not in _QUERIES:
+        kinds = [kind for kind, action in _DISPATCH.items()
+                 if action != _SKIP and language.id_for_node_kind(kind, True)]
+        _QUERIES[key] = Query(language, " ".join(f"({kind}) @n" for kind in kinds))
+    return _QUERIES[key]
+
+
 def extract_js_module(tree: Any) -> dict[str, Any]:
-    return _JsExtractor(tree.root_node).run()
+    return _JsExtractor(tree.root_node).run(tree.language)
 
 
 # --- Link side: cross-file resolution ----------------------------------------------------

@@ -345,9 +345,14 @@ def test_class_based_apps_and_routers_resolve_through_this() -> None:
 
 
 def test_pathologically_nested_code_is_a_value_error_not_a_crash() -> None:
-    source = SourceFile("deep.js", ("const x = " + "[" * 3000 + "]" * 3000 + ";").encode())
+    source = SourceFile("deep.js", ("app.get('/x', " + "[" * 3000 + "]" * 3000 + ");").encode())
     with pytest.raises(ValueError):
         SCANNER.extract(source)
+
+
+def test_deeply_nested_values_nothing_refers_to_are_never_analysed() -> None:
+    source = SourceFile("deep.js", ("const x = " + "[" * 3000 + "]" * 3000 + ";").encode())
+    assert SCANNER.extract(source)["calls"] == []
 
 
 JS_TOKENS = " ".join(
