@@ -21,7 +21,10 @@ Rules:
 * responses map each status to ``{"description", "schema"}`` (``schema`` only when given);
 * the operation's ``security`` overrides the document's; ``[]`` — or a requirement ``{}``,
   which makes authentication optional — means public;
-* OpenAPI 3.0 ``nullable: true`` (and Swagger's ``x-nullable``) becomes a ``"null"`` type.
+* OpenAPI 3.0 ``nullable: true`` (and Swagger's ``x-nullable``) becomes a ``"null"`` type;
+* schemas are inlined, so shared subtrees are copied per use: past ``_MAX_SCHEMA_NODES``
+  nodes (an alias bomb, or a gigantic spec) the remaining schemas are truncated to ``{}``
+  with a warning rather than exhausting memory.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from scanning.scanners.base import (
 _OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LOCATIONS = ("path", "query", "header", "cookie")
 _MAX_REF_HOPS = 32
+_MAX_SCHEMA_NODES = 2_000_000
 # Swagger 2 parameter keywords that are JSON Schema keywords.
 _V2_SCHEMA_KEYS = (
     "type",
@@ -120,28 +124,34 @@ def _load(text_or_bytes: str | bytes) -> dict[str, Any]:
             raise SpecImportError(f"invalid YAML: {error.problem or error}", location) from error
         except yaml.YAMLError as error:
             raise SpecImportError(f"invalid YAML: {error}", "") from error
-        document = _plain(document, [])
+        document = _plain(document, [], {})
     if not isinstance(document, dict):
         raise SpecImportError("the document is not a mapping", "")
     return document
 
 
-def _plain(value: Any, path: list[int]) -> Any:
+def _plain(value: Any, path: list[int], done: dict[int, Any]) -> Any:
     """YAML's extra types as JSON ones: dates → ISO strings, non-string keys → strings.
 
     Endpoints are stored as JSON, and a YAML anchor may refer to itself (`&a [*a]`):
-    such a document is rejected instead of recursing forever.
+    such a document is rejected instead of recursing forever. Aliases stay shared
+    (`done`), so a "billion laughs" document is not expanded here.
     """
     if isinstance(value, (dict, list, set, tuple)):
+        if id(value) in done:
+            return done[id(value)]
         if id(value) in path:
             raise SpecImportError("a YAML alias refers to itself", "")
         path.append(id(value))
         try:
             if isinstance(value, dict):
-                return {_plain_key(k): _plain(v, path) for k, v in value.items()}
-            return [_plain(v, path) for v in value]
+                converted: Any = {_plain_key(k): _plain(v, path, done) for k, v in value.items()}
+            else:
+                converted = [_plain(v, path, done) for v in value]
         finally:
             path.pop()
+        done[id(value)] = converted
+        return converted
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -167,6 +177,9 @@ class _Importer:
         self.source = source_name
         self.warnings: list[ScanWarning] = []
         self.version = self._version()
+        # Shared subtrees (YAML aliases, $refs used everywhere) are copied per use: bound the work.
+        self.budget = _MAX_SCHEMA_NODES
+        self.truncated = False
 
     def _version(self) -> int:
         if "openapi" in self.document:
@@ -476,6 +489,19 @@ class _Importer:
         return schema
 
     def _resolve_schema(self, node: Any, location: str, context: _SchemaContext, stack: list[str]) -> Any:
+        if isinstance(node, (list, dict)):
+            if self.budget <= 0:
+                if not self.truncated:
+                    self.truncated = True
+                    self.warnings.append(
+                        ScanWarning(
+                            self.source,
+                            f"schemas expand to more than {_MAX_SCHEMA_NODES} nodes once references are "
+                            f"resolved; the rest are truncated to {{}} (first at {location})",
+                        )
+                    )
+                return {} if isinstance(node, dict) else []
+            self.budget -= 1
         if isinstance(node, list):
             return [self._resolve_schema(item, location, context, stack) for item in node]
         if not isinstance(node, dict):

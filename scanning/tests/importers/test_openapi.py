@@ -617,3 +617,21 @@ def test_a_self_referencing_yaml_alias_is_rejected():
     with pytest.raises(SpecImportError) as caught:
         import_spec("openapi: 3.0.0\npaths: &p\n  /x: *p\n")
     assert "refers to itself" in caught.value.message
+
+
+def test_an_alias_bomb_is_truncated_with_a_warning_instead_of_expanded(monkeypatch):
+    from scanning.importers import openapi
+
+    monkeypatch.setattr(openapi, "_MAX_SCHEMA_NODES", 5_000)
+    levels = ["a0: &a0 {type: string}"]
+    for i in range(1, 30):
+        levels.append(f"a{i}: &a{i} {{allOf: [*a{i - 1}, *a{i - 1}]}}")
+    text = (
+        "openapi: 3.0.0\ncomponents:\n  schemas:\n"
+        + "".join(f"    {line}\n" for line in levels)
+        + "paths:\n  /x:\n    post:\n      requestBody:\n        content:\n          application/json:\n"
+        "            schema: {$ref: '#/components/schemas/a29'}\n      responses: {'200': {description: ok}}\n"
+    )
+    result = import_spec(text)
+    assert [e.key for e in result.endpoints] == [("POST", "/x")]
+    assert "more than 5000 nodes" in result.warnings[0].message
