@@ -154,7 +154,7 @@ def is_path_like(program: JsProgram, file: str, desc: dict[str, Any]) -> bool:
 class ExpressScanner(Scanner):
     name = "express"
     language = "javascript"
-    version = "1"
+    version = "2"
     extensions = JS_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:

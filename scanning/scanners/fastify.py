@@ -55,7 +55,7 @@ MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes registered from i
 class FastifyScanner(Scanner):
     name = "fastify"
     language = "javascript"
-    version = "1"
+    version = "2"
     extensions = JS_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:

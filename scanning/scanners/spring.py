@@ -73,6 +73,7 @@ _CONSTRAINTS = {"NotNull", "NotBlank", "NotEmpty", "Size", "Min", "Max", "Decima
                 "Pattern", "Positive", "PositiveOrZero"}
 _BINDABLE = {"ModelAttribute", "Valid", "Validated"} | _CONSTRAINTS
 
+MSG_UNRESOLVED_PLACEHOLDER = "mapping path {path!r} names a property that is not configured; mapping skipped"
 MSG_UNRESOLVED_CONSTANT = "mapping path {expr} is not a string constant of this class; mapping skipped"
 
 
@@ -335,8 +336,7 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
             match = re.match(r"([^=:\s]+)\s*[=:\s]\s*(.*)$", line)
             if match:
                 settings[match.group(1)] = match.group(2).strip()
-    elif any(key in source.text for key in ("context-path", "contextPath", "servlet")):
-        # Only a file that can hold the keys we read is worth a YAML parse.
+    else:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
             documents = list(yaml.load_all(source.text, Loader=loader))
@@ -347,8 +347,11 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
             if any(k.startswith(("spring.config.activate.on-profile", "spring.profiles")) for k in flat):
                 continue  # a profile-specific document does not apply by default
             settings.update(flat)
-    keep = ("server.servlet.context-path", "spring.mvc.servlet.path", "server.servlet.contextPath")
-    return {"kind": "config", "settings": {k: str(settings[k]) for k in keep if settings.get(k) is not None}}
+    # Scalar settings only: context paths, and values `${...}` placeholders in mappings name.
+    return {"kind": "config", "settings": {
+        k: str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in settings.items() if isinstance(v, (str, int, float, bool)) and len(str(v)) < 300
+    }}
 
 
 # --- link --------------------------------------------------------------------------------
@@ -357,7 +360,7 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
 class SpringScanner(Scanner):
     name = "spring"
     language = "java"
-    version = "1"
+    version = "2"
     extensions = (".java", ".properties", ".yml", ".yaml")
 
     def wants(self, source: SourceFile) -> bool:
@@ -437,21 +440,50 @@ class _SpringLinker:
                 return candidate
         return candidates[0]
 
-    def context_path(self, file: str) -> str:
+    def settings_for(self, file: str) -> dict[str, str]:
+        """The application configuration of the module holding `file`."""
         root = _module_root(file)
-        best: tuple[int, str] | None = None
+        best: tuple[int, dict[str, str]] | None = None
         for config_file, settings in self.configs.items():
             config_root = _module_root(config_file)
             if root.startswith(config_root) or config_root == "/":
-                depth = len(config_root)
                 # application.properties of src/main/resources beats stray copies elsewhere
-                rank = depth * 2 + (1 if "src/main/resources/" in config_file else 0)
-                path = join_paths(settings.get("server.servlet.context-path")
-                                  or settings.get("server.servlet.contextPath", ""),
-                                  settings.get("spring.mvc.servlet.path", ""))
+                rank = len(config_root) * 2 + (1 if "src/main/resources/" in config_file else 0)
                 if best is None or rank > best[0]:
-                    best = (rank, path)
-        return best[1] if best else ""
+                    best = (rank, settings)
+        return best[1] if best else {}
+
+    def static_import(self, name: str, file: str) -> tuple[str, dict[str, Any]] | None:
+        for imp in self.facts.get(file, {}).get("imports", []):
+            if not imp.startswith("static "):
+                continue
+            target = imp.removeprefix("static ").strip()
+            owner, _, member = target.rpartition(".")
+            if member in (name, "*") and owner in self.qualified:
+                return self.qualified[owner]
+        return None
+
+    def context_path(self, file: str) -> str:
+        settings = self.settings_for(file)
+        return join_paths(settings.get("server.servlet.context-path") or settings.get("server.servlet.contextPath", ""),
+                          settings.get("spring.mvc.servlet.path", ""))
+
+    def placeholders(self, text: str, file: str) -> str | None:
+        """`${api.base:/api}` from the module's configuration (or its default); None if unknown."""
+        settings = self.settings_for(file)
+
+        def value(match: re.Match[str]) -> str:
+            key, _, default = match.group(1).partition(":")
+            if key in settings:
+                return settings[key]
+            if match.group(1).count(":"):
+                return default
+            raise KeyError(key)
+
+        try:
+            return re.sub(r"\$\{([^}]*)\}", value, text)
+        except KeyError:
+            return None
 
     def strings(self, value: dict[str, Any] | None, file: str, cls: dict[str, Any], line: int) -> list[str] | None:
         """Literal paths of an annotation value; None (and a warning) when not resolvable."""
@@ -466,6 +498,13 @@ class _SpringLinker:
                 out.extend(resolved)
             return out
         single = self.constant(value, file, cls, set())
+        if single is not None and "${" in single:
+            resolved = self.placeholders(single, file)
+            if resolved is None:
+                self.warnings.append(ScanWarning(file=file, line=line, message=MSG_UNRESOLVED_PLACEHOLDER.format(
+                    path=single)))
+                return None
+            single = resolved
         if single is None:
             self.warnings.append(ScanWarning(file=file, line=line, message=MSG_UNRESOLVED_CONSTANT.format(
                 expr=_describe(value))))
@@ -482,6 +521,12 @@ class _SpringLinker:
             owner_file, owner = file, cls
             if value["q"] is not None:
                 found = self.find_class(value["q"], file)
+                if found is None:
+                    return None
+                owner_file, owner = found
+            elif value["c"] not in cls["constants"]:
+                # `import static com.acme.web.ApiPaths.USERS;` (or `ApiPaths.*`)
+                found = self.static_import(value["c"], file)
                 if found is None:
                     return None
                 owner_file, owner = found

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, SourceFile
-from scanning.scanners.spring import MSG_UNRESOLVED_CONSTANT, SpringScanner
+from scanning.scanners.spring import MSG_UNRESOLVED_CONSTANT, MSG_UNRESOLVED_PLACEHOLDER, SpringScanner
 from scanning.tests.scanners.fixtures_java import (
     CREATE_PRODUCT_SCHEMA,
     JAVA,
@@ -239,3 +239,25 @@ def test_linking_facts_replayed_from_json_gives_the_same_endpoints() -> None:
     first, second = SCANNER.link(facts, index), SCANNER.link(replayed, index)
     assert [e.to_dict() for e in first[0]] == [e.to_dict() for e in second[0]]
     assert len(first[0]) == len(SPRING_INVENTORY_ENDPOINTS)
+
+
+def test_property_placeholders_and_static_imports_resolve_paths() -> None:
+    files = {
+        "src/main/resources/application.properties": "api.base=/api/v2\nserver.port=8080\n",
+        "src/main/java/a/Paths.java": 'package a; public class Paths { public static final String ORDERS = "/orders"; }',
+        "src/main/java/a/OrderController.java": """
+            package a;
+            import static a.Paths.ORDERS;
+            @RestController
+            @RequestMapping("${api.base}")
+            public class OrderController {
+                @GetMapping(ORDERS) public String orders() { return ""; }
+                @GetMapping("${feature.path:/beta}") public String beta() { return ""; }
+                @GetMapping("${missing.key}/x") public String missing() { return ""; }
+            }
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("GET", "/api/v2/orders"), ("GET", "/api/v2/beta")}
+    assert [(w.line, w.message) for w in warnings] == [
+        (8, MSG_UNRESOLVED_PLACEHOLDER.format(path="${missing.key}/x"))]
