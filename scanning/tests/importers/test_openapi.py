@@ -629,8 +629,9 @@ def test_an_alias_bomb_is_truncated_with_a_warning_instead_of_expanded(monkeypat
     text = (
         "openapi: 3.0.0\ncomponents:\n  schemas:\n"
         + "".join(f"    {line}\n" for line in levels)
-        + "paths:\n  /x:\n    post:\n      requestBody:\n        content:\n          application/json:\n"
-        "            schema: {$ref: '#/components/schemas/a29'}\n      responses: {'200': {description: ok}}\n"
+        + "paths:\n  /x:\n    post:\n      requestBody:\n        content:\n"
+        "          application/json:\n            schema: {$ref: '#/components/schemas/a29'}\n"
+        "      responses: {'200': {description: ok}}\n"
     )
     result = import_spec(text)
     assert [e.key for e in result.endpoints] == [("POST", "/x")]
