@@ -233,7 +233,8 @@ class _ExpressLinker:
                 node = self.node_of(file, call["owner"])
                 if node is not None:
                     self.entries[node].append((0 if file == node[1] else 1, call["seq"], file, call))
-                    if call["m"] == "use":
+                    if call["m"] == "use" and not is_test_file(file):
+                        # a test harness mounting the real app does not make it a sub-app
                         self._note_mounts(file, call)
             for inv in f.get("invocations", []):
                 callee = self.program.resolve(file, inv["callee"])

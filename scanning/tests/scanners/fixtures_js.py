@@ -205,8 +205,10 @@ EXPRESS_SHOP: dict[str, str] = {
     "test/users.test.js": """
         const express = require('express');
         const users = require('../src/routes/users');
+        const realApp = require('../src/app');
         const app = express();
         app.use('/under-test', users);
+        app.use('/wrapped', realApp);
     """,
 }
 
