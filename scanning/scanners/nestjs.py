@@ -4,7 +4,8 @@ Shares the one-walk extraction of the Express and Fastify scanners; the walk rec
 with their decorators, decorated methods and parameters, and DTO fields. Linking serves every
 ``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)``
 methods under ``app.setGlobalPrefix(prefix)`` (from the bootstrap file) and, when
-``app.enableVersioning()`` is on, ``@Controller({ path, version })`` URI versions.
+``app.enableVersioning()`` is on, ``@Controller({ path, version })`` and method ``@Version()``
+URI versions.
 
 Parameters: ``@Param('id')`` (typed by its parse pipe), ``@Query('q')``, ``@Query() dto`` (one query parameter per DTO field),
 ``@Headers('x-y')``. ``@Body() dto`` becomes a JSON Schema from the DTO class or interface:
@@ -163,9 +164,14 @@ class _NestLinker:
             if paths is None:
                 self.warnings.append(ScanWarning(file, MSG_DYNAMIC_PATH, method["line"]))
                 continue
+            # @Version('2') on a method overrides the controller's version
+            override = _deco(method["decorators"], "Version")
+            method_version = ""
+            if versioning is not None and override and override["args"] and override["args"][0]["t"] == "str":
+                method_version = "v" + override["args"][0]["v"]
             for base in bases:
                 for path in paths:
-                    full = join_paths(prefix, version_segment, base, path)
+                    full = join_paths(prefix, method_version or version_segment, base, path)
                     for http in VERBS[verb["name"]]:
                         out.append(self.endpoint(http, full, file, cls, method))
         return out

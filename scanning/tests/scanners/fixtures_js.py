@@ -554,6 +554,12 @@ NEST_APP: dict[str, str] = {
             return this.users.create(dto);
           }
 
+          @Get(':id/profile')
+          @Version('2')
+          profile(@Param('id') id: string) {
+            return this.users.profile(id);
+          }
+
           @Delete(':id')
           @HttpCode(204)
           @UseGuards(JwtAuthGuard)
@@ -620,6 +626,7 @@ NEST_APP: dict[str, str] = {
 NEST_ENDPOINTS: set[tuple[str, str]] = {
     ("GET", "/api/v1/users"),
     ("GET", "/api/v1/users/{id}"),
+    ("GET", "/api/v2/users/{id}/profile"),
     ("POST", "/api/v1/users"),
     ("DELETE", "/api/v1/users/{id}"),
     ("GET", "/api/health"),
