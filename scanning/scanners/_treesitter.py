@@ -30,6 +30,7 @@ values kept as ``{"__js__": {"ref", "name"}}`` markers), ``{"t": "ref", "ref", "
 """
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from typing import Any
@@ -37,6 +38,8 @@ from typing import Any
 from tree_sitter import Query, QueryCursor
 
 JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+# tsconfig path aliases decide where `@/routes/users` points; matched by name, not extension
+JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -972,6 +975,29 @@ def ts_type(node: Any) -> dict[str, Any] | None:
     return {"n": node_text(node)[:60], "a": []}
 
 
+TSCONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
+_JSONC_NOISE = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+
+
+def extract_tsconfig(text: str) -> dict[str, Any]:
+    """`compilerOptions.baseUrl` and `paths` of a tsconfig (JSON with comments and trailing commas)."""
+    stripped = _JSONC_NOISE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+    stripped = re.sub(r",(\s*[}\]])", r"\1", stripped)
+    try:
+        data = json.loads(stripped)
+    except ValueError as error:
+        raise ValueError(f"invalid tsconfig JSON: {error}") from error
+    options = data.get("compilerOptions") if isinstance(data, dict) else None
+    options = options if isinstance(options, dict) else {}
+    paths = options.get("paths") if isinstance(options.get("paths"), dict) else {}
+    base_url = options.get("baseUrl")
+    return {
+        "kind": "tsconfig",
+        "base_url": base_url if isinstance(base_url, str) else None,
+        "paths": {k: [t for t in v if isinstance(t, str)] for k, v in paths.items() if isinstance(v, list)},
+    }
+
+
 _QUERIES: dict[str, Any] = {}
 
 
@@ -996,13 +1022,42 @@ class JsProgram:
     """Resolves refs across files: imports to exports, calls to objects or factory results."""
 
     def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
-        self.facts = facts
-        self.files = set(facts)
+        self.facts = {path: f for path, f in facts.items() if "calls" in f}
+        self.files = set(self.facts)
+        # tsconfig.json / jsconfig.json by directory, nearest first when looked up
+        self.configs = {posixpath.dirname(path): f for path, f in facts.items() if f.get("kind") == "tsconfig"}
 
     def resolve_module(self, from_file: str, src: str) -> str | None:
-        if not src.startswith("."):
-            return None
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(from_file), src))
+        if src.startswith("."):
+            return self._locate(posixpath.normpath(posixpath.join(posixpath.dirname(from_file), src)))
+        return self._alias(from_file, src)
+
+    def _alias(self, from_file: str, src: str) -> str | None:
+        """`@/routes/users` through the nearest tsconfig's `paths`, then its `baseUrl`."""
+        directory = posixpath.dirname(from_file)
+        while True:
+            config = self.configs.get(directory)
+            if config is not None:
+                base = posixpath.normpath(posixpath.join(directory, config.get("base_url") or "."))
+                for pattern, targets in config.get("paths", {}).items():
+                    if pattern.endswith("*") and src.startswith(pattern[:-1]):
+                        rest = src[len(pattern) - 1:]
+                    elif pattern == src:
+                        rest = ""
+                    else:
+                        continue
+                    for target in targets:
+                        found = self._locate(posixpath.normpath(posixpath.join(base, target.replace("*", rest))))
+                        if found is not None:
+                            return found
+                if config.get("base_url") is not None:
+                    return self._locate(posixpath.normpath(posixpath.join(base, src)))
+                return None
+            if not directory:
+                return None
+            directory = posixpath.dirname(directory)
+
+    def _locate(self, base: str) -> str | None:
         stems = [base]
         stem, ext = posixpath.splitext(base)
         if ext in (".js", ".mjs", ".cjs", ".jsx"):
@@ -1050,11 +1105,13 @@ class JsProgram:
         kind = ref.get("k")
         if kind == "imp":
             src, name = ref["src"], ref["name"]
-            if not src.startswith("."):
-                return ("pkg", src, () if name in ("module", "default", "*") else (name,))
             target = self.resolve_module(file, src)
             if target is None:
-                return ("unresolved", src)
+                if src.startswith("."):
+                    return ("unresolved", src)
+                if src.startswith(("@/", "~/", "#")):
+                    return ("unresolved", src)  # an alias no tsconfig explains
+                return ("pkg", src, () if name in ("module", "default", "*") else (name,))
             if name == "*":
                 return ("module", target)
             found = self.export(target, name, depth)
@@ -1063,7 +1120,7 @@ class JsProgram:
             return self.resolve(found[0], found[1], depth + 1)
         if kind == "attr":
             of = ref["of"]
-            if of.get("k") == "imp" and of["name"] in ("module", "*") and of["src"].startswith("."):
+            if of.get("k") == "imp" and of["name"] in ("module", "*") and self.resolve_module(file, of["src"]):
                 # require('./users').router, require('./esm').default, ns.router
                 return self.resolve(file, {"k": "imp", "src": of["src"], "name": ref["name"]}, depth + 1)
             base = self.resolve(file, of, depth + 1)

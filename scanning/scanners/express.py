@@ -25,8 +25,11 @@ from typing import Any
 
 from scanning.scanners._treesitter import (
     JS_EXTENSIONS,
+    JS_SCANNER_EXTENSIONS,
+    TSCONFIG_NAMES,
     JsProgram,
     extract_js_module,
+    extract_tsconfig,
     is_auth_name,
     js_language,
 )
@@ -62,6 +65,8 @@ def is_test_file(path: str) -> bool:
 
 def wants_js(source: SourceFile) -> bool:
     path = "/" + source.rel_path
+    if source.rel_path.rsplit("/", 1)[-1] in TSCONFIG_NAMES:
+        return not any("/" + d in path for d in _SKIPPED_DIRS)
     return (
         source.extension in JS_EXTENSIONS
         and not source.rel_path.endswith(".d.ts")
@@ -88,6 +93,8 @@ def package_dependencies(index: RepositoryIndex) -> set[str]:
 
 def extract_js(source: SourceFile) -> dict[str, Any]:
     """The shared JS/TS facts of a file, walked once for every JS scanner that asks."""
+    if source.rel_path.rsplit("/", 1)[-1] in TSCONFIG_NAMES:
+        return extract_tsconfig(source.text)
     cached = source.__dict__.get("_js_module_facts")
     if cached is None:
         try:
@@ -155,7 +162,7 @@ class ExpressScanner(Scanner):
     name = "express"
     language = "javascript"
     version = "2"
-    extensions = JS_EXTENSIONS
+    extensions = JS_SCANNER_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:
         return wants_js(source)
@@ -191,7 +198,7 @@ def _object_kind(callee: tuple[Any, ...]) -> str | None:
 class _ExpressLinker:
     def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
         self.facts = {path: f for path, f in facts.items() if "calls" in f}
-        self.program = JsProgram(self.facts)
+        self.program = JsProgram(facts)
         self.warnings: list[ScanWarning] = []
         self.endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
         self.entries: dict[tuple[Any, ...], list[tuple[int, int, str, dict[str, Any]]]] = defaultdict(list)

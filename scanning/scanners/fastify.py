@@ -24,7 +24,7 @@ from collections import defaultdict
 from typing import Any
 
 from scanning.scanners._treesitter import (
-    JS_EXTENSIONS,
+    JS_SCANNER_EXTENSIONS,
     JS_MARKER,
     SPREAD_MARKER,
     JsProgram,
@@ -56,7 +56,7 @@ class FastifyScanner(Scanner):
     name = "fastify"
     language = "javascript"
     version = "2"
-    extensions = JS_EXTENSIONS
+    extensions = JS_SCANNER_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:
         return wants_js(source)
@@ -83,7 +83,7 @@ class _FastifyLinker:
     def __init__(self, facts: dict[str, dict[str, Any]], index: RepositoryIndex) -> None:
         self.facts = {path: f for path, f in facts.items() if "calls" in f}
         self.index = index
-        self.program = JsProgram(self.facts)
+        self.program = JsProgram(facts)
         self.entries: dict[tuple[Any, ...], list[tuple[int, str, dict[str, Any]]]] = defaultdict(list)
         self.roots: list[tuple[Any, ...]] = []
         self.endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scanning.scanners._treesitter import JS_EXTENSIONS, JsProgram, is_auth_name
+from scanning.scanners._treesitter import JS_SCANNER_EXTENSIONS, JsProgram, is_auth_name
 from scanning.scanners.base import (
     DiscoveredEndpoint,
     Parameter,
@@ -55,10 +55,10 @@ class NestJSScanner(Scanner):
     name = "nestjs"
     language = "javascript"
     version = "1"
-    extensions = JS_EXTENSIONS
+    extensions = JS_SCANNER_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:
-        return wants_js(source) and source.extension in (".ts", ".mts", ".js")
+        return wants_js(source) and source.extension in (".ts", ".mts", ".js", ".json")
 
     def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
         if {"@nestjs/core", "@nestjs/common"} & package_dependencies(index):
@@ -81,7 +81,7 @@ def _deco(decorators: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
 class _NestLinker:
     def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
         self.facts = {path: f for path, f in facts.items() if "classes" in f}
-        self.program = JsProgram(self.facts)
+        self.program = JsProgram(facts)
         self.warnings: list[ScanWarning] = []
         self.types: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.enums: dict[str, list[Any]] = {}

@@ -382,3 +382,36 @@ def test_linking_facts_replayed_from_json_gives_the_same_endpoints() -> None:
         first, second = scanner.link(facts, index), scanner.link(replayed, index)
         assert [e.to_dict() for e in first[0]] == [e.to_dict() for e in second[0]]
         assert first[0]
+
+
+def test_tsconfig_paths_and_base_url_resolve_aliased_imports() -> None:
+    files = {
+        "tsconfig.json": """{
+            // comments and trailing commas are allowed in tsconfig
+            "compilerOptions": {"baseUrl": "./src", "paths": {"@/*": ["*"], "@routes": ["routes/index.ts"]},},
+        }""",
+        "src/main.ts": """
+            import express from 'express';
+            import users from '@/routes/users';
+            import all from '@routes';
+            import { orders } from 'routes/orders';
+            import missing from '~/nowhere';
+            const app = express();
+            app.use('/users', users);
+            app.use('/all', all);
+            app.use('/orders', orders);
+            app.use('/missing', missing);
+        """,
+        "src/routes/users.ts": "import { Router } from 'express'; const r = Router(); r.get('/', h); export default r;",
+        "src/routes/index.ts": "import { Router } from 'express'; const r = Router(); r.get('/x', h); export default r;",
+        "src/routes/orders.ts": "import { Router } from 'express'; export const orders = Router(); orders.post('/', h);",
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("GET", "/users"), ("GET", "/all/x"), ("POST", "/orders")}
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        ("src/main.ts", 10, MSG_UNRESOLVED_MODULE.format(src="~/nowhere"))]
+
+
+def test_an_invalid_tsconfig_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        SCANNER.extract(SourceFile("tsconfig.json", b'{"compilerOptions": {'))
