@@ -22,6 +22,12 @@ a variable's value is turned into a ref only if something looks the variable up:
 * ``invocations``: ``f(app, ...)`` calls that hand an object to a function (the
   ``require('./routes')(app)`` idiom); ``fns``: functions with their ``return`` refs;
   ``exports``; ``packages`` imported; ``errors``: tree-sitter syntax errors.
+* ``classes``: decorated classes, their decorated methods and parameters, and the fields of
+  DTO classes and interfaces (NestJS); ``classbind``: ``this.x`` members that something refers
+  to (class-based Express apps); ``enums``: TypeScript enum values.
+
+``tsconfig.json``/``jsconfig.json`` yield ``{"kind": "tsconfig", "base_url", "paths"}`` so
+that aliased imports (``@/routes/users``) resolve like relative ones.
 
 Code is parsed, never executed. Argument descriptors: ``{"t": "str", "v"}``, ``{"t": "arr",
 "v": [...]}``, ``{"t": "obj", "v": json}`` (object literals converted to JSON, non-literal
@@ -54,14 +60,9 @@ _FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "generator_function",
      "generator_function_declaration", "method_definition"}
 )
-_SKIP_TYPES = frozenset(
-    {"string", "template_string", "comment", "number", "regex", "type_annotation",
-     "type_alias_declaration", "jsx_text", "property_identifier"}
-)
-_FUNCTION, _CALL, _DECLARATOR, _IMPORT, _EXPORT, _ASSIGNMENT, _RETURN, _SKIP, _CLASS, _ENUM = range(10)
+_FUNCTION, _CALL, _DECLARATOR, _IMPORT, _EXPORT, _ASSIGNMENT, _RETURN, _CLASS, _ENUM = range(9)
 _DISPATCH: dict[str, int] = {
     **{t: _FUNCTION for t in _FUNCTION_TYPES},
-    **{t: _SKIP for t in _SKIP_TYPES},
     "call_expression": _CALL, "variable_declarator": _DECLARATOR, "import_statement": _IMPORT,
     "export_statement": _EXPORT, "assignment_expression": _ASSIGNMENT, "return_statement": _RETURN,
     "class_declaration": _CLASS, "abstract_class_declaration": _CLASS, "interface_declaration": _CLASS,
@@ -231,8 +232,6 @@ class _JsExtractor:
                 value = unwrap(node.named_children[0]) if node.named_children else None
                 if value is not None and scope and value.type in _RETURNABLE:
                     self.fns[scope]["returns"].append(self.ref(value, scope))
-            else:
-                descend = False
             if not descend:
                 skip_until = node.end_byte
         return self._finish()
@@ -1005,8 +1004,7 @@ def _dispatch_query(language: Any) -> Any:
     """One query capturing every node type the extractor dispatches on, per grammar."""
     key = language.name
     if key not in _QUERIES:
-        kinds = [kind for kind, action in _DISPATCH.items()
-                 if action != _SKIP and language.id_for_node_kind(kind, True)]
+        kinds = [kind for kind in _DISPATCH if language.id_for_node_kind(kind, True)]
         _QUERIES[key] = Query(language, " ".join(f"({kind}) @n" for kind in kinds))
     return _QUERIES[key]
 
