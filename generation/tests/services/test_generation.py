@@ -335,3 +335,21 @@ def test_stuck_jobs_are_failed(project, no_enqueue):
     assert generation_jobs_expire_stuck() == 1
     job.refresh_from_db()
     assert job.status == GenerationJob.Status.FAILED and job.error_message == services.MESSAGE_STUCK
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_runs_a_queued_job_end_to_end(celery_worker):
+    """The queue path as production runs it: service → on_commit → broker → worker → service."""
+    import time
+
+    project = ProjectFactory()
+    add_endpoints(project, CONTRACTS[:2])
+    job = generation_job_create(project=project, seed=1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.2)
+    assert (job.status, job.error_message) == (GenerationJob.Status.SUCCEEDED, "")
+    assert TestCase.objects.filter(project=project).count() == job.tests_created > 0
