@@ -89,6 +89,13 @@ def is_auth_name(name: str) -> bool:
     return bool(name) and bool(AUTH_NAME.search(name)) and not LOGIN_STRATEGY.search(name)
 
 
+def _is_statement(node: Any) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
+        parent = parent.parent
+    return parent is not None and parent.type == "expression_statement"
+
+
 def js_language(extension: str) -> str:
     if extension == ".tsx":
         return "tsx"
@@ -183,6 +190,7 @@ class _JsExtractor:
         self.pending_names: dict[str, str] = {}
         self.fn_nodes: dict[str, Any] = {}
         self.this_used: set[tuple[str, str]] = set()
+        self._locals: list[dict[str, Any]] = []
         self._done: set[int] = set()
 
     # --- walking -------------------------------------------------------------------------
@@ -406,12 +414,12 @@ class _JsExtractor:
             for prop in name.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
                     key = node_text(prop)
-                    table[key] = {"k": "attr", "of": lazy, "name": key}
+                    table[key] = _Lazy(value, scope, self.current_class, attr=key)
                 elif prop.type == "pair_pattern":
                     key_node, val_node = prop.child_by_field_name("key"), prop.child_by_field_name("value")
                     if key_node is not None and val_node is not None and val_node.type == "identifier":
                         key = js_string(key_node) if key_node.type == "string" else node_text(key_node)
-                        table[node_text(val_node)] = {"k": "attr", "of": lazy, "name": key}
+                        table[node_text(val_node)] = _Lazy(value, scope, self.current_class, attr=key)
 
     def _on_import(self, node: Any) -> None:
         source = node.child_by_field_name("source")
@@ -453,14 +461,14 @@ class _JsExtractor:
                 for decl in declaration.named_children:
                     name = decl.child_by_field_name("name") if decl.type == "variable_declarator" else None
                     if name is not None and name.type == "identifier":
-                        self.exports[node_text(name)] = {"k": "local", "name": node_text(name), "scope": ""}
+                        self.exports[node_text(name)] = self._local(node_text(name), "")
             else:
                 name = declaration.child_by_field_name("name")
                 if declaration.type in _FUNCTION_TYPES or declaration.type.startswith("class"):
                     fid = f"f{declaration.start_point[0] + 1}:{declaration.start_point[1]}"
                     ref: dict[str, Any] = {"k": "fn", "id": fid}
                     if declaration.type.startswith("class"):
-                        ref = {"k": "local", "name": node_text(name), "scope": ""} if name else {"k": "none"}
+                        ref = self._local(node_text(name), "") if name else {"k": "none"}
                     if is_default:
                         self.exports["default"] = ref
                     if name is not None:
@@ -478,7 +486,7 @@ class _JsExtractor:
                     if src is not None:
                         self.exports[exported] = {"k": "imp", "src": src, "name": local}
                     else:
-                        self.exports[exported] = {"k": "local", "name": local, "scope": ""}
+                        self.exports[exported] = self._local(local, "")
         if src is not None:
             self._note_package(src)
             if not any(c.type == "export_clause" for c in node.named_children):
@@ -539,18 +547,9 @@ class _JsExtractor:
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
             return True
-        if fn.type == "identifier":
-            arg_nodes = [unwrap(a) for a in args.named_children if a.type != "comment"]
-            if any(a is not None and a.type == "identifier" for a in arg_nodes):
-                self.invocations.append({
-                    "callee": self.ref(fn, scope),
-                    "args": [self.ref(a, scope) if a is not None and a.type == "identifier" else {"k": "none"}
-                             for a in arg_nodes],
-                    "line": node.start_point[0] + 1,
-                    "seq": self._next_seq(),
-                })
-        elif fn.type == "call_expression":
-            # require('./routes')(app)
+        if fn.type in ("identifier", "call_expression") and _is_statement(node):
+            # `registerRoutes(app);`, `require('./routes')(app);`: handing an object to a
+            # function is a statement; calls inside expressions are values, not wiring.
             arg_nodes = [unwrap(a) for a in args.named_children if a.type != "comment"]
             if any(a is not None and a.type == "identifier" for a in arg_nodes):
                 self.invocations.append({
@@ -629,7 +628,9 @@ class _JsExtractor:
     # --- values --------------------------------------------------------------------------
 
     def _local(self, name: str, scope: str) -> dict[str, Any]:
-        return {"k": "local", "name": name, "scope": scope}
+        local = {"k": "local", "name": name, "scope": scope}
+        self._locals.append(local)
+        return local
 
     @staticmethod
     def _key(node: Any) -> str | None:
@@ -821,7 +822,13 @@ class _JsExtractor:
     # --- finishing: resolve `local` refs against the scope chain ---------------------------
 
     def _finish(self) -> dict[str, Any]:
+        """Resolve every `local` ref in place against the scope chain (hoisting included)."""
         memo: dict[tuple[str, str], Any] = {}
+
+        def evaluate(lazy: _Lazy) -> dict[str, Any]:
+            self.current_class = lazy.cls
+            ref = self.ref(lazy.node, lazy.scope)
+            return {"k": "attr", "of": ref, "name": lazy.attr} if lazy.attr is not None else ref
 
         def lookup(name: str, scope: str, guard: frozenset[tuple[str, str]]) -> dict[str, Any]:
             current = scope
@@ -833,58 +840,57 @@ class _JsExtractor:
                         return memo[key]
                     if key in guard:
                         return {"k": "none"}
-                    resolved = fix(table[name], guard | {key})
-                    memo[key] = resolved
-                    return resolved
+                    value = table[name]
+                    if isinstance(value, _Lazy):
+                        value = table[name] = evaluate(value)
+                    if value.get("k") == "local":
+                        # `const a = b`: follow the alias now; nested locals are patched below
+                        value = lookup(value["name"], value["scope"], guard | {key})
+                    memo[key] = value
+                    return value
                 if current == "":
                     return {"k": "global", "name": name}
                 current = self.parents.get(current, "")
 
-        def fix(value: Any, guard: frozenset[tuple[str, str]] = frozenset()) -> Any:
-            """Replace `local` refs in place; returns the value (or its resolution)."""
-            if isinstance(value, _Lazy):
-                self.current_class = value.cls
-                value = self.ref(value.node, value.scope)
-            if isinstance(value, dict):
-                if value.get("k") == "local" and len(value) == 3 and "scope" in value:
-                    return lookup(value["name"], value["scope"], guard)
-                for key, item in value.items():
-                    if isinstance(item, (dict, list, _Lazy)):
-                        value[key] = fix(item, guard)
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, (dict, list, _Lazy)):
-                        value[i] = fix(item, guard)
-            return value
+        classbind: dict[str, dict[str, Any]] = {}
+        done: set[tuple[str, str]] = set()
+        position = 0
+        while True:
+            # `_locals` grows while bindings are evaluated: walk it to the end
+            while position < len(self._locals):
+                local = self._locals[position]
+                position += 1
+                if local.get("k") == "local":
+                    resolved = lookup(local["name"], local["scope"], frozenset())
+                    if resolved is not local:
+                        local.clear()
+                        local.update(resolved)
+            # `this.x` bindings only for the members something refers to (services set dozens)
+            pending = self.this_used - done
+            if not pending:
+                break
+            for cls, member in sorted(pending):
+                done.add((cls, member))
+                value = self.classbind.get(cls, {}).get(member)
+                if isinstance(value, _Lazy):
+                    value = self.classbind[cls][member] = evaluate(value)
+                if value is not None:
+                    classbind.setdefault(cls, {})[member] = value
 
-        exports = {k: (v if k == "__star__" else fix(v)) for k, v in self.exports.items()}
         # anonymous functions without a useful return (route handlers) need no entry
         fns = {fid: {"name": f["name"], "line": f["line"], "returns": returns}
                for fid, f in self.fns.items()
-               for returns in [[r for r in fix(f["returns"]) if r.get("k") in ("call", "param", "imp", "attr", "fn")]]
+               for returns in [[r for r in f["returns"] if r.get("k") in ("call", "param", "imp", "attr", "fn")]]
                if f["name"] or returns}
-        classes = fix(self.classes)
-        calls = [c for c in (fix(c) for c in self.calls)
-                 if c["owner"].get("k") in ("call", "param", "imp", "attr", "this")]
-        invocations = [fix(i) for i in self.invocations]
-        invocations = [i for i in invocations
-                       if any(a.get("k") in ("call", "param") for a in i["args"])]
-        # `this.x` bindings only for the members something refers to (services set dozens)
-        classbind: dict[str, dict[str, Any]] = {}
-        done: set[tuple[str, str]] = set()
-        while pending := self.this_used - done:
-            for cls, member in pending:
-                done.add((cls, member))
-                value = self.classbind.get(cls, {}).get(member)
-                if value is not None:
-                    classbind.setdefault(cls, {})[member] = fix(value)
+        calls = [c for c in self.calls if c["owner"].get("k") in ("call", "param", "imp", "attr", "this")]
+        invocations = [i for i in self.invocations if any(a.get("k") in ("call", "param") for a in i["args"])]
         return {
-            "exports": exports,
+            "exports": self.exports,
             "fns": fns,
             "calls": calls,
             "invocations": invocations,
             "packages": sorted(self.packages),
-            "classes": classes,
+            "classes": self.classes,
             "classbind": classbind,
             "enums": self.enums,
             "errors": syntax_errors(self.root),
@@ -894,10 +900,10 @@ class _JsExtractor:
 class _Lazy:
     """A binding's value expression, turned into a ref only if something looks it up."""
 
-    __slots__ = ("node", "scope", "cls")
+    __slots__ = ("node", "scope", "cls", "attr")
 
-    def __init__(self, node: Any, scope: str, cls: str) -> None:
-        self.node, self.scope, self.cls = node, scope, cls
+    def __init__(self, node: Any, scope: str, cls: str, attr: str | None = None) -> None:
+        self.node, self.scope, self.cls, self.attr = node, scope, cls, attr
 
 
 class _Unknown:
