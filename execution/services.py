@@ -10,6 +10,7 @@ test has a result (totals from one aggregate query, final status from
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,6 +51,8 @@ MESSAGE_LOGIN_REQUEST = "A login identity needs a login request with a method an
 
 RUN_ID_ATTEMPTS = 5
 CANCEL_KEY = "execution:cancel:{run_id}"
+SLOT_KEY = "execution:slot:{run_id}:{index}"
+SLOT_POLL_SECONDS = 0.05
 CANCEL_FLAG_TTL = 24 * 3600
 RESULT_BATCH_SIZE = 500
 
@@ -293,11 +296,55 @@ def test_run_cancel_requested(*, run_id: int) -> bool:
     return bool(cache.get(CANCEL_KEY.format(run_id=run_id)))
 
 
+def _acquire_slots(*, run: TestRun, chunk_index: int, wanted: int, ttl: float) -> list[str]:
+    """Take up to `wanted` of the run's `concurrency` request slots, waiting while none is free.
+
+    The run's limit holds across every worker running its chunks: each slot is a cache key
+    (atomic add), a chunk sends at most as many requests at once as it holds slots. A chunk
+    never takes more slots than it has tests, so with a limit above the chunk size several
+    chunks run in parallel on several workers. The slots carry the chunk index: a chunk
+    redelivered after its worker died takes back its own slots; others expire with the run.
+    """
+    token = str(chunk_index)
+    limit = conf.effective_concurrency(run.concurrency)
+    while True:
+        held: list[str] = []
+        for index in range(limit):
+            key = SLOT_KEY.format(run_id=run.pk, index=index)
+            if cache.add(key, token, timeout=ttl) or cache.get(key) == token:
+                held.append(key)
+                if len(held) >= wanted:
+                    break
+        if held or ttl <= 0 or test_run_cancel_requested(run_id=run.pk):
+            return held
+        if not TestRun.objects.filter(pk=run.pk, status=TestRun.Status.RUNNING).exists():
+            return []
+        time.sleep(SLOT_POLL_SECONDS)
+
+
+def _release_slots(keys: list[str], *, chunk_index: int) -> None:
+    token = str(chunk_index)
+    for key in keys:
+        if cache.get(key) == token:
+            cache.delete(key)
+
+
 @dataclass(frozen=True)
 class ChunkOutcome:
     executed: int
     stored: int
     stopped: bool
+
+
+def _nul_free(value: Any) -> Any:
+    """PostgreSQL text and jsonb cannot hold NUL characters; API answers sometimes do."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_nul_free(k): _nul_free(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nul_free(v) for v in value]
+    return value
 
 
 def _result_row(run: TestRun, chunk_index: int, case: TestCase | None, case_id: int, result: CaseResult) -> TestResult:
@@ -311,11 +358,11 @@ def _result_row(run: TestRun, chunk_index: int, case: TestCase | None, case_id: 
         endpoint_id=case.endpoint_id if case is not None else None,
         status=result.status,
         duration_ms=max(int(result.duration_ms), 0),
-        request=result.request,
-        response=result.response,
-        assertions=result.assertions,
-        error=result.error,
-        metrics=result.metrics,
+        request=_nul_free(result.request),
+        response=_nul_free(result.response),
+        assertions=_nul_free(result.assertions),
+        error=_nul_free(result.error),
+        metrics=_nul_free(result.metrics),
         chunk_index=chunk_index,
     )
 
@@ -355,14 +402,22 @@ def test_run_execute_chunk(
     inputs = [CaseInput(key=pk, spec=cases[pk].spec, type=cases[pk].type) for pk in pending if pk in cases]
     stopped = False
     if inputs:
+        config = engine_config_for(run)
+        slots = _acquire_slots(run=run, chunk_index=chunk_index, wanted=min(config.concurrency, len(inputs)),
+                               ttl=config.run_timeout or 0)
+        if not slots:
+            return ChunkOutcome(0, 0, True)
+        config.concurrency = len(slots)
         try:
             results, stopped = run_cases(
-                inputs, engine_config_for(run), on_result=on_result,
+                inputs, config, on_result=on_result,
                 should_stop=lambda: test_run_cancel_requested(run_id=run_id),
             )
         except safety.TargetRefused as exc:
             test_run_finalize(run_id=run_id, could_not_execute=True, error_message=exc.message)
             return ChunkOutcome(0, 0, True)
+        finally:
+            _release_slots(slots, chunk_index=chunk_index)
         rows.extend(_result_row(run, chunk_index, cases[r.key], r.key, r) for r in results)
     TestResult.objects.bulk_create(rows, batch_size=RESULT_BATCH_SIZE, ignore_conflicts=True)
     for row in rows:
@@ -371,7 +426,19 @@ def test_run_execute_chunk(
     events.run_progress(run=run, done=stored)
     if not stopped and stored >= run.total:
         test_run_finalize(run_id=run_id)
+    elif stopped and rows:
+        # Cancelled mid-chunk: the run was closed before these results landed; count them in.
+        _recount(run_id=run_id)
     return ChunkOutcome(len(inputs), len(rows), stopped)
+
+
+def _recount(*, run_id: int) -> None:
+    totals = run_totals(run_id=run_id)
+    TestRun.objects.filter(pk=run_id, status__in=TestRun.FINISHED_STATUSES).update(
+        passed=totals["passed"], failed=totals["failed"], errored=totals["errored"], skipped=totals["skipped"],
+        healed=totals["healed"],
+        pass_rate=pass_rate(passed=totals["passed"], failed=totals["failed"], errored=totals["errored"]),
+    )
 
 
 def test_run_execute_now(

@@ -90,6 +90,8 @@ class TestApi:
         if head == "slow":
             await asyncio.sleep(float(query.get("ms", 100)) / 1000)
             return 200, {"slept_ms": float(query.get("ms", 100))}, {}
+        if head == "binary":
+            return 200, b"\x00\x01\x02binary\x00tail", {}
         if head == "huge":
             return 200, b"x" * int(query.get("bytes", 1_000_000)), {}
         if head == "redirect":

@@ -179,7 +179,7 @@ def test_it_rejects_cancel_of_finished_run(owner_client, project):
 def test_junit_export_is_valid_escaped_xml_for_ci(owner_client, project):
     run = TestRunFactory(project=project, status="partial", duration_ms=1500)
     TestResultFactory(run=run, status="passed", title="lists <items> & more")
-    TestResultFactory(run=run, status="failed", error='expected status 200, got 500 "boom"\x00',
+    TestResultFactory(run=run, status="failed", error='expected status 200, got 500 "boom"\x1b',
                       assertions=[{"type": "status", "passed": False, "expected": 200, "actual": 500}])
     TestResultFactory(run=run, status="error", error="Could not connect")
     TestResultFactory(run=run, status="skipped", error="deleted")

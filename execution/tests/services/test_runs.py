@@ -195,6 +195,15 @@ def test_results_keep_the_request_response_and_spec_version(project):
 
 
 @pytest.mark.django_db
+def test_a_body_with_nul_bytes_is_stored_on_every_database(project):
+    ApprovedTestCaseFactory(project=project, path="/binary")
+    run = services.test_run_execute_now(run=create(project))
+    body = run.results.get().response["body"]
+    assert run.status == "success"
+    assert body.endswith("binary\ufffdtail") and "\x00" not in body
+
+
+@pytest.mark.django_db
 def test_a_chunk_delivered_twice_stores_one_result_per_test(project, api, settings):
     settings.TESTGEN_EXECUTION_CHUNK_SIZE = 3
     cases = [ApprovedTestCaseFactory(project=project, path="/inflight", expected=200) for _ in range(3)]
