@@ -84,6 +84,9 @@ class TestRun(models.Model):
     # The ordered test-case ids the run executes, fixed when it starts.
     plan = models.JSONField(default=list, blank=True)
     base_url = models.CharField(max_length=1000)
+    # hostname → address, resolved and checked once when the run starts; every chunk connects
+    # there, so a DNS answer that changes mid-run (rebinding) is never used.
+    pinned_addresses = models.JSONField(default=dict, blank=True, editable=False)
     extra_headers = EncryptedJSONField(default=dict, blank=True)
     identity = models.ForeignKey(
         Identity, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs",

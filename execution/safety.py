@@ -231,8 +231,10 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
 
 def check_reachable(
     base_url: str, *, allow_private: bool, resolver: Resolver | None = None, timeout: float = 5.0,
-) -> None:
+) -> dict[str, str]:
     """Pin the target and open (then close) one TCP connection to it; raise TargetRefused.
+
+    Returns the pin ({hostname: address}) for the rest of the run to use.
 
     Run before any test, so an unreachable target makes the run `error` rather than a
     wall of identical connection failures.
@@ -244,3 +246,15 @@ def check_reachable(
     except OSError as exc:
         message = MESSAGE_UNREACHABLE.format(host=target.host, port=target.port, reason=exc.strerror or exc)
         raise TargetRefused(message, code="target_unreachable", details={"url": [message]}) from None
+    return {target.host: address}
+
+
+def pinned_resolver(pins: Mapping[str, str], fallback: Resolver | None = None) -> Resolver:
+    """A resolver answering from `pins` (fixed at run start), and from `fallback` for other hosts."""
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host.lower() in pins:
+            return [pins[host.lower()]]
+        return (fallback or system_resolver)(host, port)
+
+    return resolve

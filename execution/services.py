@@ -250,6 +250,8 @@ def engine_config_for(run: TestRun) -> EngineConfig:
         max_redirects=conf.max_redirects(),
         allow_private_targets=conf.allow_private_targets(),
         max_load_concurrency=conf.max_run_concurrency(),
+        # Chunks connect where the start of the run resolved (and checked) the target.
+        resolver=safety.pinned_resolver(run.pinned_addresses or {}),
     )
 
 
@@ -267,8 +269,8 @@ def test_run_start(*, run_id: int) -> list[list[int]]:
     if run.status != TestRun.Status.QUEUED:
         return []
     try:
-        safety.check_reachable(run.base_url, allow_private=conf.allow_private_targets(),
-                               timeout=min(conf.request_timeout_seconds(), 10.0))
+        pins = safety.check_reachable(run.base_url, allow_private=conf.allow_private_targets(),
+                                      timeout=min(conf.request_timeout_seconds(), 10.0))
     except safety.TargetRefused as exc:
         test_run_finalize(run_id=run.pk, could_not_execute=True, error_message=exc.message)
         return []
@@ -278,7 +280,7 @@ def test_run_start(*, run_id: int) -> list[list[int]]:
     now = timezone.now()
     with transaction.atomic():
         updated = TestRun.objects.filter(pk=run.pk, status=TestRun.Status.QUEUED).update(
-            status=TestRun.Status.RUNNING, plan=plan, total=len(plan), started_at=now,
+            status=TestRun.Status.RUNNING, plan=plan, total=len(plan), started_at=now, pinned_addresses=pins,
             chunk_count=len(chunked(plan, conf.chunk_size())),
             deadline=now + timedelta(seconds=conf.run_timeout_seconds() + conf.deadline_grace_seconds()),
         )

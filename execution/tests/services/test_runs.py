@@ -195,6 +195,22 @@ def test_results_keep_the_request_response_and_spec_version(project):
 
 
 @pytest.mark.django_db
+def test_chunks_connect_to_the_address_pinned_when_the_run_started(project, api):
+    ApprovedTestCaseFactory(project=project)
+    run = create(project)
+    [chunk] = services.test_run_start(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.pinned_addresses == {"127.0.0.1": "127.0.0.1"}
+    # A name no DNS server knows: only the pin stored on the run can reach the server.
+    TestRun.objects.filter(pk=run.pk).update(base_url=f"http://api.pinned.test:{api.port}",
+                                              pinned_addresses={"api.pinned.test": "127.0.0.1"})
+    services.test_run_execute_chunk(run_id=run.pk, chunk_index=0, test_case_ids=chunk)
+    run.refresh_from_db()
+    assert run.status == "success"
+    assert api.app.state.hosts == [f"api.pinned.test:{api.port}"]
+
+
+@pytest.mark.django_db
 def test_a_body_with_nul_bytes_is_stored_on_every_database(project):
     ApprovedTestCaseFactory(project=project, path="/binary")
     run = services.test_run_execute_now(run=create(project))
