@@ -4,6 +4,7 @@ Events leave only after the surrounding transaction commits, so a listener never
 state the database then rolls back. A broken channel layer never fails a job: events are
 best-effort, the job row is the truth. (A later issue unifies the apps' event modules.)
 """
+
 from __future__ import annotations
 
 import logging

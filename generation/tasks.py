@@ -1,4 +1,5 @@
 """Celery adapters for generation jobs: load by id, call the service, retry what is transient."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,8 +25,13 @@ class GenerationTask(Task):
             services.generation_job_fail(job_id=job_id, message=services.MESSAGE_INTERNAL)
 
 
-@shared_task(bind=True, base=GenerationTask, name="generation.run_generation_job", max_retries=MAX_RETRIES,
-             acks_late=True)
+@shared_task(
+    bind=True,
+    base=GenerationTask,
+    name="generation.run_generation_job",
+    max_retries=MAX_RETRIES,
+    acks_late=True,
+)
 def run_generation_job(self: Task, job_id: int) -> None:
     try:
         services.generation_job_run(job_id=job_id)

@@ -1,4 +1,5 @@
 """Generation jobs over HTTP: start one (202, runs in the background) and follow it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,16 +14,20 @@ from rest_framework.views import APIView
 from generation.models import GenerationJob
 from generation.models.jobs import MAX_TESTS_PER_ENDPOINT
 from generation.providers.registry import DEFAULT_PROVIDER, PROVIDER_CHOICES
-from generation.services.generation import MAX_INSTRUCTIONS, generation_job_create, generation_job_get
 from generation.serializers.test_cases import TypeField
+from generation.services.generation import MAX_INSTRUCTIONS, generation_job_create, generation_job_get
 from projects.selectors import project_get
 
 
-def _named_choice_field(component: str, choices: list[tuple[str, str]], description: str) -> type[serializers.ChoiceField]:
+def _named_choice_field(
+    component: str, choices: list[tuple[str, str]], description: str
+) -> type[serializers.ChoiceField]:
     # A named component: left to field names, `status`/`provider` enums of several apps would
     # compete for `StatusEnum`/`ProviderEnum` and get hashed names plus a schema warning.
-    @extend_schema_field({"type": "string", "enum": [value for value, _ in choices], "description": description},
-                         component_name=component)
+    @extend_schema_field(
+        {"type": "string", "enum": [value for value, _ in choices], "description": description},
+        component_name=component,
+    )
     class _Field(serializers.ChoiceField):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(choices=choices, **kwargs)
@@ -32,33 +37,60 @@ def _named_choice_field(component: str, choices: list[tuple[str, str]], descript
 
 
 GenerationStatusField = _named_choice_field(
-    "GenerationJobStatusEnum", GenerationJob.Status.choices,
+    "GenerationJobStatusEnum",
+    GenerationJob.Status.choices,
     "`queued` → `running` → `succeeded` | `partial` (some endpoints failed) | `failed`.",
 )
 GenerationProviderField = _named_choice_field(
-    "GenerationProviderEnum", PROVIDER_CHOICES, "`builtin` needs no key; the others use the project's or server's.",
+    "GenerationProviderEnum",
+    PROVIDER_CHOICES,
+    "`builtin` needs no key; the others use the project's or server's.",
 )
 
 
 class GenerationJobCreateInput(serializers.Serializer):
     endpoint_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=10_000,
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_null=True,
+        max_length=10_000,
         help_text="Endpoints to generate for; omitted or null means every active endpoint.",
     )
     test_types = serializers.ListField(
-        child=TypeField(), required=False, allow_empty=False,
+        child=TypeField(),
+        required=False,
+        allow_empty=False,
         help_text="Omitted means every type.",
     )
     provider = GenerationProviderField(default=DEFAULT_PROVIDER)
-    model = serializers.CharField(max_length=100, required=False, default="", allow_blank=True,
-                                  help_text="Overrides the project's or server's model for this provider.")
-    max_tests_per_endpoint = serializers.IntegerField(min_value=1, max_value=MAX_TESTS_PER_ENDPOINT, default=20)
-    instructions = serializers.CharField(max_length=MAX_INSTRUCTIONS, required=False, default="", allow_blank=True,
-                                         help_text="Guidance handed to the language model as is.")
-    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True,
-                                    help_text="Makes the built-in generator reproducible; drawn when omitted.")
+    model = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Overrides the project's or server's model for this provider.",
+    )
+    max_tests_per_endpoint = serializers.IntegerField(
+        min_value=1, max_value=MAX_TESTS_PER_ENDPOINT, default=20
+    )
+    instructions = serializers.CharField(
+        max_length=MAX_INSTRUCTIONS,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Guidance handed to the language model as is.",
+    )
+    seed = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text="Makes the built-in generator reproducible; drawn when omitted.",
+    )
     include_builtin = serializers.BooleanField(default=True)
-    token_budget = serializers.IntegerField(min_value=1_000, max_value=50_000_000, required=False, allow_null=True)
+    token_budget = serializers.IntegerField(
+        min_value=1_000, max_value=50_000_000, required=False, allow_null=True
+    )
 
 
 class GenerationJobErrorOutput(serializers.Serializer):
@@ -98,11 +130,17 @@ class GenerationJobOutput(serializers.Serializer):
     endpoints_done = serializers.IntegerField()
     tests_created = serializers.IntegerField()
     duplicates_skipped = serializers.IntegerField()
-    counts_by_type = serializers.DictField(child=serializers.IntegerField(), help_text="Tests created, by type.")
+    counts_by_type = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Tests created, by type."
+    )
     errors = GenerationJobErrorOutput(many=True)
     usage = UsageOutput()
-    estimated_cost = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True,
-                                              help_text="USD from list prices; null when a model's price is unknown.")
+    estimated_cost = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=6,
+        allow_null=True,
+        help_text="USD from list prices; null when a model's price is unknown.",
+    )
     error_message = serializers.CharField()
     requested_by_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -118,9 +156,11 @@ class GenerationJobCreateApi(APIView):
     @extend_schema(
         operation_id="tests_generate",
         request=GenerationJobCreateInput,
-        responses={202: OpenApiResponse(GenerationJobOutput, description="Queued; follow it at the job's URL.")},
+        responses={
+            202: OpenApiResponse(GenerationJobOutput, description="Queued; follow it at the job's URL.")
+        },
         description="Start generating tests for the project's endpoints. Answers at once; the job runs in the "
-                    "background and reports progress on the project's live channel.",
+        "background and reports progress on the project's live channel.",
     )
     def post(self, request: Request, project_id: int) -> Response:
         project = project_get(owner=request.user, project_id=project_id)
@@ -128,7 +168,9 @@ class GenerationJobCreateApi(APIView):
         serializer.is_valid(raise_exception=True)
         job = generation_job_create(project=project, requested_by=request.user, **serializer.validated_data)
         location = reverse("test-generate-detail", kwargs={"project_id": project.pk, "job_id": job.pk})
-        return Response(GenerationJobOutput(job).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+        return Response(
+            GenerationJobOutput(job).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location}
+        )
 
 
 class GenerationJobDetailApi(APIView):

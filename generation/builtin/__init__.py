@@ -1,4 +1,5 @@
 """The built-in generator: schema-driven tests that need no network and no model."""
+
 from __future__ import annotations
 
 from generation.builtin.contract import EndpointContract
@@ -14,6 +15,13 @@ from generation.builtin.generator import (
 )
 
 __all__ = [
-    "EDGE_CASE", "FUNCTIONAL", "NEGATIVE", "PERFORMANCE", "SCENARIO", "SECURITY", "TEST_TYPES",
-    "EndpointContract", "generate",
+    "EDGE_CASE",
+    "FUNCTIONAL",
+    "NEGATIVE",
+    "PERFORMANCE",
+    "SCENARIO",
+    "SECURITY",
+    "TEST_TYPES",
+    "EndpointContract",
+    "generate",
 ]

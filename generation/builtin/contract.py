@@ -4,6 +4,7 @@ Both `scanning.models.Endpoint` (database rows) and `scanning.scanners.base.Disc
 (scanner output) convert to `EndpointContract`, and so do plain dicts with the same keys, so
 the generators stay pure functions that need no database.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,20 +38,32 @@ class EndpointContract:
         elif is_dataclass(source):
             data = asdict(source)
         else:
-            data = {name: getattr(source, name, None) for name in (
-                "method", "path", "parameters", "request_body", "responses", "auth_required",
-                "summary", "operation_id", "tags",
-            )}
+            data = {
+                name: getattr(source, name, None)
+                for name in (
+                    "method",
+                    "path",
+                    "parameters",
+                    "request_body",
+                    "responses",
+                    "auth_required",
+                    "summary",
+                    "operation_id",
+                    "tags",
+                )
+            }
         parameters = []
         for raw in data.get("parameters") or []:
             parameter = asdict(raw) if is_dataclass(raw) else dict(raw)
-            parameters.append({
-                "name": str(parameter.get("name", "")),
-                "location": str(parameter.get("location") or parameter.get("in") or "query"),
-                "required": bool(parameter.get("required", False)),
-                "schema": dict(parameter.get("schema") or {}),
-                "description": str(parameter.get("description") or ""),
-            })
+            parameters.append(
+                {
+                    "name": str(parameter.get("name", "")),
+                    "location": str(parameter.get("location") or parameter.get("in") or "query"),
+                    "required": bool(parameter.get("required", False)),
+                    "schema": dict(parameter.get("schema") or {}),
+                    "description": str(parameter.get("description") or ""),
+                }
+            )
         return cls(
             method=str(data.get("method", "GET")).upper(),
             path=str(data.get("path", "/")) or "/",

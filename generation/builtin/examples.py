@@ -11,6 +11,7 @@ local ``$ref`` (``#/...``) resolved against the root schema.
 
 Every choice draws from the ``random.Random`` it is given, so a seed reproduces the output.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 try:  # Python 3.11+: the parser behind `re`, used to build strings matching a pattern.
-    import re._parser as _sre_parse  # type: ignore[import-not-found]
     import re._constants as _sre_constants  # type: ignore[import-not-found]
+    import re._parser as _sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - older interpreters
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
@@ -401,6 +402,7 @@ def _object(schema: dict[str, Any], rng: random.Random, root: Any, depth: int) -
     while len(out) < min_properties and extra is not False:
         counter += 1
         key = f"extra_{counter}"
-        out[key] = build_example(extra if isinstance(extra, dict) else {"type": "string"}, rng, root=root,
-                                 depth=depth + 1)
+        out[key] = build_example(
+            extra if isinstance(extra, dict) else {"type": "string"}, rng, root=root, depth=depth + 1
+        )
     return out

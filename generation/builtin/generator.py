@@ -9,6 +9,7 @@ capture its id, and the collection's POST gets a full CRUD lifecycle scenario.
 Every value comes from ``random.Random`` seeded with (seed, endpoint), so the same inputs
 always give the same drafts, independently of the other endpoints in the call.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,9 +48,31 @@ MAX_FIELDS_PER_KIND = 5
 MAX_ENUM_MEMBERS = 4
 MAX_INJECTION_TARGETS = 3
 READ_ONLY_NAMES = {
-    "id", "uuid", "pk", "is_admin", "isadmin", "admin", "is_staff", "is_superuser", "role", "roles",
-    "owner", "owner_id", "ownerid", "user_id", "userid", "created_at", "createdat", "updated_at",
-    "updatedat", "permissions", "verified", "is_verified", "email_verified", "balance", "credits",
+    "id",
+    "uuid",
+    "pk",
+    "is_admin",
+    "isadmin",
+    "admin",
+    "is_staff",
+    "is_superuser",
+    "role",
+    "roles",
+    "owner",
+    "owner_id",
+    "ownerid",
+    "user_id",
+    "userid",
+    "created_at",
+    "createdat",
+    "updated_at",
+    "updatedat",
+    "permissions",
+    "verified",
+    "is_verified",
+    "email_verified",
+    "balance",
+    "credits",
 }
 
 # One payload per category is chosen with the seed; evidence strings reveal a successful attack.
@@ -76,7 +99,7 @@ INJECTION_PAYLOADS: dict[str, dict[str, Any]] = {
     },
     "xss": {
         "label": "cross-site scripting",
-        "payloads": ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "<svg onload=alert(1)>"],
+        "payloads": ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg onload=alert(1)>"],
         "evidence": [],
     },
 }
@@ -146,16 +169,24 @@ class _Context:
         values: dict[str, Any] = {}
         for name in contract.path_param_names:
             schema = declared.get(name) or (
-                {"type": "integer", "minimum": 1, "maximum": 10**6} if _looks_numeric_id(name)
+                {"type": "integer", "minimum": 1, "maximum": 10**6}
+                if _looks_numeric_id(name)
                 else {"type": "string", "pattern": "^[a-z0-9]{6,12}$"}
             )
             value = _example(schema, random.Random(f"{self.seed}:path:{name}"), schema)
             values[name] = value if isinstance(value, (str, int, float, bool)) else json.dumps(value)
         return values
 
-    def request(self, contract: EndpointContract | None = None, *, body: Any = ..., auth: Any = "default",
-                query: dict[str, Any] | None = None, path_params: dict[str, Any] | None = None,
-                headers: dict[str, str] | None = None) -> dict[str, Any]:
+    def request(
+        self,
+        contract: EndpointContract | None = None,
+        *,
+        body: Any = ...,
+        auth: Any = "default",
+        query: dict[str, Any] | None = None,
+        path_params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         contract = contract or self.contract
         request: dict[str, Any] = {"method": contract.method, "path": contract.path}
         params = self.path_values(contract)
@@ -197,12 +228,14 @@ class _Context:
         if self.creator is None:
             return []
         name = self.contract.path_param_names[-1]
-        return [{
-            "name": f"create the {_resource_name(self.creator.path)} under test",
-            "request": self.request(self.creator),
-            "assertions": [{"type": "status", "expected": self.success(self.creator)}],
-            "capture": {"resource_id": {"from": "json_path", "path": id_path(self.creator, name)}},
-        }]
+        return [
+            {
+                "name": f"create the {_resource_name(self.creator.path)} under test",
+                "request": self.request(self.creator),
+                "assertions": [{"type": "status", "expected": self.success(self.creator)}],
+                "capture": {"resource_id": {"from": "json_path", "path": id_path(self.creator, name)}},
+            }
+        ]
 
     def item_params(self) -> dict[str, Any]:
         if self.creator is None:
@@ -248,8 +281,14 @@ def id_path(creator: EndpointContract, param_name: str) -> str:
     return "$.id"
 
 
-def _draft(ctx: _Context, kind: str, title: str, description: str, steps: list[dict[str, Any]],
-           load: dict[str, Any] | None = None) -> dict[str, Any]:
+def _draft(
+    ctx: _Context,
+    kind: str,
+    title: str,
+    description: str,
+    steps: list[dict[str, Any]],
+    load: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     spec: dict[str, Any] = {"version": SPEC_VERSION, "steps": steps}
     if load is not None:
         spec["load"] = load
@@ -281,43 +320,55 @@ def _functional(ctx: _Context) -> list[dict[str, Any]]:
 
     body_props = c.body_properties
     if c.request_body is not None and c.body_required:
-        drafts.append(single(
-            "empty body is rejected",
-            "Sends no body at all although the contract requires one. The API must answer with a "
-            "client error (400/415/422), not crash or create an empty record.",
-            ctx.request(body=None, path_params=item), [400, 415, 422],
-        ))
+        drafts.append(
+            single(
+                "empty body is rejected",
+                "Sends no body at all although the contract requires one. The API must answer with a "
+                "client error (400/415/422), not crash or create an empty record.",
+                ctx.request(body=None, path_params=item),
+                [400, 415, 422],
+            )
+        )
     for name in c.body_required[:MAX_FIELDS_PER_KIND]:
         body = ctx.body()
         if isinstance(body, dict):
             body.pop(name, None)
-            drafts.append(single(
-                f"missing required field '{name}' is rejected",
-                f"Omits the required body field '{name}'. Validation must reject the request with "
-                "400/422 so incomplete data never reaches storage.",
-                ctx.request(body=body, path_params=item), INVALID_INPUT,
-            ))
+            drafts.append(
+                single(
+                    f"missing required field '{name}' is rejected",
+                    f"Omits the required body field '{name}'. Validation must reject the request with "
+                    "400/422 so incomplete data never reaches storage.",
+                    ctx.request(body=body, path_params=item),
+                    INVALID_INPUT,
+                )
+            )
     for parameter in [p for p in c.params("query") if p["required"]][:MAX_FIELDS_PER_KIND]:
         query = ctx.query(c)
         query.pop(parameter["name"], None)
-        drafts.append(single(
-            f"missing required query parameter '{parameter['name']}' is rejected",
-            f"Leaves out the required query parameter '{parameter['name']}'; the API must answer "
-            "400/422 rather than fall back to an undefined behaviour.",
-            ctx.request(query=query, path_params=item), INVALID_INPUT,
-        ))
+        drafts.append(
+            single(
+                f"missing required query parameter '{parameter['name']}' is rejected",
+                f"Leaves out the required query parameter '{parameter['name']}'; the API must answer "
+                "400/422 rather than fall back to an undefined behaviour.",
+                ctx.request(query=query, path_params=item),
+                INVALID_INPUT,
+            )
+        )
     for name, schema in list(body_props.items())[:MAX_FIELDS_PER_KIND]:
         wrong = wrong_type_value(schema)
         body = ctx.body()
         if wrong is None or not isinstance(body, dict):
             continue
         body[name] = wrong
-        drafts.append(single(
-            f"wrong type for field '{name}' is rejected",
-            f"Sends {json.dumps(wrong)} for '{name}', declared as {schema_type(schema)}. Type "
-            "confusion must be refused (400/422), not coerced silently or turned into a 500.",
-            ctx.request(body=body, path_params=item), INVALID_INPUT,
-        ))
+        drafts.append(
+            single(
+                f"wrong type for field '{name}' is rejected",
+                f"Sends {json.dumps(wrong)} for '{name}', declared as {schema_type(schema)}. Type "
+                "confusion must be refused (400/422), not coerced silently or turned into a 500.",
+                ctx.request(body=body, path_params=item),
+                INVALID_INPUT,
+            )
+        )
     for parameter in (c.params("query") + c.params("path"))[:MAX_FIELDS_PER_KIND]:
         kind = schema_type(parameter["schema"]) if parameter["schema"] else "string"
         if kind not in ("integer", "number", "boolean"):
@@ -330,13 +381,18 @@ def _functional(ctx: _Context) -> list[dict[str, Any]]:
         else:
             request = ctx.request(path_params={parameter["name"]: value})
             expected = [400, 404, 422]
-        drafts.append(_draft(ctx, NEGATIVE, f"non-{kind} {parameter['location']} parameter "
-                                              f"'{parameter['name']}' is rejected",
-                             f"Passes '{value}' where the {parameter['location']} parameter "
-                             f"'{parameter['name']}' must be {kind}. Parsing must fail cleanly with a "
-                             "client error.",
-                             (ctx.setup_steps() if parameter["location"] == "query" else [])
-                             + [_step("wrong type", request, [_status(expected), NO_SERVER_ERROR])]))
+        drafts.append(
+            _draft(
+                ctx,
+                NEGATIVE,
+                f"non-{kind} {parameter['location']} parameter '{parameter['name']}' is rejected",
+                f"Passes '{value}' where the {parameter['location']} parameter "
+                f"'{parameter['name']}' must be {kind}. Parsing must fail cleanly with a "
+                "client error.",
+                (ctx.setup_steps() if parameter["location"] == "query" else [])
+                + [_step("wrong type", request, [_status(expected), NO_SERVER_ERROR])],
+            )
+        )
     drafts.extend(_boundaries(ctx))
     return drafts
 
@@ -358,7 +414,9 @@ def _happy_path(ctx: _Context) -> dict[str, Any]:
     )
     if ctx.creator is not None:
         description += " The resource is created first through its collection, so the id is real."
-    steps = ctx.setup_steps() + [_step("valid request", ctx.request(path_params=ctx.item_params()), assertions)]
+    steps = ctx.setup_steps() + [
+        _step("valid request", ctx.request(path_params=ctx.item_params()), assertions)
+    ]
     return _draft(ctx, FUNCTIONAL, "valid request succeeds", description, steps)
 
 
@@ -389,7 +447,9 @@ def boundary_cases(schema: dict[str, Any]) -> list[tuple[str, Any, bool]]:
         low, high = schema.get("minLength"), schema.get("maxLength")
         if isinstance(low, int) and low > 0:
             cases.append((f"minimum length {low}", text_of_length(rng, low, low), True))
-            cases.append((f"length {low - 1} below the minimum", text_of_length(rng, low - 1, low - 1), False))
+            cases.append(
+                (f"length {low - 1} below the minimum", text_of_length(rng, low - 1, low - 1), False)
+            )
         if isinstance(high, int):
             cases.append((f"maximum length {high}", text_of_length(rng, high, high), True))
             cases.append((f"length {high + 1} above the maximum", "x" * (high + 1), False))
@@ -401,14 +461,26 @@ def boundary_cases(schema: dict[str, Any]) -> list[tuple[str, Any, bool]]:
             inclusive = ex_low is not True
             if inclusive:
                 cases.append((f"minimum {low}", low, True))
-            cases.append((f"{low - step if inclusive else low} below the minimum", low - step if inclusive else low, False))
+            cases.append(
+                (
+                    f"{low - step if inclusive else low} below the minimum",
+                    low - step if inclusive else low,
+                    False,
+                )
+            )
         elif isinstance(ex_low, (int, float)) and not isinstance(ex_low, bool):
             cases.append((f"exclusive minimum {ex_low}", ex_low, False))
         if isinstance(high, (int, float)) and not isinstance(high, bool):
             inclusive = ex_high is not True
             if inclusive:
                 cases.append((f"maximum {high}", high, True))
-            cases.append((f"{high + step if inclusive else high} above the maximum", high + step if inclusive else high, False))
+            cases.append(
+                (
+                    f"{high + step if inclusive else high} above the maximum",
+                    high + step if inclusive else high,
+                    False,
+                )
+            )
         elif isinstance(ex_high, (int, float)) and not isinstance(ex_high, bool):
             cases.append((f"exclusive maximum {ex_high}", ex_high, False))
     return cases
@@ -419,7 +491,9 @@ def _boundaries(ctx: _Context) -> list[dict[str, Any]]:
     drafts: list[dict[str, Any]] = []
     targets: list[tuple[str, str, dict[str, Any]]] = [
         ("body field", name, schema) for name, schema in list(c.body_properties.items())[:MAX_FIELDS_PER_KIND]
-    ] + [("query parameter", p["name"], resolve(p["schema"], p["schema"])) for p in c.params("query")][:MAX_FIELDS_PER_KIND]
+    ] + [("query parameter", p["name"], resolve(p["schema"], p["schema"])) for p in c.params("query")][
+        :MAX_FIELDS_PER_KIND
+    ]
     for where, name, schema in targets:
         for label, value, valid in boundary_cases(schema):
             if where == "body field":
@@ -436,15 +510,21 @@ def _boundaries(ctx: _Context) -> list[dict[str, Any]]:
             verdict = "is accepted" if valid else "is rejected"
             why = (
                 "Values exactly at a documented limit are valid and must be accepted; off-by-one "
-                "checks commonly reject them." if valid else
-                "Values just past a documented limit must be refused with 400/422; accepting them "
+                "checks commonly reject them."
+                if valid
+                else "Values just past a documented limit must be refused with 400/422; accepting them "
                 "means the limit is not enforced."
             )
-            drafts.append(_draft(
-                ctx, EDGE_CASE if valid else NEGATIVE, f"{where} '{name}' at {label} {verdict}",
-                f"Sets {where} '{name}' to {json.dumps(value)[:60]} ({label}). {why}",
-                ctx.setup_steps() + [_step(f"{name} = {label}", request, [_status(expected), NO_SERVER_ERROR])],
-            ))
+            drafts.append(
+                _draft(
+                    ctx,
+                    EDGE_CASE if valid else NEGATIVE,
+                    f"{where} '{name}' at {label} {verdict}",
+                    f"Sets {where} '{name}' to {json.dumps(value)[:60]} ({label}). {why}",
+                    ctx.setup_steps()
+                    + [_step(f"{name} = {label}", request, [_status(expected), NO_SERVER_ERROR])],
+                )
+            )
     return drafts
 
 
@@ -456,34 +536,64 @@ def _security(ctx: _Context) -> list[dict[str, Any]]:
     drafts: list[dict[str, Any]] = []
     item = ctx.item_params()
     if c.auth_required:
-        drafts.append(_draft(
-            ctx, SECURITY, "request without credentials is refused",
-            "Calls the endpoint with no credentials at all. It requires authentication, so it must "
-            "answer 401/403; anything else exposes it to anonymous callers.",
-            ctx.setup_steps() + [_step("no credentials", ctx.request(auth="none", path_params=item),
-                                       [_status(UNAUTHORIZED)])],
-        ))
+        drafts.append(
+            _draft(
+                ctx,
+                SECURITY,
+                "request without credentials is refused",
+                "Calls the endpoint with no credentials at all. It requires authentication, so it must "
+                "answer 401/403; anything else exposes it to anonymous callers.",
+                ctx.setup_steps()
+                + [
+                    _step(
+                        "no credentials", ctx.request(auth="none", path_params=item), [_status(UNAUTHORIZED)]
+                    )
+                ],
+            )
+        )
         token = "invalid-" + "".join(ctx.rng.choice("abcdef0123456789") for _ in range(24))
-        drafts.append(_draft(
-            ctx, SECURITY, "request with invalid credentials is refused",
-            "Sends a syntactically plausible but invalid bearer token. Forged or expired tokens must "
-            "be refused with 401/403, never treated as an anonymous or default user.",
-            ctx.setup_steps() + [_step("invalid token", ctx.request(
-                auth="none", path_params=item, headers={"Authorization": f"Bearer {token}"}),
-                [_status(UNAUTHORIZED)])],
-        ))
+        drafts.append(
+            _draft(
+                ctx,
+                SECURITY,
+                "request with invalid credentials is refused",
+                "Sends a syntactically plausible but invalid bearer token. Forged or expired tokens must "
+                "be refused with 401/403, never treated as an anonymous or default user.",
+                ctx.setup_steps()
+                + [
+                    _step(
+                        "invalid token",
+                        ctx.request(
+                            auth="none", path_params=item, headers={"Authorization": f"Bearer {token}"}
+                        ),
+                        [_status(UNAUTHORIZED)],
+                    )
+                ],
+            )
+        )
     if c.is_item_path and c.auth_required is not False and c.method in ("GET", "PUT", "PATCH", "DELETE"):
         setup = ctx.setup_steps()
-        origin = ("created by the default identity in the first step" if setup else
-                  "addressed by an example id")
-        drafts.append(_draft(
-            ctx, SECURITY, "another user's resource is not accessible",
-            f"Broken object-level authorization (BOLA) check: a second identity ('other') requests "
-            f"the resource {origin}. The API must answer 403/404; a 2xx means one user can read or "
-            f"change another user's data by guessing ids.",
-            setup + [_step("access as another user", ctx.request(auth={"identity": "other"}, path_params=item),
-                           [_status(FORBIDDEN_OR_HIDDEN)])],
-        ))
+        origin = (
+            "created by the default identity in the first step" if setup else "addressed by an example id"
+        )
+        drafts.append(
+            _draft(
+                ctx,
+                SECURITY,
+                "another user's resource is not accessible",
+                f"Broken object-level authorization (BOLA) check: a second identity ('other') requests "
+                f"the resource {origin}. The API must answer 403/404; a 2xx means one user can read or "
+                f"change another user's data by guessing ids.",
+                setup
+                + [
+                    _step(
+                        "access as another user",
+                        ctx.request(auth={"identity": "other"}, path_params=item),
+                        [_status(FORBIDDEN_OR_HIDDEN)],
+                    )
+                ],
+            )
+        )
     drafts.extend(_injections(ctx))
     if c.method in ("POST", "PUT", "PATCH") and c.request_body is not None:
         drafts.append(_oversized(ctx))
@@ -524,18 +634,24 @@ def _injections(ctx: _Context) -> list[dict[str, Any]]:
                     fresh[field_name] = payload
                 request = ctx.request(body=fresh, path_params=item)
                 steps = ctx.setup_steps()
-                target = "body field" + ("s " if len(fields) > 1 else " ") + ", ".join(f"'{f}'" for f in fields)
+                target = (
+                    "body field" + ("s " if len(fields) > 1 else " ") + ", ".join(f"'{f}'" for f in fields)
+                )
             assertions: list[dict[str, Any]] = [NO_SERVER_ERROR]
             if category != "path_traversal":
                 assertions.append({"type": "body", "op": "not_contains", "value": payload})
             assertions += [{"type": "body", "op": "not_contains", "value": e} for e in info["evidence"]]
-            drafts.append(_draft(
-                ctx, SECURITY, f"{info['label']} in {target} is neutralised",
-                f"Puts the {info['label']} payload {payload!r} in {target}. The API must not fail "
-                f"with a 5xx (a sign the payload reached an interpreter), must not reflect it back "
-                f"unescaped, and must not leak evidence of execution.",
-                steps + [_step(f"{category} payload", request, assertions)],
-            ))
+            drafts.append(
+                _draft(
+                    ctx,
+                    SECURITY,
+                    f"{info['label']} in {target} is neutralised",
+                    f"Puts the {info['label']} payload {payload!r} in {target}. The API must not fail "
+                    f"with a 5xx (a sign the payload reached an interpreter), must not reflect it back "
+                    f"unescaped, and must not leak evidence of execution.",
+                    steps + [_step(f"{category} payload", request, assertions)],
+                )
+            )
     return drafts
 
 
@@ -556,12 +672,20 @@ def _oversized(ctx: _Context) -> dict[str, Any]:
     target = strings[0] if strings else "padding"
     body[target] = "A" * OVERSIZED_BODY_CHARS
     return _draft(
-        ctx, SECURITY, "oversized body is refused",
+        ctx,
+        SECURITY,
+        "oversized body is refused",
         f"Sends a {OVERSIZED_BODY_CHARS // 1024} KiB value in '{target}'. Unbounded bodies let one "
         "client exhaust memory or storage; the API must refuse it with 413/400/422 and never fail "
         "with a 5xx.",
-        ctx.setup_steps() + [_step("oversized body", ctx.request(body=body, path_params=ctx.item_params()),
-                                   [_status([400, 413, 422]), NO_SERVER_ERROR])],
+        ctx.setup_steps()
+        + [
+            _step(
+                "oversized body",
+                ctx.request(body=body, path_params=ctx.item_params()),
+                [_status([400, 413, 422]), NO_SERVER_ERROR],
+            )
+        ],
     )
 
 
@@ -602,15 +726,20 @@ def _mass_assignment(ctx: _Context) -> dict[str, Any] | None:
         return None
     body.update(crafted)
     assertions: list[dict[str, Any]] = [NO_SERVER_ERROR]
-    assertions += [{"type": "json_path", "path": f"$.{n}", "op": "not_equals", "value": v}
-                   for n, v in crafted.items() if re.match(r"^[A-Za-z_][A-Za-z0-9_-]*$", n)]
+    assertions += [
+        {"type": "json_path", "path": f"$.{n}", "op": "not_equals", "value": v}
+        for n, v in crafted.items()
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_-]*$", n)
+    ]
     return _draft(
-        ctx, SECURITY, "read-only fields cannot be mass-assigned",
+        ctx,
+        SECURITY,
+        "read-only fields cannot be mass-assigned",
         f"Adds server-controlled fields ({', '.join(crafted)}) that appear in the response but not in "
         "the request schema, with privileged values. Binding them from the request lets a client "
         "escalate privileges or take over records; the response must not echo the sent values.",
-        ctx.setup_steps() + [_step("send read-only fields", ctx.request(body=body, path_params=ctx.item_params()),
-                                   assertions)],
+        ctx.setup_steps()
+        + [_step("send read-only fields", ctx.request(body=body, path_params=ctx.item_params()), assertions)],
     )
 
 
@@ -628,12 +757,14 @@ def _scenario(ctx: _Context) -> list[dict[str, Any]]:
     any_item = next(iter(items.values()))
     param = any_item.path_param_names[-1]
     capture_path = id_path(c, param)
-    steps: list[dict[str, Any]] = [{
-        "name": "create",
-        "request": ctx.request(c),
-        "assertions": [_status(ctx.success(c))],
-        "capture": {"resource_id": {"from": "json_path", "path": capture_path}},
-    }]
+    steps: list[dict[str, Any]] = [
+        {
+            "name": "create",
+            "request": ctx.request(c),
+            "assertions": [_status(ctx.success(c))],
+            "capture": {"resource_id": {"from": "json_path", "path": capture_path}},
+        }
+    ]
     ref = {param: "{{resource_id}}"}
     covered = ["create"]
     if "GET" in items:
@@ -648,27 +779,43 @@ def _scenario(ctx: _Context) -> list[dict[str, Any]]:
             if method == "PATCH" and isinstance(body, dict) and body:
                 first = sorted(body)[0]
                 body = {first: body[first]}
-            steps.append(_step(f"update with {method}", ctx.request(items[method], path_params=ref, body=body),
-                               [_status(ctx.success(items[method]))]))
+            steps.append(
+                _step(
+                    f"update with {method}",
+                    ctx.request(items[method], path_params=ref, body=body),
+                    [_status(ctx.success(items[method]))],
+                )
+            )
             covered.append(f"update ({method})")
     if "DELETE" in items:
-        steps.append(_step("delete", ctx.request(items["DELETE"], path_params=ref),
-                           [_status(ctx.success(items["DELETE"]))]))
+        steps.append(
+            _step(
+                "delete",
+                ctx.request(items["DELETE"], path_params=ref),
+                [_status(ctx.success(items["DELETE"]))],
+            )
+        )
         covered.append("delete")
         if "GET" in items:
-            steps.append(_step("gone after delete", ctx.request(items["GET"], path_params=ref), [_status(404)]))
+            steps.append(
+                _step("gone after delete", ctx.request(items["GET"], path_params=ref), [_status(404)])
+            )
             covered.append("404 after delete")
     if len(steps) < 2:
         return []
     resource = _resource_name(c.path)
-    return [_draft(
-        ctx, SCENARIO, f"{resource} lifecycle ({', '.join(covered)})",
-        f"Creates a {resource} through {c.method} {c.path}, feeds the returned id "
-        f"({capture_path}) to {any_item.path} and walks it through {', '.join(covered)}. It proves "
-        "the operations agree on state: what is created can be read, changed and removed, and a "
-        "deleted resource stays gone.",
-        steps,
-    )]
+    return [
+        _draft(
+            ctx,
+            SCENARIO,
+            f"{resource} lifecycle ({', '.join(covered)})",
+            f"Creates a {resource} through {c.method} {c.path}, feeds the returned id "
+            f"({capture_path}) to {any_item.path} and walks it through {', '.join(covered)}. It proves "
+            "the operations agree on state: what is created can be read, changed and removed, and a "
+            "deleted resource stays gone.",
+            steps,
+        )
+    ]
 
 
 # --- Performance -------------------------------------------------------------------------
@@ -681,21 +828,37 @@ def _performance(ctx: _Context) -> list[dict[str, Any]]:
         concurrency = ctx.rng.randint(5, 10)
         # An example id may not exist: a 404 is a fast, valid answer; a 5xx is not.
         assertion = _status(ctx.success()) if not c.path_param_names else NO_SERVER_ERROR
-        load = {"requests": requests, "concurrency": concurrency,
-                "limits": {"p95_ms": 500, "p99_ms": 1000, "max_error_rate": 0.01}}
-        return [_draft(
-            ctx, PERFORMANCE, f"{requests} requests at concurrency {concurrency} stay under 500 ms p95",
-            f"Bounded load test: {requests} reads with {concurrency} in flight. The 95th percentile must "
-            "stay under 500 ms and the 99th under 1 s with at most 1% errors, so the endpoint holds up "
-            "under ordinary concurrent use.",
-            [_step("read under load", ctx.request(), [assertion])], load=load,
-        )]
-    steps = ctx.setup_steps() + [_step("timed request", ctx.request(path_params=ctx.item_params()),
-                                       [NO_SERVER_ERROR, {"type": "response_time", "max_ms": 1000}])]
-    return [_draft(
-        ctx, PERFORMANCE, "responds within 1 s",
-        f"Times one {c.method} (a write is not load-tested, to avoid flooding the target with data). "
-        "It must answer within 1 s without a server error.",
-        steps,
-    )]
-
+        load = {
+            "requests": requests,
+            "concurrency": concurrency,
+            "limits": {"p95_ms": 500, "p99_ms": 1000, "max_error_rate": 0.01},
+        }
+        return [
+            _draft(
+                ctx,
+                PERFORMANCE,
+                f"{requests} requests at concurrency {concurrency} stay under 500 ms p95",
+                f"Bounded load test: {requests} reads with {concurrency} in flight. The 95th percentile must "
+                "stay under 500 ms and the 99th under 1 s with at most 1% errors, so the endpoint holds up "
+                "under ordinary concurrent use.",
+                [_step("read under load", ctx.request(), [assertion])],
+                load=load,
+            )
+        ]
+    steps = ctx.setup_steps() + [
+        _step(
+            "timed request",
+            ctx.request(path_params=ctx.item_params()),
+            [NO_SERVER_ERROR, {"type": "response_time", "max_ms": 1000}],
+        )
+    ]
+    return [
+        _draft(
+            ctx,
+            PERFORMANCE,
+            "responds within 1 s",
+            f"Times one {c.method} (a write is not load-tested, to avoid flooding the target with data). "
+            "It must answer within 1 s without a server error.",
+            steps,
+        )
+    ]

@@ -1,4 +1,5 @@
 """Generation jobs (one request to generate tests for some endpoints) and provider credentials."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -46,7 +47,9 @@ class ProviderCredential(models.Model):
     class Meta:
         ordering = ["provider"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "provider"], name="generation_providercredential_unique"),
+            models.UniqueConstraint(
+                fields=["project", "provider"], name="generation_providercredential_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,12 +68,15 @@ class GenerationJob(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="generation_jobs")
     # --- configuration, fixed at creation
-    endpoint_ids = models.JSONField(null=True, blank=True, help_text="Selected endpoints; null means all active.")
+    endpoint_ids = models.JSONField(
+        null=True, blank=True, help_text="Selected endpoints; null means all active."
+    )
     test_types = models.JSONField(default=list)
     provider = models.CharField(max_length=16, choices=PROVIDER_NAMES, default="builtin")
     model = models.CharField(max_length=100, blank=True)
     include_builtin = models.BooleanField(
-        default=True, help_text="With a language model, run the built-in generator first and let the model add to it."
+        default=True,
+        help_text="With a language model, run the built-in generator first and let the model add to it.",
     )
     max_tests_per_endpoint = models.PositiveIntegerField(
         default=20, validators=[MinValueValidator(1), MaxValueValidator(MAX_TESTS_PER_ENDPOINT)]
@@ -80,22 +86,35 @@ class GenerationJob(models.Model):
     token_budget = models.PositiveIntegerField(null=True, blank=True)
     # --- progress and outcome
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     endpoints_total = models.PositiveIntegerField(default=0)
     endpoints_done = models.PositiveIntegerField(default=0)
     tests_created = models.PositiveIntegerField(default=0)
     duplicates_skipped = models.PositiveIntegerField(default=0)
     counts_by_type = models.JSONField(default=dict, blank=True)
-    errors = models.JSONField(default=list, blank=True, help_text="[{endpoint_id, method, path, provider, code, message, permanent}]")
+    errors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{endpoint_id, method, path, provider, code, message, permanent}]",
+    )
     input_tokens = models.PositiveIntegerField(default=0)
     output_tokens = models.PositiveIntegerField(default=0)
     estimated_cost = models.DecimalField(
-        max_digits=12, decimal_places=6, null=True, blank=True,
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
         help_text="USD from list prices; null when a model's price is unknown.",
     )
     error_message = models.TextField(blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="generation_jobs"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="generation_jobs",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

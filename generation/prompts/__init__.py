@@ -4,6 +4,7 @@ The newest version of each template is used, and its name (``security.v2``) is r
 every test it produced, so a change of prompt can be traced in the tests it made. Changing a
 prompt means adding a new version file, never editing a published one.
 """
+
 from __future__ import annotations
 
 import re

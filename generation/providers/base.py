@@ -9,6 +9,7 @@ Failures are `ProviderError`s: ``permanent`` ones (a bad key, a model that keeps
 out of shape, an exhausted token budget) are recorded and not retried; transient ones (rate
 limits, 5xx, timeouts that outlived the provider's own backoff) may be retried by the caller.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

@@ -1,4 +1,5 @@
 """The default provider: the offline, seeded, schema-driven generator of `generation.builtin`."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -28,5 +29,7 @@ class BuiltinProvider(GenerationProvider):
         budget: TokenBudget | None = None,
     ) -> ProviderResult:
         # Instructions are for language models; the built-in generator follows the schemas only.
-        drafts = builtin.generate(contract, seed=seed, related=related, test_types=test_types, max_tests=max_tests)
+        drafts = builtin.generate(
+            contract, seed=seed, related=related, test_types=test_types, max_tests=max_tests
+        )
         return ProviderResult(drafts=drafts, usage=Usage(), cost_estimate=Decimal("0"), model=BUILTIN_MODEL)

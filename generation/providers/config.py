@@ -11,6 +11,7 @@ or from Django settings of the same name once the settings module defines them):
   ``TESTGEN_LLM_BACKOFF_CAP`` (s), ``TESTGEN_LLM_MAX_OUTPUT_TOKENS``
 - ``TESTGEN_GENERATION_TOKEN_BUDGET``: default tokens one generation job may spend.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,10 @@ _env = environ.Env()
 DEFAULTS: dict[str, dict[str, str]] = {
     "openai": {"model": "gpt-4o-mini", "base_url": ""},
     "anthropic": {"model": "claude-3-5-haiku-latest", "base_url": ""},
-    "gemini": {"model": "gemini-2.0-flash", "base_url": "https://generativelanguage.googleapis.com/v1beta/openai/"},
+    "gemini": {
+        "model": "gemini-2.0-flash",
+        "base_url": "https://generativelanguage.googleapis.com/v1beta/openai/",
+    },
     "llama": {"model": "llama3.1", "base_url": "http://localhost:11434/v1"},
 }
 # Providers that cannot work without an API key (a Llama server usually needs none).
@@ -56,8 +60,10 @@ class ProviderConfig:
     source: str = "settings"  # "project" when a ProviderCredential supplied it
 
     def __repr__(self) -> str:  # never print the key
-        return (f"ProviderConfig(provider={self.provider!r}, model={self.model!r}, base_url={self.base_url!r}, "
-                f"api_key={'***' if self.api_key else ''!r}, source={self.source!r})")
+        return (
+            f"ProviderConfig(provider={self.provider!r}, model={self.model!r}, base_url={self.base_url!r}, "
+            f"api_key={'***' if self.api_key else ''!r}, source={self.source!r})"
+        )
 
 
 def default_token_budget() -> int:
@@ -92,6 +98,10 @@ def resolve_provider_config(*, provider: str, project: Any = None, model: str = 
         base_url = credential.base_url or base_url
         configured_model = credential.model or configured_model
     return ProviderConfig(
-        provider=provider, model=model or configured_model, api_key=api_key, base_url=base_url,
-        source=source, **common,
+        provider=provider,
+        model=model or configured_model,
+        api_key=api_key,
+        base_url=base_url,
+        source=source,
+        **common,
     )

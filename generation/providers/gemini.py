@@ -4,6 +4,7 @@ Gemini serves the chat-completions protocol (structured output included) at
 ``https://generativelanguage.googleapis.com/v1beta/openai/``; only the base URL, the key and
 the token parameter differ from OpenAI.
 """
+
 from __future__ import annotations
 
 from generation.providers.openai import OpenAIProvider

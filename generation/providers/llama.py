@@ -3,6 +3,7 @@
 Configured with a base URL (Ollama: ``http://host:11434/v1``; vLLM: ``http://host:8000/v1``)
 and a model name; a key only when the server is set up to require one.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

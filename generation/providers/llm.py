@@ -17,6 +17,7 @@ Transient failures (429, 5xx, timeouts, refused connections) are retried with ex
 backoff and full jitter, honouring ``Retry-After``; the SDKs' own retries are switched off so
 this policy (and its injectable ``sleep``) is the only one.
 """
+
 from __future__ import annotations
 
 import json
@@ -108,7 +109,9 @@ def answer_schema(test_types: Sequence[str], max_tests: int) -> dict[str, Any]:
     }
 
 
-def parse_answer(payload: Any, *, test_types: Sequence[str], max_tests: int) -> tuple[list[dict[str, Any]], list[str]]:
+def parse_answer(
+    payload: Any, *, test_types: Sequence[str], max_tests: int
+) -> tuple[list[dict[str, Any]], list[str]]:
     """(valid drafts, problems). A payload that is not ``{"tests": [...]}`` is one problem."""
     if not isinstance(payload, dict) or not isinstance(payload.get("tests"), list):
         return [], ['The answer must be a JSON object {"tests": [...]}.']
@@ -127,7 +130,11 @@ def parse_answer(payload: Any, *, test_types: Sequence[str], max_tests: int) -> 
             problems.append(f"{where}.type: must be one of {', '.join(test_types)}")
             continue
         spec = test.get("spec")
-        errors = spec_errors(spec) if isinstance(spec, dict) else [{"path": "(root)", "message": "must be an object"}]
+        errors = (
+            spec_errors(spec)
+            if isinstance(spec, dict)
+            else [{"path": "(root)", "message": "must be an object"}]
+        )
         if errors:
             problems.extend(f"{where}.spec/{e['path']}: {e['message']}" for e in errors[:5])
             continue
@@ -150,7 +157,11 @@ def _summarize(draft: dict[str, Any]) -> str:
     steps = (draft.get("spec") or {}).get("steps") or []
     calls = ", ".join(
         f"{s.get('request', {}).get('method')} {s.get('request', {}).get('path')}"
-        + (f" auth={json.dumps(s['request']['auth'])}" if s.get("request", {}).get("auth") not in (None, "default") else "")
+        + (
+            f" auth={json.dumps(s['request']['auth'])}"
+            if s.get("request", {}).get("auth") not in (None, "default")
+            else ""
+        )
         for s in steps[:4]
     )
     return f"- [{draft.get('type')}] {str(draft.get('title', ''))[:160]} ({calls})"
@@ -168,14 +179,18 @@ def build_prompt(
     """(system prompt, user message, {test type: template ref})."""
     system = load_prompt("system")
     templates = {t: load_prompt(t) for t in test_types}
-    others = [f"- {r.method} {r.path}" + (f": {r.summary}" if r.summary else "")
-              for r in related if r.key != contract.key][:MAX_RELATED_IN_PROMPT]
+    others = [
+        f"- {r.method} {r.path}" + (f": {r.summary}" if r.summary else "")
+        for r in related
+        if r.key != contract.key
+    ][:MAX_RELATED_IN_PROMPT]
     existing_lines = [_summarize(d) for d in existing][:MAX_EXISTING_IN_PROMPT]
     sections = [
         f"## Endpoint under test\n{contract.method} {contract.path}\n\n```json\n"
         f"{json.dumps(contract.to_dict(), indent=1, sort_keys=True)}\n```",
         "## Related endpoints of the same API\n" + ("\n".join(others) or "(none)"),
-        "## Tests that already exist for this endpoint (do not repeat them)\n" + ("\n".join(existing_lines) or "(none)"),
+        "## Tests that already exist for this endpoint (do not repeat them)\n"
+        + ("\n".join(existing_lines) or "(none)"),
         "## Kinds of test wanted\n" + "\n\n".join(templates[t].text for t in test_types),
         f"## How many\nAt most {max_tests} new tests, through the `{TOOL_NAME}` structured output.",
     ]
@@ -241,8 +256,9 @@ class LLMProvider(GenerationProvider):
         self.jitter = jitter
 
     @abstractmethod
-    def _complete(self, *, system: str, messages: list[dict[str, Any]], schema: dict[str, Any],
-                  max_tokens: int) -> Completion:
+    def _complete(
+        self, *, system: str, messages: list[dict[str, Any]], schema: dict[str, Any], max_tokens: int
+    ) -> Completion:
         """One API call. Raises TransientCallError or ProviderError."""
 
     @abstractmethod
@@ -255,22 +271,39 @@ class LLMProvider(GenerationProvider):
         # Full jitter: spreads retries of concurrent jobs instead of synchronizing them.
         return min(self.config.backoff_cap, self.config.backoff_base * 2**attempt) * self.jitter()
 
-    def _call(self, *, system: str, messages: list[dict[str, Any]], schema: dict[str, Any],
-              budget: TokenBudget | None, spent: Usage) -> Completion:
+    def _call(
+        self,
+        *,
+        system: str,
+        messages: list[dict[str, Any]],
+        schema: dict[str, Any],
+        budget: TokenBudget | None,
+        spent: Usage,
+    ) -> Completion:
         attempts = max(self.config.max_attempts, 1)
         for attempt in range(attempts):
             max_tokens = self.config.max_output_tokens
             if budget is not None and budget.remaining is not None:
                 if budget.remaining < MIN_OUTPUT_TOKENS:
-                    raise self._error("The job's token budget is exhausted.", permanent=True,
-                                      code="token_budget_exhausted", usage=spent)
+                    raise self._error(
+                        "The job's token budget is exhausted.",
+                        permanent=True,
+                        code="token_budget_exhausted",
+                        usage=spent,
+                    )
                 max_tokens = min(max_tokens, budget.remaining)
             try:
-                completion = self._complete(system=system, messages=messages, schema=schema, max_tokens=max_tokens)
+                completion = self._complete(
+                    system=system, messages=messages, schema=schema, max_tokens=max_tokens
+                )
             except TransientCallError as exc:
                 if attempt + 1 >= attempts:
-                    raise self._error(f"{self.label} is unavailable after {attempts} attempts: {exc.message}",
-                                      permanent=False, code="provider_unavailable", usage=spent) from exc
+                    raise self._error(
+                        f"{self.label} is unavailable after {attempts} attempts: {exc.message}",
+                        permanent=False,
+                        code="provider_unavailable",
+                        usage=spent,
+                    ) from exc
                 self.sleep(self._backoff(attempt, exc.retry_after))
                 continue
             except ProviderError as exc:
@@ -302,8 +335,12 @@ class LLMProvider(GenerationProvider):
         contract = EndpointContract.of(contract)
         types = [t for t in TEST_TYPES if t in test_types]
         system, user, versions = build_prompt(
-            contract, existing=existing, related=[EndpointContract.of(r) for r in related],
-            test_types=types, instructions=instructions, max_tests=max_tests,
+            contract,
+            existing=existing,
+            related=[EndpointContract.of(r) for r in related],
+            test_types=types,
+            instructions=instructions,
+            max_tests=max_tests,
         )
         schema = answer_schema(types, max_tests)
         messages: list[dict[str, Any]] = [{"role": "user", "content": user}]
@@ -311,7 +348,9 @@ class LLMProvider(GenerationProvider):
         drafts: list[dict[str, Any]] = []
         problems: list[str] = []
         for round_ in range(2):  # the answer, then at most one repair
-            completion = self._call(system=system, messages=messages, schema=schema, budget=budget, spent=spent)
+            completion = self._call(
+                system=system, messages=messages, schema=schema, budget=budget, spent=spent
+            )
             if completion.payload is None:
                 drafts, problems = [], [completion.note or "No structured answer was given."]
             else:
@@ -323,11 +362,17 @@ class LLMProvider(GenerationProvider):
         if problems and not drafts:
             raise self._error(
                 f"{self.label} ({self.model}) answered out of shape twice: " + "; ".join(problems[:3]),
-                permanent=True, code="invalid_answer", usage=spent,
+                permanent=True,
+                code="invalid_answer",
+                usage=spent,
             )
         return ProviderResult(
-            drafts=drafts, usage=spent, cost_estimate=self.cost(spent), model=self.model,
-            prompt_versions=versions, rejected=problems,
+            drafts=drafts,
+            usage=spent,
+            cost_estimate=self.cost(spent),
+            model=self.model,
+            prompt_versions=versions,
+            rejected=problems,
         )
 
     def cost(self, usage: Usage) -> Decimal | None:

@@ -4,6 +4,7 @@ The answer's shape travels as ``response_format={"type": "json_schema", ...}``; 
 message content is that JSON. The same wire protocol serves Gemini's OpenAI-compatible
 endpoint and Llama servers (Ollama, vLLM), which subclass this provider.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,13 @@ from typing import Any
 import openai
 
 from generation.providers.base import ProviderError, Usage
-from generation.providers.llm import TOOL_NAME, Completion, LLMProvider, TransientCallError, retry_after_seconds
+from generation.providers.llm import (
+    TOOL_NAME,
+    Completion,
+    LLMProvider,
+    TransientCallError,
+    retry_after_seconds,
+)
 
 # Statuses worth repeating besides 429 and 5xx: 408 (request timeout), 409 (lock contention).
 _TRANSIENT_STATUSES = {408, 409, 429}
@@ -37,8 +44,9 @@ class OpenAIProvider(LLMProvider):
             timeout=self.config.timeout,
         )
 
-    def _complete(self, *, system: str, messages: list[dict[str, Any]], schema: dict[str, Any],
-                  max_tokens: int) -> Completion:
+    def _complete(
+        self, *, system: str, messages: list[dict[str, Any]], schema: dict[str, Any], max_tokens: int
+    ) -> Completion:
         try:
             response = self.client.chat.completions.create(
                 model=self.model,
@@ -55,9 +63,14 @@ class OpenAIProvider(LLMProvider):
             raise TransientCallError(f"{type(exc).__name__}: {exc}") from exc
         except openai.APIStatusError as exc:
             if exc.status_code in _TRANSIENT_STATUSES or exc.status_code >= 500:
-                raise TransientCallError(f"HTTP {exc.status_code}", retry_after=retry_after_seconds(exc.response.headers)) from exc
-            raise ProviderError(f"{self.label} refused the request (HTTP {exc.status_code}): {_message(exc)}",
-                                permanent=True, code=f"http_{exc.status_code}") from exc
+                raise TransientCallError(
+                    f"HTTP {exc.status_code}", retry_after=retry_after_seconds(exc.response.headers)
+                ) from exc
+            raise ProviderError(
+                f"{self.label} refused the request (HTTP {exc.status_code}): {_message(exc)}",
+                permanent=True,
+                code=f"http_{exc.status_code}",
+            ) from exc
         except openai.OpenAIError as exc:
             raise ProviderError(f"{self.label} client error: {exc}", permanent=True) from exc
         usage = Usage(
@@ -65,18 +78,27 @@ class OpenAIProvider(LLMProvider):
             output_tokens=getattr(response.usage, "completion_tokens", 0) or 0,
         )
         if not response.choices:
-            return Completion(None, usage, {"role": "assistant", "content": ""}, note="The answer had no choices.")
+            return Completion(
+                None, usage, {"role": "assistant", "content": ""}, note="The answer had no choices."
+            )
         choice = response.choices[0]
         content = choice.message.content or ""
         turn = {"role": "assistant", "content": content}
         if getattr(choice.message, "refusal", None):
             return Completion(None, usage, turn, note=f"The model refused: {choice.message.refusal}")
         if choice.finish_reason == "length":
-            return Completion(None, usage, turn, note="The answer was cut off at the output token limit; answer with fewer tests.")
+            return Completion(
+                None,
+                usage,
+                turn,
+                note="The answer was cut off at the output token limit; answer with fewer tests.",
+            )
         try:
             payload = json.loads(content)
         except json.JSONDecodeError as exc:
-            return Completion(None, usage, turn, note=f"The answer is not valid JSON ({exc.msg} at {exc.pos}).")
+            return Completion(
+                None, usage, turn, note=f"The answer is not valid JSON ({exc.msg} at {exc.pos})."
+            )
         return Completion(payload, usage, turn)
 
     def _repair_turns(self, completion: Completion, feedback: str) -> list[dict[str, Any]]:
@@ -86,4 +108,6 @@ class OpenAIProvider(LLMProvider):
 def _message(exc: openai.APIStatusError) -> str:
     body = exc.body if isinstance(exc.body, dict) else {}
     error = body.get("error", body) if isinstance(body, dict) else {}
-    return str(error.get("message") if isinstance(error, dict) and error.get("message") else exc.message)[:300]
+    return str(error.get("message") if isinstance(error, dict) and error.get("message") else exc.message)[
+        :300
+    ]

@@ -1,4 +1,5 @@
 """The providers by name, and how to build one for a project."""
+
 from __future__ import annotations
 
 import time
@@ -57,7 +58,16 @@ def build_provider(
     return cls()
 
 
-def provider_for_project(*, provider: str, project: Any, model: str = "", http_client: Any = None,
-                         sleep: Callable[[float], None] = time.sleep) -> GenerationProvider:
-    return build_provider(resolve_provider_config(provider=provider, project=project, model=model),
-                          http_client=http_client, sleep=sleep)
+def provider_for_project(
+    *,
+    provider: str,
+    project: Any,
+    model: str = "",
+    http_client: Any = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> GenerationProvider:
+    return build_provider(
+        resolve_provider_config(provider=provider, project=project, model=model),
+        http_client=http_client,
+        sleep=sleep,
+    )

@@ -7,6 +7,7 @@ records an endpoint's failure on the job and goes on with the rest. Tests are cr
 through `test_case_create_many`, so they start as drafts and duplicates (same fingerprint,
 whichever provider or rerun made them) are dropped.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,7 +31,6 @@ from generation.events import (
     publish_generation_event,
 )
 from generation.models import GenerationJob, ProviderCredential, TestCase
-from generation.models.jobs import MAX_TESTS_PER_ENDPOINT
 from generation.providers.base import GenerationProvider, ProviderError, ProviderResult, TokenBudget
 from generation.providers.builtin import BUILTIN_MODEL, BuiltinProvider
 from generation.providers.config import default_token_budget, resolve_provider_config
@@ -65,7 +65,9 @@ def _enqueue(job_id: int) -> None:
 
 
 def _active_endpoints(project: Project):
-    return Endpoint.objects.filter(project=project, status=Endpoint.Status.ACTIVE).order_by("path", "method", "id")
+    return Endpoint.objects.filter(project=project, status=Endpoint.Status.ACTIVE).order_by(
+        "path", "method", "id"
+    )
 
 
 @transaction.atomic
@@ -96,14 +98,19 @@ def generation_job_create(
     types = list(dict.fromkeys(test_types)) if test_types is not None else list(TEST_TYPES)
     unknown_types = [t for t in types if t not in TestCase.Type.values]
     if unknown_types:
-        errors["test_types"] = [MESSAGE_UNKNOWN_TEST_TYPES.format(types=", ".join(map(str, unknown_types)),
-                                                                   choices=", ".join(TestCase.Type.values))]
+        errors["test_types"] = [
+            MESSAGE_UNKNOWN_TEST_TYPES.format(
+                types=", ".join(map(str, unknown_types)), choices=", ".join(TestCase.Type.values)
+            )
+        ]
     elif not types:
         errors["test_types"] = [MESSAGE_NO_TEST_TYPES]
     if provider not in PROVIDERS:
         errors["provider"] = [MESSAGE_UNKNOWN_PROVIDER.format(name=provider, choices=", ".join(PROVIDERS))]
     else:
-        problem = configuration_problem(resolve_provider_config(provider=provider, project=project, model=model))
+        problem = configuration_problem(
+            resolve_provider_config(provider=provider, project=project, model=model)
+        )
         if problem:
             errors["provider"] = [problem]
     if len(instructions) > MAX_INSTRUCTIONS:
@@ -135,7 +142,9 @@ def generation_job_create(
         max_tests_per_endpoint=max_tests_per_endpoint,
         instructions=instructions,
         seed=seed if seed is not None else secrets.randbelow(2**31),
-        token_budget=(token_budget if token_budget is not None else default_token_budget()) if is_llm else None,
+        token_budget=(token_budget if token_budget is not None else default_token_budget())
+        if is_llm
+        else None,
         estimated_cost=Decimal("0"),
     )
     job.full_clean(exclude=["project", "requested_by"])
@@ -158,8 +167,11 @@ def generation_job_run(
     """
     with transaction.atomic():
         # `of=self`: PostgreSQL cannot lock the nullable side of the requested_by outer join.
-        job = (GenerationJob.objects.select_for_update(of=("self",)).select_related("project", "requested_by")
-               .get(pk=job_id))
+        job = (
+            GenerationJob.objects.select_for_update(of=("self",))
+            .select_related("project", "requested_by")
+            .get(pk=job_id)
+        )
         if job.is_finished:
             return job
         endpoints = list(_active_endpoints(job.project))
@@ -171,15 +183,25 @@ def generation_job_run(
         job.endpoints_done = 0
         job.progress = 0
         job.errors = []
-        job.save(update_fields=["status", "started_at", "endpoints_total", "endpoints_done", "progress", "errors",
-                                "updated_at"])
+        job.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "endpoints_total",
+                "endpoints_done",
+                "progress",
+                "errors",
+                "updated_at",
+            ]
+        )
         publish_generation_event(job, GENERATION_STARTED)
 
     related = [EndpointContract.of(e) for e in _active_endpoints(job.project)]
     try:
         provider = build_provider(
             resolve_provider_config(provider=job.provider, project=job.project, model=job.model),
-            http_client=http_client, sleep=sleep,
+            http_client=http_client,
+            sleep=sleep,
         )
     except ProviderError as exc:
         return generation_job_fail(job_id=job.pk, message=exc.message)
@@ -211,8 +233,11 @@ def generation_job_run(
 
 
 def _existing_drafts(job: GenerationJob, endpoint: Endpoint) -> list[dict[str, Any]]:
-    live = (TestCase.objects.filter(project=job.project, endpoint=endpoint)
-            .exclude(status=TestCase.Status.ARCHIVED).order_by("id"))
+    live = (
+        TestCase.objects.filter(project=job.project, endpoint=endpoint)
+        .exclude(status=TestCase.Status.ARCHIVED)
+        .order_by("id")
+    )
     return list(live.values("title", "type", "spec")[:MAX_EXISTING_FOR_PROMPT])
 
 
@@ -227,8 +252,13 @@ def _run_endpoint(
 ) -> bool:
     """Generate and save tests for one endpoint; False (with the error recorded) on failure."""
     contract = EndpointContract.of(endpoint)
-    options = {"test_types": job.test_types, "instructions": job.instructions,
-               "max_tests": job.max_tests_per_endpoint, "related": related, "seed": job.seed}
+    options = {
+        "test_types": job.test_types,
+        "instructions": job.instructions,
+        "max_tests": job.max_tests_per_endpoint,
+        "related": related,
+        "seed": job.seed,
+    }
     current = provider
     try:
         existing = _existing_drafts(job, endpoint)
@@ -241,8 +271,14 @@ def _run_endpoint(
         result = provider.generate(contract, existing=existing, budget=budget, **options)
         _save(job, endpoint, provider, result)
         for problem in result.rejected[:5]:
-            _record_error(job, endpoint, provider.name, "invalid_draft_dropped",
-                          f"A generated test failed validation and was dropped: {problem}", permanent=True)
+            _record_error(
+                job,
+                endpoint,
+                provider.name,
+                "invalid_draft_dropped",
+                f"A generated test failed validation and was dropped: {problem}",
+                permanent=True,
+            )
         return True
     except ProviderError as exc:
         usage = getattr(exc, "usage", None)
@@ -255,7 +291,9 @@ def _run_endpoint(
     except ValidationError as exc:
         # Drafts are validated before they get here; this is a defect, kept off the other endpoints.
         logger.exception("Generated drafts were refused for endpoint %s of job %s", endpoint.pk, job.pk)
-        _record_error(job, endpoint, current.name, "drafts_refused", "; ".join(exc.messages)[:500], permanent=True)
+        _record_error(
+            job, endpoint, current.name, "drafts_refused", "; ".join(exc.messages)[:500], permanent=True
+        )
         return False
 
 
@@ -264,18 +302,25 @@ def _charge(job: GenerationJob, result: ProviderResult) -> None:
     job.output_tokens += result.usage.output_tokens
     if job.estimated_cost is not None:
         # One unpriced call makes the total unknown rather than understated.
-        job.estimated_cost = None if result.cost_estimate is None else job.estimated_cost + result.cost_estimate
+        job.estimated_cost = (
+            None if result.cost_estimate is None else job.estimated_cost + result.cost_estimate
+        )
 
 
 @transaction.atomic
-def _save(job: GenerationJob, endpoint: Endpoint, provider: GenerationProvider, result: ProviderResult) -> None:
+def _save(
+    job: GenerationJob, endpoint: Endpoint, provider: GenerationProvider, result: ProviderResult
+) -> None:
     by_version: dict[str, list[dict[str, Any]]] = {}
     for draft in result.drafts:
         by_version.setdefault(result.prompt_versions.get(draft["type"], ""), []).append(draft)
     created_total = 0
     for prompt_version, drafts in by_version.items():
         created = test_case_create_many(
-            project=job.project, endpoint=endpoint, drafts=drafts, created_by=job.requested_by,
+            project=job.project,
+            endpoint=endpoint,
+            drafts=drafts,
+            created_by=job.requested_by,
             generator={"provider": provider.name, "model": result.model, "prompt_version": prompt_version},
         )
         created_total += len(created)
@@ -284,16 +329,34 @@ def _save(job: GenerationJob, endpoint: Endpoint, provider: GenerationProvider, 
     job.tests_created += created_total
     job.duplicates_skipped += len(result.drafts) - created_total
     _charge(job, result)
-    job.save(update_fields=["tests_created", "duplicates_skipped", "counts_by_type", "input_tokens",
-                            "output_tokens", "estimated_cost", "updated_at"])
+    job.save(
+        update_fields=[
+            "tests_created",
+            "duplicates_skipped",
+            "counts_by_type",
+            "input_tokens",
+            "output_tokens",
+            "estimated_cost",
+            "updated_at",
+        ]
+    )
 
 
-def _record_error(job: GenerationJob, endpoint: Endpoint, provider: str, code: str, message: str,
-                  *, permanent: bool) -> None:
-    job.errors = [*job.errors, {
-        "endpoint_id": endpoint.pk, "method": endpoint.method, "path": endpoint.path, "provider": provider,
-        "code": code, "message": scrub(message)[:1000], "permanent": permanent,
-    }]
+def _record_error(
+    job: GenerationJob, endpoint: Endpoint, provider: str, code: str, message: str, *, permanent: bool
+) -> None:
+    job.errors = [
+        *job.errors,
+        {
+            "endpoint_id": endpoint.pk,
+            "method": endpoint.method,
+            "path": endpoint.path,
+            "provider": provider,
+            "code": code,
+            "message": scrub(message)[:1000],
+            "permanent": permanent,
+        },
+    ]
 
 
 @transaction.atomic
@@ -328,7 +391,9 @@ def provider_credential_set(
     *, project: Project, provider: str, api_key: str | None = None, base_url: str = "", model: str = ""
 ) -> ProviderCredential:
     """Create or update the project's credential for `provider`; `api_key` None keeps the stored key."""
-    credential = ProviderCredential.objects.select_for_update().filter(project=project, provider=provider).first()
+    credential = (
+        ProviderCredential.objects.select_for_update().filter(project=project, provider=provider).first()
+    )
     credential = credential or ProviderCredential(project=project, provider=provider)
     if api_key is not None:
         credential.api_key = api_key

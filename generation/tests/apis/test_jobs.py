@@ -85,14 +85,19 @@ def test_anonymous_requests_are_refused(api_client, project):
     assert api_client.post(url(project.pk), {}, format="json").status_code == 401
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"test_types": ["smoke"]}, "test_types"),
-    ({"max_tests_per_endpoint": 0}, "max_tests_per_endpoint"),
-    ({"provider": "mystery"}, "provider"),
-    ({"endpoint_ids": [987654]}, "endpoint_ids"),
-    ({"provider": "anthropic"}, "provider"),
-])
-def test_invalid_requests_answer_400_naming_the_field(api_client, owner, project, enqueued, payload, field, monkeypatch):
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"test_types": ["smoke"]}, "test_types"),
+        ({"max_tests_per_endpoint": 0}, "max_tests_per_endpoint"),
+        ({"provider": "mystery"}, "provider"),
+        ({"endpoint_ids": [987654]}, "endpoint_ids"),
+        ({"provider": "anthropic"}, "provider"),
+    ],
+)
+def test_invalid_requests_answer_400_naming_the_field(
+    api_client, owner, project, enqueued, payload, field, monkeypatch
+):
     monkeypatch.delenv("TESTGEN_ANTHROPIC_API_KEY", raising=False)
     api_client.force_authenticate(owner)
     response = api_client.post(url(project.pk), payload, format="json")
@@ -102,9 +107,20 @@ def test_invalid_requests_answer_400_naming_the_field(api_client, owner, project
 
 def test_endpoint_failures_are_listed_on_the_job(api_client, owner, project, enqueued):
     job = services.generation_job_create(project=project, requested_by=owner)
-    GenerationJob.objects.filter(pk=job.pk).update(status="partial", errors=[{
-        "endpoint_id": 1, "method": "GET", "path": "/users", "provider": "openai", "code": "provider_unavailable",
-        "message": "OpenAI is unavailable after 4 attempts: HTTP 500", "permanent": False}])
+    GenerationJob.objects.filter(pk=job.pk).update(
+        status="partial",
+        errors=[
+            {
+                "endpoint_id": 1,
+                "method": "GET",
+                "path": "/users",
+                "provider": "openai",
+                "code": "provider_unavailable",
+                "message": "OpenAI is unavailable after 4 attempts: HTTP 500",
+                "permanent": False,
+            }
+        ],
+    )
     api_client.force_authenticate(owner)
     body = api_client.get(url(project.pk, job.pk)).json()
     assert body["status"] == "partial" and body["errors"][0]["code"] == "provider_unavailable"

@@ -1,4 +1,5 @@
 """A realistic set of endpoint contracts: users CRUD, a login, a search, an admin delete."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,50 +40,155 @@ USER_INPUT = {
         "address": USER["properties"]["address"],
     },
 }
-USER_ID = {"name": "id", "location": "path", "required": True, "schema": {"type": "integer", "minimum": 1},
-           "description": "The user's id"}
+USER_ID = {
+    "name": "id",
+    "location": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+    "description": "The user's id",
+}
 
 
 def endpoint(method: str, path: str, **fields: Any) -> dict[str, Any]:
-    return {"method": method, "path": path, "parameters": [], "request_body": None, "responses": {},
-            "auth_required": None, "summary": "", "operation_id": "", "tags": [], **fields}
+    return {
+        "method": method,
+        "path": path,
+        "parameters": [],
+        "request_body": None,
+        "responses": {},
+        "auth_required": None,
+        "summary": "",
+        "operation_id": "",
+        "tags": [],
+        **fields,
+    }
 
 
 CONTRACTS: list[dict[str, Any]] = [
-    endpoint("POST", "/auth/login", auth_required=False, summary="Log in",
-             request_body={"type": "object", "required": ["email", "password"], "properties": {
-                 "email": {"type": "string", "format": "email"},
-                 "password": {"type": "string", "minLength": 8, "maxLength": 128},
-             }},
-             responses={"200": {"description": "Tokens", "schema": {
-                 "type": "object", "required": ["access", "refresh"],
-                 "properties": {"access": {"type": "string"}, "refresh": {"type": "string"}}}},
-                 "401": {"description": "Bad credentials", "schema": {}}}),
-    endpoint("GET", "/users", auth_required=True,
-             parameters=[{"name": "page", "location": "query", "required": False,
-                          "schema": {"type": "integer", "minimum": 1}, "description": ""}],
-             responses={"200": {"description": "Users", "schema": {"type": "array", "items": USER}}}),
-    endpoint("POST", "/users", auth_required=True, request_body=USER_INPUT,
-             responses={"201": {"description": "Created", "schema": USER}}),
-    endpoint("GET", "/users/{id}", auth_required=True, parameters=[USER_ID],
-             responses={"200": {"description": "A user", "schema": USER}, "404": {"description": "No such user"}}),
-    endpoint("PUT", "/users/{id}", auth_required=True, parameters=[USER_ID], request_body=USER_INPUT,
-             responses={"200": {"description": "Replaced", "schema": USER}}),
-    endpoint("PATCH", "/users/{id}", auth_required=True, parameters=[USER_ID],
-             request_body={**USER_INPUT, "required": []},
-             responses={"200": {"description": "Updated", "schema": USER}}),
-    endpoint("DELETE", "/users/{id}", auth_required=True, parameters=[USER_ID],
-             responses={"204": {"description": "Deleted"}}),
-    endpoint("GET", "/search", auth_required=False, parameters=[
-        {"name": "q", "location": "query", "required": True, "schema": {"type": "string", "minLength": 2, "maxLength": 100},
-         "description": "Search text"},
-        {"name": "sort", "location": "query", "required": False,
-         "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"]}, "description": ""},
-        {"name": "limit", "location": "query", "required": False,
-         "schema": {"type": "integer", "minimum": 1, "maximum": 100}, "description": ""},
-    ], responses={"200": {"description": "Results", "schema": {
-        "type": "object", "required": ["results"],
-        "properties": {"results": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"}}}}}),
-    endpoint("DELETE", "/admin/users/{id}", auth_required=True, auth="IsAdminUser", parameters=[USER_ID],
-             responses={"204": {"description": "Deleted"}}),
+    endpoint(
+        "POST",
+        "/auth/login",
+        auth_required=False,
+        summary="Log in",
+        request_body={
+            "type": "object",
+            "required": ["email", "password"],
+            "properties": {
+                "email": {"type": "string", "format": "email"},
+                "password": {"type": "string", "minLength": 8, "maxLength": 128},
+            },
+        },
+        responses={
+            "200": {
+                "description": "Tokens",
+                "schema": {
+                    "type": "object",
+                    "required": ["access", "refresh"],
+                    "properties": {"access": {"type": "string"}, "refresh": {"type": "string"}},
+                },
+            },
+            "401": {"description": "Bad credentials", "schema": {}},
+        },
+    ),
+    endpoint(
+        "GET",
+        "/users",
+        auth_required=True,
+        parameters=[
+            {
+                "name": "page",
+                "location": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "",
+            }
+        ],
+        responses={"200": {"description": "Users", "schema": {"type": "array", "items": USER}}},
+    ),
+    endpoint(
+        "POST",
+        "/users",
+        auth_required=True,
+        request_body=USER_INPUT,
+        responses={"201": {"description": "Created", "schema": USER}},
+    ),
+    endpoint(
+        "GET",
+        "/users/{id}",
+        auth_required=True,
+        parameters=[USER_ID],
+        responses={"200": {"description": "A user", "schema": USER}, "404": {"description": "No such user"}},
+    ),
+    endpoint(
+        "PUT",
+        "/users/{id}",
+        auth_required=True,
+        parameters=[USER_ID],
+        request_body=USER_INPUT,
+        responses={"200": {"description": "Replaced", "schema": USER}},
+    ),
+    endpoint(
+        "PATCH",
+        "/users/{id}",
+        auth_required=True,
+        parameters=[USER_ID],
+        request_body={**USER_INPUT, "required": []},
+        responses={"200": {"description": "Updated", "schema": USER}},
+    ),
+    endpoint(
+        "DELETE",
+        "/users/{id}",
+        auth_required=True,
+        parameters=[USER_ID],
+        responses={"204": {"description": "Deleted"}},
+    ),
+    endpoint(
+        "GET",
+        "/search",
+        auth_required=False,
+        parameters=[
+            {
+                "name": "q",
+                "location": "query",
+                "required": True,
+                "schema": {"type": "string", "minLength": 2, "maxLength": 100},
+                "description": "Search text",
+            },
+            {
+                "name": "sort",
+                "location": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
+                "description": "",
+            },
+            {
+                "name": "limit",
+                "location": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                "description": "",
+            },
+        ],
+        responses={
+            "200": {
+                "description": "Results",
+                "schema": {
+                    "type": "object",
+                    "required": ["results"],
+                    "properties": {
+                        "results": {"type": "array", "items": {"type": "object"}},
+                        "total": {"type": "integer"},
+                    },
+                },
+            }
+        },
+    ),
+    endpoint(
+        "DELETE",
+        "/admin/users/{id}",
+        auth_required=True,
+        auth="IsAdminUser",
+        parameters=[USER_ID],
+        responses={"204": {"description": "Deleted"}},
+    ),
 ]

@@ -14,8 +14,15 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from generation.builtin.examples import UnsatisfiableSchema, build_example, string_matching
 
-SIMPLE_PATTERNS = ["^[a-z]{3,8}$", "^[A-Z]{2}-[0-9]{4}$", r"^\d{5}(-\d{4})?$", "^(red|green|blue)$",
-                   r"^[a-z0-9_]+$", r"^v\d+\.\d+\.\d+$", "^[^@ ]+@[^@ ]+$"]
+SIMPLE_PATTERNS = [
+    "^[a-z]{3,8}$",
+    "^[A-Z]{2}-[0-9]{4}$",
+    r"^\d{5}(-\d{4})?$",
+    "^(red|green|blue)$",
+    r"^[a-z0-9_]+$",
+    r"^v\d+\.\d+\.\d+$",
+    "^[^@ ]+@[^@ ]+$",
+]
 FORMATS = ["email", "uuid", "date-time", "date", "uri", "hostname", "ipv4", "ipv6"]
 
 
@@ -51,7 +58,10 @@ def string_schemas(draw: st.DrawFn) -> dict[str, Any]:
     if kind == "pattern":
         return {"type": "string", "pattern": draw(st.sampled_from(SIMPLE_PATTERNS))}
     if kind == "enum":
-        return {"type": "string", "enum": draw(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=4, unique=True))}
+        return {
+            "type": "string",
+            "enum": draw(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=4, unique=True)),
+        }
     low = draw(st.integers(0, 40))
     schema: dict[str, Any] = {"type": "string", "minLength": low}
     if draw(st.booleans()):
@@ -62,7 +72,7 @@ def string_schemas(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def number_schemas(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(["integer", "number"]))
-    low = draw(st.integers(-10**6, 10**6))
+    low = draw(st.integers(-(10**6), 10**6))
     high = draw(st.integers(low, low + 10**6))
     schema: dict[str, Any] = {"type": kind}
     if draw(st.booleans()):
@@ -78,24 +88,37 @@ def number_schemas(draw: st.DrawFn) -> dict[str, Any]:
     return schema
 
 
-leaf_schemas = st.one_of(string_schemas(), number_schemas(), st.just({"type": "boolean"}),
-                         st.just({"type": ["string", "null"]}))
+leaf_schemas = st.one_of(
+    string_schemas(), number_schemas(), st.just({"type": "boolean"}), st.just({"type": ["string", "null"]})
+)
 
 
 def containers(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     names = st.from_regex(r"\A[a-z][a-z_]{0,10}\Z")
     objects = st.dictionaries(names, children, max_size=5).flatmap(
         lambda props: st.builds(
-            lambda required, closed: {"type": "object", "properties": props, "required": required,
-                                      **({"additionalProperties": False} if closed else {})},
+            lambda required, closed: {
+                "type": "object",
+                "properties": props,
+                "required": required,
+                **({"additionalProperties": False} if closed else {}),
+            },
             st.lists(st.sampled_from(sorted(props)), unique=True) if props else st.just([]),
             st.booleans(),
         )
     )
     arrays = st.builds(
-        lambda items, low, extra, unique: {"type": "array", "items": items, "minItems": low, "maxItems": low + extra,
-                                           **({"uniqueItems": True} if unique else {})},
-        children, st.integers(0, 3), st.integers(0, 4), st.just(False),
+        lambda items, low, extra, unique: {
+            "type": "array",
+            "items": items,
+            "minItems": low,
+            "maxItems": low + extra,
+            **({"uniqueItems": True} if unique else {}),
+        },
+        children,
+        st.integers(0, 3),
+        st.integers(0, 4),
+        st.just(False),
     )
     return st.one_of(objects, arrays)
 
@@ -117,7 +140,9 @@ def test_examples_are_reproducible_from_the_seed(schema, seed):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_formats_produce_well_formed_values(fmt):
-    assert_valid({"type": "string", "format": fmt}, build_example({"type": "string", "format": fmt}, random.Random(3)))
+    assert_valid(
+        {"type": "string", "format": fmt}, build_example({"type": "string", "format": fmt}, random.Random(3))
+    )
 
 
 def test_uuid_format_is_a_real_uuid():
@@ -138,8 +163,10 @@ def test_patterns_with_lookarounds_are_not_attempted():
 def test_local_refs_and_all_of_are_followed():
     root = {
         "$defs": {"Name": {"type": "string", "minLength": 3, "maxLength": 3}},
-        "allOf": [{"type": "object", "properties": {"name": {"$ref": "#/$defs/Name"}}, "required": ["name"]},
-                  {"properties": {"n": {"type": "integer", "minimum": 5, "maximum": 5}}, "required": ["n"]}],
+        "allOf": [
+            {"type": "object", "properties": {"name": {"$ref": "#/$defs/Name"}}, "required": ["name"]},
+            {"properties": {"n": {"type": "integer", "minimum": 5, "maximum": 5}}, "required": ["n"]},
+        ],
     }
     value = build_example(root, random.Random(0))
     assert len(value["name"]) == 3 and value["n"] == 5
@@ -151,5 +178,8 @@ def test_contradictory_limits_are_reported():
 
 
 def test_read_only_optional_properties_are_left_out_of_requests():
-    schema = {"type": "object", "properties": {"id": {"type": "integer", "readOnly": True}, "name": {"type": "string"}}}
+    schema = {
+        "type": "object",
+        "properties": {"id": {"type": "integer", "readOnly": True}, "name": {"type": "string"}},
+    }
     assert set(build_example(schema, random.Random(0))) == {"name"}

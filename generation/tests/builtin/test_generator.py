@@ -71,9 +71,12 @@ def test_output_does_not_depend_on_the_order_of_related_endpoints():
 def test_discovered_endpoints_and_dicts_give_the_same_contract():
     raw = contract("GET", "/users/{id}")
     discovered = DiscoveredEndpoint(
-        method="GET", path="/users/{id}", framework="openapi",
+        method="GET",
+        path="/users/{id}",
+        framework="openapi",
         parameters=[Parameter(**p) for p in raw["parameters"]],
-        responses=raw["responses"], auth_required=True,
+        responses=raw["responses"],
+        auth_required=True,
     )
     assert EndpointContract.of(discovered) == EndpointContract.of(raw)
 
@@ -156,8 +159,11 @@ def test_another_users_resource_is_requested_as_the_other_identity():
 
 
 def test_injection_payloads_of_every_category_expect_no_5xx_and_no_reflection():
-    drafts = [d for d in drafts_for("GET", "/search") if "injection" in d["title"] or "scripting" in d["title"]
-              or "traversal" in d["title"]]
+    drafts = [
+        d
+        for d in drafts_for("GET", "/search")
+        if "injection" in d["title"] or "scripting" in d["title"] or "traversal" in d["title"]
+    ]
     labels = {info["label"] for info in INJECTION_PAYLOADS.values()}
     assert {label for label in labels if any(label in d["title"] for d in drafts)} == labels
     sql = titled(drafts, "SQL injection in query parameter 'q'")[0]
@@ -184,7 +190,9 @@ def test_read_only_response_fields_are_sent_and_must_not_be_echoed():
     (mass,) = titled(drafts_for("POST", "/users"), "mass-assigned")
     body = last_step(mass)["request"]["body"]
     assert body["is_admin"] is True and body["role"] == "admin" and "id" in body
-    assert {"type": "json_path", "path": "$.is_admin", "op": "not_equals", "value": True} in last_step(mass)["assertions"]
+    assert {"type": "json_path", "path": "$.is_admin", "op": "not_equals", "value": True} in last_step(mass)[
+        "assertions"
+    ]
 
 
 def test_reads_get_a_bounded_load_test_and_writes_a_timed_request():

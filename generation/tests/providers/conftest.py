@@ -24,8 +24,15 @@ class LLMCase:
 
     def build(self, fake: FakeProviderAPI, **overrides: Any) -> LLMProvider:
         config = ProviderConfig(
-            provider=self.provider, model=self.model, api_key=API_KEY, base_url=self.base_url,
-            max_attempts=4, backoff_base=1.0, backoff_cap=30.0, timeout=5.0, **overrides,
+            provider=self.provider,
+            model=self.model,
+            api_key=API_KEY,
+            base_url=self.base_url,
+            max_attempts=4,
+            backoff_base=1.0,
+            backoff_cap=30.0,
+            timeout=5.0,
+            **overrides,
         )
         provider = build_provider(config, http_client=fake.client(), sleep=self.sleeps.append)
         assert isinstance(provider, LLMProvider)
@@ -38,8 +45,12 @@ class LLMCase:
 
 CASES: dict[str, Callable[[], LLMCase]] = {
     "openai": lambda: LLMCase("openai", FakeOpenAI, "https://api.openai.test/v1", "gpt-4o-mini", []),
-    "anthropic": lambda: LLMCase("anthropic", FakeAnthropic, "https://api.anthropic.test", "claude-3-5-haiku-latest", []),
-    "gemini": lambda: LLMCase("gemini", FakeOpenAI, "https://generativelanguage.test/v1beta/openai/", "gemini-2.0-flash", []),
+    "anthropic": lambda: LLMCase(
+        "anthropic", FakeAnthropic, "https://api.anthropic.test", "claude-3-5-haiku-latest", []
+    ),
+    "gemini": lambda: LLMCase(
+        "gemini", FakeOpenAI, "https://generativelanguage.test/v1beta/openai/", "gemini-2.0-flash", []
+    ),
     "llama": lambda: LLMCase("llama", FakeOpenAI, "http://ollama.test:11434/v1", "llama3.1:8b", []),
 }
 

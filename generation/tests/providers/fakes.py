@@ -6,6 +6,7 @@ entry is: a dict (a structured answer), a str (raw message content, e.g. broken 
 (an HTTP error status), an exception instance (raised by the transport, e.g. a timeout) or a
 callable taking the decoded request body and returning one of those.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,31 +23,45 @@ GOOD_ANSWER: dict[str, Any] = {
             "title": "Unknown user id answers 404",
             "description": "An id that was never issued must answer 404, not 500 or another user's data.",
             "type": "negative",
-            "spec": {"steps": [{
-                "request": {"method": "GET", "path": "/users/{id}", "path_params": {"id": 999999}},
-                "assertions": [{"type": "status", "expected": 404}],
-            }]},
+            "spec": {
+                "steps": [
+                    {
+                        "request": {"method": "GET", "path": "/users/{id}", "path_params": {"id": 999999}},
+                        "assertions": [{"type": "status", "expected": 404}],
+                    }
+                ]
+            },
         },
         {
             "title": "Listing is fast under load",
             "description": "Reads must keep p95 under 300 ms with 10 concurrent clients.",
             "type": "performance",
             "priority": "high",
-            "spec": {"steps": [{"request": {"method": "GET", "path": "/users"}}],
-                     "load": {"requests": 100, "concurrency": 10, "limits": {"p95_ms": 300}}},
+            "spec": {
+                "steps": [{"request": {"method": "GET", "path": "/users"}}],
+                "load": {"requests": 100, "concurrency": 10, "limits": {"p95_ms": 300}},
+            },
         },
     ]
 }
 BAD_SPEC_ANSWER: dict[str, Any] = {
-    "tests": [{"title": "Broken", "description": "", "type": "negative",
-               "spec": {"steps": [{"request": {"method": "FETCH", "path": "users"}}]}}]
+    "tests": [
+        {
+            "title": "Broken",
+            "description": "",
+            "type": "negative",
+            "spec": {"steps": [{"request": {"method": "FETCH", "path": "users"}}]},
+        }
+    ]
 }
 
 
 class FakeProviderAPI:
     """Base: scripted answers, recorded requests."""
 
-    def __init__(self, script: Script, *, usage: tuple[int, int] = (1200, 300), retry_after: str | None = None) -> None:
+    def __init__(
+        self, script: Script, *, usage: tuple[int, int] = (1200, 300), retry_after: str | None = None
+    ) -> None:
         self.script = list(script)
         self.usage = usage
         self.retry_after = retry_after
@@ -88,17 +103,30 @@ class FakeOpenAI(FakeProviderAPI):
     def answer(self, request: dict[str, Any], entry: dict[str, Any] | str) -> dict[str, Any]:
         content = entry if isinstance(entry, str) else json.dumps(entry)
         return {
-            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": 1_700_000_000,
+            "id": f"chatcmpl-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": 1_700_000_000,
             "model": request["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
-                         "finish_reason": "stop", "logprobs": None}],
-            "usage": {"prompt_tokens": self.usage[0], "completion_tokens": self.usage[1],
-                      "total_tokens": sum(self.usage)},
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content, "refusal": None},
+                    "finish_reason": "stop",
+                    "logprobs": None,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": self.usage[0],
+                "completion_tokens": self.usage[1],
+                "total_tokens": sum(self.usage),
+            },
         }
 
     @staticmethod
     def user_text(body: dict[str, Any]) -> str:
-        return "\n".join(m["content"] for m in body["messages"] if m["role"] == "user" and isinstance(m["content"], str))
+        return "\n".join(
+            m["content"] for m in body["messages"] if m["role"] == "user" and isinstance(m["content"], str)
+        )
 
 
 class FakeAnthropic(FakeProviderAPI):
@@ -113,11 +141,23 @@ class FakeAnthropic(FakeProviderAPI):
             content: list[dict[str, Any]] = [{"type": "text", "text": entry}]
             stop = "end_turn"
         else:
-            content = [{"type": "tool_use", "id": f"toolu_{len(self.requests)}", "name": "submit_tests", "input": entry}]
+            content = [
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_{len(self.requests)}",
+                    "name": "submit_tests",
+                    "input": entry,
+                }
+            ]
             stop = "tool_use"
         return {
-            "id": f"msg_{len(self.requests)}", "type": "message", "role": "assistant", "model": request["model"],
-            "content": content, "stop_reason": stop, "stop_sequence": None,
+            "id": f"msg_{len(self.requests)}",
+            "type": "message",
+            "role": "assistant",
+            "model": request["model"],
+            "content": content,
+            "stop_reason": stop,
+            "stop_sequence": None,
             "usage": {"input_tokens": self.usage[0], "output_tokens": self.usage[1]},
         }
 
@@ -134,12 +174,22 @@ class FakeAnthropic(FakeProviderAPI):
         return "\n".join(parts)
 
 
-def answer_by_instructions(rules: dict[str, dict[str, Any]], default: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def answer_by_instructions(
+    rules: dict[str, dict[str, Any]], default: dict[str, Any]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """An answer chosen by which phrase the user's instructions (as received) contain."""
 
     def choose(body: dict[str, Any]) -> dict[str, Any]:
-        text = FakeOpenAI.user_text(body) if "messages" in body and "system" not in body else FakeAnthropic.user_text(body)
-        instructions = text.split("## Instructions from the user", 1)[1] if "## Instructions from the user" in text else ""
+        text = (
+            FakeOpenAI.user_text(body)
+            if "messages" in body and "system" not in body
+            else FakeAnthropic.user_text(body)
+        )
+        instructions = (
+            text.split("## Instructions from the user", 1)[1]
+            if "## Instructions from the user" in text
+            else ""
+        )
         for phrase, answer in rules.items():
             if phrase in instructions:
                 return answer

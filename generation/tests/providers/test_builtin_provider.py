@@ -15,7 +15,9 @@ USERS = next(c for c in CONTRACTS if c["method"] == "POST" and c["path"] == "/us
 
 
 def test_the_builtin_provider_returns_the_seeded_generator_output_for_free():
-    result = BuiltinProvider().generate(USERS, test_types=["security"], max_tests=3, related=CONTRACTS, seed=9)
+    result = BuiltinProvider().generate(
+        USERS, test_types=["security"], max_tests=3, related=CONTRACTS, seed=9
+    )
     assert result.drafts == generate(USERS, seed=9, related=CONTRACTS, test_types=["security"], max_tests=3)
     assert result.usage.total == 0 and result.cost_estimate == Decimal("0")
 

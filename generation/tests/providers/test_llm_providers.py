@@ -1,4 +1,5 @@
 """Every language-model provider end to end against a local fake of its HTTP API."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -11,7 +12,12 @@ from generation.providers.llm import TOOL_NAME
 from generation.spec import spec_errors
 from generation.tests.builtin.contracts import CONTRACTS
 from generation.tests.providers.conftest import API_KEY
-from generation.tests.providers.fakes import BAD_SPEC_ANSWER, GOOD_ANSWER, FakeAnthropic, answer_by_instructions
+from generation.tests.providers.fakes import (
+    BAD_SPEC_ANSWER,
+    GOOD_ANSWER,
+    FakeAnthropic,
+    answer_by_instructions,
+)
 
 USER_ITEM = next(c for c in CONTRACTS if c["method"] == "GET" and c["path"] == "/users/{id}")
 TYPES = ["negative", "performance", "security"]
@@ -50,31 +56,47 @@ def test_the_request_carries_the_model_the_prompt_and_the_answer_schema(llm):
 
 def test_a_good_answer_becomes_validated_drafts_with_usage_and_versions(llm):
     result = run(llm.build(llm.fake([GOOD_ANSWER])))
-    assert [d["title"] for d in result.drafts] == ["Unknown user id answers 404", "Listing is fast under load"]
+    assert [d["title"] for d in result.drafts] == [
+        "Unknown user id answers 404",
+        "Listing is fast under load",
+    ]
     assert all(spec_errors(d["spec"]) == [] for d in result.drafts)
     assert result.drafts[1]["priority"] == "high"
     assert result.usage.to_dict() == {"input_tokens": 1200, "output_tokens": 300}
     assert result.model == llm.model
-    assert result.prompt_versions == {"negative": "negative.v1", "performance": "performance.v1", "security": "security.v1"}
+    assert result.prompt_versions == {
+        "negative": "negative.v1",
+        "performance": "performance.v1",
+        "security": "security.v1",
+    }
 
 
 def test_the_cost_is_estimated_from_list_prices(llm):
     result = run(llm.build(llm.fake([GOOD_ANSWER])))
-    expected = {"openai": Decimal("0.000360"), "anthropic": Decimal("0.002160"),
-                "gemini": Decimal("0.000240"), "llama": Decimal("0")}[llm.provider]
+    expected = {
+        "openai": Decimal("0.000360"),
+        "anthropic": Decimal("0.002160"),
+        "gemini": Decimal("0.000240"),
+        "llama": Decimal("0"),
+    }[llm.provider]
     assert result.cost_estimate == expected
 
 
 def test_a_malformed_answer_is_sent_back_once_with_its_problems(llm):
-    fake = llm.fake(["this is not json", GOOD_ANSWER] if llm.fake_class is not FakeAnthropic
-                    else [BAD_SPEC_ANSWER, GOOD_ANSWER])
+    fake = llm.fake(
+        ["this is not json", GOOD_ANSWER]
+        if llm.fake_class is not FakeAnthropic
+        else [BAD_SPEC_ANSWER, GOOD_ANSWER]
+    )
     result = run(llm.build(fake))
     assert len(result.drafts) == 2 and len(fake.requests) == 2
     repair = fake.bodies[1]["messages"]
     assert len(repair) == len(fake.bodies[0]["messages"]) + 2
     assert "did not validate" in llm.fake_class.user_text(fake.bodies[1])
     if llm.fake_class is FakeAnthropic:
-        assert repair[-1]["content"][0]["type"] == "tool_result" and repair[-1]["content"][0]["is_error"] is True
+        assert (
+            repair[-1]["content"][0]["type"] == "tool_result" and repair[-1]["content"][0]["is_error"] is True
+        )
         assert repair[-1]["content"][0]["tool_use_id"] == repair[-2]["content"][0]["id"]
 
 
@@ -137,7 +159,9 @@ def test_a_rejected_key_is_permanent_and_not_retried(llm):
 
 def test_user_instructions_change_what_the_model_answers(llm):
     """Property 12: the fake answers by the instruction text it receives."""
-    auth_only = {"tests": [{**GOOD_ANSWER["tests"][0], "title": "Expired token is refused", "type": "security"}]}
+    auth_only = {
+        "tests": [{**GOOD_ANSWER["tests"][0], "title": "Expired token is refused", "type": "security"}]
+    }
     choose = answer_by_instructions({"expired tokens": auth_only}, GOOD_ANSWER)
     plain = run(llm.build(llm.fake([choose])))
     steered = run(llm.build(llm.fake([choose])), instructions="Concentrate on expired tokens.")
@@ -147,11 +171,18 @@ def test_user_instructions_change_what_the_model_answers(llm):
 
 def test_existing_tests_are_listed_so_the_model_adds_rather_than_repeats(llm):
     fake = llm.fake([GOOD_ANSWER])
-    existing = [{"title": "GET /users/{id}: request without credentials is refused", "type": "security",
-                 "spec": {"steps": [{"request": {"method": "GET", "path": "/users/{id}", "auth": "none"}}]}}]
+    existing = [
+        {
+            "title": "GET /users/{id}: request without credentials is refused",
+            "type": "security",
+            "spec": {"steps": [{"request": {"method": "GET", "path": "/users/{id}", "auth": "none"}}]},
+        }
+    ]
     run(llm.build(fake), existing=existing)
-    assert '[security] GET /users/{id}: request without credentials is refused (GET /users/{id} auth="none")' \
+    assert (
+        '[security] GET /users/{id}: request without credentials is refused (GET /users/{id} auth="none")'
         in llm.fake_class.user_text(fake.bodies[0])
+    )
 
 
 def test_the_token_budget_caps_output_and_stops_calls_once_spent(llm):

@@ -1,10 +1,10 @@
 """The production path without injected transports: the SDKs' own HTTP clients, a base URL
 from the project's credential, and a fake provider listening on a loopback port."""
+
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -72,19 +72,31 @@ def no_enqueue(monkeypatch):
     monkeypatch.setattr(services, "_enqueue", lambda job_id: None)
 
 
-@pytest.mark.parametrize("provider, fake, base_suffix, path", [
-    ("llama", FakeOpenAI, "/v1", "/v1/chat/completions"),
-    ("anthropic", FakeAnthropic, "", "/v1/messages"),
-])
+@pytest.mark.parametrize(
+    "provider, fake, base_suffix, path",
+    [
+        ("llama", FakeOpenAI, "/v1", "/v1/chat/completions"),
+        ("anthropic", FakeAnthropic, "", "/v1/messages"),
+    ],
+)
 def test_a_job_reaches_the_provider_at_the_projects_base_url(project, provider, fake, base_suffix, path):
     with LoopbackProvider(fake([])) as server:
-        ProviderCredential.objects.create(project=project, provider=provider, api_key="sk-loop-0123456789",
-                                          base_url=server.url + base_suffix, model="local-model")
-        job = services.generation_job_create(project=project, provider=provider, include_builtin=False, seed=1)
+        ProviderCredential.objects.create(
+            project=project,
+            provider=provider,
+            api_key="sk-loop-0123456789",
+            base_url=server.url + base_suffix,
+            model="local-model",
+        )
+        job = services.generation_job_create(
+            project=project, provider=provider, include_builtin=False, seed=1
+        )
         job = services.generation_job_run(job_id=job.pk)
     assert job.status == GenerationJob.Status.SUCCEEDED and job.tests_created == 2
     assert server.paths == [path]
-    assert "sk-loop-0123456789" in (server.headers[0].get("x-api-key", "") + server.headers[0].get("authorization", ""))
+    assert "sk-loop-0123456789" in (
+        server.headers[0].get("x-api-key", "") + server.headers[0].get("authorization", "")
+    )
     assert set(TestCase.objects.values_list("generator_model", flat=True)) == {"local-model"}
 
 

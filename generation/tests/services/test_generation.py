@@ -25,7 +25,13 @@ from generation.services.generation import (
     provider_credential_set,
 )
 from generation.tests.builtin.contracts import CONTRACTS
-from generation.tests.providers.fakes import BAD_SPEC_ANSWER, GOOD_ANSWER, FakeAnthropic, FakeOpenAI, answer_by_instructions
+from generation.tests.providers.fakes import (
+    BAD_SPEC_ANSWER,
+    GOOD_ANSWER,
+    FakeAnthropic,
+    FakeOpenAI,
+    answer_by_instructions,
+)
 from projects.tests.factories import ProjectFactory
 from scanning.models import Endpoint
 from scanning.tests.factories import EndpointFactory
@@ -37,8 +43,24 @@ KEY = "sk-project-0123456789"
 
 def add_endpoints(project, contracts=CONTRACTS) -> list[Endpoint]:
     return [
-        EndpointFactory(project=project, **{k: v for k, v in c.items() if k in (
-            "method", "path", "parameters", "request_body", "responses", "auth_required", "summary", "operation_id")})
+        EndpointFactory(
+            project=project,
+            **{
+                k: v
+                for k, v in c.items()
+                if k
+                in (
+                    "method",
+                    "path",
+                    "parameters",
+                    "request_body",
+                    "responses",
+                    "auth_required",
+                    "summary",
+                    "operation_id",
+                )
+            },
+        )
         for c in contracts
     ]
 
@@ -66,14 +88,25 @@ def create(project, **kwargs: Any) -> GenerationJob:
     return generation_job_create(project=project, requested_by=project.owner, **{"seed": 5, **kwargs})
 
 
-def llm_job(project, provider: str, fake, *, sleeps: list[float] | None = None, **kwargs: Any) -> GenerationJob:
-    ProviderCredential.objects.create(project=project, provider=provider, api_key=KEY,
-                                      base_url="https://llm.test/v1", model=f"{provider}-test-model")
+def llm_job(
+    project, provider: str, fake, *, sleeps: list[float] | None = None, **kwargs: Any
+) -> GenerationJob:
+    ProviderCredential.objects.create(
+        project=project,
+        provider=provider,
+        api_key=KEY,
+        base_url="https://llm.test/v1",
+        model=f"{provider}-test-model",
+    )
     job = create(project, provider=provider, **kwargs)
-    return generation_job_run(job_id=job.pk, http_client=fake.client(), sleep=(sleeps if sleeps is not None else []).append)
+    return generation_job_run(
+        job_id=job.pk, http_client=fake.client(), sleep=(sleeps if sleeps is not None else []).append
+    )
 
 
-def test_creating_a_job_returns_before_any_generation_happens(project, django_capture_on_commit_callbacks, no_enqueue):
+def test_creating_a_job_returns_before_any_generation_happens(
+    project, django_capture_on_commit_callbacks, no_enqueue
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = create(project)
     assert job.status == GenerationJob.Status.QUEUED and job.progress == 0
@@ -97,7 +130,9 @@ def test_a_builtin_job_creates_draft_tests_for_every_endpoint(project, no_enqueu
     tests = TestCase.objects.filter(project=project)
     assert tests.count() == job.tests_created == sum(job.counts_by_type.values())
     assert set(tests.values_list("status", flat=True)) == {TestCase.Status.DRAFT}
-    assert set(tests.values_list("generator_provider", "generator_model").distinct()) == {("builtin", "schema-v1")}
+    assert set(tests.values_list("generator_provider", "generator_model").distinct()) == {
+        ("builtin", "schema-v1")
+    }
     assert tests.values("endpoint").distinct().count() == len(CONTRACTS)
     assert job.usage == {"input_tokens": 0, "output_tokens": 0} and job.estimated_cost == Decimal("0")
 
@@ -134,7 +169,9 @@ def test_an_llm_job_adds_model_tests_to_the_builtin_ones(project, no_enqueue):
     ]
     assert TestCase.objects.filter(generator_provider="builtin").exists()
     # The model was shown the built-in tests, to add to them rather than repeat them.
-    assert "[negative] GET /users/{id}: non-integer path parameter 'id' is rejected" in FakeOpenAI.user_text(fake.bodies[0])
+    assert "[negative] GET /users/{id}: non-integer path parameter 'id' is rejected" in FakeOpenAI.user_text(
+        fake.bodies[0]
+    )
     assert str(fake.requests[0].url).startswith("https://llm.test/v1/chat/completions")
     assert job.usage == {"input_tokens": 1200, "output_tokens": 300}
     assert job.estimated_cost is None  # "openai-test-model" has no list price
@@ -142,10 +179,19 @@ def test_an_llm_job_adds_model_tests_to_the_builtin_ones(project, no_enqueue):
 
 def test_the_cost_is_recorded_for_priced_models(project, no_enqueue):
     users = endpoint_of(project, "GET", "/users")
-    ProviderCredential.objects.create(project=project, provider="anthropic", api_key=KEY, base_url="https://llm.test")
-    job = create(project, provider="anthropic", model="claude-sonnet-4-20250514", endpoint_ids=[users.pk],
-                 include_builtin=False)
-    job = generation_job_run(job_id=job.pk, http_client=FakeAnthropic([GOOD_ANSWER]).client(), sleep=lambda s: None)
+    ProviderCredential.objects.create(
+        project=project, provider="anthropic", api_key=KEY, base_url="https://llm.test"
+    )
+    job = create(
+        project,
+        provider="anthropic",
+        model="claude-sonnet-4-20250514",
+        endpoint_ids=[users.pk],
+        include_builtin=False,
+    )
+    job = generation_job_run(
+        job_id=job.pk, http_client=FakeAnthropic([GOOD_ANSWER]).client(), sleep=lambda s: None
+    )
     assert job.estimated_cost == Decimal("0.008100")
 
 
@@ -153,8 +199,16 @@ def test_duplicates_across_providers_are_dropped(project, no_enqueue):
     users = endpoint_of(project, "GET", "/users")
     generation_job_run(job_id=create(project, endpoint_ids=[users.pk]).pk)
     builtin = TestCase.objects.filter(type="security").order_by("id").first()
-    echo = {"tests": [{"title": "Same as a built-in test, renamed", "description": "", "type": "security",
-                       "spec": builtin.spec}]}
+    echo = {
+        "tests": [
+            {
+                "title": "Same as a built-in test, renamed",
+                "description": "",
+                "type": "security",
+                "spec": builtin.spec,
+            }
+        ]
+    }
     job = llm_job(project, "llama", FakeOpenAI([echo]), endpoint_ids=[users.pk], include_builtin=False)
     assert job.tests_created == 0 and job.duplicates_skipped == 1
     assert not TestCase.objects.filter(title="Same as a built-in test, renamed").exists()
@@ -167,15 +221,25 @@ def test_one_endpoint_failing_is_recorded_and_the_others_go_on(project, no_enque
     job = llm_job(project, "anthropic", fake, endpoint_ids=[first.pk, second.pk], include_builtin=False)
     assert job.status == GenerationJob.Status.PARTIAL and job.endpoints_done == 2
     (error,) = job.errors
-    assert (error["endpoint_id"], error["path"], error["code"], error["permanent"]) == (first.pk, "/search", "invalid_answer", True)
+    assert (error["endpoint_id"], error["path"], error["code"], error["permanent"]) == (
+        first.pk,
+        "/search",
+        "invalid_answer",
+        True,
+    )
     assert set(TestCase.objects.values_list("endpoint_id", flat=True)) == {second.pk}
     assert job.input_tokens == 3 * 1200  # the rejected answers' tokens were spent too
 
 
 def test_a_malformed_answer_is_never_saved(project, no_enqueue):
     users = endpoint_of(project, "GET", "/users")
-    job = llm_job(project, "openai", FakeOpenAI(["{not json", BAD_SPEC_ANSWER]), endpoint_ids=[users.pk],
-                  include_builtin=False)
+    job = llm_job(
+        project,
+        "openai",
+        FakeOpenAI(["{not json", BAD_SPEC_ANSWER]),
+        endpoint_ids=[users.pk],
+        include_builtin=False,
+    )
     assert job.status == GenerationJob.Status.FAILED and job.errors[0]["code"] == "invalid_answer"
     assert TestCase.objects.count() == 0
 
@@ -183,8 +247,18 @@ def test_a_malformed_answer_is_never_saved(project, no_enqueue):
 def test_a_persistent_server_error_is_reported_on_the_job(project, no_enqueue):
     users = endpoint_of(project, "GET", "/users")
     sleeps: list[float] = []
-    job = llm_job(project, "gemini", FakeOpenAI([500] * 4), sleeps=sleeps, endpoint_ids=[users.pk], include_builtin=False)
-    assert job.status == GenerationJob.Status.FAILED and job.error_message == services.MESSAGE_ALL_ENDPOINTS_FAILED
+    job = llm_job(
+        project,
+        "gemini",
+        FakeOpenAI([500] * 4),
+        sleeps=sleeps,
+        endpoint_ids=[users.pk],
+        include_builtin=False,
+    )
+    assert (
+        job.status == GenerationJob.Status.FAILED
+        and job.error_message == services.MESSAGE_ALL_ENDPOINTS_FAILED
+    )
     assert job.errors[0]["code"] == "provider_unavailable" and job.errors[0]["permanent"] is False
     assert len(sleeps) == 3 and KEY not in str(job.errors)
 
@@ -192,32 +266,62 @@ def test_a_persistent_server_error_is_reported_on_the_job(project, no_enqueue):
 def test_rate_limiting_within_a_job_is_retried(project, no_enqueue):
     users = endpoint_of(project, "GET", "/users")
     sleeps: list[float] = []
-    job = llm_job(project, "openai", FakeOpenAI([429, GOOD_ANSWER]), sleeps=sleeps, endpoint_ids=[users.pk],
-                  include_builtin=False)
+    job = llm_job(
+        project,
+        "openai",
+        FakeOpenAI([429, GOOD_ANSWER]),
+        sleeps=sleeps,
+        endpoint_ids=[users.pk],
+        include_builtin=False,
+    )
     assert job.status == GenerationJob.Status.SUCCEEDED and job.tests_created == 2 and len(sleeps) == 1
 
 
 def test_user_instructions_change_the_generated_tests(project, no_enqueue):
     """Property 12, through the job: the fake model answers by the instructions it receives."""
     users = endpoint_of(project, "GET", "/users")
-    steered = {"tests": [{"title": "Deleted users stay hidden", "description": "Soft-deleted users must 404.",
-                          "type": "negative", "spec": {"steps": [{
-                              "request": {"method": "GET", "path": "/users/{id}", "path_params": {"id": 13}},
-                              "assertions": [{"type": "status", "expected": 404}]}]}}]}
+    steered = {
+        "tests": [
+            {
+                "title": "Deleted users stay hidden",
+                "description": "Soft-deleted users must 404.",
+                "type": "negative",
+                "spec": {
+                    "steps": [
+                        {
+                            "request": {"method": "GET", "path": "/users/{id}", "path_params": {"id": 13}},
+                            "assertions": [{"type": "status", "expected": 404}],
+                        }
+                    ]
+                },
+            }
+        ]
+    }
     fake = FakeOpenAI([answer_by_instructions({"soft-deleted": steered}, GOOD_ANSWER)] * 2)
     ProviderCredential.objects.create(project=project, provider="openai", api_key=KEY)
     for instructions in ("", "Check that soft-deleted users never show up."):
-        job = create(project, provider="openai", endpoint_ids=[users.pk], include_builtin=False, instructions=instructions)
+        job = create(
+            project,
+            provider="openai",
+            endpoint_ids=[users.pk],
+            include_builtin=False,
+            instructions=instructions,
+        )
         generation_job_run(job_id=job.pk, http_client=fake.client())
     titles = set(TestCase.objects.values_list("title", flat=True))
-    assert titles == {"Unknown user id answers 404", "Listing is fast under load", "Deleted users stay hidden"}
+    assert titles == {
+        "Unknown user id answers 404",
+        "Listing is fast under load",
+        "Deleted users stay hidden",
+    }
 
 
 def test_the_token_budget_stops_model_calls_for_later_endpoints(project, no_enqueue):
     first, second = endpoint_of(project, "GET", "/search"), endpoint_of(project, "GET", "/users")
     fake = FakeOpenAI([GOOD_ANSWER], usage=(1500, 200))
-    job = llm_job(project, "openai", fake, endpoint_ids=[first.pk, second.pk], include_builtin=False,
-                  token_budget=2000)
+    job = llm_job(
+        project, "openai", fake, endpoint_ids=[first.pk, second.pk], include_builtin=False, token_budget=2000
+    )
     assert len(fake.requests) == 1 and job.status == GenerationJob.Status.PARTIAL
     assert job.errors[0]["path"] == "/users" and job.errors[0]["code"] == "token_budget_exhausted"
 
@@ -231,7 +335,9 @@ def receive(layer, channel: str, count: int) -> list[dict[str, Any]]:
     return async_to_sync(collect)()
 
 
-def test_progress_events_are_published_to_the_project_group(project, no_enqueue, django_capture_on_commit_callbacks):
+def test_progress_events_are_published_to_the_project_group(
+    project, no_enqueue, django_capture_on_commit_callbacks
+):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(project_group(project.pk), channel)
@@ -240,20 +346,30 @@ def test_progress_events_are_published_to_the_project_group(project, no_enqueue,
     with django_capture_on_commit_callbacks(execute=True):
         job = generation_job_run(job_id=job.pk)
     events = [message["event"] for message in receive(layer, channel, 3)]
-    assert [e["type"] for e in events] == ["generation.started", "generation.progress", "generation.completed"]
-    assert events[-1]["object"] == {"kind": "generation", "id": job.pk} and events[-1]["project_id"] == project.pk
+    assert [e["type"] for e in events] == [
+        "generation.started",
+        "generation.progress",
+        "generation.completed",
+    ]
+    assert (
+        events[-1]["object"] == {"kind": "generation", "id": job.pk}
+        and events[-1]["project_id"] == project.pk
+    )
     assert events[-1]["payload"]["tests_created"] == job.tests_created
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"endpoint_ids": [999_999]}, "endpoint_ids"),
-    ({"test_types": ["smoke"]}, "test_types"),
-    ({"test_types": []}, "test_types"),
-    ({"provider": "openai"}, "provider"),
-    ({"provider": "mystery"}, "provider"),
-    ({"instructions": "x" * 4001}, "instructions"),
-    ({"max_tests_per_endpoint": 0}, "max_tests_per_endpoint"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"endpoint_ids": [999_999]}, "endpoint_ids"),
+        ({"test_types": ["smoke"]}, "test_types"),
+        ({"test_types": []}, "test_types"),
+        ({"provider": "openai"}, "provider"),
+        ({"provider": "mystery"}, "provider"),
+        ({"instructions": "x" * 4001}, "instructions"),
+        ({"max_tests_per_endpoint": 0}, "max_tests_per_endpoint"),
+    ],
+)
 def test_invalid_requests_are_refused_with_the_field_named(project, kwargs, field, no_enqueue, monkeypatch):
     monkeypatch.delenv("TESTGEN_OPENAI_API_KEY", raising=False)
     with pytest.raises(ValidationError) as caught:
@@ -331,7 +447,9 @@ def test_the_task_retries_with_backoff_when_the_database_goes_away(project, no_e
 
 def test_stuck_jobs_are_failed(project, no_enqueue):
     job = create(project)
-    GenerationJob.objects.filter(pk=job.pk).update(status="running", updated_at=timezone.now() - timedelta(hours=3))
+    GenerationJob.objects.filter(pk=job.pk).update(
+        status="running", updated_at=timezone.now() - timedelta(hours=3)
+    )
     assert generation_jobs_expire_stuck() == 1
     job.refresh_from_db()
     assert job.status == GenerationJob.Status.FAILED and job.error_message == services.MESSAGE_STUCK
