@@ -414,6 +414,11 @@ def _happy_path(ctx: _Context) -> dict[str, Any]:
     )
     if ctx.creator is not None:
         description += " The resource is created first through its collection, so the id is real."
+    elif c.path_param_names:
+        description += (
+            " No operation here creates the addressed resource, so the example id may not exist and a 404 "
+            "is accepted too."
+        )
     steps = ctx.setup_steps() + [
         _step("valid request", ctx.request(path_params=ctx.item_params()), assertions)
     ]

@@ -131,6 +131,10 @@ def generation_job_create(
         raise ValidationError(errors)
 
     is_llm = provider != BuiltinProvider.name
+    if is_llm and not model:
+        # Record the model the job will use, so the job says what it ran even if the
+        # project's or server's default changes later.
+        model = resolve_provider_config(provider=provider, project=project).model
     job = GenerationJob(
         project=project,
         requested_by=requested_by,

@@ -20,6 +20,7 @@ from generation.builtin import (
 from generation.builtin.generator import INJECTION_PAYLOADS, OVERSIZED_BODY_CHARS
 from generation.spec import spec_errors
 from generation.tests.builtin.contracts import CONTRACTS
+from generation.tests.builtin.strategies import leaf_schemas, schemas
 from scanning.scanners.base import DiscoveredEndpoint, Parameter
 
 
@@ -214,3 +215,51 @@ def test_filtering_does_not_change_the_generated_tests():
     everything = drafts_for("POST", "/users")
     only_security = drafts_for("POST", "/users", test_types=[SECURITY])
     assert only_security == [d for d in everything if d["type"] == SECURITY]
+
+
+@st.composite
+def contracts(draw: st.DrawFn) -> dict[str, Any]:
+    """Arbitrary endpoint contracts: nested paths, typed parameters, generated schemas."""
+    segments = draw(
+        st.lists(
+            st.sampled_from(["users", "{userId}", "posts", "{id}", "v1", "items"]), min_size=1, max_size=4
+        )
+    )
+    path = "/" + "/".join(dict.fromkeys(segments))
+    method = draw(st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]))
+    parameters = [
+        {"name": n, "location": "path", "required": True, "schema": draw(leaf_schemas), "description": ""}
+        for n in ("userId", "id")
+        if "{" + n + "}" in path
+    ]
+    parameters += [
+        {
+            "name": f"q{i}",
+            "location": "query",
+            "required": draw(st.booleans()),
+            "schema": draw(leaf_schemas),
+            "description": "",
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
+    body = draw(schemas) if method in ("POST", "PUT", "PATCH") and draw(st.booleans()) else None
+    responses = {str(draw(st.sampled_from([200, 201, 204]))): {"description": "ok", "schema": draw(schemas)}}
+    return {
+        "method": method,
+        "path": path,
+        "parameters": parameters,
+        "request_body": body,
+        "responses": responses,
+        "auth_required": draw(st.sampled_from([True, False, None])),
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(endpoints=st.lists(contracts(), min_size=1, max_size=4), seed=st.integers(0, 2**31))
+def test_every_spec_validates_for_arbitrary_contracts(endpoints, seed):
+    """Property 9 beyond the fixture set: whatever the contract, the drafts are valid specs."""
+    for endpoint in endpoints:
+        drafts = generate(endpoint, seed=seed, related=endpoints)
+        assert {FUNCTIONAL, SECURITY, PERFORMANCE} <= {d["type"] for d in drafts}
+        for draft in drafts:
+            assert spec_errors(draft["spec"]) == [], (draft["title"], spec_errors(draft["spec"])[:2])

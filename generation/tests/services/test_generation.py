@@ -392,7 +392,8 @@ def test_a_project_without_endpoints_cannot_generate(no_enqueue):
 
 def test_a_server_wide_key_from_the_environment_is_enough(project, no_enqueue, monkeypatch):
     monkeypatch.setenv("TESTGEN_ANTHROPIC_API_KEY", "sk-ant-from-env-0123")
-    assert create(project, provider="anthropic").token_budget == 200_000
+    job = create(project, provider="anthropic")
+    assert job.token_budget == 200_000 and job.model == "claude-3-5-haiku-latest"
 
 
 def test_the_seed_is_drawn_and_recorded_when_not_given(project, no_enqueue):
