@@ -44,8 +44,12 @@ def outsider_access(outsider) -> str:
     return str(RefreshToken.for_user(outsider).access_token)
 
 
+OPEN: list[WebsocketCommunicator] = []
+
+
 async def open_socket(path: str, **kwargs) -> tuple[WebsocketCommunicator, dict]:
     communicator = WebsocketCommunicator(application, path, **kwargs)
+    OPEN.append(communicator)
     connected, _ = await communicator.connect()
     assert connected
     return communicator, await communicator.receive_output(timeout=15)
@@ -76,6 +80,10 @@ async def publish(event_type: str, project_id: int, **payload) -> None:
 @pytest.fixture(autouse=True)
 async def _close_consumer_connections():
     yield
+    # Even a socket the server closed keeps its application task (and its channel-layer
+    # receive) alive until the client side disconnects.
+    while OPEN:
+        await OPEN.pop().disconnect()
     # Consumers read through database_sync_to_async's shared thread; close what it opened.
     await sync_to_async(connections.close_all)()
 
@@ -95,6 +103,7 @@ async def test_jwt_in_subprotocol_is_accepted_with_the_bearer_protocol(owner, pr
     communicator = WebsocketCommunicator(
         application, f"/ws/projects/{project.pk}/", subprotocols=["bearer", owner_access]
     )
+    OPEN.append(communicator)
     connected, subprotocol = await communicator.connect()
     assert connected and subprotocol == "bearer"
     assert '"connected"' in (await communicator.receive_output(timeout=15))["text"]
