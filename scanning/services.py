@@ -294,16 +294,18 @@ def _fetch_spec(url: str) -> str:
 
 
 def _configured_spec(project: Project, job: ScanJob) -> tuple[str, str] | None:
-    """(text, source name) of the spec this job should import beside (or instead of) code."""
+    """(text, source name) of the spec this job imports: the one given with the job, else the
+    project's file, else (for spec-URL and repository scans) the project's URL."""
     if job.spec_file:
         return _read_stored_spec(job.spec_file), Path(job.spec_file.name).name
     if job.spec_url:
         return _fetch_spec(job.spec_url), job.spec_url
-    if job.source == ScanJob.Source.SPEC_URL or (job.source != ScanJob.Source.SPEC_FILE and not project.spec_file
-                                                  and project.spec_url):
+    if job.source == ScanJob.Source.SPEC_URL:
         return _fetch_spec(project.spec_url), project.spec_url
     if project.spec_file:
         return _read_stored_spec(project.spec_file), Path(project.spec_file.name).name
+    if job.source == ScanJob.Source.REPOSITORY and project.spec_url:
+        return _fetch_spec(project.spec_url), project.spec_url
     return None
 
 

@@ -3,6 +3,7 @@ and the job failed with a message."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -115,8 +116,11 @@ def test_a_failed_scan_changes_no_endpoint(toy_only, settings, prior, routes, st
     else:
         job = ScanJobFactory(project=project)
 
-    with failing_at(stage, tree):
-        run_to_the_end(job)
+    try:
+        with failing_at(stage, tree):
+            run_to_the_end(job)
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
 
     job.refresh_from_db()
     assert job.status == ScanJob.Status.FAILED, (stage, job.error_message)

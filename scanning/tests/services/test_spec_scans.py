@@ -120,3 +120,25 @@ def test_a_spec_url_is_fetched_through_the_size_and_address_checks(toy_project, 
     settings.TESTGEN_ALLOW_PRIVATE_TARGETS = False
     job = run(job)
     assert (job.status, job.error_message) == (ScanJob.Status.FAILED, "The spec URL points to a private or local address.")
+
+
+def test_a_repository_scan_also_imports_the_projects_spec_url(toy_project, git_repo):
+    git_repo.write({"a.routes": "GET /users/:id getUser\n"})
+    project = toy_project(spec_url="https://docs.example.com/openapi.json")
+    with mock.patch.object(services, "_fetch_spec", return_value=USERS_SPEC) as fetch:
+        run(ScanJobFactory(project=project))
+    fetch.assert_called_once_with("https://docs.example.com/openapi.json")
+    assert project.endpoints.get(path="/users/{id}").drift == ""
+    assert project.endpoints.get(path="/health").drift == "unimplemented"
+
+
+def test_an_unreachable_spec_url_does_not_fail_a_repository_scan(toy_project, git_repo):
+    from scanning.engine import ScanFailure
+
+    git_repo.write({"a.routes": "GET /a h\n"})
+    project = toy_project(spec_url="https://docs.example.com/openapi.json")
+    with mock.patch.object(services, "_fetch_spec", side_effect=ScanFailure("Could not reach the spec URL: x",
+                                                                            permanent=False)):
+        job = run(ScanJobFactory(project=project))
+    assert job.status == ScanJob.Status.SUCCEEDED
+    assert job.warnings[-1]["message"] == "Could not reach the spec URL: x"
