@@ -6,18 +6,13 @@ best-effort, the job row is the truth.
 """
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
-from django.utils import timezone
+from testgen import events
+from testgen.events import project_group
 
 if TYPE_CHECKING:
     from scanning.models import ScanJob
-
-logger = logging.getLogger(__name__)
 
 SCAN_STARTED = "scan.started"
 SCAN_PROGRESS = "scan.progress"
@@ -25,13 +20,11 @@ SCAN_COMPLETED = "scan.completed"
 SCAN_FAILED = "scan.failed"
 SCAN_EVENT_TYPES = (SCAN_STARTED, SCAN_PROGRESS, SCAN_COMPLETED, SCAN_FAILED)
 
-
-def project_group(project_id: int) -> str:
-    return f"project_{project_id}"
+__all__ = ["SCAN_EVENT_TYPES", "project_group", "publish_scan_event", "scan_payload"]
 
 
-def scan_event(job: ScanJob, event_type: str) -> dict[str, Any]:
-    """The event body: a snapshot of the job taken now, not when the message is sent."""
+def scan_payload(job: ScanJob, event_type: str) -> dict[str, Any]:
+    """The event payload: a snapshot of the job taken now, not when the message is sent."""
     if event_type not in SCAN_EVENT_TYPES:
         raise ValueError(f"unknown scan event type {event_type!r}")
     payload: dict[str, Any] = {
@@ -47,27 +40,12 @@ def scan_event(job: ScanJob, event_type: str) -> dict[str, Any]:
     }
     if event_type == SCAN_FAILED:
         payload["error_message"] = job.error_message
-    return {
-        "type": event_type,
-        "project_id": job.project_id,
-        "object": {"kind": "scan", "id": job.pk},
-        "payload": payload,
-        "ts": timezone.now().isoformat(),
-    }
+    return payload
 
 
 def publish_scan_event(job: ScanJob, event_type: str) -> None:
-    """Send `event_type` for `job` to group ``project_{id}`` once the transaction commits."""
-    message = {"type": "project.event", "event": scan_event(job, event_type)}
-    group = project_group(job.project_id)
-
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        try:
-            async_to_sync(layer.group_send)(group, message)
-        except Exception:  # noqa: BLE001 - see module docstring
-            logger.warning("Could not publish %s for scan %s", event_type, job.pk, exc_info=True)
-
-    transaction.on_commit(send)
+    """Publish `event_type` for `job` (project group, and the owner's for outcomes) after commit."""
+    events.publish(
+        event_type, project_id=job.project_id, kind="scan", object_id=job.pk,
+        payload=scan_payload(job, event_type),
+    )

@@ -103,10 +103,19 @@ def publish(
     payload: dict[str, Any] | None = None,
     owner_id: int | None = None,
 ) -> None:
-    """Publish an event once the current transaction commits (at once outside one)."""
+    """Publish an event once the current transaction commits (at once outside one).
+
+    Outcome events (`NOTIFY_TYPES`) also go to the project owner's notifications group;
+    pass `owner_id` when at hand, else it is looked up when the event is sent.
+    """
 
     def _send() -> None:
         event = build_event(event_type, project_id=project_id, kind=kind, object_id=object_id, payload=payload)
-        send_event(event, owner_id=owner_id)
+        owner = owner_id
+        if owner is None and event_type in NOTIFY_TYPES:
+            from projects.models import Project
+
+            owner = Project.objects.filter(pk=project_id).values_list("owner_id", flat=True).first()
+        send_event(event, owner_id=owner)
 
     transaction.on_commit(_send)

@@ -90,4 +90,4 @@ def test_another_projects_group_hears_nothing(layer, django_capture_on_commit_ca
 
 def test_an_unknown_event_type_is_refused():
     with pytest.raises(ValueError):
-        events.scan_event(ScanJob(project_id=1), "scan.exploded")
+        events.scan_payload(ScanJob(project_id=1), "scan.exploded")
