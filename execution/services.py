@@ -422,8 +422,7 @@ def test_run_execute_chunk(
             _release_slots(slots, chunk_index=chunk_index)
         rows.extend(_result_row(run, chunk_index, cases[r.key], r.key, r) for r in results)
     TestResult.objects.bulk_create(rows, batch_size=RESULT_BATCH_SIZE, ignore_conflicts=True)
-    for row in rows:
-        events.run_result(run=run, result=row)
+    events.run_results(run=run, results=rows)
     stored = TestResult.objects.filter(run_id=run_id).count()
     events.run_progress(run=run, done=stored)
     if not stopped and stored >= run.total:

@@ -242,10 +242,11 @@ class Engine:
         outcome: StepOutcome | None = None
 
         def result(status: str, error: str, sent: Sent | None, exchange: Exchange | None) -> CaseResult:
+            secrets = self._secrets()
             return CaseResult(
                 case.key, status, 0,
-                request=self._record_request(sent) if sent is not None else None,
-                response=self._record_response(exchange) if exchange is not None else None,
+                request=self._record_request(sent, secrets) if sent is not None else None,
+                response=self._record_response(exchange, secrets) if exchange is not None else None,
                 assertions=assertions, error=error,
                 metrics={"steps": trace} if multi else None,
             )
@@ -515,8 +516,8 @@ class Engine:
             metrics["first_error"] = first_error
         return CaseResult(
             case.key, FAILED if failed else PASSED, 0,
-            request=self._record_request(shown.sent) if shown else None,
-            response=self._record_response(shown.exchange) if shown else None,
+            request=self._record_request(shown.sent, self._secrets()) if shown else None,
+            response=self._record_response(shown.exchange, self._secrets()) if shown else None,
             assertions=outcomes, error=error, metrics=metrics,
         )
 
@@ -528,8 +529,7 @@ class Engine:
             values.extend(identity.secrets())
         return tuple(values)
 
-    def _record_request(self, sent: Sent) -> dict[str, Any]:
-        secrets = self._secrets()
+    def _record_request(self, sent: Sent, secrets: tuple[str, ...]) -> dict[str, Any]:
         request = sent.request
         record: dict[str, Any] = {
             "method": request.method,
@@ -544,8 +544,7 @@ class Engine:
                 record["body"], record["body_truncated"] = record_text(request.content, limit, secrets)
         return record
 
-    def _record_response(self, exchange: Exchange) -> dict[str, Any]:
-        secrets = self._secrets()
+    def _record_response(self, exchange: Exchange, secrets: tuple[str, ...]) -> dict[str, Any]:
         limit = self.config.max_recorded_body
         if exchange.has_json():
             body, cut = record_json(exchange.json(), limit, secrets)

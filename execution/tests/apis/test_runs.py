@@ -77,6 +77,22 @@ def test_a_ci_pipeline_starts_a_run_with_an_api_key(api_client, owner, project):
     assert response.json()["trigger"] == "api_key"
 
 
+def test_a_run_of_selected_tests_and_types(owner_client, project):
+    picked = ApprovedTestCaseFactory(project=project)
+    ApprovedTestCaseFactory(project=project)
+    response = owner_client.post(runs_url(project), {"selection": {"test_ids": [picked.public_id], "types": ["functional"]}},
+                                 format="json")
+    assert response.status_code == 202
+    assert response.json()["selection"] == {"test_ids": [picked.pk], "types": ["functional"]}
+
+
+def test_a_malformed_test_id_is_a_validation_error(owner_client, project):
+    ApprovedTestCaseFactory(project=project)
+    response = owner_client.post(runs_url(project), {"selection": {"test_ids": ["nope"]}}, format="json")
+    assert response.status_code == 400
+    assert "selection" in response.json()["error"]["details"]
+
+
 def test_outsider_cannot_start_a_run(outsider_client, project):
     ApprovedTestCaseFactory(project=project)
     assert outsider_client.post(runs_url(project), {}, format="json").status_code == 404

@@ -1,6 +1,7 @@
 """Run services: creation, ids, lifecycle, chunks, cancellation, expiry."""
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from unittest import mock
@@ -349,11 +350,31 @@ def test_a_named_run_identity_becomes_the_default(project):
 
 
 @pytest.mark.django_db
-def test_events_announce_the_run_start_results_and_completion(project):
+def test_finishing_a_run_invalidates_the_project_statistics(project):
     ApprovedTestCaseFactory(project=project)
-    with mock.patch("execution.events.events.publish") as publish:
+    run = create(project)
+    with mock.patch("projects.services.project_stats_invalidate") as invalidate:
+        services.test_run_execute_now(run=run)
+    invalidate.assert_called_with(project_id=project.pk)
+
+
+@pytest.mark.django_db
+def test_events_announce_the_run_start_results_and_completion(project, django_capture_on_commit_callbacks):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    for _ in range(2):
+        ApprovedTestCaseFactory(project=project)
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(f"project_{project.pk}", channel)
+    with django_capture_on_commit_callbacks(execute=True):
         run = services.test_run_execute_now(run=create(project))
-    types = [c.args[0] for c in publish.call_args_list]
-    assert types == ["run.started", "run.result", "run.progress", "run.completed"]
-    completed = publish.call_args_list[-1].kwargs
-    assert (completed["object_id"], completed["payload"]["status"]) == (run.public_id, "success")
+    async def receive() -> dict:
+        return (await asyncio.wait_for(layer.receive(channel), timeout=5))["event"]
+
+    received = [async_to_sync(receive)() for _ in range(5)]
+    assert [e["type"] for e in received] == ["run.started", "run.result", "run.result", "run.progress", "run.completed"]
+    assert {e["object"]["id"] for e in received} == {run.public_id}
+    assert received[1]["payload"]["status"] == "passed"
+    assert received[-1]["payload"]["status"] == "success"
