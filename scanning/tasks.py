@@ -10,6 +10,8 @@ from scanning import services
 from scanning.engine import ScanFailure
 
 MAX_RETRIES = 3
+EXPIRE_SCHEDULE_NAME = "scanning-expire-stuck-scan-jobs"
+EXPIRE_EVERY_SECONDS = 300
 
 
 def retry_countdown(retries: int) -> int:

@@ -92,3 +92,11 @@ def test_a_real_worker_runs_a_queued_scan_end_to_end(worker, git_repo):
     assert set(project.endpoints.filter(status=Endpoint.Status.ACTIVE).values_list("method", "path")) == {
         ("GET", "/users/{id}"), ("POST", "/users"),
     }
+
+
+def test_celery_beat_sweeps_stuck_scans_periodically():
+    from testgen.celery import app
+
+    entry = app.conf.beat_schedule[tasks.EXPIRE_SCHEDULE_NAME]
+    assert entry == {"task": "scanning.expire_stuck_scan_jobs", "schedule": tasks.EXPIRE_EVERY_SECONDS}
+    assert tasks.expire_stuck_scan_jobs.name == entry["task"]
