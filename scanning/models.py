@@ -198,8 +198,33 @@ class EndpointHistory(models.Model):
         return f"{self.change} {self.endpoint_id}"
 
 
+class FactsBlob(models.Model):
+    """One distinct facts document of a project, stored once however many keys point at it.
+
+    Scanners that share a front end (Express, Fastify and NestJS on one tree-sitter pass;
+    the Python scanners on one `ast` pass) produce identical facts for a file; storing them
+    per scanner tripled the cache's writes and reads.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="facts_blobs")
+    digest = models.CharField(max_length=64, help_text="sha256 of the canonical facts JSON and error.")
+    facts = models.JSONField(default=dict)
+    # A file that failed to parse is cached too, so an unchanged broken file is not re-parsed
+    # on every rescan; its warning is replayed from here.
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "digest"], name="scanning_factsblob_digest_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
 class FileFactsCache(models.Model):
-    """Facts `Scanner.extract` returned for one file content.
+    """Which facts `Scanner.extract` returned for one file content.
 
     Keyed per project although facts are a pure function of (scanner, version, content):
     sharing rows across tenants would let `files_parsed` reveal that another customer holds
@@ -210,10 +235,7 @@ class FileFactsCache(models.Model):
     scanner = models.CharField(max_length=30)
     scanner_version = models.CharField(max_length=20)
     sha256 = models.CharField(max_length=64)
-    facts = models.JSONField(default=dict)
-    # A file that failed to parse is cached too, so an unchanged broken file is not re-parsed
-    # on every rescan; its warning is replayed from here.
-    error = models.TextField(blank=True)
+    blob = models.ForeignKey(FactsBlob, on_delete=models.CASCADE, related_name="keys")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,8 @@
 """Writes of the scanning domain: scan jobs, their run, and the endpoint diff they apply."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -21,7 +23,7 @@ from projects.services import project_stats_invalidate
 from scanning import engine
 from scanning.engine import CachedFacts, ScanCancelled, ScanFailure
 from scanning.events import SCAN_COMPLETED, SCAN_FAILED, SCAN_PROGRESS, SCAN_STARTED, publish_scan_event
-from scanning.models import Endpoint, EndpointHistory, FileFactsCache, ScanJob
+from scanning.models import Endpoint, EndpointHistory, FactsBlob, FileFactsCache, ScanJob
 from scanning.scanners.base import DiscoveredEndpoint, ScanWarning
 from testgen.api.errors import ApplicationError, ConflictError
 from testgen.api.scrub import scrub
@@ -166,33 +168,71 @@ def scan_job_cancel(*, job: ScanJob) -> ScanJob:
 
 
 class DatabaseFactsCache:
-    """`engine.FactsCache` on `FileFactsCache` rows of one project."""
+    """`engine.FactsCache` on one project's `FileFactsCache` keys and `FactsBlob` documents.
+
+    Identical facts are stored and decoded once per instance (one scan), and handed to every
+    scanner that asked for them as the same object: facts are read-only to `link()`, as they
+    already are when scanners sharing a front end return one facts object from `extract()`.
+    """
 
     CHUNK = 500
 
     def __init__(self, project_id: int) -> None:
         self.project_id = project_id
+        self._decoded: dict[int, CachedFacts] = {}  # blob id -> facts
+        self._blob_ids: dict[str, int] = {}  # digest -> blob id
+        self._digests: dict[int, tuple[Any, str]] = {}  # id(facts) -> (facts, digest) for one error value
 
     def get_many(self, scanner: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]:
         keys = list(sha256s)
-        found: dict[str, CachedFacts] = {}
+        blob_of: dict[str, int] = {}
         for start in range(0, len(keys), self.CHUNK):
-            rows = FileFactsCache.objects.filter(
+            blob_of.update(FileFactsCache.objects.filter(
                 project_id=self.project_id, scanner=scanner, scanner_version=version,
                 sha256__in=keys[start:start + self.CHUNK],
-            ).values_list("sha256", "facts", "error")
-            for sha, facts, error in rows:
-                found[sha] = CachedFacts(facts=facts or {}, error=error)
-        return found
+            ).values_list("sha256", "blob_id"))
+        missing = sorted({pk for pk in blob_of.values() if pk not in self._decoded})
+        for start in range(0, len(missing), self.CHUNK):
+            rows = FactsBlob.objects.filter(pk__in=missing[start:start + self.CHUNK]).values_list("pk", "facts", "error")
+            for pk, facts, error in rows:
+                self._decoded[pk] = CachedFacts(facts=facts or {}, error=error)
+        return {sha: self._decoded[pk] for sha, pk in blob_of.items() if pk in self._decoded}
+
+    def _digest(self, entry: CachedFacts) -> str:
+        # Scanners sharing a front end return the very same facts object: hash it once.
+        known = self._digests.get(id(entry.facts))
+        if known is not None and known[0] is entry.facts and not entry.error:
+            return known[1]
+        # Not sort_keys: equal facts from one extractor come in one key order, and a missed
+        # deduplication only costs a row.
+        text = json.dumps(entry.facts, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(f"{text}\0{entry.error}".encode()).hexdigest()
+        if not entry.error:
+            self._digests[id(entry.facts)] = (entry.facts, digest)
+        return digest
 
     def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None:
-        # A concurrent scan of the same project may store the same key first: same content,
-        # same facts, so losing that race is harmless.
+        digests = {sha: self._digest(entry) for sha, entry in entries.items()}
+        new_blobs: dict[str, CachedFacts] = {}
+        for sha, digest in digests.items():
+            if digest not in self._blob_ids:
+                new_blobs.setdefault(digest, entries[sha])
+        # A concurrent scan of the same project may store the same rows first: same content,
+        # same facts, so losing that race is harmless (ignore_conflicts, then read the ids).
+        FactsBlob.objects.bulk_create(
+            [FactsBlob(project_id=self.project_id, digest=d, facts=e.facts, error=e.error) for d, e in new_blobs.items()],
+            ignore_conflicts=True, batch_size=self.CHUNK,
+        )
+        pending = list(new_blobs)
+        for start in range(0, len(pending), self.CHUNK):
+            self._blob_ids.update(FactsBlob.objects.filter(
+                project_id=self.project_id, digest__in=pending[start:start + self.CHUNK],
+            ).values_list("digest", "pk"))
         FileFactsCache.objects.bulk_create(
             [
-                FileFactsCache(project_id=self.project_id, scanner=scanner, scanner_version=version,
-                               sha256=sha, facts=entry.facts, error=entry.error)
-                for sha, entry in entries.items()
+                FileFactsCache(project_id=self.project_id, scanner=scanner, scanner_version=version, sha256=sha,
+                               blob_id=self._blob_ids[digest])
+                for sha, digest in digests.items()
             ],
             ignore_conflicts=True, batch_size=self.CHUNK,
         )

@@ -4,7 +4,14 @@ import factory
 from django.utils import timezone
 
 from projects.tests.factories import ProjectFactory, UserFactory
-from scanning.models import Endpoint, EndpointHistory, FileFactsCache, ScanJob, contract_fingerprint
+from scanning.models import (
+    Endpoint,
+    EndpointHistory,
+    FactsBlob,
+    FileFactsCache,
+    ScanJob,
+    contract_fingerprint,
+)
 from scanning.scanners.base import path_parameter_names
 
 
@@ -69,6 +76,15 @@ class EndpointHistoryFactory(factory.django.DjangoModelFactory):
     new = factory.LazyAttribute(lambda o: o.endpoint.contract)
 
 
+class FactsBlobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FactsBlob
+
+    project = factory.SubFactory(ProjectFactory)
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+    facts = factory.LazyFunction(dict)
+
+
 class FileFactsCacheFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FileFactsCache
@@ -77,10 +93,10 @@ class FileFactsCacheFactory(factory.django.DjangoModelFactory):
     scanner = "toy"
     scanner_version = "1"
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
-    facts = factory.LazyFunction(dict)
+    blob = factory.SubFactory(FactsBlobFactory, project=factory.SelfAttribute("..project"))
 
 
 __all__ = [
-    "EndpointFactory", "EndpointHistoryFactory", "FileFactsCacheFactory", "ProjectFactory",
+    "EndpointFactory", "EndpointHistoryFactory", "FactsBlobFactory", "FileFactsCacheFactory", "ProjectFactory",
     "ScanJobFactory", "UserFactory",
 ]
