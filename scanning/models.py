@@ -198,6 +198,19 @@ class EndpointHistory(models.Model):
         return f"{self.change} {self.endpoint_id}"
 
 
+class PreEncodedJSON(str):
+    """JSON text encoded already (to hash it); `FactsEncoder` stores it verbatim."""
+
+
+class FactsEncoder(json.JSONEncoder):
+    """Lets a `PreEncodedJSON` through unchanged, so large facts are encoded once, not twice."""
+
+    def encode(self, o: Any) -> str:
+        if isinstance(o, PreEncodedJSON):
+            return str(o)
+        return super().encode(o)
+
+
 class FactsBlob(models.Model):
     """One distinct facts document of a project, stored once however many keys point at it.
 
@@ -208,7 +221,7 @@ class FactsBlob(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="facts_blobs")
     digest = models.CharField(max_length=64, help_text="sha256 of the canonical facts JSON and error.")
-    facts = models.JSONField(default=dict)
+    facts = models.JSONField(default=dict, encoder=FactsEncoder)
     # A file that failed to parse is cached too, so an unchanged broken file is not re-parsed
     # on every rescan; its warning is replayed from here.
     error = models.TextField(blank=True)

@@ -23,7 +23,7 @@ from projects.services import project_stats_invalidate
 from scanning import engine
 from scanning.engine import CachedFacts, ScanCancelled, ScanFailure
 from scanning.events import SCAN_COMPLETED, SCAN_FAILED, SCAN_PROGRESS, SCAN_STARTED, publish_scan_event
-from scanning.models import Endpoint, EndpointHistory, FactsBlob, FileFactsCache, ScanJob
+from scanning.models import Endpoint, EndpointHistory, FactsBlob, FileFactsCache, PreEncodedJSON, ScanJob
 from scanning.scanners.base import DiscoveredEndpoint, ScanWarning
 from testgen.api.errors import ApplicationError, ConflictError
 from testgen.api.scrub import scrub
@@ -198,31 +198,33 @@ class DatabaseFactsCache:
                 self._decoded[pk] = CachedFacts(facts=facts or {}, error=error)
         return {sha: self._decoded[pk] for sha, pk in blob_of.items() if pk in self._decoded}
 
-    def _digest(self, entry: CachedFacts) -> str:
-        # Scanners sharing a front end return the very same facts object: hash it once.
+    def _encode(self, entry: CachedFacts) -> tuple[str, PreEncodedJSON | None]:
+        """(digest, encoded facts); the text is None when this instance already knows the object."""
+        # Scanners sharing a front end return the very same facts object: encode it once.
         known = self._digests.get(id(entry.facts))
         if known is not None and known[0] is entry.facts and not entry.error:
-            return known[1]
+            return known[1], None
         # Not sort_keys: equal facts from one extractor come in one key order, and a missed
         # deduplication only costs a row.
-        text = json.dumps(entry.facts, separators=(",", ":"), ensure_ascii=False)
+        text = PreEncodedJSON(json.dumps(entry.facts, separators=(",", ":"), ensure_ascii=False))
         digest = hashlib.sha256(f"{text}\0{entry.error}".encode()).hexdigest()
         if not entry.error:
             self._digests[id(entry.facts)] = (entry.facts, digest)
-        return digest
+        return digest, text
 
     def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None:
-        digests = {sha: self._digest(entry) for sha, entry in entries.items()}
-        new_blobs: dict[str, CachedFacts] = {}
-        for sha, digest in digests.items():
-            if digest not in self._blob_ids:
-                new_blobs.setdefault(digest, entries[sha])
+        digests: dict[str, str] = {}
+        new_blobs: dict[str, FactsBlob] = {}
+        for sha, entry in entries.items():
+            digest, text = self._encode(entry)
+            digests[sha] = digest
+            if digest not in self._blob_ids and digest not in new_blobs:
+                facts = text if text is not None else entry.facts
+                new_blobs[digest] = FactsBlob(project_id=self.project_id, digest=digest, facts=facts,
+                                              error=entry.error)
         # A concurrent scan of the same project may store the same rows first: same content,
         # same facts, so losing that race is harmless (ignore_conflicts, then read the ids).
-        FactsBlob.objects.bulk_create(
-            [FactsBlob(project_id=self.project_id, digest=d, facts=e.facts, error=e.error) for d, e in new_blobs.items()],
-            ignore_conflicts=True, batch_size=self.CHUNK,
-        )
+        FactsBlob.objects.bulk_create(list(new_blobs.values()), ignore_conflicts=True, batch_size=self.CHUNK)
         pending = list(new_blobs)
         for start in range(0, len(pending), self.CHUNK):
             self._blob_ids.update(FactsBlob.objects.filter(
