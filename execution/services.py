@@ -405,8 +405,10 @@ def test_run_execute_chunk(
     stopped = False
     if inputs:
         config = engine_config_for(run)
+        # Slots live as long as the run may; at least a minute, so they exist while the engine
+        # (with no time left) records its skips.
         slots = _acquire_slots(run=run, chunk_index=chunk_index, wanted=min(config.concurrency, len(inputs)),
-                               ttl=config.run_timeout or 0)
+                               ttl=max(config.run_timeout or 0, 60.0))
         if not slots:
             return ChunkOutcome(0, 0, True)
         config.concurrency = len(slots)

@@ -173,7 +173,8 @@ class Engine:
         queue = deque(cases)
         results: list[CaseResult] = []
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + config.run_timeout if config.run_timeout else None
+        # 0 means the run's time is already up: every test is skipped, none is sent.
+        deadline = loop.time() + config.run_timeout if config.run_timeout is not None else None
 
         async with httpx.AsyncClient(
             transport=transport, timeout=config.request_timeout, follow_redirects=False, trust_env=False,

@@ -183,6 +183,12 @@ def test_tests_not_started_by_the_run_time_limit_are_skipped(api):
     assert results[1].error == "The run's time limit was reached while this test was running."
 
 
+def test_no_test_is_sent_when_the_run_has_no_time_left(api):
+    results = run_specs(api.url, get("/inflight?bucket=late", STATUS_200), run_timeout=0)
+    assert [r.status for r in results] == ["skipped"]
+    assert api.app.state.hits["late"] == 0
+
+
 def test_a_stop_request_ends_the_run_before_the_remaining_tests(api):
     cases = [CaseInput(key=i, spec=get("/slow?ms=50", STATUS_200)) for i in range(20)]
     seen: list[int] = []

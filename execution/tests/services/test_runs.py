@@ -251,6 +251,18 @@ def test_the_run_finishes_when_its_last_chunk_is_stored(project, settings):
 
 
 @pytest.mark.django_db
+def test_a_chunk_starting_after_the_runs_time_is_up_skips_its_tests(project, api):
+    ApprovedTestCaseFactory(project=project, path="/inflight")
+    run = create(project)
+    [chunk] = services.test_run_start(run_id=run.pk)
+    TestRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    services.test_run_execute_chunk(run_id=run.pk, chunk_index=0, test_case_ids=chunk)
+    run.refresh_from_db()
+    assert (run.status, run.skipped) == ("error", 1)
+    assert api.app.state.hits["default"] == 0
+
+
+@pytest.mark.django_db
 def test_a_test_deleted_after_planning_is_recorded_as_skipped(project):
     kept, deleted = ApprovedTestCaseFactory(project=project), ApprovedTestCaseFactory(project=project)
     run = create(project)
