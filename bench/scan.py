@@ -411,7 +411,8 @@ def report(r: dict[str, Any], repeat: int) -> str:
     return f"""Generated repository: {r['route_files']} route files (½ Express routers, ¼ Flask blueprints,
 ¼ FastAPI routers, {ROUTES_PER_FILE} routes each, mounted from one app file per framework);
 {r['source_files']} source files in all. Scanners registered: {', '.join(r['scanners'])}.
-Machine: {machine_line()}. Best of {repeat} runs, SQLite facts cache, single process.
+Machine: {machine_line()}, shared with other work while measured (runs vary by ±30%).
+Best of {repeat} runs, SQLite facts cache, single process.
 Command: `python -m bench scan --files {r['route_files']} --repeat {repeat}`.
 
 | Measurement | Time | Notes |
