@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from typing import Any
 
@@ -64,7 +65,9 @@ class Command(BaseCommand):
     @staticmethod
     def _start_worker_process() -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "testgen", "worker", "--loglevel=INFO",
+            # -B: the periodic sweeps (stuck scans and runs) run inside this one worker.
+            [sys.executable, "-m", "celery", "-A", "testgen", "worker", "--beat", "--loglevel=INFO",
+             "--schedule", os.path.join(tempfile.gettempdir(), "testgen-celerybeat-schedule"),
              "--concurrency", os.environ.get("CELERY_CONCURRENCY", "2")],
             env=os.environ.copy(),
         )
@@ -94,6 +97,8 @@ class EmbeddedWorker:
             without_mingle=True,
             without_gossip=True,
             loglevel="INFO",
+            beat=True,  # the periodic sweeps (stuck scans and runs) run in-process too
+            schedule_filename=os.path.join(tempfile.gettempdir(), "testgen-celerybeat-schedule"),
         )
         self.thread = threading.Thread(target=self.controller.start, name="celery-embedded", daemon=True)
         self.thread.start()
