@@ -16,6 +16,7 @@ Only the pinned address is checked: it is the only one ever connected to.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 import ssl
@@ -206,6 +207,13 @@ class PinnedNetworkBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
+@functools.lru_cache(maxsize=2)
+def _ssl_context(verify: bool) -> ssl.SSLContext:
+    # Loading the CA bundle takes ~20 ms; every chunk of every run would pay it. A context is
+    # safe to share between connections and threads once configured.
+    return httpx.create_ssl_context(verify=verify, trust_env=False)
+
+
 class PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport and connection pool, with the pinned network backend underneath."""
 
@@ -217,11 +225,12 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         verify: bool | ssl.SSLContext = True,
         network_backend: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
-        super().__init__(verify=verify, trust_env=False, limits=limits)
+        context = verify if isinstance(verify, ssl.SSLContext) else _ssl_context(bool(verify))
+        super().__init__(verify=context, trust_env=False, limits=limits)
         # httpx builds its pool without a way to pass a network backend; we rebuild it with the
         # same settings (no proxy: the environment's proxies must not reroute test traffic).
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
