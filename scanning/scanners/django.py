@@ -68,10 +68,9 @@ from scanning.scanners._python import (
     imported_modules,
     last,
     list_items,
-    module_facts,
     name_of,
     prefer_non_test,
-    without_signatures,
+    slim_module_facts,
 )
 from scanning.scanners.base import (
     DiscoveredEndpoint,
@@ -249,7 +248,7 @@ class DjangoScanner(Scanner):
         return any({"django", "rest_framework"} & imported_modules(f) for f in facts.values() if f)
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
-        return without_signatures(module_facts(source))
+        return slim_module_facts(source)
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex

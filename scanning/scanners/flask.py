@@ -44,10 +44,9 @@ from scanning.scanners._python import (
     imported_modules,
     last,
     list_items,
-    module_facts,
     name_of,
     prefer_non_test,
-    without_signatures,
+    slim_module_facts,
 )
 from scanning.scanners.base import (
     HTTP_METHODS,
@@ -124,7 +123,7 @@ class FlaskScanner(Scanner):
         return any("flask" in imported_modules(f) for f in facts.values() if f)
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
-        return without_signatures(module_facts(source))
+        return slim_module_facts(source)
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
