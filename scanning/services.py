@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from projects.models import Project
@@ -222,22 +223,52 @@ class DatabaseFactsCache:
                 facts = text if text is not None else entry.facts
                 new_blobs[digest] = FactsBlob(project_id=self.project_id, digest=digest, facts=facts,
                                               error=entry.error)
-        # A concurrent scan of the same project may store the same rows first: same content,
-        # same facts, so losing that race is harmless (ignore_conflicts, then read the ids).
-        FactsBlob.objects.bulk_create(list(new_blobs.values()), ignore_conflicts=True, batch_size=self.CHUNK)
-        pending = list(new_blobs)
-        for start in range(0, len(pending), self.CHUNK):
-            self._blob_ids.update(FactsBlob.objects.filter(
-                project_id=self.project_id, digest__in=pending[start:start + self.CHUNK],
-            ).values_list("digest", "pk"))
-        FileFactsCache.objects.bulk_create(
-            [
-                FileFactsCache(project_id=self.project_id, scanner=scanner, scanner_version=version, sha256=sha,
-                               blob_id=self._blob_ids[digest])
-                for sha, digest in digests.items()
-            ],
-            ignore_conflicts=True, batch_size=self.CHUNK,
-        )
+        # One transaction: in autocommit every bulk_create batch committed on its own (one
+        # fsync each on SQLite), and a crash can at worst lose this batch, never half-store it.
+        with transaction.atomic():
+            # A concurrent scan of the same project may store the same rows first: same
+            # content, same facts, so losing that race is harmless (ignore conflicts, then
+            # read the ids).
+            FactsBlob.objects.bulk_create(list(new_blobs.values()), ignore_conflicts=True, batch_size=self.CHUNK)
+            pending = list(new_blobs)
+            for start in range(0, len(pending), self.CHUNK):
+                self._blob_ids.update(FactsBlob.objects.filter(
+                    project_id=self.project_id, digest__in=pending[start:start + self.CHUNK],
+                ).values_list("digest", "pk"))
+            _insert_ignoring_conflicts(
+                FileFactsCache, ("project", "scanner", "scanner_version", "sha256", "blob"),
+                [(self.project_id, scanner, version, sha, self._blob_ids[digest]) for sha, digest in digests.items()],
+                constants={"created_at": timezone.now()}, chunk=self.CHUNK,
+            )
+
+
+def _insert_ignoring_conflicts(model: Any, fields: tuple[str, ...], rows: list[tuple[Any, ...]], *,
+                               constants: dict[str, Any], chunk: int) -> None:
+    """Insert rows of plain values, skipping those that hit a unique constraint.
+
+    What `bulk_create(ignore_conflicts=True)` does, minus a model instance per row and each
+    field's pre_save/prep per value: for the thousands of key rows of a first scan that
+    machinery cost more than the database's own work. `rows` hold values already in database
+    form, in `fields` order (foreign keys as ids); `constants` (field -> value, the same in
+    every row: timestamps) go through the field's `get_db_prep_save` once. The statement uses
+    the backend's own conflict syntax, as bulk_create would.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    model_fields = [model._meta.get_field(name) for name in (*fields, *constants)]
+    tail = tuple(model._meta.get_field(name).get_db_prep_save(value, connection)
+                 for name, value in constants.items())
+    columns = ", ".join(ops.quote_name(f.column) for f in model_fields)
+    table = ops.quote_name(model._meta.db_table)
+    insert = f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns}) VALUES "
+    suffix = ops.on_conflict_suffix_sql(model_fields, OnConflict.IGNORE, None, None)
+    placeholder = "(" + ", ".join(["%s"] * len(model_fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            batch = rows[start:start + chunk]
+            params = [value for row in batch for value in (*row, *tail)]
+            cursor.execute(f"{insert}{', '.join([placeholder] * len(batch))} {suffix}".rstrip(), params)
 
 
 class ProgressReporter:
