@@ -7,6 +7,7 @@ PORT ?= 8000
 REQ_HASH := $(shell cat requirements.txt | sha1sum | cut -c1-12)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 PYTEST_ARGS ?=
+BENCH ?= scan
 
 .PHONY: run test install migrate bench lint clean
 
@@ -30,7 +31,7 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache
