@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(REQ_HASH)
 PYTEST_ARGS ?=
 BENCH ?= scan
 
-.PHONY: run test install migrate bench lint clean
+.PHONY: run test install migrate bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
