@@ -206,8 +206,11 @@ class DatabaseFactsCache:
         if known is not None and known[0] is entry.facts and not entry.error:
             return known[1], None
         # Not sort_keys: equal facts from one extractor come in one key order, and a missed
-        # deduplication only costs a row.
-        text = PreEncodedJSON(json.dumps(entry.facts, separators=(",", ":"), ensure_ascii=False))
+        # deduplication only costs a row. Not check_circular: facts are JSON documents (trees,
+        # at most sharing sub-objects), and tracking every container's id took up to half of
+        # the encoding time; a cyclic value would still fail, with RecursionError.
+        text = PreEncodedJSON(json.dumps(entry.facts, separators=(",", ":"), ensure_ascii=False,
+                                         check_circular=False))
         digest = hashlib.sha256(f"{text}\0{entry.error}".encode()).hexdigest()
         if not entry.error:
             self._digests[id(entry.facts)] = (entry.facts, digest)
@@ -215,21 +218,24 @@ class DatabaseFactsCache:
 
     def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None:
         digests: dict[str, str] = {}
-        new_blobs: dict[str, FactsBlob] = {}
+        new_blobs: dict[str, tuple[Any, ...]] = {}  # digest -> FactsBlob row
         for sha, entry in entries.items():
             digest, text = self._encode(entry)
             digests[sha] = digest
             if digest not in self._blob_ids and digest not in new_blobs:
                 facts = text if text is not None else entry.facts
-                new_blobs[digest] = FactsBlob(project_id=self.project_id, digest=digest, facts=facts,
-                                              error=entry.error)
+                new_blobs[digest] = (self.project_id, digest, facts, entry.error)
+        now = timezone.now()
         # One transaction: in autocommit every bulk_create batch committed on its own (one
         # fsync each on SQLite), and a crash can at worst lose this batch, never half-store it.
         with transaction.atomic():
             # A concurrent scan of the same project may store the same rows first: same
             # content, same facts, so losing that race is harmless (ignore conflicts, then
             # read the ids).
-            FactsBlob.objects.bulk_create(list(new_blobs.values()), ignore_conflicts=True, batch_size=self.CHUNK)
+            _insert_ignoring_conflicts(
+                FactsBlob, ("project", "digest", "facts", "error"), list(new_blobs.values()),
+                adapt=("facts",), constants={"created_at": now}, chunk=self.CHUNK,
+            )
             pending = list(new_blobs)
             for start in range(0, len(pending), self.CHUNK):
                 self._blob_ids.update(FactsBlob.objects.filter(
@@ -238,25 +244,27 @@ class DatabaseFactsCache:
             _insert_ignoring_conflicts(
                 FileFactsCache, ("project", "scanner", "scanner_version", "sha256", "blob"),
                 [(self.project_id, scanner, version, sha, self._blob_ids[digest]) for sha, digest in digests.items()],
-                constants={"created_at": timezone.now()}, chunk=self.CHUNK,
+                constants={"created_at": now}, chunk=self.CHUNK,
             )
 
 
 def _insert_ignoring_conflicts(model: Any, fields: tuple[str, ...], rows: list[tuple[Any, ...]], *,
-                               constants: dict[str, Any], chunk: int) -> None:
+                               adapt: tuple[str, ...] = (), constants: dict[str, Any], chunk: int) -> None:
     """Insert rows of plain values, skipping those that hit a unique constraint.
 
     What `bulk_create(ignore_conflicts=True)` does, minus a model instance per row and each
-    field's pre_save/prep per value: for the thousands of key rows of a first scan that
-    machinery cost more than the database's own work. `rows` hold values already in database
-    form, in `fields` order (foreign keys as ids); `constants` (field -> value, the same in
-    every row: timestamps) go through the field's `get_db_prep_save` once. The statement uses
-    the backend's own conflict syntax, as bulk_create would.
+    field's pre_save/prep per value: for the thousands of rows of a first scan that machinery
+    cost more than the database's own work. `rows` hold values in `fields` order, in database
+    form (foreign keys as ids) except the `adapt` fields, which go through the field's
+    `get_db_prep_save` per row (JSON); `constants` (field -> value, the same in every row:
+    timestamps) go through it once. The statement uses the backend's own conflict syntax,
+    as bulk_create would.
     """
     if not rows:
         return
     ops = connection.ops
     model_fields = [model._meta.get_field(name) for name in (*fields, *constants)]
+    adapters = [(fields.index(name), model._meta.get_field(name).get_db_prep_save) for name in adapt]
     tail = tuple(model._meta.get_field(name).get_db_prep_save(value, connection)
                  for name, value in constants.items())
     columns = ", ".join(ops.quote_name(f.column) for f in model_fields)
@@ -264,10 +272,18 @@ def _insert_ignoring_conflicts(model: Any, fields: tuple[str, ...], rows: list[t
     insert = f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns}) VALUES "
     suffix = ops.on_conflict_suffix_sql(model_fields, OnConflict.IGNORE, None, None)
     placeholder = "(" + ", ".join(["%s"] * len(model_fields)) + ")"
+    chunk = max(1, min(chunk, ops.bulk_batch_size(model_fields, rows)))  # the backend's parameter limit
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             batch = rows[start:start + chunk]
-            params = [value for row in batch for value in (*row, *tail)]
+            params: list[Any] = []
+            for row in batch:
+                if adapters:
+                    row = list(row)
+                    for position, prep in adapters:
+                        row[position] = prep(row[position], connection)
+                params.extend(row)
+                params.extend(tail)
             cursor.execute(f"{insert}{', '.join([placeholder] * len(batch))} {suffix}".rstrip(), params)
 
 
