@@ -242,12 +242,17 @@ def scan_tree(
     progress: ProgressCallback | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_files: int = DEFAULT_MAX_FILES,
-    batch_size: int = 500,
+    batch_size: int = 2000,
 ) -> CodeScanResult:
     """Discover the endpoints declared in the source tree at `root`.
 
     With `framework`, only that scanner runs and it links whatever it extracted, without
     asking `detect()`; otherwise every scanner whose `detect()` agrees contributes.
+
+    Fresh facts are written to `cache` every `batch_size` (scanner, file) entries, so an
+    interrupted scan keeps most of its work. Each write costs a transaction per scanner
+    (a commit, an fsync on SQLite): 2000 entries, ~700 files when three JS or Python
+    scanners share them, keeps commits to a handful per thousand files.
     """
     with relaxed_gc():
         return _scan_tree(root, scanners=scanners, cache=cache, framework=framework, progress=progress,
