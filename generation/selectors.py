@@ -1,4 +1,4 @@
-"""Every read of test cases used by views and the admin."""
+"""Every read used by the generation views and the admin: test cases, jobs, provider credentials."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from generation.models import TestCase
+from generation.models import GenerationJob, ProviderCredential, TestCase
 from generation.models.test_cases import parse_public_id
 from projects.models import Project
 from projects.selectors import project_get
@@ -102,3 +102,24 @@ def test_cases_for_export(*, project: Project) -> QuerySet[TestCase]:
         .select_related("project", "endpoint")
         .order_by("id")
     )
+
+
+def generation_job_get(*, project: Project, job_id: int) -> GenerationJob:
+    """The project's job; a job of another project (or none) is a 404."""
+    try:
+        return GenerationJob.objects.select_related("project").get(pk=job_id, project=project)
+    except GenerationJob.DoesNotExist:
+        raise Http404 from None
+
+
+def provider_credential_list(*, project: Project) -> QuerySet[ProviderCredential]:
+    """The project's stored provider credentials, by provider name."""
+    return ProviderCredential.objects.filter(project=project).select_related("project").order_by("provider")
+
+
+def provider_credential_get(*, project: Project, provider: str) -> ProviderCredential:
+    """The project's credential for `provider`; none stored is a 404."""
+    credential = provider_credential_list(project=project).filter(provider=provider).first()
+    if credential is None:
+        raise Http404("No credential is stored for this provider.")
+    return credential

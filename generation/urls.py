@@ -48,3 +48,16 @@ urlpatterns += [
     path("projects/<int:project_id>/tests/generate/<int:job_id>", GenerationJobDetailApi.as_view(),
          name="test-generate-detail"),
 ]
+
+# A project's language-model provider credentials.
+from generation.apis.provider_credentials import (  # noqa: E402
+    ProviderCredentialDetailApi,
+    ProviderCredentialListApi,
+)
+
+urlpatterns += [
+    path("projects/<int:project_id>/provider-credentials", ProviderCredentialListApi.as_view(),
+         name="provider-credential-list"),
+    path("projects/<int:project_id>/provider-credentials/<str:provider>",
+         ProviderCredentialDetailApi.as_view(), name="provider-credential-detail"),
+]

@@ -14,34 +14,19 @@ from rest_framework.views import APIView
 from generation.models import GenerationJob
 from generation.models.jobs import MAX_TESTS_PER_ENDPOINT
 from generation.providers.registry import DEFAULT_PROVIDER, PROVIDER_CHOICES
+from generation.selectors import generation_job_get
+from generation.serializers.fields import named_choice_field
 from generation.serializers.test_cases import TypeField
-from generation.services.generation import MAX_INSTRUCTIONS, generation_job_create, generation_job_get
+from generation.services.generation import MAX_INSTRUCTIONS, generation_job_create
 from projects.selectors import project_get
 
 
-def _named_choice_field(
-    component: str, choices: list[tuple[str, str]], description: str
-) -> type[serializers.ChoiceField]:
-    # A named component: left to field names, `status`/`provider` enums of several apps would
-    # compete for `StatusEnum`/`ProviderEnum` and get hashed names plus a schema warning.
-    @extend_schema_field(
-        {"type": "string", "enum": [value for value, _ in choices], "description": description},
-        component_name=component,
-    )
-    class _Field(serializers.ChoiceField):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(choices=choices, **kwargs)
-
-    _Field.__name__ = _Field.__qualname__ = component.replace("Enum", "Field")
-    return _Field
-
-
-GenerationStatusField = _named_choice_field(
+GenerationStatusField = named_choice_field(
     "GenerationJobStatusEnum",
     GenerationJob.Status.choices,
     "`queued` → `running` → `succeeded` | `partial` (some endpoints failed) | `failed`.",
 )
-GenerationProviderField = _named_choice_field(
+GenerationProviderField = named_choice_field(
     "GenerationProviderEnum",
     PROVIDER_CHOICES,
     "`builtin` needs no key; the others use the project's or server's.",

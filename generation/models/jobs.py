@@ -21,6 +21,8 @@ PROVIDER_NAMES = (
     ("llama", "Llama (OpenAI-compatible)"),
 )
 MAX_TESTS_PER_ENDPOINT = 100
+# Shorter keys get no hint: four characters of an eight-character key is half of it.
+API_KEY_HINT_MIN_LENGTH = 12
 
 
 class ProviderCredential(models.Model):
@@ -54,6 +56,17 @@ class ProviderCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}:{self.provider}"
+
+    @property
+    def has_api_key(self) -> bool:
+        return bool(self.api_key)
+
+    @property
+    def api_key_hint(self) -> str | None:
+        """`…` and the key's last four characters, to tell keys apart; None for no or short keys."""
+        if len(self.api_key or "") < API_KEY_HINT_MIN_LENGTH:
+            return None
+        return f"…{self.api_key[-4:]}"
 
 
 class GenerationJob(models.Model):

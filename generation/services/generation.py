@@ -6,6 +6,9 @@ only validates and enqueues: no generation happens in the request. `generation_j
 records an endpoint's failure on the job and goes on with the rest. Tests are created only
 through `test_case_create_many`, so they start as drafts and duplicates (same fingerprint,
 whichever provider or rerun made them) are dropped.
+
+A project's `ProviderCredential` (key, base URL, model for one provider) is written here too:
+`generation.providers.config` prefers it to the server-wide settings.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,6 +57,8 @@ MESSAGE_INSTRUCTIONS_TOO_LONG = "Instructions are limited to {limit} characters.
 MESSAGE_INTERNAL = "Generation stopped on an internal error; the tests created so far are kept."
 MESSAGE_STUCK = "Generation did not finish in time and was stopped; the tests created so far are kept."
 MESSAGE_ALL_ENDPOINTS_FAILED = "Generation failed for every endpoint; see the errors per endpoint."
+MESSAGE_UNKNOWN_CREDENTIAL_PROVIDER = "Unknown provider {name!r}. Choose from {choices}."
+MESSAGE_BASE_URL_SCHEME = "The base URL must start with http:// or https://."
 MAX_INSTRUCTIONS = 4000
 MAX_EXISTING_FOR_PROMPT = 120
 DEFAULT_STUCK_AFTER = timedelta(hours=2)
@@ -390,14 +396,36 @@ def generation_jobs_expire_stuck(*, older_than: timedelta = DEFAULT_STUCK_AFTER)
     return count
 
 
+def validate_http_url(value: str) -> None:
+    """A field validator: `value` is blank or an http(s) URL (a provider's base URL)."""
+    if value and urlsplit(value).scheme.lower() not in ("http", "https"):
+        raise ValidationError(MESSAGE_BASE_URL_SCHEME, code="invalid_scheme")
+
+
 @transaction.atomic
 def provider_credential_set(
     *, project: Project, provider: str, api_key: str | None = None, base_url: str = "", model: str = ""
-) -> ProviderCredential:
-    """Create or update the project's credential for `provider`; `api_key` None keeps the stored key."""
-    credential = (
-        ProviderCredential.objects.select_for_update().filter(project=project, provider=provider).first()
-    )
+) -> tuple[ProviderCredential, bool]:
+    """Create or update the project's credential for `provider`; (credential, created).
+
+    `api_key` None keeps the stored key (none, for a new credential) and "" removes it, so the
+    server's TESTGEN_<PROVIDER>_API_KEY applies again; `base_url` and `model` are replaced, blank
+    meaning the server's or the built-in default. Raises ValidationError keyed by field.
+    """
+    errors: dict[str, list[str]] = {}
+    if provider not in ProviderCredential.Provider.values:
+        choices = ", ".join(ProviderCredential.Provider.values)
+        errors["provider"] = [MESSAGE_UNKNOWN_CREDENTIAL_PROVIDER.format(name=provider, choices=choices)]
+    try:
+        validate_http_url(base_url)
+    except ValidationError as exc:
+        errors["base_url"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    # Locking the project serializes writers, so two first PUTs cannot both insert.
+    list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True))
+    credential = ProviderCredential.objects.filter(project=project, provider=provider).first()
+    created = credential is None
     credential = credential or ProviderCredential(project=project, provider=provider)
     if api_key is not None:
         credential.api_key = api_key
@@ -405,18 +433,10 @@ def provider_credential_set(
     credential.model = model
     credential.full_clean(exclude=["project"], validate_unique=False)
     credential.save()
-    return credential
+    return credential, created
 
 
-# --- Reads used by the job views (kept beside the writes until the app's selectors module
-# takes them; it is owned with the TestCase model). -----------------------------------------
-
-
-def generation_job_get(*, project: Project, job_id: int) -> GenerationJob:
-    """The project's job; a job of another project (or none) is a 404."""
-    from django.http import Http404
-
-    try:
-        return GenerationJob.objects.select_related("project").get(pk=job_id, project=project)
-    except GenerationJob.DoesNotExist:
-        raise Http404 from None
+@transaction.atomic
+def provider_credential_delete(*, credential: ProviderCredential) -> None:
+    """Forget the project's key, base URL and model for this provider; the server's apply again."""
+    credential.delete()

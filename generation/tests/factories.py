@@ -4,7 +4,7 @@ from typing import Any
 
 import factory
 
-from generation.models import TestCase, TestCaseVersion
+from generation.models import GenerationJob, ProviderCredential, TestCase, TestCaseVersion
 from generation.models.test_cases import spec_fingerprint
 from projects.tests.factories import ProjectFactory, UserFactory
 from scanning.tests.factories import EndpointFactory
@@ -63,8 +63,40 @@ class TestCaseVersionFactory(factory.django.DjangoModelFactory):
     reason = "generated"
 
 
+class GenerationJobFactory(factory.django.DjangoModelFactory):
+    """A finished built-in job over every endpoint that created nothing."""
+
+    class Meta:
+        model = GenerationJob
+
+    project = factory.SubFactory(ProjectFactory)
+    test_types = factory.LazyFunction(lambda: ["functional", "negative"])
+    provider = "builtin"
+    model = "schema-v1"
+    include_builtin = False
+    seed = factory.Sequence(lambda n: n)
+    status = GenerationJob.Status.SUCCEEDED
+    progress = 100
+    requested_by = factory.LazyAttribute(lambda o: o.project.owner)
+
+
+class ProviderCredentialFactory(factory.django.DjangoModelFactory):
+    """An OpenAI key of the project's own, with the server's base URL and model."""
+
+    class Meta:
+        model = ProviderCredential
+
+    project = factory.SubFactory(ProjectFactory)
+    provider = ProviderCredential.Provider.OPENAI
+    api_key = factory.Sequence(lambda n: f"sk-proj-factory-secret-{n:06d}")
+    base_url = ""
+    model = ""
+
+
 __all__ = [
     "EndpointFactory",
+    "GenerationJobFactory",
+    "ProviderCredentialFactory",
     "ProjectFactory",
     "TestCaseFactory",
     "TestCaseVersionFactory",

@@ -15,13 +15,16 @@ from django.utils import timezone
 from generation import tasks
 from generation.events import project_group
 from generation.models import GenerationJob, ProviderCredential, TestCase
+from generation.providers.config import resolve_provider_config
 from generation.services import generation as services
 from generation.services.generation import (
+    MESSAGE_BASE_URL_SCHEME,
     MESSAGE_NO_ENDPOINTS,
     generation_job_create,
     generation_job_fail,
     generation_job_run,
     generation_jobs_expire_stuck,
+    provider_credential_delete,
     provider_credential_set,
 )
 from generation.tests.builtin.contracts import CONTRACTS
@@ -403,14 +406,39 @@ def test_the_seed_is_drawn_and_recorded_when_not_given(project, no_enqueue):
 
 def test_project_credentials_are_stored_encrypted_and_keep_the_key_on_update(project):
     provider_credential_set(project=project, provider="openai", api_key=KEY, model="gpt-4o")
-    credential = provider_credential_set(project=project, provider="openai", model="gpt-4.1")
+    credential, created = provider_credential_set(project=project, provider="openai", model="gpt-4.1")
     credential.refresh_from_db()
+    assert not created
     assert credential.api_key == KEY and credential.model == "gpt-4.1"
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT api_key FROM generation_providercredential WHERE id = %s", [credential.pk])
         assert KEY not in cursor.fetchone()[0]
+
+
+def test_a_first_credential_is_created_and_an_empty_key_removes_the_stored_one(project):
+    credential, created = provider_credential_set(project=project, provider="gemini", api_key=KEY)
+    assert created and credential.api_key == KEY
+    credential, created = provider_credential_set(project=project, provider="gemini", api_key="")
+    assert not created and ProviderCredential.objects.get().api_key == ""
+
+
+def test_credentials_refuse_unknown_providers_and_non_http_base_urls(project):
+    with pytest.raises(ValidationError) as caught:
+        provider_credential_set(project=project, provider="builtin", base_url="ftp://llm.example.com")
+    assert caught.value.message_dict["base_url"] == [MESSAGE_BASE_URL_SCHEME]
+    assert "builtin" in caught.value.message_dict["provider"][0]
+    assert not ProviderCredential.objects.exists()
+
+
+def test_deleting_a_credential_hands_the_provider_back_to_the_server_settings(project, monkeypatch):
+    monkeypatch.setenv("TESTGEN_OPENAI_API_KEY", "sk-server-0123456789")
+    credential, _ = provider_credential_set(project=project, provider="openai", api_key=KEY)
+    provider_credential_delete(credential=credential)
+    assert not ProviderCredential.objects.exists()
+    config = resolve_provider_config(provider="openai", project=project)
+    assert (config.api_key, config.source) == ("sk-server-0123456789", "settings")
 
 
 def test_failure_is_recorded_once_and_finished_jobs_are_left_alone(project, no_enqueue):
