@@ -1,7 +1,9 @@
 """Review console for test cases: filter, read a test beside its endpoint's contract, act in bulk.
 
 Every change goes through `generation.services.test_cases`, so the admin obeys the same review
-workflow, versioning and all-or-nothing bulk rules as the API.
+workflow, versioning and all-or-nothing bulk rules as the API. Generation jobs are shown
+read-only; provider credentials are edited through `generation.services.generation`, and
+their keys can be set or removed here but never read back.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -17,8 +20,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from generation.codegen import render_test_module
-from generation.models import TestCase, TestCaseVersion
+from generation.models import GenerationJob, ProviderCredential, TestCase, TestCaseVersion
 from generation.models.test_cases import parse_public_id
+from generation.services import generation as generation_services
 from generation.services import test_cases as services
 from projects.models import header_is_secret
 from testgen.api.errors import ConflictError
@@ -324,3 +328,264 @@ class TestCaseAdmin(admin.ModelAdmin):
     @admin.action(description="Archive selected test cases")
     def archive(self, request: HttpRequest, queryset: QuerySet[TestCase]) -> None:
         self._bulk(request, queryset, TestCase.Status.ARCHIVED)
+
+
+# --- generation jobs ---------------------------------------------------------------------------
+
+
+def render_job_configuration(job: GenerationJob) -> SafeString:
+    endpoints = (
+        "every active endpoint"
+        if job.endpoint_ids is None
+        else ", ".join(str(endpoint_id) for endpoint_id in job.endpoint_ids)
+    )
+    rows: list[tuple[str, Any]] = [
+        ("Endpoints", endpoints),
+        ("Test types", ", ".join(job.test_types)),
+        ("Provider", job.get_provider_display()),
+        ("Model", job.model or "—"),
+        ("Built-in generator first", "yes" if job.include_builtin else "no"),
+        ("Max tests per endpoint", job.max_tests_per_endpoint),
+        ("Seed", job.seed),
+        ("Token budget", "none" if job.token_budget is None else job.token_budget),
+        ("Instructions", _pre(job.instructions) if job.instructions else "—"),
+    ]
+    return _table(rows)
+
+
+def render_job_counts(job: GenerationJob) -> SafeString:
+    rows: list[tuple[str, Any]] = [
+        ("Endpoints done", f"{job.endpoints_done} of {job.endpoints_total}"),
+        ("Tests created", job.tests_created),
+        ("Duplicates skipped", job.duplicates_skipped),
+    ]
+    rows += [(f"Tests created: {kind}", count) for kind, count in sorted(job.counts_by_type.items())]
+    return _table(rows)
+
+
+def render_job_errors(job: GenerationJob) -> SafeString:
+    if not job.errors:
+        return format_html("<p>{}</p>", "None")
+    rows = format_html_join(
+        "",
+        "<tr><td>{} {} (#{})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                error.get("method", ""),
+                error.get("path", ""),
+                error.get("endpoint_id", ""),
+                error.get("provider", ""),
+                error.get("code", ""),
+                error.get("message", ""),
+                "permanent" if error.get("permanent") else "transient",
+            )
+            for error in job.errors
+        ),
+    )
+    return format_html(
+        '<table style="width:100%"><thead><tr><th>Endpoint</th><th>Provider</th><th>Code</th>'
+        "<th>Message</th><th>Kind</th></tr></thead><tbody>{}</tbody></table>",
+        rows,
+    )
+
+
+def render_job_usage(job: GenerationJob) -> SafeString:
+    cost = (
+        "unknown (a model without a list price)" if job.estimated_cost is None else f"${job.estimated_cost}"
+    )
+    return _table(
+        [
+            ("Input tokens", job.input_tokens),
+            ("Output tokens", job.output_tokens),
+            ("Estimated cost", cost),
+        ]
+    )
+
+
+@admin.register(GenerationJob)
+class GenerationJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are started through the API and only the generation service writes them."""
+
+    list_display = (
+        "id",
+        "project",
+        "provider",
+        "model",
+        "status",
+        "progress_percent",
+        "tests_created",
+        "error_count",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "provider")
+    search_fields = ("project__name", "model")
+    list_select_related = ("project",)
+    list_per_page = 50
+    ordering = ("-created_at", "-id")
+    readonly_fields = (
+        "project",
+        "status",
+        "progress_percent",
+        "error_message",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "configuration",
+        "counts",
+        "endpoint_errors",
+        "usage_summary",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "project",
+                    "status",
+                    "progress_percent",
+                    "error_message",
+                    "requested_by",
+                    "created_at",
+                    "started_at",
+                    "finished_at",
+                )
+            },
+        ),
+        ("Configuration", {"fields": ("configuration",)}),
+        ("Counts", {"fields": ("counts",)}),
+        ("Errors per endpoint", {"fields": ("endpoint_errors",)}),
+        ("Usage", {"fields": ("usage_summary",)}),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: GenerationJob | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: GenerationJob | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GenerationJob]:
+        return super().get_queryset(request).select_related("project", "requested_by")
+
+    @admin.display(description="Progress", ordering="progress")
+    def progress_percent(self, obj: GenerationJob) -> str:
+        return f"{obj.progress}%"
+
+    @admin.display(description="Errors")
+    def error_count(self, obj: GenerationJob) -> int:
+        return len(obj.errors or [])
+
+    @admin.display(description="Configuration")
+    def configuration(self, obj: GenerationJob) -> SafeString:
+        return render_job_configuration(obj)
+
+    @admin.display(description="Counts")
+    def counts(self, obj: GenerationJob) -> SafeString:
+        return render_job_counts(obj)
+
+    @admin.display(description="Errors")
+    def endpoint_errors(self, obj: GenerationJob) -> SafeString:
+        return render_job_errors(obj)
+
+    @admin.display(description="Usage")
+    def usage_summary(self, obj: GenerationJob) -> SafeString:
+        return render_job_usage(obj)
+
+
+# --- provider credentials ----------------------------------------------------------------------
+
+MESSAGE_SET_AND_REMOVE = "Either enter a new key or remove the stored one, not both."
+
+
+class ProviderCredentialForm(forms.ModelForm):
+    """The key is write-only: a password box that never renders a value, and a box to remove it."""
+
+    new_api_key = forms.CharField(
+        label="API key",
+        required=False,
+        max_length=1000,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Write-only. Leave empty to keep the stored key.",
+    )
+    remove_api_key = forms.BooleanField(
+        label="Remove the stored key",
+        required=False,
+        help_text="The server's TESTGEN_<PROVIDER>_API_KEY applies again.",
+    )
+    base_url = forms.URLField(
+        label="Base URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[generation_services.validate_http_url],
+        help_text="Blank: the server's TESTGEN_<PROVIDER>_BASE_URL or the provider's default.",
+    )
+
+    class Meta:
+        model = ProviderCredential
+        fields = ("project", "provider", "base_url", "model")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("new_api_key") and cleaned.get("remove_api_key"):
+            raise forms.ValidationError(MESSAGE_SET_AND_REMOVE)
+        return cleaned
+
+    def api_key_change(self) -> str | None:
+        """What the service takes: a new key, "" to remove the stored one, None to keep it."""
+        if self.cleaned_data.get("remove_api_key"):
+            return ""
+        return self.cleaned_data.get("new_api_key") or None
+
+
+@admin.register(ProviderCredential)
+class ProviderCredentialAdmin(admin.ModelAdmin):
+    form = ProviderCredentialForm
+    list_display = ("project", "provider", "model", "base_url", "has_key", "updated_at")
+    list_filter = ("provider",)
+    search_fields = ("project__name", "model", "base_url")
+    list_select_related = ("project",)
+    ordering = ("project__name", "provider")
+    fieldsets = (
+        (None, {"fields": ("project", "provider", "model", "base_url")}),
+        ("API key", {"fields": ("stored_key", "new_api_key", "remove_api_key")}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ProviderCredential | None = None) -> Any:
+        # The service finds a credential by (project, provider): moving one would make another.
+        if obj is not None:
+            return ("project", "provider", "stored_key")
+        return ("stored_key",)
+
+    @admin.display(description="Has key", boolean=True)
+    def has_key(self, obj: ProviderCredential) -> bool:
+        return obj.has_api_key
+
+    @admin.display(description="Stored key")
+    def stored_key(self, obj: ProviderCredential) -> str:
+        if obj.pk is None or not obj.has_api_key:
+            return "none"
+        return f"yes ({obj.api_key_hint})" if obj.api_key_hint else "yes"
+
+    def save_model(self, request: HttpRequest, obj: ProviderCredential, form: Any, change: bool) -> None:
+        credential, _ = generation_services.provider_credential_set(
+            project=obj.project,
+            provider=obj.provider,
+            api_key=form.api_key_change(),
+            base_url=obj.base_url,
+            model=obj.model,
+        )
+        # The admin goes on to log and redirect to `obj`.
+        obj.pk = credential.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: ProviderCredential) -> None:
+        generation_services.provider_credential_delete(credential=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProviderCredential]) -> None:
+        for credential in queryset:
+            generation_services.provider_credential_delete(credential=credential)
