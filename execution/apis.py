@@ -1,4 +1,7 @@
-"""Run endpoints: start, list, read, results, cancel, JUnit export. Thin: validate, call, serialize."""
+"""Run endpoints (start, list, read, results, cancel, JUnit export) and a project's identities.
+
+Thin: validate, call a service or selector, serialize.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +16,23 @@ from rest_framework.views import APIView
 
 from execution import conf
 from execution.junit import render_junit
-from execution.models import TestResult, TestRun
-from execution.selectors import result_list, results_for_report, run_get, run_list
-from execution.services import test_run_cancel, test_run_create
+from execution.models import Identity, TestResult, TestRun
+from execution.selectors import (
+    identity_list,
+    identity_retrieve,
+    result_list,
+    results_for_report,
+    run_get,
+    run_list,
+)
+from execution.services import (
+    identity_create,
+    identity_delete,
+    identity_mask,
+    identity_update,
+    test_run_cancel,
+    test_run_create,
+)
 from generation.models import TestCase
 from projects.models import header_is_secret
 from projects.selectors import project_get
@@ -260,3 +277,166 @@ class RunJUnitApi(APIView):
         response = HttpResponse(document, content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{run.public_id}.xml"'
         return response
+
+
+# --- identities ------------------------------------------------------------------------------
+
+_LOGIN_REQUEST_SCHEMA = {
+    "type": "object",
+    "required": ["method", "path"],
+    "properties": {
+        "method": {"type": "string", "enum": ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]},
+        "path": {"type": "string", "pattern": "^/", "maxLength": 2048},
+        "query": {"type": "object", "additionalProperties": True},
+        "headers": _HEADERS_SCHEMA,
+        "body": {"description": "Any JSON value; usually holds the password."},
+    },
+    "additionalProperties": False,
+}
+_MASKED_LOGIN_REQUEST_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "Method and path as stored; `query`, `headers` and `body` keep their keys with every value `***`.",
+    "properties": {
+        "method": {"type": "string"},
+        "path": {"type": "string"},
+        "query": _JSON_OBJECT,
+        "headers": _HEADERS_SCHEMA,
+        "body": {},
+    },
+}
+
+
+@extend_schema_field({"type": "string", "enum": list(Identity.Kind.values)})
+class IdentityKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Identity.Kind.choices, **kwargs)
+
+
+@extend_schema_field({**_LOGIN_REQUEST_SCHEMA, "nullable": True})
+class LoginRequestField(serializers.JSONField):
+    """Checked by the service as the request of a one-step test spec."""
+
+
+class _IdentityFieldsInput(serializers.Serializer):
+    headers = HeadersField(
+        required=False,
+        help_text="Static identities: the headers sent. Login identities: extra headers on the login request. "
+                  "Write-only values; `***` keeps the stored value.",
+    )
+    login_request = LoginRequestField(
+        required=False, allow_null=True,
+        help_text="Login identities: the request whose answer carries the token. A value `***` anywhere in it "
+                  "keeps the stored value at that place.",
+    )
+    token_path = serializers.CharField(
+        required=False, max_length=200, help_text="JSON path of the token in the login answer, e.g. `$.access_token`.",
+    )
+    header_name = serializers.CharField(required=False, max_length=100, help_text="Header the token is sent in.")
+    header_template = serializers.CharField(required=False, max_length=200, trim_whitespace=False,
+                                            help_text="Header value; `{token}` is replaced by the token.")
+    ttl_seconds = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                           help_text="Log in again after this many seconds.")
+    expires_in_path = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text="JSON path of the token's lifetime in seconds, e.g. `$.expires_in`.",
+    )
+
+
+class IdentityCreateInput(_IdentityFieldsInput):
+    name = serializers.CharField(
+        max_length=100, help_text="Unique in the project; specs use `auth: {identity: name}`.",
+    )
+    kind = IdentityKindField()
+
+
+class IdentityUpdateInput(_IdentityFieldsInput):
+    name = serializers.CharField(required=False, max_length=100)
+    kind = IdentityKindField(required=False)
+
+
+class IdentityOutput(serializers.Serializer):
+    name = serializers.CharField()
+    kind = IdentityKindField()
+    headers = serializers.SerializerMethodField()
+    login_request = serializers.SerializerMethodField()
+    token_path = serializers.CharField()
+    header_name = serializers.CharField()
+    header_template = serializers.CharField()
+    ttl_seconds = serializers.IntegerField(allow_null=True)
+    expires_in_path = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field({**_HEADERS_SCHEMA, "description": "Header names; every value is `***`."})
+    def get_headers(self, identity: Identity) -> dict[str, str]:
+        return identity_mask(identity.headers or {})
+
+    @extend_schema_field(_MASKED_LOGIN_REQUEST_SCHEMA)
+    def get_login_request(self, identity: Identity) -> dict[str, Any] | None:
+        request = identity.login_request
+        if not isinstance(request, dict):
+            return None
+        shown: dict[str, Any] = {"method": request.get("method"), "path": request.get("path")}
+        for key in ("query", "headers", "body"):
+            if key in request:
+                shown[key] = identity_mask(request[key])
+        return shown
+
+
+_IDENTITY_CONFLICT = OpenApiResponse(description="The project already has an identity of that name.")
+
+
+class IdentityListApi(APIView):
+    @extend_schema(
+        operation_id="identities_list",
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses=IdentityOutput(many=True),
+        description="The project's named credential sets, by name. Secret values are shown as `***`.",
+    )
+    def get(self, request: Request, project_id: int) -> Response:
+        project = project_get(owner=request.user, project_id=project_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(identity_list(project_id=project.pk), request, view=self)
+        return paginator.get_paginated_response(IdentityOutput(page, many=True).data)
+
+    @extend_schema(
+        operation_id="identities_create",
+        request=IdentityCreateInput,
+        responses={201: IdentityOutput, 409: _IDENTITY_CONFLICT},
+        description="Add static headers (`headers` required) or a login (`login_request` required) to the project.",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = project_get(owner=request.user, project_id=project_id)
+        serializer = IdentityCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        identity = identity_create(project=project, **serializer.validated_data)
+        return Response(IdentityOutput(identity).data, status=status.HTTP_201_CREATED)
+
+
+class IdentityDetailApi(APIView):
+    @extend_schema(operation_id="identities_retrieve", responses=IdentityOutput)
+    def get(self, request: Request, project_id: int, name: str) -> Response:
+        project = project_get(owner=request.user, project_id=project_id)
+        return Response(IdentityOutput(identity_retrieve(project_id=project.pk, name=name)).data)
+
+    @extend_schema(
+        operation_id="identities_partial_update",
+        request=IdentityUpdateInput,
+        responses={200: IdentityOutput, 409: _IDENTITY_CONFLICT},
+        description="Change some fields. `headers` and `login_request` replace the stored ones, but a value sent "
+                    "as `***` keeps what is stored at that place.",
+    )
+    def patch(self, request: Request, project_id: int, name: str) -> Response:
+        project = project_get(owner=request.user, project_id=project_id)
+        identity = identity_retrieve(project_id=project.pk, name=name)
+        serializer = IdentityUpdateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        identity = identity_update(identity=identity, data=dict(serializer.validated_data))
+        return Response(IdentityOutput(identity).data)
+
+    @extend_schema(operation_id="identities_destroy", responses={204: None})
+    def delete(self, request: Request, project_id: int, name: str) -> Response:
+        project = project_get(owner=request.user, project_id=project_id)
+        identity_delete(identity=identity_retrieve(project_id=project.pk, name=name))
+        return Response(status=status.HTTP_204_NO_CONTENT)

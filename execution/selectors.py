@@ -73,6 +73,19 @@ def identity_get(*, project_id: int, name: str) -> Identity | None:
     return Identity.objects.filter(project_id=project_id, name=name).first()
 
 
+def identity_list(*, project_id: int) -> QuerySet[Identity]:
+    """A project's identities by name; every column is on the row, so the page is one query."""
+    return Identity.objects.filter(project_id=project_id).order_by("name", "id")
+
+
+def identity_retrieve(*, project_id: int, name: str) -> Identity:
+    """One identity of the project by name; a missing one is a 404."""
+    try:
+        return Identity.objects.get(project_id=project_id, name=name)
+    except Identity.DoesNotExist:
+        raise Http404 from None
+
+
 def test_cases_for_selection(*, project_id: int, selection: dict[str, Any]) -> QuerySet[TestCase]:
     """The test cases a run with `selection` executes (unordered: the prioritizer orders them).
 

@@ -10,6 +10,7 @@ test has a result (totals from one aggregate query, final status from
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from execution.selectors import identity_get, test_cases_for_selection
 from execution.status import final_status, pass_rate
 from generation.models import TestCase
 from generation.models.test_cases import format_public_id, parse_public_id
+from generation.spec import json_path_get, spec_errors
 from projects.models import Project, header_is_secret
 from testgen.api.errors import ConflictError
 
@@ -172,6 +174,153 @@ def test_run_create(
 # --- identities ----------------------------------------------------------------------------
 
 
+MESSAGE_IDENTITY_NAME = "A name is 1 to 100 letters, digits, '-', '_' or '.', starting with a letter or digit."
+MESSAGE_IDENTITY_NAME_TAKEN = "The project already has an identity named '{name}'."
+MESSAGE_IDENTITY_HEADERS_REQUIRED = "A static-headers identity needs at least one header."
+MESSAGE_IDENTITY_HEADER_NAME = "'{name}' is not a valid header name."
+MESSAGE_IDENTITY_HEADER_VALUE = "The value of '{name}' must be a string on one line."
+MESSAGE_IDENTITY_MASK_UNKNOWN = "'{path}' is sent as '***' but has no stored value to keep."
+MESSAGE_IDENTITY_STATIC_NO_LOGIN = "Only login identities have a login request."
+MESSAGE_IDENTITY_LOGIN_UNUSED_KEY = "A login request does not use '{key}'."
+MESSAGE_IDENTITY_JSON_PATH = "A JSON path starts with '$' and uses .key, [0] or ['key'] (e.g. $.access_token)."
+MESSAGE_IDENTITY_HEADER_TEMPLATE = "The header template must contain {token}."
+MESSAGE_IDENTITY_TTL = "The time to live is a whole number of seconds, at least 1."
+
+# Write-only values leave the API as this; sending it back means "keep the stored value".
+IDENTITY_MASK = "***"
+_IDENTITY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_HEADER_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# The engine's login sends method, path, query, headers and body; nothing else in a spec request applies.
+_LOGIN_UNUSED_KEYS = ("path_params", "auth")
+_IDENTITY_FIELDS = (
+    "name", "kind", "headers", "login_request", "token_path", "header_name", "header_template", "ttl_seconds",
+    "expires_in_path",
+)
+_ABSENT: Any = object()
+
+
+def identity_mask(value: Any) -> Any:
+    """`value` with every leaf replaced by the mask: keys stay visible, credentials never leave."""
+    if isinstance(value, dict):
+        return {str(key): identity_mask(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [identity_mask(item) for item in value]
+    return IDENTITY_MASK
+
+
+def _unmask(value: Any, stored: Any, *, path: str, errors: list[str]) -> Any:
+    """`value` with each masked leaf replaced by the stored value at the same place."""
+    if value == IDENTITY_MASK:
+        if stored is _ABSENT:
+            errors.append(MESSAGE_IDENTITY_MASK_UNKNOWN.format(path=path))
+        return stored
+    if isinstance(value, dict):
+        old = stored if isinstance(stored, dict) else {}
+        return {key: _unmask(item, old.get(key, _ABSENT), path=f"{path}.{key}", errors=errors)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        old_items = stored if isinstance(stored, list) else []
+        return [_unmask(item, old_items[index] if index < len(old_items) else _ABSENT, path=f"{path}[{index}]",
+                        errors=errors)
+                for index, item in enumerate(value)]
+    return value
+
+
+def _json_path_valid(path: Any) -> bool:
+    if not isinstance(path, str) or not path.startswith("$"):
+        return False
+    try:
+        json_path_get({}, path, None)
+    except ValueError:
+        return False
+    return True
+
+
+def _identity_header_errors(headers: Any) -> list[str]:
+    if not isinstance(headers, dict):
+        return [MESSAGE_HEADERS]
+    errors: list[str] = []
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_TOKEN.match(name):
+            errors.append(MESSAGE_IDENTITY_HEADER_NAME.format(name=name))
+        elif not isinstance(value, str) or "\n" in value or "\r" in value:
+            errors.append(MESSAGE_IDENTITY_HEADER_VALUE.format(name=name))
+    return errors
+
+
+def _login_request_errors(request: Any) -> list[str]:
+    """Problems with a login request, checked as the request of a one-step test spec."""
+    if not isinstance(request, dict) or not str(request.get("method", "")).strip() \
+            or not str(request.get("path", "")).startswith("/"):
+        return [MESSAGE_LOGIN_REQUEST]
+    errors = [MESSAGE_IDENTITY_LOGIN_UNUSED_KEY.format(key=key) for key in _LOGIN_UNUSED_KEYS if key in request]
+    prefix = "steps/0/request"
+    for error in spec_errors({"steps": [{"request": request}]}):
+        where = error["path"].removeprefix(prefix).lstrip("/") or "(request)"
+        errors.append(f"{where}: {error['message']}")
+    return errors
+
+
+def _identity_validate(identity: Identity) -> None:
+    """Every rule a stored identity obeys, reported together under the API's field names."""
+    errors: dict[str, list[str]] = {}
+    try:
+        # Types, lengths and choices; the name's uniqueness is a 409, checked by the caller.
+        identity.full_clean(exclude=["project", "headers", "login_request"], validate_unique=False,
+                            validate_constraints=False)
+    except ValidationError as exc:
+        errors.update({field: list(messages) for field, messages in exc.message_dict.items()})
+    if "name" not in errors and not _IDENTITY_NAME.match(identity.name or ""):
+        errors["name"] = [MESSAGE_IDENTITY_NAME]
+    header_errors = _identity_header_errors(identity.headers)
+    if header_errors:
+        errors["headers"] = header_errors
+    if identity.kind == Identity.Kind.STATIC_HEADERS:
+        if not header_errors and not identity.headers:
+            errors["headers"] = [MESSAGE_IDENTITY_HEADERS_REQUIRED]
+        if identity.login_request is not None:
+            errors["login_request"] = [MESSAGE_IDENTITY_STATIC_NO_LOGIN]
+    elif identity.kind == Identity.Kind.LOGIN:
+        login_errors = _login_request_errors(identity.login_request)
+        if login_errors:
+            errors["login_request"] = login_errors
+        if "token_path" not in errors and not _json_path_valid(identity.token_path):
+            errors["token_path"] = [MESSAGE_IDENTITY_JSON_PATH]
+        expires_in_path = identity.expires_in_path
+        if "expires_in_path" not in errors and expires_in_path and not _json_path_valid(expires_in_path):
+            errors["expires_in_path"] = [MESSAGE_IDENTITY_JSON_PATH]
+        if "header_name" not in errors and not _HEADER_TOKEN.match(identity.header_name or ""):
+            errors["header_name"] = [MESSAGE_IDENTITY_HEADER_NAME.format(name=identity.header_name)]
+        if "header_template" not in errors and "{token}" not in (identity.header_template or ""):
+            errors["header_template"] = [MESSAGE_IDENTITY_HEADER_TEMPLATE]
+        ttl = identity.ttl_seconds
+        ttl_bad = ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 1)
+        if "ttl_seconds" not in errors and ttl_bad:
+            errors["ttl_seconds"] = [MESSAGE_IDENTITY_TTL]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _identity_name_taken(name: str) -> ConflictError:
+    message = MESSAGE_IDENTITY_NAME_TAKEN.format(name=name)
+    return ConflictError(message, code="identity_name_taken", details={"name": [message]})
+
+
+def _identity_save(identity: Identity) -> None:
+    """Validate, check the name is free, and save; the constraint settles a race as a 409."""
+    _identity_validate(identity)
+    taken = Identity.objects.filter(project_id=identity.project_id, name=identity.name)
+    if identity.pk is not None:
+        taken = taken.exclude(pk=identity.pk)
+    if taken.exists():
+        raise _identity_name_taken(identity.name)
+    try:
+        with transaction.atomic():
+            identity.save()
+    except IntegrityError:
+        raise _identity_name_taken(identity.name) from None
+
+
 @transaction.atomic
 def identity_create(
     *,
@@ -186,19 +335,67 @@ def identity_create(
     ttl_seconds: int | None = None,
     expires_in_path: str = "",
 ) -> Identity:
-    """Add a named credential set to a project (static headers, or a login request)."""
-    if kind == Identity.Kind.LOGIN:
-        request = login_request or {}
-        if not str(request.get("method", "")).strip() or not str(request.get("path", "")).startswith("/"):
-            raise ValidationError({"login_request": [MESSAGE_LOGIN_REQUEST]})
+    """Add a named credential set to a project (static headers, or a login request).
+
+    Raises ValidationError naming each bad field, and ConflictError (409) when the project
+    already has an identity of that name.
+    """
+    mask_errors: list[str] = []
+    # Nothing is stored yet, so a masked value has nothing to stand for.
+    headers = _unmask(headers or {}, _ABSENT, path="headers", errors=mask_errors)
+    if mask_errors:
+        raise ValidationError({"headers": mask_errors})
+    if login_request is not None:
+        login_request = _unmask(login_request, _ABSENT, path="login_request", errors=mask_errors)
+        if mask_errors:
+            raise ValidationError({"login_request": mask_errors})
     identity = Identity(
-        project=project, name=name, kind=kind, headers=_clean_headers(headers), login_request=login_request,
+        project=project, name=name.strip(), kind=kind, headers=headers, login_request=login_request,
         token_path=token_path, header_name=header_name, header_template=header_template,
         ttl_seconds=ttl_seconds, expires_in_path=expires_in_path,
     )
-    identity.full_clean(exclude=["headers", "login_request"])
-    identity.save()
+    _identity_save(identity)
     return identity
+
+
+@transaction.atomic
+def identity_update(*, identity: Identity, data: dict[str, Any]) -> Identity:
+    """Apply a partial update. Given ``headers`` or ``login_request`` replace the stored ones,
+    except that a value sent as ``***`` keeps the stored value at the same place (the API
+    shows secrets masked, so a client can send back what it read). Turning an identity into
+    static headers drops its login request.
+    """
+    data = dict(data)
+    unknown = sorted(set(data) - set(_IDENTITY_FIELDS))
+    if unknown:
+        raise ValueError(f"Identities have no field(s) {', '.join(unknown)}.")
+    errors: dict[str, list[str]] = {}
+    for field in ("headers", "login_request"):
+        if field in data and data[field] is not None:
+            field_errors: list[str] = []
+            data[field] = _unmask(data[field], getattr(identity, field), path=field, errors=field_errors)
+            if field_errors:
+                errors[field] = field_errors
+    if errors:
+        raise ValidationError(errors)
+    for field in _IDENTITY_FIELDS:
+        if field in data:
+            value = data[field]
+            if field == "name" and isinstance(value, str):
+                value = value.strip()
+            elif field == "headers" and value is None:
+                value = {}
+            setattr(identity, field, value)
+    if identity.kind == Identity.Kind.STATIC_HEADERS and "login_request" not in data:
+        identity.login_request = None
+    _identity_save(identity)
+    return identity
+
+
+@transaction.atomic
+def identity_delete(*, identity: Identity) -> None:
+    """Remove an identity; runs that used it keep their results and lose the link."""
+    identity.delete()
 
 
 def identity_resolver(identity: Identity) -> IdentityResolver:

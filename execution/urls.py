@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from execution.apis import RunCancelApi, RunDetailApi, RunJUnitApi, RunListApi, RunResultListApi
+from execution.apis import (
+    IdentityDetailApi,
+    IdentityListApi,
+    RunCancelApi,
+    RunDetailApi,
+    RunJUnitApi,
+    RunListApi,
+    RunResultListApi,
+)
 
 urlpatterns = [
     path("projects/<int:project_id>/runs", RunListApi.as_view(), name="run-list"),
@@ -10,4 +18,6 @@ urlpatterns = [
     path("projects/<int:project_id>/runs/<str:run_id>/results", RunResultListApi.as_view(), name="run-results"),
     path("projects/<int:project_id>/runs/<str:run_id>/cancel", RunCancelApi.as_view(), name="run-cancel"),
     path("projects/<int:project_id>/runs/<str:run_id>/junit", RunJUnitApi.as_view(), name="run-junit"),
+    path("projects/<int:project_id>/identities", IdentityListApi.as_view(), name="identity-list"),
+    path("projects/<int:project_id>/identities/<str:name>", IdentityDetailApi.as_view(), name="identity-detail"),
 ]
