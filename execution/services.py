@@ -184,6 +184,7 @@ MESSAGE_IDENTITY_STATIC_NO_LOGIN = "Only login identities have a login request."
 MESSAGE_IDENTITY_LOGIN_UNUSED_KEY = "A login request does not use '{key}'."
 MESSAGE_IDENTITY_JSON_PATH = "A JSON path starts with '$' and uses .key, [0] or ['key'] (e.g. $.access_token)."
 MESSAGE_IDENTITY_HEADER_TEMPLATE = "The header template must contain {token}."
+MESSAGE_IDENTITY_LOGIN_VALUE = "not a valid value here."
 MESSAGE_IDENTITY_TTL = "The time to live is a whole number of seconds, at least 1."
 
 # Write-only values leave the API as this; sending it back means "keep the stored value".
@@ -192,6 +193,7 @@ _IDENTITY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _HEADER_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 # The engine's login sends method, path, query, headers and body; nothing else in a spec request applies.
 _LOGIN_UNUSED_KEYS = ("path_params", "auth")
+_LOGIN_SECRET_KEYS = ("query", "headers", "body")
 _IDENTITY_FIELDS = (
     "name", "kind", "headers", "login_request", "token_path", "header_name", "header_template", "ttl_seconds",
     "expires_in_path",
@@ -257,7 +259,9 @@ def _login_request_errors(request: Any) -> list[str]:
     prefix = "steps/0/request"
     for error in spec_errors({"steps": [{"request": request}]}):
         where = error["path"].removeprefix(prefix).lstrip("/") or "(request)"
-        errors.append(f"{where}: {error['message']}")
+        # The validator quotes the offending value, and under these keys that may be a credential.
+        message = MESSAGE_IDENTITY_LOGIN_VALUE if where.split("/")[0] in _LOGIN_SECRET_KEYS else error["message"]
+        errors.append(f"{where}: {message}")
     return errors
 
 

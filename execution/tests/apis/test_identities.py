@@ -16,6 +16,7 @@ from execution.services import (
     MESSAGE_IDENTITY_HEADER_TEMPLATE,
     MESSAGE_IDENTITY_HEADERS_REQUIRED,
     MESSAGE_IDENTITY_JSON_PATH,
+    MESSAGE_IDENTITY_LOGIN_VALUE,
     MESSAGE_IDENTITY_NAME,
     MESSAGE_IDENTITY_NAME_TAKEN,
     MESSAGE_LOGIN_REQUEST,
@@ -157,6 +158,14 @@ def test_a_login_request_with_a_bad_method_is_a_400(owner_client, project):
     assert response.status_code == 400
     [message] = response.json()["error"]["details"]["login_request"]
     assert message.startswith("method: ")
+
+
+def test_a_bad_login_value_is_reported_without_echoing_it(owner_client, project):
+    payload = login_payload(login_request={**LOGIN, "query": {"key": {"nested": PASSWORD}}})
+    response = owner_client.post(identities_url(project), payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"login_request": [f"query/key: {MESSAGE_IDENTITY_LOGIN_VALUE}"]}
+    assert PASSWORD not in response.content.decode()
 
 
 def test_static_headers_without_headers_and_a_bad_name_are_a_400(owner_client, project):
