@@ -30,7 +30,6 @@ from scanning.scanners.base import SourceFile
 Expr = dict[str, Any]
 
 _FACTS_ATTR = "_python_module_facts"
-_SLIM_FACTS_ATTR = "_python_module_facts_slim"
 _MAX_DEPTH = 16
 
 
@@ -318,27 +317,6 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         raise ValueError("expressions nested too deeply to analyse") from error
     source.__dict__[_FACTS_ATTR] = facts
     return facts
-
-
-def slim_module_facts(source: SourceFile) -> dict[str, Any]:
-    """`without_signatures(module_facts(source))`, computed once per SourceFile.
-
-    Flask and Django both store the slim facts: returning them the same object lets the
-    facts cache encode and hash them once per file instead of once per scanner.
-    """
-    cached = source.__dict__.get(_SLIM_FACTS_ATTR)
-    if cached is None:
-        cached = source.__dict__[_SLIM_FACTS_ATTR] = without_signatures(module_facts(source))
-    return cached
-
-
-def without_signatures(facts: dict[str, Any]) -> dict[str, Any]:
-    """The facts minus function parameters, for scanners that never read them (smaller cache)."""
-    slim = dict(facts)
-    slim["functions"] = [
-        {k: v for k, v in function.items() if k not in ("args", "ret")} for function in facts["functions"]
-    ]
-    return slim
 
 
 def is_test_path(path: str) -> bool:

@@ -68,9 +68,9 @@ from scanning.scanners._python import (
     imported_modules,
     last,
     list_items,
+    module_facts,
     name_of,
     prefer_non_test,
-    slim_module_facts,
 )
 from scanning.scanners.base import (
     DiscoveredEndpoint,
@@ -239,7 +239,9 @@ class _Router:
 class DjangoScanner(Scanner):
     name = "django"
     language = "python"
-    version = "1"
+    # 2: the full module facts, shared with the other Python scanners (was: without function
+    # signatures, which meant a second facts document per file to encode and store).
+    version = "2"
     extensions = (".py",)
 
     def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
@@ -248,7 +250,9 @@ class DjangoScanner(Scanner):
         return any({"django", "rest_framework"} & imported_modules(f) for f in facts.values() if f)
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
-        return slim_module_facts(source)
+        # The very facts object FastAPI and Flask get: the facts cache encodes and stores it
+        # once per file. Signatures (`args`, `ret`) are not read here.
+        return module_facts(source)
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex

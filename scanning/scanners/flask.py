@@ -44,9 +44,9 @@ from scanning.scanners._python import (
     imported_modules,
     last,
     list_items,
+    module_facts,
     name_of,
     prefer_non_test,
-    slim_module_facts,
 )
 from scanning.scanners.base import (
     HTTP_METHODS,
@@ -114,7 +114,9 @@ class _Edge:
 class FlaskScanner(Scanner):
     name = "flask"
     language = "python"
-    version = "1"
+    # 2: the full module facts, shared with the other Python scanners (was: without function
+    # signatures, which meant a second facts document per file to encode and store).
+    version = "2"
     extensions = (".py",)
 
     def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
@@ -123,7 +125,9 @@ class FlaskScanner(Scanner):
         return any("flask" in imported_modules(f) for f in facts.values() if f)
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
-        return slim_module_facts(source)
+        # The very facts object FastAPI and Django get: the facts cache encodes and stores it
+        # once per file. Signatures (`args`, `ret`) are not read here.
+        return module_facts(source)
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
