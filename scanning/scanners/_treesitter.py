@@ -1034,15 +1034,24 @@ class JsProgram:
         self.files = set(self.facts)
         # tsconfig.json / jsconfig.json by directory, nearest first when looked up
         self.configs = {posixpath.dirname(path): f for path, f in facts.items() if f.get("kind") == "tsconfig"}
+        # (directory, specifier) -> file: every ref through an import resolves its module,
+        # the same few specifiers from the same directories, and the answer depends on nothing
+        # else (the file set and configs are fixed). Walking up for a tsconfig each time was
+        # most of the resolution cost.
+        self._modules: dict[tuple[str, str], str | None] = {}
 
     def resolve_module(self, from_file: str, src: str) -> str | None:
-        if src.startswith("."):
-            return self._locate(posixpath.normpath(posixpath.join(posixpath.dirname(from_file), src)))
-        return self._alias(from_file, src)
-
-    def _alias(self, from_file: str, src: str) -> str | None:
-        """`@/routes/users` through the nearest tsconfig's `paths`, then its `baseUrl`."""
         directory = posixpath.dirname(from_file)
+        key = (directory, src)
+        if key not in self._modules:
+            if src.startswith("."):
+                self._modules[key] = self._locate(posixpath.normpath(posixpath.join(directory, src)))
+            else:
+                self._modules[key] = self._alias(directory, src)
+        return self._modules[key]
+
+    def _alias(self, directory: str, src: str) -> str | None:
+        """`@/routes/users` through the nearest tsconfig's `paths`, then its `baseUrl`."""
         while True:
             config = self.configs.get(directory)
             if config is not None:
