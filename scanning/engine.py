@@ -15,6 +15,7 @@ import gc
 import ipaddress
 import os
 import socket
+import stat
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -117,12 +118,13 @@ def walk_repository(
                 continue
             path = Path(directory) / name
             try:
-                stat = path.lstat()
+                info = path.lstat()
             except OSError:
                 continue
-            if not path.is_file() or path.is_symlink() or stat.st_size > max_file_bytes:
+            # One lstat answers both: S_ISREG on it is false for symlinks, devices, FIFOs.
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_file_bytes:
                 continue
-            found.append(RepoFile(path.relative_to(root).as_posix(), path, stat.st_size))
+            found.append(RepoFile(path.relative_to(root).as_posix(), path, info.st_size))
             if len(found) > max_files:
                 raise ScanFailure(MSG_TOO_MANY_FILES.format(limit=max_files))
     found.sort(key=lambda f: f.rel_path)
