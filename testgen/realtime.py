@@ -7,15 +7,16 @@ A client authenticates with one of:
 - an API key: ``?api_key=ak_...``, the ``X-API-Key`` header, or the subprotocols
   ``apikey, ak_...``;
 - the Django admin session cookie (``AuthMiddlewareStack`` in ``testgen/asgi.py`` fills
-  ``scope["user"]``; ``AllowedHostsOriginValidator`` stops cross-site use of that cookie).
+  ``scope["user"]``); accepted only from pages of our own hosts (``session_origin_allowed``).
 
 The connection is accepted and then closed with an application close code, since a
 WebSocket refused during the handshake cannot carry one: 4401 unauthenticated, 4404 an
 object the user cannot see (404, not 403: existence is not revealed).
 
 A token that expires or is revoked while connected ends the connection at the next
-event or client ``ping`` (checked without I/O for expiry, one cache read for revocation;
-API keys are re-checked against the database at most every ``API_KEY_RECHECK_SECONDS``).
+event or client ``ping`` (expiry checked without I/O at every one; revocation with one
+cache read at most every ``REVOCATION_RECHECK_SECONDS``; API keys against the database at
+most every ``API_KEY_RECHECK_SECONDS``).
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 API_KEY_RECHECK_SECONDS = 5.0
+# A revoked JWT is noticed at the first event or ping at most this long after the previous
+# check: one cache read per second per connection, not one per event.
+REVOCATION_RECHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -68,6 +72,27 @@ def credentials_from_scope(scope: dict[str, Any]) -> tuple[str, str, str | None]
     return None
 
 
+def session_origin_allowed(scope: dict[str, Any]) -> bool:
+    """Whether a cookie-authenticated socket comes from one of our own pages.
+
+    The session cookie is sent by the browser whatever page opens the socket, so a socket
+    opened by another site's script (cross-site WebSocket hijacking) must not be accepted on
+    it. Browsers always send `Origin`; its host must be one of ALLOWED_HOSTS. Tokens and API
+    keys are not ambient credentials, so those connections need no Origin at all (CLIs, CI).
+    """
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+    from django.http.request import validate_host
+
+    origin = dict(scope.get("headers") or []).get(b"origin")
+    if origin is None:
+        return True
+    host = urlparse(origin.decode("latin-1")).hostname or ""
+    allowed = list(settings.ALLOWED_HOSTS) or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    return bool(host) and validate_host(host, allowed)
+
+
 @database_sync_to_async
 def _authenticate(method: str, raw: str) -> tuple[Any, Credential] | None:
     from rest_framework_simplejwt.exceptions import TokenError
@@ -83,7 +108,8 @@ def _authenticate(method: str, raw: str) -> tuple[Any, Credential] | None:
         user = user_for_token(token=token)
         if user is None:
             return None
-        return user, Credential("jwt", raw, float(token["exp"]), token, time.monotonic())
+        # checked_at 0: the first event after connecting re-checks revocation.
+        return user, Credential("jwt", raw, float(token["exp"]), token, 0.0)
     user = user_from_credentials(api_key=raw)
     if user is None:
         return None
@@ -124,7 +150,10 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
             self.user, self.credential = result
         else:
             user = self.scope.get("user")
-            if user is None or not user.is_authenticated or not user.is_active:
+            if (
+                user is None or not user.is_authenticated or not user.is_active
+                or not session_origin_allowed(self.scope)
+            ):
                 await self.close(code=CLOSE_UNAUTHENTICATED)
                 return
             self.user, self.credential = user, Credential("session")
@@ -155,7 +184,13 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
         if credential.method == "jwt":
             if credential.expires_at is not None and time.time() >= credential.expires_at:
                 return False
-            return not await database_sync_to_async(_token_revoked)(credential.token)
+            now = time.monotonic()
+            if now - credential.checked_at < REVOCATION_RECHECK_SECONDS:
+                return True
+            if await database_sync_to_async(_token_revoked)(credential.token):
+                return False
+            credential.checked_at = now
+            return True
         if credential.method == "api_key":
             now = time.monotonic()
             if now - credential.checked_at >= API_KEY_RECHECK_SECONDS:
@@ -191,14 +226,17 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
 
     async def project_event(self, message: dict[str, Any]) -> None:
         """A `testgen.events` event from the channel layer: re-check the credential, forward."""
-        if not await self.ensure_valid_or_close():
-            return
         event = message["event"]
+        # Drop what this client cannot use before any I/O: under a burst of results, checking
+        # the credential for events that are then dropped is what backs the layer up.
         if event["type"] == "run.result" and not self.results_budget.take():
             self.folded_results += 1
             return
+        if not await self.ensure_valid_or_close():
+            return
         if event["type"] == "run.progress" and self.folded_results:
-            event = {**event, "payload": {**event["payload"], "folded_results": self.folded_results}}
+            folded = int(event["payload"].get("folded_results", 0)) + self.folded_results
+            event = {**event, "payload": {**event["payload"], "folded_results": folded}}
             self.folded_results = 0
         await self.send_json(event)
 

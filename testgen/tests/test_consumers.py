@@ -132,6 +132,29 @@ async def test_admin_session_cookie_is_accepted(owner, project):
     await communicator.disconnect()
 
 
+async def test_session_cookie_from_another_sites_page_is_refused(owner, project, settings):
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["testgen.example.com"]
+    client = Client()
+    await sync_to_async(client.force_login)(owner)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    communicator, first = await open_socket(
+        f"/ws/projects/{project.pk}/", headers=[(b"cookie", cookie), (b"origin", b"https://evil.example.net")]
+    )
+    assert first == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
+    communicator, first = await open_socket(
+        f"/ws/projects/{project.pk}/", headers=[(b"cookie", cookie), (b"origin", b"https://testgen.example.com")]
+    )
+    assert '"connected"' in first["text"]
+
+
+async def test_token_clients_need_no_origin_header(project, settings, owner_access):
+    settings.ALLOWED_HOSTS = ["testgen.example.com"]
+    communicator, first = await open_socket(f"/ws/projects/{project.pk}/?token={owner_access}")
+    assert '"connected"' in first["text"]
+
+
 @pytest.mark.parametrize("query", ["", "?token=not-a-jwt", "?api_key=ak_" + "x" * 40])
 async def test_missing_or_bad_credentials_close_with_4401(project, query):
     communicator, first = await open_socket(f"/ws/projects/{project.pk}/{query}")
