@@ -40,9 +40,9 @@ def _service_markers(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    from django.core.cache import cache
+    from testgen.tests.cache import clear_test_cache
 
-    cache.clear()
+    clear_test_cache()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.cache import cache
+from testgen.tests.cache import clear_test_cache
 from django.db import transaction
 from hypothesis import strategies as st
 
@@ -26,7 +26,7 @@ passwords = st.text(
 @contextmanager
 def rolled_back() -> Iterator[None]:
     """Each Hypothesis example gets a clean database and cache, then leaves nothing behind."""
-    cache.clear()
+    clear_test_cache()
     with transaction.atomic():
         yield
         transaction.set_rollback(True)

@@ -125,6 +125,9 @@ if REDIS_URL:
                 # time out. Give reads room beyond the block.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
                 "prefix": env("CHANNELS_PREFIX", default="testgen"),
+                # Messages waiting per channel before sends are dropped (channels-redis
+                # defaults to 100, which a burst to many clients of one instance exceeds).
+                "capacity": env.int("CHANNELS_CAPACITY", default=1000),
             },
         }
     }
