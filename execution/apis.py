@@ -167,6 +167,7 @@ def _trigger(request: Request) -> str:
 
 
 class RunListApi(APIView):
+    pagination_class = StandardPagination  # documents the paginated envelope in the schema
     class FilterInput(serializers.Serializer):
         status = RunStatusField(required=False)
         trigger = RunTriggerField(required=False)
@@ -226,6 +227,7 @@ class RunDetailApi(APIView):
 
 
 class RunResultListApi(APIView):
+    pagination_class = StandardPagination  # documents the paginated envelope in the schema
     class FilterInput(serializers.Serializer):
         status = ResultStatusField(required=False)
         type = TestTypeField(required=False)
@@ -388,6 +390,7 @@ _IDENTITY_CONFLICT = OpenApiResponse(description="The project already has an ide
 
 
 class IdentityListApi(APIView):
+    pagination_class = StandardPagination  # documents the paginated envelope in the schema
     @extend_schema(
         operation_id="identities_list",
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],

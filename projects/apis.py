@@ -196,6 +196,7 @@ def _detail_response(request: Request, project: Project, *, status_code: int = s
 
 
 class ProjectListApi(APIView):
+    pagination_class = StandardPagination  # documents the paginated envelope in the schema
     class FilterInput(serializers.Serializer):
         status = ProjectStatusField(required=False)
         search = serializers.CharField(required=False)

@@ -57,6 +57,7 @@ class EndpointScanApi(APIView):
 
 
 class ScanJobListApi(APIView):
+    pagination_class = StandardPagination  # documents the paginated envelope in the schema
     @extend_schema(operation_id="scans_list", parameters=PAGE_PARAMETERS, responses=ScanJobOutput(many=True))
     def get(self, request: Request, project_id: int) -> Response:
         project = project_get(owner=request.user, project_id=project_id)
@@ -85,6 +86,7 @@ class ScanJobCancelApi(APIView):
 
 
 class EndpointListApi(APIView):
+    pagination_class = StandardPagination  # documents the paginated envelope in the schema
     @extend_schema(
         operation_id="endpoints_list",
         parameters=[EndpointListFilterInput, *PAGE_PARAMETERS],

@@ -38,3 +38,18 @@ def test_schema_generation_has_no_warnings_or_errors():
 
 def test_swagger_ui_is_served(client):
     assert client.get("/api/docs/").status_code == 200
+
+
+NOT_PAGINATED = {"/api/auth/oauth/providers", "/api/projects/{project_id}/provider-credentials"}
+
+
+def test_list_endpoints_document_the_paginated_envelope_they_return(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, operations in schema["paths"].items():
+        response = operations.get("get", {}).get("responses", {}).get("200", {})
+        body = response.get("content", {}).get("application/json", {}).get("schema", {})
+        if body.get("type") == "array":
+            assert path in NOT_PAGINATED, f"{path} answers a paginated envelope but documents a bare array"
+        elif body.get("$ref", "").split("/")[-1].startswith("Paginated"):
+            component = schema["components"]["schemas"][body["$ref"].split("/")[-1]]
+            assert {"count", "next", "previous", "results"} <= set(component["properties"]), path
