@@ -6,6 +6,8 @@ transient. Messages never contain the credentials (scrubbed, including the liter
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import re
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
@@ -67,7 +69,7 @@ def detect_provider(url: str) -> str | None:
     return None
 
 
-class GitProvider:
+class GitProvider(ABC):
     name: ClassVar[str]
     label: ClassVar[str]
 
@@ -78,11 +80,13 @@ class GitProvider:
         self.credentials = credentials
 
     # -- subclasses -------------------------------------------------------------------
+    @abstractmethod
     def create_push_hook(self, *, callback_url: str, secret: str) -> str:
-        raise NotImplementedError
+        """Register a push hook calling `callback_url` signed with `secret`; return its id."""
 
+    @abstractmethod
     def delete_hook(self, *, hook_id: str) -> None:
-        raise NotImplementedError
+        """Remove a hook this provider registered earlier."""
 
     # -- shared -------------------------------------------------------------------------
     def _auth_headers(self) -> dict[str, str]:

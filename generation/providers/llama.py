@@ -18,7 +18,7 @@ class LlamaProvider(OpenAIProvider):
     default_model = "llama3.1"
     token_parameter = "max_tokens"
     # The SDK insists on a key; servers without authentication ignore whatever is sent.
-    api_key_placeholder = "no-key"
+    api_key_when_unset = "no-key"
 
     def cost(self, usage: Usage) -> Decimal | None:
         # Self-hosted: tokens are not billed per call.

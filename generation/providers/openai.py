@@ -32,12 +32,12 @@ class OpenAIProvider(LLMProvider):
     default_model = "gpt-4o-mini"
     # OpenAI's newer models refuse `max_tokens`; compatible servers only know `max_tokens`.
     token_parameter = "max_completion_tokens"
-    api_key_placeholder = ""
+    api_key_when_unset = ""
 
     @cached_property
     def client(self) -> openai.OpenAI:
         return openai.OpenAI(
-            api_key=self.config.api_key or self.api_key_placeholder,
+            api_key=self.config.api_key or self.api_key_when_unset,
             base_url=self.config.base_url or None,
             http_client=self.http_client,
             max_retries=0,  # our backoff policy is the only one

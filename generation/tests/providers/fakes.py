@@ -9,6 +9,8 @@ callable taking the decoded request body and returning one of those.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import json
 from collections.abc import Callable
 from typing import Any
@@ -56,7 +58,7 @@ BAD_SPEC_ANSWER: dict[str, Any] = {
 }
 
 
-class FakeProviderAPI:
+class FakeProviderAPI(ABC):
     """Base: scripted answers, recorded requests."""
 
     def __init__(
@@ -87,11 +89,13 @@ class FakeProviderAPI:
             return httpx2.Response(entry, json=self.error_body(entry), headers=headers)
         return httpx2.Response(200, json=self.answer(body, entry))
 
+    @abstractmethod
     def error_body(self, status: int) -> dict[str, Any]:
-        raise NotImplementedError
+        """The provider's JSON error document for `status`."""
 
+    @abstractmethod
     def answer(self, request: dict[str, Any], entry: dict[str, Any] | str) -> dict[str, Any]:
-        raise NotImplementedError
+        """The provider's JSON success document carrying `entry` as the model's answer."""
 
 
 class FakeOpenAI(FakeProviderAPI):
