@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import ast
 import math
+from abc import abstractmethod
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from scanning.scanners.base import SourceFile
+from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, ScanWarning, Scanner, SourceFile
 
 Expr = dict[str, Any]
 
@@ -1610,3 +1611,32 @@ def _view(schema: dict[str, Any], which: str) -> dict[str, Any]:
 
 def _request_view(schema: dict[str, Any]) -> dict[str, Any]:
     return _view(schema, "request")
+
+
+class PythonFrameworkScanner(Scanner):
+    """What the FastAPI, Flask and Django scanners share: one `ast` parse per file, one facts
+    document per file (the very same object for all three, so the facts cache encodes and
+    stores it once), detection from manifests or imports; each framework brings its linker.
+    """
+
+    language = "python"
+    extensions = (".py",)
+    manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
+    import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it
+
+    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
+        if index.manifest_mentions(*self.manifest_names):
+            return True
+        return any(self.import_names & imported_modules(f) for f in facts.values() if f)
+
+    def extract(self, source: SourceFile) -> dict[str, Any]:
+        return module_facts(source)
+
+    def link(
+        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
+    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
+        return self.linker(PythonProject(facts)).run()
+
+    @abstractmethod
+    def linker(self, project: PythonProject) -> Any:
+        """The framework's linker over `project`; it has `run() -> (endpoints, warnings)`."""

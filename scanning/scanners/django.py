@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanning.scanners._python import (
+    PythonFrameworkScanner,
     Expr,
     PythonProject,
     Ref,
@@ -65,20 +66,15 @@ from scanning.scanners._python import (
     arg,
     call_func,
     const,
-    imported_modules,
     last,
     list_items,
-    module_facts,
     name_of,
     prefer_non_test,
 )
 from scanning.scanners.base import (
     DiscoveredEndpoint,
     Parameter,
-    RepositoryIndex,
-    Scanner,
     ScanWarning,
-    SourceFile,
     join_paths,
     path_parameter_names,
 )
@@ -236,28 +232,15 @@ class _Router:
     nested: tuple[str, str, Expr] | None = None  # drf-nested-routers: (file, scope, constructor call)
 
 
-class DjangoScanner(Scanner):
+class DjangoScanner(PythonFrameworkScanner):
     name = "django"
-    language = "python"
-    # 2: the full module facts, shared with the other Python scanners (was: without function
-    # signatures, which meant a second facts document per file to encode and store).
+    # 2: the full module facts, shared with the other Python scanners.
     version = "2"
-    extensions = (".py",)
+    manifest_names = ("django", "Django", "djangorestframework")
+    import_names = frozenset({"django", "rest_framework"})
 
-    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
-        if index.manifest_mentions("django", "Django", "djangorestframework"):
-            return True
-        return any({"django", "rest_framework"} & imported_modules(f) for f in facts.values() if f)
-
-    def extract(self, source: SourceFile) -> dict[str, Any]:
-        # The very facts object FastAPI and Flask get: the facts cache encodes and stores it
-        # once per file. Signatures (`args`, `ret`) are not read here.
-        return module_facts(source)
-
-    def link(
-        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
-    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-        return _Linker(PythonProject(facts)).run()
+    def linker(self, project: PythonProject) -> _Linker:
+        return _Linker(project)
 
 
 class _Linker:

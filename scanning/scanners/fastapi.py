@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanning.scanners._python import (
+    PythonFrameworkScanner,
     SCALAR_NAMES,
     Expr,
     PythonProject,
@@ -39,10 +40,8 @@ from scanning.scanners._python import (
     arg,
     call_func,
     const,
-    imported_modules,
     last,
     list_items,
-    module_facts,
     name_of,
     prefer_non_test,
     status_code_of,
@@ -51,10 +50,7 @@ from scanning.scanners.base import (
     HTTP_METHODS,
     DiscoveredEndpoint,
     Parameter,
-    RepositoryIndex,
-    Scanner,
     ScanWarning,
-    SourceFile,
     join_paths,
     path_parameter_names,
 )
@@ -128,24 +124,14 @@ class _Context:
     tags: list[str] = field(default_factory=list)
 
 
-class FastAPIScanner(Scanner):
+class FastAPIScanner(PythonFrameworkScanner):
     name = "fastapi"
-    language = "python"
     version = "1"
-    extensions = (".py",)
+    manifest_names = ("fastapi", "FastAPI")
+    import_names = frozenset({"fastapi"})
 
-    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
-        if index.manifest_mentions("fastapi", "FastAPI"):
-            return True
-        return any("fastapi" in imported_modules(f) for f in facts.values() if f)
-
-    def extract(self, source: SourceFile) -> dict[str, Any]:
-        return module_facts(source)
-
-    def link(
-        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
-    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-        return _Linker(PythonProject(facts)).run()
+    def linker(self, project: PythonProject) -> _Linker:
+        return _Linker(project)
 
 
 class _Linker:

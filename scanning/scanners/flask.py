@@ -36,15 +36,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanning.scanners._python import (
+    PythonFrameworkScanner,
     Expr,
     PythonProject,
     Ref,
     arg,
     call_func,
-    imported_modules,
     last,
     list_items,
-    module_facts,
     name_of,
     prefer_non_test,
 )
@@ -52,10 +51,7 @@ from scanning.scanners.base import (
     HTTP_METHODS,
     DiscoveredEndpoint,
     Parameter,
-    RepositoryIndex,
-    Scanner,
     ScanWarning,
-    SourceFile,
     join_paths,
     path_parameter_names,
 )
@@ -111,28 +107,15 @@ class _Edge:
     has_prefix: bool
 
 
-class FlaskScanner(Scanner):
+class FlaskScanner(PythonFrameworkScanner):
     name = "flask"
-    language = "python"
-    # 2: the full module facts, shared with the other Python scanners (was: without function
-    # signatures, which meant a second facts document per file to encode and store).
+    # 2: the full module facts, shared with the other Python scanners.
     version = "2"
-    extensions = (".py",)
+    manifest_names = ("flask", "Flask")
+    import_names = frozenset({"flask"})
 
-    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
-        if index.manifest_mentions("flask", "Flask"):
-            return True
-        return any("flask" in imported_modules(f) for f in facts.values() if f)
-
-    def extract(self, source: SourceFile) -> dict[str, Any]:
-        # The very facts object FastAPI and Django get: the facts cache encodes and stores it
-        # once per file. Signatures (`args`, `ret`) are not read here.
-        return module_facts(source)
-
-    def link(
-        self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
-    ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-        return _Linker(PythonProject(facts)).run()
+    def linker(self, project: PythonProject) -> _Linker:
+        return _Linker(project)
 
 
 class _Linker:
