@@ -1620,6 +1620,9 @@ class PythonFrameworkScanner(Scanner):
     """
 
     language = "python"
+    front_end = "python"
+    # 3: one facts document per file for every Python scanner, cached once per front end.
+    version = "3"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

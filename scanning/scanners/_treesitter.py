@@ -46,6 +46,10 @@ from tree_sitter import Query, QueryCursor
 JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 # tsconfig path aliases decide where `@/routes/users` points; matched by name, not extension
 JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
+# The JavaScript scanners' shared front end: `extract_js` facts, cached once per file for all
+# of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
+JS_FRONT_END = "javascript"
+JS_FACTS_VERSION = "3"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(

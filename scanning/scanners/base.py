@@ -178,6 +178,16 @@ class Scanner(ABC):
     name: ClassVar[str]  # "express", "fastify", "fastapi", "flask", "django", "spring"
     language: ClassVar[str]  # "javascript", "python", "java"
     version: ClassVar[str] = "1"  # bump when extract() output changes, to invalidate cached facts
+    # Scanners sharing a front end (Express, Fastify and NestJS on one tree-sitter walk; the
+    # Python scanners on one `ast` walk) return the same facts for a file: the engine extracts
+    # and caches them once per front end, keyed by (front_end, version), so such scanners
+    # must agree on `version`. Empty: the scanner is its own front end.
+    front_end: ClassVar[str] = ""
+
+    @property
+    def facts_key(self) -> tuple[str, str]:
+        """What the facts cache is keyed by: (front end, facts version)."""
+        return (self.front_end or self.name, self.version)
     extensions: ClassVar[tuple[str, ...]]  # files this scanner extracts from, e.g. (".js", ".ts")
 
     def wants(self, source: SourceFile) -> bool:

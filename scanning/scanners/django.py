@@ -234,8 +234,6 @@ class _Router:
 
 class DjangoScanner(PythonFrameworkScanner):
     name = "django"
-    # 2: the full module facts, shared with the other Python scanners.
-    version = "2"
     manifest_names = ("django", "Django", "djangorestframework")
     import_names = frozenset({"django", "rest_framework"})
 

@@ -25,6 +25,8 @@ from typing import Any
 
 from scanning.scanners._treesitter import (
     JS_EXTENSIONS,
+    JS_FACTS_VERSION,
+    JS_FRONT_END,
     JS_SCANNER_EXTENSIONS,
     TSCONFIG_NAMES,
     JsProgram,
@@ -161,7 +163,8 @@ def is_path_like(program: JsProgram, file: str, desc: dict[str, Any]) -> bool:
 class ExpressScanner(Scanner):
     name = "express"
     language = "javascript"
-    version = "2"
+    front_end = JS_FRONT_END
+    version = JS_FACTS_VERSION
     extensions = JS_SCANNER_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:

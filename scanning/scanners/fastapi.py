@@ -126,7 +126,6 @@ class _Context:
 
 class FastAPIScanner(PythonFrameworkScanner):
     name = "fastapi"
-    version = "1"
     manifest_names = ("fastapi", "FastAPI")
     import_names = frozenset({"fastapi"})
 

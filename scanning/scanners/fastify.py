@@ -24,6 +24,8 @@ from collections import defaultdict
 from typing import Any
 
 from scanning.scanners._treesitter import (
+    JS_FACTS_VERSION,
+    JS_FRONT_END,
     JS_SCANNER_EXTENSIONS,
     JS_MARKER,
     SPREAD_MARKER,
@@ -55,7 +57,8 @@ MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes registered from i
 class FastifyScanner(Scanner):
     name = "fastify"
     language = "javascript"
-    version = "2"
+    front_end = JS_FRONT_END
+    version = JS_FACTS_VERSION
     extensions = JS_SCANNER_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:

@@ -109,8 +109,6 @@ class _Edge:
 
 class FlaskScanner(PythonFrameworkScanner):
     name = "flask"
-    # 2: the full module facts, shared with the other Python scanners.
-    version = "2"
     manifest_names = ("flask", "Flask")
     import_names = frozenset({"flask"})
 

@@ -18,7 +18,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scanning.scanners._treesitter import JS_SCANNER_EXTENSIONS, JsProgram, is_auth_name
+from scanning.scanners._treesitter import (
+    JS_FACTS_VERSION,
+    JS_FRONT_END,
+    JS_SCANNER_EXTENSIONS,
+    JsProgram,
+    is_auth_name,
+)
 from scanning.scanners.base import (
     DiscoveredEndpoint,
     Parameter,
@@ -54,7 +60,8 @@ MSG_DYNAMIC_PATH = "controller or route path is not a literal string; skipped"
 class NestJSScanner(Scanner):
     name = "nestjs"
     language = "javascript"
-    version = "1"
+    front_end = JS_FRONT_END
+    version = JS_FACTS_VERSION
     extensions = JS_SCANNER_EXTENSIONS
 
     def wants(self, source: SourceFile) -> bool:
