@@ -164,9 +164,11 @@ class CachedFacts:
 
 
 class FactsCache(Protocol):
-    def get_many(self, scanner: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]: ...
+    """Facts by (front end, facts version, sha256 of the file content); see `Scanner.facts_key`."""
 
-    def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None: ...
+    def get_many(self, front_end: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]: ...
+
+    def put_many(self, front_end: str, version: str, entries: dict[str, CachedFacts]) -> None: ...
 
 
 class MemoryFactsCache:
@@ -175,16 +177,16 @@ class MemoryFactsCache:
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str, str], CachedFacts] = {}
 
-    def get_many(self, scanner: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]:
+    def get_many(self, front_end: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]:
         return {
-            sha: self.entries[(scanner, version, sha)]
+            sha: self.entries[(front_end, version, sha)]
             for sha in sha256s
-            if (scanner, version, sha) in self.entries
+            if (front_end, version, sha) in self.entries
         }
 
-    def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None:
+    def put_many(self, front_end: str, version: str, entries: dict[str, CachedFacts]) -> None:
         for sha, cached in entries.items():
-            self.entries[(scanner, version, sha)] = cached
+            self.entries[(front_end, version, sha)] = cached
 
 
 # --- Code scan ------------------------------------------------------------------------------
@@ -217,6 +219,19 @@ def select_scanners(scanners: Iterable[Scanner], framework: str | None) -> list[
         known = ", ".join(sorted(s.name for s in scanners)) or "none"
         raise ScanFailure(MSG_UNKNOWN_FRAMEWORK.format(name=framework, known=known))
     return chosen
+
+
+def front_ends(scanners: Iterable[Scanner]) -> dict[tuple[str, str], list[Scanner]]:
+    """Scanners grouped by facts key, in order; scanners of one front end must share a version."""
+    groups: dict[tuple[str, str], list[Scanner]] = {}
+    versions: dict[str, str] = {}
+    for scanner in scanners:
+        front_end, version = scanner.facts_key
+        if versions.setdefault(front_end, version) != version:
+            raise ValueError(f"scanners of the {front_end!r} front end disagree on the facts version "
+                             f"({versions[front_end]!r}, {version!r} for {scanner.name!r})")
+        groups.setdefault((front_end, version), []).append(scanner)
+    return groups
 
 
 @contextmanager
@@ -268,10 +283,9 @@ def scan_tree(
     With `framework`, only that scanner runs and it links whatever it extracted, without
     asking `detect()`; otherwise every scanner whose `detect()` agrees contributes.
 
-    Fresh facts are written to `cache` every `batch_size` (scanner, file) entries, so an
-    interrupted scan keeps most of its work. Each write costs a transaction per scanner
-    (a commit, an fsync on SQLite): 2000 entries, ~700 files when three JS or Python
-    scanners share them, keeps commits to a handful per thousand files.
+    Fresh facts are written to `cache` every `batch_size` extractions (one per front end and
+    file), so an interrupted scan keeps most of its work. Each write costs a transaction per
+    front end (a commit, an fsync on SQLite), so batches are large.
     """
     with paused_gc():
         return _scan_tree(root, scanners=scanners, cache=cache, framework=framework, progress=progress,
@@ -290,17 +304,19 @@ def _scan_tree(
     batch_size: int,
 ) -> CodeScanResult:
     chosen = select_scanners(scanners, framework)
+    groups = front_ends(chosen)
     started = time.perf_counter()
     files = walk_repository(root, max_file_bytes=max_file_bytes, max_files=max_files)
     index = build_index(files)
     result = CodeScanResult(spec_files=[f.rel_path for f in files if f.rel_path.rsplit("/", 1)[-1] in SPEC_FILE_NAMES])
     result.add_time("walk", started)
 
-    # Pass 1: hash every file some scanner wants. Contents are kept for pass 2 up to a
-    # memory budget; past it, misses are read again.
+    # Pass 1: hash every file some scanner wants, and note which front ends (facts keys) and
+    # scanners want it. Contents are kept for pass 2 up to a memory budget; past it, misses
+    # are read again.
     started = time.perf_counter()
     extensions = tuple({ext for s in chosen for ext in s.extensions})
-    wanted: list[tuple[RepoFile, str, list[Scanner]]] = []
+    wanted: list[tuple[RepoFile, str, list[tuple[tuple[str, str], list[Scanner]]]]] = []
     kept: dict[str, bytes] = {}
     kept_bytes = 0
     for file in files:
@@ -310,7 +326,8 @@ def _scan_tree(
         if content is None:
             continue
         source = SourceFile(file.rel_path, content)
-        takers = [s for s in chosen if s.wants(source)]
+        takers = [(key, takers) for key, members in groups.items()
+                  if (takers := [s for s in members if s.wants(source)])]
         if takers:
             wanted.append((file, source.sha256, takers))
             if kept_bytes + len(content) <= KEEP_CONTENT_BYTES:
@@ -321,23 +338,25 @@ def _scan_tree(
 
     started = time.perf_counter()
     facts_by_scanner: dict[str, dict[str, dict[str, Any]]] = {s.name: {} for s in chosen}
-    cached: dict[str, dict[str, CachedFacts]] = {}
-    for scanner in chosen:
-        shas = {sha for _, sha, takers in wanted if scanner in takers}
-        cached[scanner.name] = cache.get_many(scanner.name, scanner.version, shas) if shas else {}
+    cached: dict[tuple[str, str], dict[str, CachedFacts]] = {}
+    for key in groups:
+        shas = {sha for _, sha, takers in wanted for taker_key, _ in takers if taker_key == key}
+        cached[key] = cache.get_many(*key, shas) if shas else {}
     result.add_time("cache_read", started)
 
-    # Pass 2: replay hits, parse misses. `fresh` also answers identical files later in
+    # Pass 2: replay hits, parse misses, once per front end; every scanner of the front end
+    # that wants the file gets the same facts. `fresh` also answers identical files later in
     # this scan after their batch has been flushed to the cache.
-    fresh: dict[str, dict[str, CachedFacts]] = {s.name: {} for s in chosen}
-    unflushed: dict[str, dict[str, CachedFacts]] = {s.name: {} for s in chosen}
+    fresh: dict[tuple[str, str], dict[str, CachedFacts]] = {key: {} for key in groups}
+    unflushed: dict[tuple[str, str], dict[str, CachedFacts]] = {key: {} for key in groups}
+    pending = 0
     total = max(len(wanted), 1)
     for position, (file, sha, takers) in enumerate(wanted, start=1):
         source: SourceFile | None = None
         parsed = False
         content = kept.pop(file.rel_path, None)
-        for scanner in takers:
-            entry = cached[scanner.name].get(sha) or fresh[scanner.name].get(sha)
+        for key, scanners_of_key in takers:
+            entry = cached[key].get(sha) or fresh[key].get(sha)
             if entry is None:
                 if source is None:
                     content = content if content is not None else _read(file)
@@ -345,24 +364,27 @@ def _scan_tree(
                         break
                     source = SourceFile(file.rel_path, content)
                 started = time.perf_counter()
-                entry = _extract(scanner, source)
-                result.add_time(f"extract:{scanner.name}", started)
-                fresh[scanner.name][sha] = unflushed[scanner.name][sha] = entry
+                entry = _extract(scanners_of_key[0], source)
+                result.add_time(f"extract:{scanners_of_key[0].name}", started)
+                fresh[key][sha] = unflushed[key][sha] = entry
+                pending += 1
                 parsed = True
             if entry.error:
                 result.warnings.append(ScanWarning(file=file.rel_path, message=entry.error))
             else:
-                facts_by_scanner[scanner.name][file.rel_path] = entry.facts
+                for scanner in scanners_of_key:
+                    facts_by_scanner[scanner.name][file.rel_path] = entry.facts
         if parsed:
             result.files_parsed += 1
-        if sum(len(p) for p in unflushed.values()) >= batch_size:
+        if pending >= batch_size:
             started = time.perf_counter()
-            _flush(cache, chosen, unflushed)
+            _flush(cache, unflushed)
+            pending = 0
             result.add_time("cache_write", started)
         if progress is not None:
             progress(position / total, position, result.files_parsed)
     started = time.perf_counter()
-    _flush(cache, chosen, unflushed)
+    _flush(cache, unflushed)
     result.add_time("cache_write", started)
 
     # Link.
@@ -416,11 +438,11 @@ def _one_line(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:300]
 
 
-def _flush(cache: FactsCache, scanners: list[Scanner], unflushed: dict[str, dict[str, CachedFacts]]) -> None:
-    for scanner in scanners:
-        if unflushed[scanner.name]:
-            cache.put_many(scanner.name, scanner.version, unflushed[scanner.name])
-            unflushed[scanner.name] = {}
+def _flush(cache: FactsCache, unflushed: dict[tuple[str, str], dict[str, CachedFacts]]) -> None:
+    for key, entries in unflushed.items():
+        if entries:
+            cache.put_many(*key, entries)
+            unflushed[key] = {}
 
 
 # --- Spec --------------------------------------------------------------------------------------

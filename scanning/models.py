@@ -198,66 +198,36 @@ class EndpointHistory(models.Model):
         return f"{self.change} {self.endpoint_id}"
 
 
-class PreEncodedJSON(str):
-    """JSON text encoded already (to hash it); `FactsEncoder` stores it verbatim."""
+class FileFacts(models.Model):
+    """The facts cache: what a scanner front end's `extract` returned for one file content.
 
+    One row per (front end, facts version, content hash). Scanners sharing a front end
+    (Express, Fastify and NestJS on one tree-sitter walk; the Python scanners on one `ast`
+    walk) share one row per file. The facts are JSON text, encoded and decoded by the cache
+    (`scanning.services.DatabaseFactsCache`), never queried inside.
 
-class FactsEncoder(json.JSONEncoder):
-    """Lets a `PreEncodedJSON` through unchanged, so large facts are encoded once, not twice."""
-
-    def encode(self, o: Any) -> str:
-        if isinstance(o, PreEncodedJSON):
-            return str(o)
-        return super().encode(o)
-
-
-class FactsBlob(models.Model):
-    """One distinct facts document of a project, stored once however many keys point at it.
-
-    Scanners that share a front end (Express, Fastify and NestJS on one tree-sitter pass;
-    the Python scanners on one `ast` pass) produce identical facts for a file; storing them
-    per scanner tripled the cache's writes and reads.
+    Keyed per project although facts are a pure function of (front end, version, content):
+    sharing rows across tenants would let `files_parsed` reveal that another customer holds
+    an identical file, and per-project rows go away with the project.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="facts_blobs")
-    digest = models.CharField(max_length=64, help_text="sha256 of the canonical facts JSON and error.")
-    facts = models.JSONField(default=dict, encoder=FactsEncoder)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="file_facts")
+    front_end = models.CharField(max_length=30)
+    version = models.CharField(max_length=20)
+    sha256 = models.CharField(max_length=64)
+    facts = models.TextField(help_text="The extracted facts, as JSON text.")
     # A file that failed to parse is cached too, so an unchanged broken file is not re-parsed
     # on every rescan; its warning is replayed from here.
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["project", "digest"], name="scanning_factsblob_digest_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.digest[:12]
-
-
-class FileFactsCache(models.Model):
-    """Which facts `Scanner.extract` returned for one file content.
-
-    Keyed per project although facts are a pure function of (scanner, version, content):
-    sharing rows across tenants would let `files_parsed` reveal that another customer holds
-    an identical file, and per-project rows go away with the project.
-    """
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="file_facts")
-    scanner = models.CharField(max_length=30)
-    scanner_version = models.CharField(max_length=20)
-    sha256 = models.CharField(max_length=64)
-    blob = models.ForeignKey(FactsBlob, on_delete=models.CASCADE, related_name="keys")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
+        verbose_name_plural = "file facts"
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "scanner", "scanner_version", "sha256"],
-                name="scanning_filefacts_key_unique",
+                fields=["project", "front_end", "version", "sha256"], name="scanning_filefacts_unique",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.scanner}@{self.scanner_version}:{self.sha256[:12]}"
+        return f"{self.front_end}@{self.version}:{self.sha256[:12]}"

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,7 +25,7 @@ from projects.services import project_stats_invalidate
 from scanning import engine
 from scanning.engine import CachedFacts, ScanCancelled, ScanFailure
 from scanning.events import SCAN_COMPLETED, SCAN_FAILED, SCAN_PROGRESS, SCAN_STARTED, publish_scan_event
-from scanning.models import Endpoint, EndpointHistory, FactsBlob, FileFactsCache, PreEncodedJSON, ScanJob
+from scanning.models import Endpoint, EndpointHistory, FileFacts, ScanJob
 from scanning.scanners.base import DiscoveredEndpoint, ScanWarning
 from testgen.api.errors import ApplicationError, ConflictError
 from testgen.api.scrub import scrub
@@ -168,103 +169,75 @@ def scan_job_cancel(*, job: ScanJob) -> ScanJob:
 # --- running jobs ----------------------------------------------------------------------------------
 
 
-class DatabaseFactsCache:
-    """`engine.FactsCache` on one project's `FileFactsCache` keys and `FactsBlob` documents.
+def encode_facts(facts: Any) -> str:
+    """Facts as compact JSON text: orjson, or the standard library for what orjson refuses.
 
-    Identical facts are stored and decoded once per instance (one scan), and handed to every
-    scanner that asked for them as the same object: facts are read-only to `link()`, as they
-    already are when scanners sharing a front end return one facts object from `extract()`.
+    orjson refuses integers beyond 64 bits (a Python literal can hold one) and would read
+    them back as floats; the standard library's text is marked with a leading space (valid
+    JSON whitespace) so `decode_facts` reads it back exactly. NaN and infinities become null
+    (JSON has neither).
     """
+    try:
+        return orjson.dumps(facts).decode()
+    except orjson.JSONEncodeError:
+        return " " + json.dumps(facts, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode_facts(text: str) -> Any:
+    return json.loads(text) if text.startswith(" ") else orjson.loads(text)
+
+
+class DatabaseFactsCache:
+    """`engine.FactsCache` on one project's `FileFacts` rows: one per front end and file content."""
 
     CHUNK = 500
 
     def __init__(self, project_id: int) -> None:
         self.project_id = project_id
-        self._decoded: dict[int, CachedFacts] = {}  # blob id -> facts
-        self._blob_ids: dict[str, int] = {}  # digest -> blob id
-        self._digests: dict[int, tuple[Any, str]] = {}  # id(facts) -> (facts, digest) for one error value
 
-    def get_many(self, scanner: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]:
+    def get_many(self, front_end: str, version: str, sha256s: Collection[str]) -> dict[str, CachedFacts]:
         keys = list(sha256s)
-        blob_of: dict[str, int] = {}
+        found: dict[str, CachedFacts] = {}
         for start in range(0, len(keys), self.CHUNK):
-            blob_of.update(FileFactsCache.objects.filter(
-                project_id=self.project_id, scanner=scanner, scanner_version=version,
+            rows = FileFacts.objects.filter(
+                project_id=self.project_id, front_end=front_end, version=version,
                 sha256__in=keys[start:start + self.CHUNK],
-            ).values_list("sha256", "blob_id"))
-        missing = sorted({pk for pk in blob_of.values() if pk not in self._decoded})
-        for start in range(0, len(missing), self.CHUNK):
-            rows = FactsBlob.objects.filter(pk__in=missing[start:start + self.CHUNK]).values_list("pk", "facts", "error")
-            for pk, facts, error in rows:
-                self._decoded[pk] = CachedFacts(facts=facts or {}, error=error)
-        return {sha: self._decoded[pk] for sha, pk in blob_of.items() if pk in self._decoded}
+            ).values_list("sha256", "facts", "error")
+            for sha, text, error in rows:
+                found[sha] = CachedFacts(facts=decode_facts(text) if text else {}, error=error)
+        return found
 
-    def _encode(self, entry: CachedFacts) -> tuple[str, PreEncodedJSON | None]:
-        """(digest, encoded facts); the text is None when this instance already knows the object."""
-        # Scanners sharing a front end return the very same facts object: encode it once.
-        known = self._digests.get(id(entry.facts))
-        if known is not None and known[0] is entry.facts and not entry.error:
-            return known[1], None
-        # Not sort_keys: equal facts from one extractor come in one key order, and a missed
-        # deduplication only costs a row. Not check_circular: facts are JSON documents (trees,
-        # at most sharing sub-objects), and tracking every container's id took up to half of
-        # the encoding time; a cyclic value would still fail, with RecursionError.
-        text = PreEncodedJSON(json.dumps(entry.facts, separators=(",", ":"), ensure_ascii=False,
-                                         check_circular=False))
-        digest = hashlib.sha256(f"{text}\0{entry.error}".encode()).hexdigest()
-        if not entry.error:
-            self._digests[id(entry.facts)] = (entry.facts, digest)
-        return digest, text
-
-    def put_many(self, scanner: str, version: str, entries: dict[str, CachedFacts]) -> None:
-        digests: dict[str, str] = {}
-        new_blobs: dict[str, tuple[Any, ...]] = {}  # digest -> FactsBlob row
-        for sha, entry in entries.items():
-            digest, text = self._encode(entry)
-            digests[sha] = digest
-            if digest not in self._blob_ids and digest not in new_blobs:
-                facts = text if text is not None else entry.facts
-                new_blobs[digest] = (self.project_id, digest, facts, entry.error)
-        now = timezone.now()
-        # One transaction: in autocommit every bulk_create batch committed on its own (one
-        # fsync each on SQLite), and a crash can at worst lose this batch, never half-store it.
+    def put_many(self, front_end: str, version: str, entries: dict[str, CachedFacts]) -> None:
+        rows = [
+            (self.project_id, front_end, version, sha, encode_facts(entry.facts), entry.error)
+            for sha, entry in entries.items()
+        ]
+        # One transaction: in autocommit every batch committed on its own (one fsync each on
+        # SQLite), and a crash can at worst lose this batch, never half-store it. A concurrent
+        # scan of the same project may store the same rows first: same content, same facts,
+        # so losing that race is harmless (conflicts are ignored).
         with transaction.atomic():
-            # A concurrent scan of the same project may store the same rows first: same
-            # content, same facts, so losing that race is harmless (ignore conflicts, then
-            # read the ids).
             _insert_ignoring_conflicts(
-                FactsBlob, ("project", "digest", "facts", "error"), list(new_blobs.values()),
-                adapt=("facts",), constants={"created_at": now}, chunk=self.CHUNK,
-            )
-            pending = list(new_blobs)
-            for start in range(0, len(pending), self.CHUNK):
-                self._blob_ids.update(FactsBlob.objects.filter(
-                    project_id=self.project_id, digest__in=pending[start:start + self.CHUNK],
-                ).values_list("digest", "pk"))
-            _insert_ignoring_conflicts(
-                FileFactsCache, ("project", "scanner", "scanner_version", "sha256", "blob"),
-                [(self.project_id, scanner, version, sha, self._blob_ids[digest]) for sha, digest in digests.items()],
-                constants={"created_at": now}, chunk=self.CHUNK,
+                FileFacts, ("project", "front_end", "version", "sha256", "facts", "error"), rows,
+                constants={"created_at": timezone.now()}, chunk=self.CHUNK,
             )
 
 
 def _insert_ignoring_conflicts(model: Any, fields: tuple[str, ...], rows: list[tuple[Any, ...]], *,
-                               adapt: tuple[str, ...] = (), constants: dict[str, Any], chunk: int) -> None:
+                               constants: dict[str, Any], chunk: int) -> None:
     """Insert rows of plain values, skipping those that hit a unique constraint.
 
     What `bulk_create(ignore_conflicts=True)` does, minus a model instance per row and each
     field's pre_save/prep per value: for the thousands of rows of a first scan that machinery
     cost more than the database's own work. `rows` hold values in `fields` order, in database
-    form (foreign keys as ids) except the `adapt` fields, which go through the field's
-    `get_db_prep_save` per row (JSON); `constants` (field -> value, the same in every row:
-    timestamps) go through it once. The statement uses the backend's own conflict syntax,
-    as bulk_create would.
+    form (foreign keys as ids, text as str); `constants` (field -> value, the same in every
+    row: timestamps) go through the field's `get_db_prep_save` once. The statement uses the
+    backend's own conflict syntax, as bulk_create would.
     """
     if not rows:
         return
     ops = connection.ops
     model_fields = [model._meta.get_field(name) for name in (*fields, *constants)]
-    adapters = [(fields.index(name), model._meta.get_field(name).get_db_prep_save) for name in adapt]
     tail = tuple(model._meta.get_field(name).get_db_prep_save(value, connection)
                  for name, value in constants.items())
     columns = ", ".join(ops.quote_name(f.column) for f in model_fields)
@@ -278,10 +251,6 @@ def _insert_ignoring_conflicts(model: Any, fields: tuple[str, ...], rows: list[t
             batch = rows[start:start + chunk]
             params: list[Any] = []
             for row in batch:
-                if adapters:
-                    row = list(row)
-                    for position, prep in adapters:
-                        row[position] = prep(row[position], connection)
                 params.extend(row)
                 params.extend(tail)
             cursor.execute(f"{insert}{', '.join([placeholder] * len(batch))} {suffix}".rstrip(), params)

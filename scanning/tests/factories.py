@@ -7,8 +7,7 @@ from projects.tests.factories import ProjectFactory, UserFactory
 from scanning.models import (
     Endpoint,
     EndpointHistory,
-    FactsBlob,
-    FileFactsCache,
+    FileFacts,
     ScanJob,
     contract_fingerprint,
 )
@@ -76,27 +75,18 @@ class EndpointHistoryFactory(factory.django.DjangoModelFactory):
     new = factory.LazyAttribute(lambda o: o.endpoint.contract)
 
 
-class FactsBlobFactory(factory.django.DjangoModelFactory):
+class FileFactsFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = FactsBlob
+        model = FileFacts
 
     project = factory.SubFactory(ProjectFactory)
-    digest = factory.Sequence(lambda n: f"{n:064x}")
-    facts = factory.LazyFunction(dict)
-
-
-class FileFactsCacheFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FileFactsCache
-
-    project = factory.SubFactory(ProjectFactory)
-    scanner = "toy"
-    scanner_version = "1"
+    front_end = "toy"
+    version = "1"
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
-    blob = factory.SubFactory(FactsBlobFactory, project=factory.SelfAttribute("..project"))
+    facts = "{}"
 
 
 __all__ = [
-    "EndpointFactory", "EndpointHistoryFactory", "FactsBlobFactory", "FileFactsCacheFactory", "ProjectFactory",
+    "EndpointFactory", "EndpointHistoryFactory", "FileFactsFactory", "ProjectFactory",
     "ScanJobFactory", "UserFactory",
 ]
