@@ -24,6 +24,7 @@ from generation.models import GenerationJob, ProviderCredential, TestCase, TestC
 from generation.models.test_cases import parse_public_id
 from generation.services import generation as generation_services
 from generation.services import test_cases as services
+from generation.validators import BASE_URL_MAX_LENGTH, validate_base_url, validate_base_url_address
 from projects.models import header_is_secret
 from testgen.api.errors import ConflictError
 
@@ -516,18 +517,24 @@ class ProviderCredentialForm(forms.ModelForm):
         required=False,
         help_text="The server's TESTGEN_<PROVIDER>_API_KEY applies again.",
     )
-    base_url = forms.URLField(
+    base_url = forms.CharField(
         label="Base URL",
         required=False,
-        max_length=500,
-        assume_scheme="https",
-        validators=[generation_services.validate_http_url],
-        help_text="Blank: the server's TESTGEN_<PROVIDER>_BASE_URL or the provider's default.",
+        max_length=BASE_URL_MAX_LENGTH,
+        validators=[validate_base_url],
+        help_text="An http(s) URL, e.g. http://ollama:11434/v1. Blank: the server's "
+        "TESTGEN_<PROVIDER>_BASE_URL or the provider's default.",
     )
 
     class Meta:
         model = ProviderCredential
         fields = ("project", "provider", "base_url", "model")
+
+    def clean_base_url(self) -> str:
+        # The service checks again; checking here shows a refusal on the field, not as a 500.
+        base_url = self.cleaned_data["base_url"]
+        validate_base_url_address(base_url)
+        return base_url
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

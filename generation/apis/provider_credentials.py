@@ -16,6 +16,7 @@ from generation import selectors
 from generation.models import ProviderCredential
 from generation.serializers.fields import named_choice_field
 from generation.services import generation as services
+from generation.validators import BASE_URL_MAX_LENGTH, validate_base_url
 from testgen.api.schema import ErrorSerializer
 
 MESSAGE_UNKNOWN_PROVIDER = "Unknown provider {input!r}. Choose from " + ", ".join(
@@ -51,13 +52,18 @@ class ProviderCredentialInput(serializers.Serializer):
         help_text="Write-only. Omitted keeps the stored key; empty removes it, so the server's "
         "`TESTGEN_<PROVIDER>_API_KEY` applies again.",
     )
-    base_url = serializers.URLField(
-        max_length=500,
+    base_url = serializers.CharField(
+        max_length=BASE_URL_MAX_LENGTH,
         required=False,
         default="",
         allow_blank=True,
-        help_text="http(s) only. Blank: the server's `TESTGEN_<PROVIDER>_BASE_URL` or the provider's "
-        "default.",
+        validators=[validate_base_url],
+        help_text="An absolute http(s) URL with a host: a domain, a single-label name such as "
+        "`http://ollama:11434/v1`, or an IP address (IPv6 in brackets), with an optional port and path. "
+        "Refused: other schemes, `user:password@` in the URL (send the key as `api_key`), whitespace, "
+        "and, unless the server allows private targets (`TESTGEN_ALLOW_PRIVATE_TARGETS`), a host that "
+        "does not resolve or resolves to a loopback, private, link-local, reserved or unspecified "
+        "address. Blank: the server's `TESTGEN_<PROVIDER>_BASE_URL` or the provider's default.",
     )
     model = serializers.CharField(
         max_length=100,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from generation.validators import BASE_URL_MAX_LENGTH, validate_base_url
 from projects.models import Project
 from testgen.crypto import EncryptedTextField
 
@@ -41,7 +42,8 @@ class ProviderCredential(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="provider_credentials")
     provider = models.CharField(max_length=16, choices=Provider.choices)
     api_key = EncryptedTextField(blank=True)
-    base_url = models.URLField(max_length=500, blank=True)
+    # Not a URLField: its validator refuses single-label hosts such as http://ollama:11434/v1.
+    base_url = models.CharField(max_length=BASE_URL_MAX_LENGTH, blank=True, validators=[validate_base_url])
     model = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -36,7 +36,7 @@ class AnthropicProvider(LLMProvider):
         return anthropic.Anthropic(
             api_key=self.config.api_key,
             base_url=self.config.base_url or None,
-            http_client=self.http_client,
+            http_client=self.sdk_http_client(anthropic.DefaultHttpxClient),
             max_retries=0,  # our backoff policy is the only one
             timeout=self.config.timeout,
         )

@@ -58,11 +58,15 @@ class ProviderConfig:
     backoff_cap: float = 30.0
     max_output_tokens: int = 8192
     source: str = "settings"  # "project" when a ProviderCredential supplied it
+    # True when `base_url` is the project's own: user input, checked before every call
+    # (`generation.validators.check_base_url_address`); the operator's settings are trusted.
+    base_url_from_project: bool = False
 
     def __repr__(self) -> str:  # never print the key
         return (
             f"ProviderConfig(provider={self.provider!r}, model={self.model!r}, base_url={self.base_url!r}, "
-            f"api_key={'***' if self.api_key else ''!r}, source={self.source!r})"
+            f"api_key={'***' if self.api_key else ''!r}, source={self.source!r}, "
+            f"base_url_from_project={self.base_url_from_project!r})"
         )
 
 
@@ -87,6 +91,7 @@ def resolve_provider_config(*, provider: str, project: Any = None, model: str = 
     base_url = setting(prefix + "BASE_URL", "") or defaults["base_url"]
     configured_model = setting(prefix + "MODEL", "") or defaults["model"]
     source = "settings"
+    base_url_from_project = False
     credential = None
     if project is not None:
         from generation.models import ProviderCredential
@@ -96,6 +101,7 @@ def resolve_provider_config(*, provider: str, project: Any = None, model: str = 
         source = "project"
         api_key = credential.api_key or api_key
         base_url = credential.base_url or base_url
+        base_url_from_project = bool(credential.base_url)
         configured_model = credential.model or configured_model
     return ProviderConfig(
         provider=provider,
@@ -103,5 +109,6 @@ def resolve_provider_config(*, provider: str, project: Any = None, model: str = 
         api_key=api_key,
         base_url=base_url,
         source=source,
+        base_url_from_project=base_url_from_project,
         **common,
     )

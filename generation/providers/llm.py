@@ -16,6 +16,11 @@ The protocol with the model:
 Transient failures (429, 5xx, timeouts, refused connections) are retried with exponential
 backoff and full jitter, honouring ``Retry-After``; the SDKs' own retries are switched off so
 this policy (and its injectable ``sleep``) is the only one.
+
+A base URL that a project supplied is user input the worker POSTs to: before every call it is
+checked again (`generation.validators.check_base_url_address`, as DNS may have changed since
+it was saved), a refused one fails the call permanently without a request, and the SDK client
+for it does not follow redirects (a redirect would skip the check).
 """
 
 from __future__ import annotations
@@ -29,12 +34,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from execution.safety import TargetRefused
 from generation.builtin.contract import EndpointContract
 from generation.builtin.generator import TEST_TYPES
 from generation.prompts import load_prompt
 from generation.providers.base import GenerationProvider, ProviderError, ProviderResult, TokenBudget, Usage
 from generation.providers.config import ProviderConfig
 from generation.spec import SPEC_SCHEMA, spec_errors
+from generation.validators import check_base_url_address
 from testgen.api.scrub import scrub
 
 TOOL_NAME = "submit_tests"
@@ -43,6 +50,7 @@ MAX_EXISTING_IN_PROMPT = 120
 MAX_RELATED_IN_PROMPT = 60
 MIN_OUTPUT_TOKENS = 512
 MAX_TITLE = 300
+MESSAGE_BASE_URL_REFUSED = "The project's base URL for {label} was refused: {reason}"
 
 # List prices in USD per million (input, output) tokens, matched by model-name prefix
 # (longest first). Estimates only: the provider's invoice is the truth.
@@ -265,6 +273,31 @@ class LLMProvider(GenerationProvider):
     def _repair_turns(self, completion: Completion, feedback: str) -> list[dict[str, Any]]:
         """The messages that show the model its answer and ask for a corrected one."""
 
+    def sdk_http_client(self, default_client: Callable[..., Any]) -> Any:
+        """The http client to hand the SDK: the injected one; for a project's own base URL, the
+        SDK's default client without redirects; otherwise None (the SDK builds its default)."""
+        if self.http_client is not None:
+            return self.http_client
+        if self.config.base_url_from_project:
+            return default_client(follow_redirects=False)
+        return None
+
+    def _check_base_url(self) -> None:
+        """Refuse to send anything to a project's base URL that now leads somewhere private."""
+        if not self.config.base_url_from_project:
+            return
+        try:
+            check_base_url_address(self.config.base_url)
+        except TargetRefused as exc:
+            if exc.code == "target_unresolvable":
+                # Like a refused connection: the name may resolve on the next attempt.
+                raise TransientCallError(exc.message) from None
+            raise ProviderError(
+                MESSAGE_BASE_URL_REFUSED.format(label=self.label, reason=exc.message),
+                permanent=True,
+                code="base_url_refused",
+            ) from None
+
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, self.config.backoff_cap)
@@ -293,6 +326,7 @@ class LLMProvider(GenerationProvider):
                     )
                 max_tokens = min(max_tokens, budget.remaining)
             try:
+                self._check_base_url()
                 completion = self._complete(
                     system=system, messages=messages, schema=schema, max_tokens=max_tokens
                 )

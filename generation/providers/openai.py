@@ -39,7 +39,7 @@ class OpenAIProvider(LLMProvider):
         return openai.OpenAI(
             api_key=self.config.api_key or self.api_key_when_unset,
             base_url=self.config.base_url or None,
-            http_client=self.http_client,
+            http_client=self.sdk_http_client(openai.DefaultHttpxClient),
             max_retries=0,  # our backoff policy is the only one
             timeout=self.config.timeout,
         )

@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +40,7 @@ from generation.providers.config import default_token_budget, resolve_provider_c
 from generation.providers.llm import LLMProvider
 from generation.providers.registry import DEFAULT_PROVIDER, PROVIDERS, build_provider, configuration_problem
 from generation.services.test_cases import test_case_create_many
+from generation.validators import validate_base_url_address
 from projects.models import Project
 from scanning.models import Endpoint
 from testgen.api.scrub import scrub
@@ -58,7 +58,6 @@ MESSAGE_INTERNAL = "Generation stopped on an internal error; the tests created s
 MESSAGE_STUCK = "Generation did not finish in time and was stopped; the tests created so far are kept."
 MESSAGE_ALL_ENDPOINTS_FAILED = "Generation failed for every endpoint; see the errors per endpoint."
 MESSAGE_UNKNOWN_CREDENTIAL_PROVIDER = "Unknown provider {name!r}. Choose from {choices}."
-MESSAGE_BASE_URL_SCHEME = "The base URL must start with http:// or https://."
 MAX_INSTRUCTIONS = 4000
 MAX_EXISTING_FOR_PROMPT = 120
 DEFAULT_STUCK_AFTER = timedelta(hours=2)
@@ -396,13 +395,6 @@ def generation_jobs_expire_stuck(*, older_than: timedelta = DEFAULT_STUCK_AFTER)
     return count
 
 
-def validate_http_url(value: str) -> None:
-    """A field validator: `value` is blank or an http(s) URL (a provider's base URL)."""
-    if value and urlsplit(value).scheme.lower() not in ("http", "https"):
-        raise ValidationError(MESSAGE_BASE_URL_SCHEME, code="invalid_scheme")
-
-
-@transaction.atomic
 def provider_credential_set(
     *, project: Project, provider: str, api_key: str | None = None, base_url: str = "", model: str = ""
 ) -> tuple[ProviderCredential, bool]:
@@ -410,29 +402,37 @@ def provider_credential_set(
 
     `api_key` None keeps the stored key (none, for a new credential) and "" removes it, so the
     server's TESTGEN_<PROVIDER>_API_KEY applies again; `base_url` and `model` are replaced, blank
-    meaning the server's or the built-in default. Raises ValidationError keyed by field.
+    meaning the server's or the built-in default. `base_url` must be an http(s) URL with a host
+    (`generation.validators`) and, unless the server allows private targets, resolve to public
+    addresses only. Raises ValidationError keyed by field.
     """
     errors: dict[str, list[str]] = {}
     if provider not in ProviderCredential.Provider.values:
         choices = ", ".join(ProviderCredential.Provider.values)
         errors["provider"] = [MESSAGE_UNKNOWN_CREDENTIAL_PROVIDER.format(name=provider, choices=choices)]
     try:
-        validate_http_url(base_url)
+        ProviderCredential._meta.get_field("base_url").run_validators(base_url)
     except ValidationError as exc:
         errors["base_url"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    # Locking the project serializes writers, so two first PUTs cannot both insert.
-    list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True))
-    credential = ProviderCredential.objects.filter(project=project, provider=provider).first()
-    created = credential is None
-    credential = credential or ProviderCredential(project=project, provider=provider)
-    if api_key is not None:
-        credential.api_key = api_key
-    credential.base_url = base_url
-    credential.model = model
-    credential.full_clean(exclude=["project"], validate_unique=False)
-    credential.save()
+    try:
+        validate_base_url_address(base_url)
+    except ValidationError as exc:
+        raise ValidationError({"base_url": exc.messages}) from None
+    # The transaction starts only now: a DNS lookup can take seconds and must not hold the lock.
+    with transaction.atomic():
+        # Locking the project serializes writers, so two first PUTs cannot both insert.
+        list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True))
+        credential = ProviderCredential.objects.filter(project=project, provider=provider).first()
+        created = credential is None
+        credential = credential or ProviderCredential(project=project, provider=provider)
+        if api_key is not None:
+            credential.api_key = api_key
+        credential.base_url = base_url
+        credential.model = model
+        credential.full_clean(exclude=["project"], validate_unique=False)
+        credential.save()
     return credential, created
 
 

@@ -10,8 +10,8 @@ from accounts.tests.factories import AdminUserFactory
 from generation.admin import MESSAGE_SET_AND_REMOVE
 from generation.models import GenerationJob, ProviderCredential
 from generation.providers.config import resolve_provider_config
-from generation.services.generation import MESSAGE_BASE_URL_SCHEME
 from generation.tests.factories import GenerationJobFactory, ProjectFactory, ProviderCredentialFactory
+from generation.validators import MESSAGE_BASE_URL_REFUSED, MESSAGE_BASE_URL_SCHEME
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +169,31 @@ def test_a_base_url_that_is_not_http_is_refused_in_the_admin(staff_client):
         f"{CREDENTIALS}{credential.pk}/change/", change_form(credential, base_url="ftp://llm.example.com")
     )
     assert MESSAGE_BASE_URL_SCHEME in response.content.decode() and KEY not in response.content.decode()
+    credential.refresh_from_db()
+    assert credential.base_url == ""
+
+
+def test_a_single_label_host_is_accepted_in_the_admin(staff_client):
+    project = ProjectFactory()
+    response = staff_client.post(
+        f"{CREDENTIALS}add/",
+        {"project": project.pk, "provider": "llama", "model": "llama3.1",
+         "base_url": "http://ollama:11434/v1", "new_api_key": ""},
+    )
+    assert response.status_code == 302
+    assert ProviderCredential.objects.get(project=project).base_url == "http://ollama:11434/v1"
+
+
+def test_without_private_targets_the_admin_refuses_a_private_address_on_the_field(
+    staff_client, private_targets_refused, fake_dns
+):
+    fake_dns.answers["ollama"] = ["172.18.0.4"]
+    credential = ProviderCredentialFactory(provider="llama", api_key=KEY)
+    response = staff_client.post(
+        f"{CREDENTIALS}{credential.pk}/change/", change_form(credential, base_url="http://ollama:11434/v1")
+    )
+    message = MESSAGE_BASE_URL_REFUSED.format(host="ollama", address="172.18.0.4", kind="private")
+    assert response.status_code == 200 and response.context["adminform"].form.errors["base_url"] == [message]
     credential.refresh_from_db()
     assert credential.base_url == ""
 

@@ -7,8 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from generation.apis.provider_credentials import MESSAGE_UNKNOWN_PROVIDER
 from generation.models import ProviderCredential
 from generation.providers.config import resolve_provider_config
-from generation.services.generation import MESSAGE_BASE_URL_SCHEME
 from generation.tests.factories import ProjectFactory, ProviderCredentialFactory, UserFactory
+from generation.validators import (
+    MESSAGE_BASE_URL_CREDENTIALS,
+    MESSAGE_BASE_URL_NO_HOST,
+    MESSAGE_BASE_URL_REFUSED,
+    MESSAGE_BASE_URL_SCHEME,
+    MESSAGE_BASE_URL_UNRESOLVABLE,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +144,93 @@ def test_a_refused_update_leaves_the_stored_credential_alone(as_owner, project):
     response = as_owner.put(url(project, "openai"), payload, format="json")
     assert response.status_code == 400
     assert (stored(project).api_key, stored(project).base_url) == (KEY, "https://llm.example.com")
+
+
+# --- base URL: its shape, and where it leads --------------------------------------------------------
+
+OLLAMA = "http://ollama:11434/v1"
+
+
+def test_a_single_label_host_such_as_a_compose_service_is_accepted_and_stored(as_owner, project, fake_dns):
+    response = as_owner.put(url(project, "llama"), {"base_url": OLLAMA, "model": "llama3.1"}, format="json")
+    assert response.status_code == 201 and response.json()["base_url"] == OLLAMA
+    assert stored(project, "llama").base_url == OLLAMA
+    assert fake_dns.lookups == []  # private targets are allowed here: nothing to resolve
+
+
+@pytest.mark.parametrize(
+    "base_url, message",
+    [
+        ("ftp://llm.example.com/v1", MESSAGE_BASE_URL_SCHEME),
+        ("http:///v1", MESSAGE_BASE_URL_NO_HOST),
+        ("http://user:secret@ollama:11434/v1", MESSAGE_BASE_URL_CREDENTIALS),
+    ],
+)
+def test_a_malformed_base_url_is_a_400_in_the_error_envelope_and_keeps_the_stored_credential(
+    as_owner, project, base_url, message
+):
+    ProviderCredentialFactory(project=project, api_key=KEY, base_url="https://llm.example.com/v1")
+    payload = {"api_key": "sk-new-0123456789", "base_url": base_url}
+    response = as_owner.put(url(project, "openai"), payload, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "details", "request_id"} and error["code"] == "validation_error"
+    assert error["details"] == {"base_url": [message]} and "secret" not in response.content.decode()
+    assert (stored(project).api_key, stored(project).base_url) == (KEY, "https://llm.example.com/v1")
+
+
+def test_a_base_url_over_500_characters_is_refused(as_owner, project):
+    response = as_owner.put(url(project, "llama"), {"base_url": OLLAMA + "/" + "a" * 480}, format="json")
+    assert response.status_code == 400 and list(response.json()["error"]["details"]) == ["base_url"]
+    assert not ProviderCredential.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "base_url, address, kind",
+    [
+        ("http://169.254.169.254/latest/meta-data", "169.254.169.254", "link-local"),
+        ("http://127.0.0.1:11434/v1", "127.0.0.1", "loopback"),
+        ("http://10.0.0.5:8000/v1", "10.0.0.5", "private"),
+        ("http://[::ffff:127.0.0.1]:11434/v1", "::ffff:127.0.0.1", "loopback"),
+    ],
+)
+def test_without_private_targets_a_non_public_address_is_refused_naming_its_class(
+    as_owner, project, private_targets_refused, fake_dns, base_url, address, kind
+):
+    response = as_owner.put(url(project, "llama"), {"base_url": base_url}, format="json")
+    assert response.status_code == 400
+    message = MESSAGE_BASE_URL_REFUSED.format(host=address, address=address, kind=kind)
+    assert response.json()["error"]["details"] == {"base_url": [message]}
+    assert not ProviderCredential.objects.exists()
+
+
+def test_without_private_targets_a_name_resolving_to_a_private_address_is_refused(
+    as_owner, project, private_targets_refused, fake_dns
+):
+    fake_dns.answers["ollama"] = ["172.18.0.4"]
+    ProviderCredentialFactory(project=project, provider=P.LLAMA, base_url="https://gpu.example.com/v1")
+    response = as_owner.put(url(project, "llama"), {"base_url": OLLAMA}, format="json")
+    message = MESSAGE_BASE_URL_REFUSED.format(host="ollama", address="172.18.0.4", kind="private")
+    assert response.status_code == 400 and response.json()["error"]["details"] == {"base_url": [message]}
+    assert stored(project, "llama").base_url == "https://gpu.example.com/v1"
+
+
+def test_without_private_targets_a_name_that_does_not_resolve_is_refused(
+    as_owner, project, private_targets_refused, fake_dns
+):
+    response = as_owner.put(url(project, "llama"), {"base_url": "http://nowhere.example/v1"}, format="json")
+    message = MESSAGE_BASE_URL_UNRESOLVABLE.format(host="nowhere.example")
+    assert response.status_code == 400 and response.json()["error"]["details"] == {"base_url": [message]}
+
+
+def test_without_private_targets_a_public_address_is_accepted(
+    as_owner, project, private_targets_refused, fake_dns
+):
+    fake_dns.answers["llm.example.com"] = ["93.184.215.14"]
+    payload = {"api_key": KEY, "base_url": "https://llm.example.com/v1"}
+    assert as_owner.put(url(project, "openai"), payload, format="json").status_code == 201
+    assert stored(project).base_url == "https://llm.example.com/v1"
+    assert fake_dns.lookups == ["llm.example.com"]
 
 
 # --- list ----------------------------------------------------------------------------------------

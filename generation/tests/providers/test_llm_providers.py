@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import httpx2
 import pytest
@@ -199,3 +200,43 @@ def test_the_token_budget_caps_output_and_stops_calls_once_spent(llm):
 
 def test_max_tests_caps_the_drafts_returned(llm):
     assert len(run(llm.build(llm.fake([GOOD_ANSWER])), max_tests=1).drafts) == 1
+
+
+# --- a base URL the project supplied ---------------------------------------------------------------
+
+
+def test_a_projects_base_url_leading_to_a_private_address_fails_permanently_without_a_request(
+    llm, private_targets_refused, fake_dns
+):
+    fake_dns.answers[urlsplit(llm.base_url).hostname] = ["169.254.169.254"]
+    fake = llm.fake([GOOD_ANSWER])
+    with pytest.raises(ProviderError) as caught:
+        run(llm.build(fake, base_url_from_project=True))
+    assert (caught.value.code, caught.value.permanent) == ("base_url_refused", True)
+    assert "169.254.169.254, a link-local address" in caught.value.message
+    assert API_KEY not in caught.value.message
+    assert fake.requests == [] and llm.sleeps == []
+
+
+def test_a_projects_public_base_url_is_checked_before_every_call(llm, private_targets_refused, fake_dns):
+    host = urlsplit(llm.base_url).hostname
+    fake_dns.answers[host] = ["93.184.215.14"]
+    fake = llm.fake([BAD_SPEC_ANSWER, GOOD_ANSWER])  # an answer and its repair: two calls
+    assert len(run(llm.build(fake, base_url_from_project=True)).drafts) == 2
+    assert len(fake.requests) == 2 and fake_dns.lookups == [host, host]
+
+
+def test_a_projects_base_url_that_stops_resolving_is_retried_like_a_refused_connection(
+    llm, private_targets_refused, fake_dns
+):
+    fake = llm.fake([GOOD_ANSWER])
+    with pytest.raises(ProviderError) as caught:
+        run(llm.build(fake, base_url_from_project=True))
+    assert (caught.value.code, caught.value.permanent) == ("provider_unavailable", False)
+    assert fake.requests == [] and len(fake_dns.lookups) == 4 and len(llm.sleeps) == 3
+
+
+def test_the_servers_own_base_url_is_trusted_and_not_resolved(llm, private_targets_refused, fake_dns):
+    fake = llm.fake([GOOD_ANSWER])
+    run(llm.build(fake))
+    assert len(fake.requests) == 1 and fake_dns.lookups == []

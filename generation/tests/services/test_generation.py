@@ -18,7 +18,6 @@ from generation.models import GenerationJob, ProviderCredential, TestCase
 from generation.providers.config import resolve_provider_config
 from generation.services import generation as services
 from generation.services.generation import (
-    MESSAGE_BASE_URL_SCHEME,
     MESSAGE_NO_ENDPOINTS,
     generation_job_create,
     generation_job_fail,
@@ -35,6 +34,7 @@ from generation.tests.providers.fakes import (
     FakeOpenAI,
     answer_by_instructions,
 )
+from generation.validators import MESSAGE_BASE_URL_SCHEME
 from projects.tests.factories import ProjectFactory
 from scanning.models import Endpoint
 from scanning.tests.factories import EndpointFactory
@@ -430,6 +430,52 @@ def test_credentials_refuse_unknown_providers_and_non_http_base_urls(project):
     assert caught.value.message_dict["base_url"] == [MESSAGE_BASE_URL_SCHEME]
     assert "builtin" in caught.value.message_dict["provider"][0]
     assert not ProviderCredential.objects.exists()
+
+
+def run_one_endpoint(project, provider: str, fake) -> GenerationJob:
+    users = endpoint_of(project, "GET", "/users")
+    job = create(project, provider=provider, endpoint_ids=[users.pk], include_builtin=False)
+    return generation_job_run(job_id=job.pk, http_client=fake.client(), sleep=[].append)
+
+
+def test_a_base_url_saved_while_private_targets_were_allowed_is_refused_at_use_once_they_are_not(
+    project, no_enqueue, settings, fake_dns
+):
+    provider_credential_set(project=project, provider="llama", api_key=KEY, base_url="http://ollama:11434/v1")
+    settings.TESTGEN_ALLOW_PRIVATE_TARGETS = False
+    fake_dns.answers["ollama"] = ["172.18.0.4"]
+    fake = FakeOpenAI([GOOD_ANSWER])
+    job = run_one_endpoint(project, "llama", fake)
+    assert fake.requests == [] and job.status == GenerationJob.Status.FAILED
+    [error] = job.errors
+    assert (error["code"], error["permanent"]) == ("base_url_refused", True)
+    assert "resolves to 172.18.0.4, a private address" in error["message"] and KEY not in str(job.errors)
+
+
+def test_a_host_that_resolves_privately_after_it_was_saved_is_refused_at_use(
+    project, no_enqueue, private_targets_refused, fake_dns
+):
+    fake_dns.answers["llm.example.com"] = ["93.184.215.14"]
+    provider_credential_set(
+        project=project, provider="openai", api_key=KEY, base_url="https://llm.example.com/v1"
+    )
+    fake_dns.answers["llm.example.com"] = ["127.0.0.1"]
+    fake = FakeOpenAI([GOOD_ANSWER])
+    job = run_one_endpoint(project, "openai", fake)
+    assert fake.requests == [] and job.status == GenerationJob.Status.FAILED
+    assert (job.errors[0]["code"], job.errors[0]["permanent"]) == ("base_url_refused", True)
+    assert "127.0.0.1, a loopback address" in job.errors[0]["message"]
+
+
+def test_the_server_wide_base_url_is_not_checked(
+    project, no_enqueue, private_targets_refused, fake_dns, monkeypatch
+):
+    monkeypatch.setenv("TESTGEN_OPENAI_BASE_URL", "http://10.0.0.9/v1")
+    provider_credential_set(project=project, provider="openai", api_key=KEY)  # no base URL of its own
+    fake = FakeOpenAI([GOOD_ANSWER])
+    job = run_one_endpoint(project, "openai", fake)
+    assert job.status == GenerationJob.Status.SUCCEEDED and fake_dns.lookups == []
+    assert str(fake.requests[0].url) == "http://10.0.0.9/v1/chat/completions"
 
 
 def test_deleting_a_credential_hands_the_provider_back_to_the_server_settings(project, monkeypatch):
