@@ -32,6 +32,8 @@ Expr = dict[str, Any]
 
 _FACTS_ATTR = "_python_module_facts"
 _MAX_DEPTH = 16
+_NO_NAMES: dict[str, Any] = {}
+_UNKNOWN: Any = object()  # "not memoized yet", where None is a memoized answer
 
 
 # --- Extraction ----------------------------------------------------------------------------
@@ -387,7 +389,7 @@ def list_items(e: Expr | None) -> list[Expr] | None:
 # --- Linking -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """What a name resolves to."""
 
@@ -403,11 +405,15 @@ class Ref:
         return (self.file, self.scope, self.name)
 
 
+def _python_facts(facts_by_file: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {p: f for p, f in facts_by_file.items() if p.endswith(".py") and f}
+
+
 class PythonProject:
     """All Python modules of a repository, for resolving names across files."""
 
     def __init__(self, facts_by_file: dict[str, dict[str, Any]]) -> None:
-        self.facts = {p: f for p, f in facts_by_file.items() if p.endswith(".py") and f}
+        self.facts = _python_facts(facts_by_file)
         self.modules: dict[str, list[str]] = {}
         for path in self.facts:
             parts = path[:-3].split("/")
@@ -418,6 +424,13 @@ class PythonProject:
         self._scopes: dict[str, dict[str, dict[str, tuple[str, Any]]]] = {}
         self._resolved: dict[tuple[str, str, str], Ref | None] = {}
         self._ancestors: dict[tuple[str, str, str], list[Ref]] = {}
+        self._canonical: dict[tuple[str, str, str], str] = {}
+        self._base_names: dict[tuple[str, str, str], frozenset[str]] = {}
+
+    def built_from(self, facts_by_file: dict[str, dict[str, Any]]) -> bool:
+        """Whether this project is over the very same facts documents as `facts_by_file`."""
+        facts = _python_facts(facts_by_file)
+        return len(facts) == len(self.facts) and all(self.facts.get(p) is f for p, f in facts.items())
 
     # -- modules --
 
@@ -497,27 +510,31 @@ class PythonProject:
 
     # -- scopes --
 
-    def scopes(self, path: str) -> dict[str, dict[str, tuple[str, Any]]]:
-        """scope -> name -> (kind, definition); later definitions win, as at run time."""
+    def scopes(self, path: str) -> dict[str, dict[str, tuple[int, str, Any]]]:
+        """scope -> name -> (line, kind, definition); later definitions win, as at run time."""
         cached = self._scopes.get(path)
         if cached is not None:
             return cached
         facts = self.facts[path]
-        entries: list[tuple[int, str, str, str, Any]] = []
+        scopes: dict[str, dict[str, tuple[int, str, Any]]] = {"": {}}
+        # Binding in this order and replacing on an equal or later line is what a stable sort
+        # of all definitions by line would give (imports carry no line: any local definition
+        # shadows them), without building and sorting that list for every file.
         for imp in facts["imports"]:
-            entries.append((0, imp[4], imp[0], "import", imp))
-        for assign in facts["assigns"]:
-            for target in assign["t"]:
-                entries.append((assign["line"], assign["s"], target, "assign", assign))
-        for function in facts["functions"]:
-            entries.append((function["line"], function["s"], function["name"], "function", function))
-        for cls in facts["classes"]:
-            entries.append((cls["line"], cls["s"], cls["name"], "class", cls))
-        # Imports carry no line; binding them first lets local definitions shadow them.
-        entries.sort(key=lambda e: e[0])
-        scopes: dict[str, dict[str, tuple[str, Any]]] = {}
-        for _line, scope, name, kind, obj in entries:
-            scopes.setdefault(scope, {})[name] = (kind, obj)
+            names = scopes.get(imp[4])
+            if names is None:
+                names = scopes[imp[4]] = {}
+            names[imp[0]] = (0, "import", imp)
+        for kind, items in (("assign", facts["assigns"]), ("function", facts["functions"]), ("class", facts["classes"])):
+            for obj in items:
+                line = obj["line"]
+                names = scopes.get(obj["s"])
+                if names is None:
+                    names = scopes[obj["s"]] = {}
+                for name in obj["t"] if kind == "assign" else (obj["name"],):
+                    bound = names.get(name)
+                    if bound is None or bound[0] <= line:
+                        names[name] = (line, kind, obj)
         self._scopes[path] = scopes
         return scopes
 
@@ -525,9 +542,9 @@ class PythonProject:
         scopes = self.scopes(path)
         current = scope
         while True:
-            found = scopes.get(current, {}).get(name)
+            found = scopes.get(current, _NO_NAMES).get(name)
             if found is not None:
-                return (current, *found)
+                return (current, found[1], found[2])
             if not current:
                 return None
             current = current.rsplit(".", 1)[0] if "." in current else ""
@@ -537,9 +554,10 @@ class PythonProject:
         if depth == 0:
             # Linking asks the same questions many times (every route, field, base class).
             key = (path, scope, dotted)
-            if key not in self._resolved:
-                self._resolved[key] = self._resolve(path, scope, dotted, 0)
-            return self._resolved[key]
+            ref = self._resolved.get(key, _UNKNOWN)
+            if ref is _UNKNOWN:
+                ref = self._resolved[key] = self._resolve(path, scope, dotted, 0)
+            return ref
         return self._resolve(path, scope, dotted, depth)
 
     def _resolve(self, path: str, scope: str, dotted: str, depth: int) -> Ref | None:
@@ -558,7 +576,7 @@ class PythonProject:
                 ref = self._follow_import(path, obj, depth)
             else:
                 ref = Ref(kind, path, found_scope, head, obj)
-        return self._descend(ref, rest, depth)
+        return self._descend(ref, rest, depth) if rest else ref
 
     def _from_star_imports(self, path: str, name: str, depth: int) -> Ref | None:
         for level, module, _scope in self.facts[path]["star_imports"]:
@@ -600,19 +618,30 @@ class PythonProject:
         return ref
 
     def resolve_expr(self, path: str, scope: str, e: Expr | None) -> Ref | None:
-        name = name_of(e)
+        name = e.get("n") if isinstance(e, dict) else None
         return self.resolve(path, scope, name) if name else None
 
     def canonical(self, path: str, scope: str, e: Expr | None) -> str:
         """The last segment of what `e` names, following imports (`APIRouter`, `Blueprint`)."""
-        ref = self.resolve_expr(path, scope, e)
-        if ref is None:
+        name = e.get("n") if isinstance(e, dict) else None
+        if not name:
             return ""
-        if ref.kind == "external":
-            return last(ref.name)
-        if ref.rest:
-            return ref.rest[-1]
-        return ref.name
+        # Asked for every marker, annotation and decorator of every route: memoized by name.
+        key = (path, scope, name)
+        found = self._canonical.get(key)
+        if found is not None:
+            return found
+        ref = self.resolve(path, scope, name)
+        if ref is None:
+            found = ""
+        elif ref.kind == "external":
+            found = last(ref.name)
+        elif ref.rest:
+            found = ref.rest[-1]
+        else:
+            found = ref.name
+        self._canonical[key] = found
+        return found
 
     # -- values --
 
@@ -739,6 +768,20 @@ class PythonProject:
 
     def ancestor_names(self, ref: Ref) -> list[str]:
         return [last(r.name) for r in self.ancestors(ref)]
+
+    def base_names(self, ref: Ref) -> frozenset[str]:
+        """The last segments of the names of `ref`'s ancestors, itself excluded.
+
+        Memoized under the same condition and key as `ancestors`, from which it derives:
+        "is this class a model / an enum / a serializer" is asked for every annotation.
+        """
+        if ref.kind == "class" and not ref.rest:
+            key = (ref.file, ref.scope, ref.name)
+            names = self._base_names.get(key)
+            if names is None:
+                names = self._base_names[key] = frozenset(self.ancestor_names(ref)[1:])
+            return names
+        return frozenset(self.ancestor_names(ref)[1:])
 
 
 # --- Type hints and pydantic models → JSON Schema ----------------------------------------
@@ -878,6 +921,7 @@ class SchemaBuilder:
         self._defs_wanted: dict[str, Ref] = {}
         self._aliases: list[tuple[str, str, str]] = []
         self._models: dict[tuple[str, str], dict[str, Any]] = {}
+        self._named: dict[tuple[str, str, str], tuple[str, Any]] = {}
         self._refs_emitted = 0
 
     def root(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
@@ -908,14 +952,14 @@ class SchemaBuilder:
         return (
             ref is not None
             and ref.kind == "class"
-            and any(n in _MODEL_BASES for n in self.project.ancestor_names(ref)[1:])
+            and not self.project.base_names(ref).isdisjoint(_MODEL_BASES)
         )
 
     def is_enum(self, ref: Ref | None) -> bool:
         return (
             ref is not None
             and ref.kind == "class"
-            and any(n in _ENUM_BASES for n in self.project.ancestor_names(ref)[1:])
+            and not self.project.base_names(ref).isdisjoint(_ENUM_BASES)
         )
 
     def unwrap_annotated(self, path: str, scope: str, ann: Expr | None) -> tuple[Expr | None, list[Expr]]:
@@ -931,7 +975,7 @@ class SchemaBuilder:
 
     def strip_optional(self, path: str, scope: str, ann: Expr | None) -> tuple[Expr | None, bool]:
         """(inner, True) for Optional[T] / T | None / Union[T, None] with a single T."""
-        if not isinstance(ann, dict):
+        if not isinstance(ann, dict) or ("op" not in ann and "sub" not in ann):
             return ann, False
         members = self._union_members(path, scope, ann)
         if members is None:
@@ -959,6 +1003,9 @@ class SchemaBuilder:
     def type_schema(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
         if ann is None:
             return {}
+        name = ann.get("n")
+        if name is not None:
+            return self._named_schema(path, scope, name)
         if "c" in ann:
             if ann["c"] is None:
                 return {"type": "null"}
@@ -979,30 +1026,49 @@ class SchemaBuilder:
             return self._generic_schema(path, scope, ann)
         if "call" in ann:
             return self._constrained_call(path, scope, ann)
-        if "n" in ann:
-            ref = self.project.resolve(path, scope, ann["n"])
-            if ref is None:
-                return {}
-            if ref.kind == "external":
-                return dict(_SCALARS.get(last(ref.name), {}))
-            if ref.kind == "class":
-                if self.is_enum(ref):
-                    return self.enum_schema(ref)
-                if self.is_model(ref):
-                    return self.model_schema(ref)
-                return {}
-            if ref.kind == "assign" and not ref.rest:
-                # `UserId = Annotated[int, Field(gt=0)]` and other type aliases; a
-                # self-referencing alias (`Tree = list["Tree"]`) stops at the cycle.
-                alias = (ref.file, ref.scope, ref.name)
-                if alias in self._aliases:
-                    return {}
-                self._aliases.append(alias)
-                try:
-                    return self.type_schema(ref.file, ref.scope, ref.obj["v"])
-                finally:
-                    self._aliases.pop()
         return {}
+
+    def _named_schema(self, path: str, scope: str, name: str) -> dict[str, Any]:
+        """The schema of a type named `name`: a scalar, an enum, a model or a type alias."""
+        # What the name is only depends on the facts; every route asks again (`int`, the
+        # file's models), so the classification is memoized and the schema made from it.
+        key = (path, scope, name)
+        named = self._named.get(key)
+        if named is None:
+            named = self._named[key] = self._classify(self.project.resolve(path, scope, name))
+        kind, payload = named
+        if kind == "scalar":
+            return dict(payload)
+        if kind == "model":
+            return self.model_schema(payload)
+        if kind == "enum":
+            return self.enum_schema(payload)
+        # `UserId = Annotated[int, Field(gt=0)]` and other type aliases; a self-referencing
+        # alias (`Tree = list["Tree"]`) stops at the cycle.
+        alias = (payload.file, payload.scope, payload.name)
+        if alias in self._aliases:
+            return {}
+        self._aliases.append(alias)
+        try:
+            return self.type_schema(payload.file, payload.scope, payload.obj["v"])
+        finally:
+            self._aliases.pop()
+
+    def _classify(self, ref: Ref | None) -> tuple[str, Any]:
+        """("scalar", schema to copy) | ("enum", class) | ("model", class) | ("alias", assign)."""
+        if ref is None:
+            return "scalar", {}
+        if ref.kind == "external":
+            return "scalar", _SCALARS.get(last(ref.name), {})
+        if ref.kind == "class":
+            if self.is_enum(ref):
+                return "enum", ref
+            if self.is_model(ref):
+                return "model", ref
+            return "scalar", {}
+        if ref.kind == "assign" and not ref.rest:
+            return "alias", ref
+        return "scalar", {}
 
     def _generic_schema(self, path: str, scope: str, ann: Expr) -> dict[str, Any]:
         base = self.project.canonical(path, scope, ann["sub"])
@@ -1297,7 +1363,7 @@ class SerializerSchemaBuilder:
         return (
             ref is not None
             and ref.kind == "class"
-            and any(n in _SERIALIZER_BASES for n in self.project.ancestor_names(ref)[1:])
+            and not self.project.base_names(ref).isdisjoint(_SERIALIZER_BASES)
         )
 
     def schemas(self, ref: Ref) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -1613,6 +1679,26 @@ def _request_view(schema: dict[str, Any]) -> dict[str, Any]:
     return _view(schema, "request")
 
 
+_PROJECT_ATTR = "_python_project"
+
+
+def shared_project(facts: dict[str, dict[str, Any]], index: RepositoryIndex) -> PythonProject:
+    """The `PythonProject` over `facts`, one for all the Python linkers of a scan.
+
+    The engine links FastAPI, Flask and Django over the very same facts documents (one per
+    file for the three) with the same `RepositoryIndex`; scopes, name resolution and class
+    hierarchies are the same questions for the three, so the project and its memos are kept
+    on the index for the duration of the scan (as `module_facts` keeps facts on the
+    `SourceFile`). Facts are never modified, so the same documents mean the same answers;
+    other documents get a project of their own.
+    """
+    project = index.__dict__.get(_PROJECT_ATTR)
+    if not isinstance(project, PythonProject) or not project.built_from(facts):
+        project = PythonProject(facts)
+        index.__dict__[_PROJECT_ATTR] = project
+    return project
+
+
 class PythonFrameworkScanner(Scanner):
     """What the FastAPI, Flask and Django scanners share: one `ast` parse per file, one facts
     document per file (the very same object for all three, so the facts cache encodes and
@@ -1638,7 +1724,7 @@ class PythonFrameworkScanner(Scanner):
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
     ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-        return self.linker(PythonProject(facts)).run()
+        return self.linker(shared_project(facts, index)).run()
 
     @abstractmethod
     def linker(self, project: PythonProject) -> Any:

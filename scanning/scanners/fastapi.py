@@ -35,6 +35,7 @@ from scanning.scanners._python import (
     SCALAR_NAMES,
     Expr,
     PythonProject,
+    Ref,
     SchemaBuilder,
     apply_constraints,
     arg,
@@ -66,6 +67,7 @@ _SKIPPED_PARAM_TYPES = {
     "StarletteRequest",
     "JSONResponse",
 }
+_LOCATIONS = {"Header": "header", "Cookie": "cookie"}
 _PARAM_MARKERS = {"Query", "Path", "Header", "Cookie", "Body", "Form", "File", "Depends", "Security"}
 _SECURITY_SCHEMES = {
     "OAuth2PasswordBearer",
@@ -85,7 +87,7 @@ AUTH_NAME = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Router:
     key: tuple[str, str, str]
     kind: str  # "app" | "router"
@@ -95,7 +97,7 @@ class _Router:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Route:
     file: str
     scope: str
@@ -107,7 +109,7 @@ class _Route:
     options: dict[str, Expr]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Edge:
     file: str
     scope: str
@@ -117,7 +119,19 @@ class _Edge:
     options: dict[str, Expr]
 
 
-@dataclass
+@dataclass(slots=True)
+class _Annotation:
+    """What a parameter's annotation says (see `_Linker._annotation`)."""
+
+    path: str  # where the annotation is resolved: an `Annotated` alias's own module
+    scope: str
+    raw: Expr | None  # the annotation, `Annotated` aliases followed
+    metadata: list[Expr]  # the `Annotated[T, ...]` extras
+    skipped: bool  # Request, Response, BackgroundTasks...: not a parameter
+    core: Expr | None  # T without `Annotated` and `Optional`
+
+
+@dataclass(slots=True)
 class _Context:
     prefixes: list[str] = field(default_factory=list)
     auth: list[str] = field(default_factory=list)
@@ -141,6 +155,12 @@ class _Linker:
         self.routers: dict[tuple[str, str, str], _Router] = {}
         self.routes: dict[tuple[str, str, str], list[_Route]] = {}
         self.edges: dict[tuple[str, str, str], list[_Edge]] = {}
+        # (file, scope, name) -> what `_annotation` / `_is_body_type` / `_auth_dependency` found:
+        # every route asks again about the same few names of its module.
+        self._annotations: dict[tuple[str, str, str | None], _Annotation] = {}
+        self._body_types: dict[tuple[str, str, str], bool] = {}
+        self._depends_labels: dict[tuple[str, str, str], str] = {}
+        self._path_names: dict[str, list[str]] = {}  # read only
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -164,9 +184,15 @@ class _Linker:
     # -- collection --
 
     def _object(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
-        ref = self.project.resolve_expr(path, scope, e)
-        if ref is not None and ref.kind == "assign" and not ref.rest and ref.key in self.routers:
-            return ref.key
+        name = name_of(e)
+        return self._named_object(path, scope, name) if name else None
+
+    def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
+        ref = self.project.resolve(path, scope, name)
+        if ref is not None and ref.kind == "assign" and not ref.rest:
+            key = (ref.file, ref.scope, ref.name)
+            if key in self.routers:
+                return key
         return None
 
     def _collect_routers(self) -> None:
@@ -209,7 +235,7 @@ class _Linker:
                 receiver, method = func.rsplit(".", 1)
                 if method not in _ROUTE_METHODS and method != "api_route":
                     continue
-                key = self._object(path, function["s"], {"n": receiver})
+                key = self._named_object(path, function["s"], receiver)
                 if key is None:
                     continue
                 if method == "api_route":
@@ -236,7 +262,7 @@ class _Linker:
             func = call_func(e)
             if not func or not func.endswith(".add_api_route"):
                 continue
-            key = self._object(path, scope, {"n": func.rsplit(".", 1)[0]})
+            key = self._named_object(path, scope, func.rsplit(".", 1)[0])
             if key is None:
                 continue
             endpoint = self.project.resolve_expr(path, scope, arg(e, 1, "endpoint"))
@@ -265,7 +291,7 @@ class _Linker:
             receiver, method = func.rsplit(".", 1)
             if method not in ("include_router", "mount"):
                 continue
-            parent = self._object(path, scope, {"n": receiver})
+            parent = self._named_object(path, scope, receiver)
             if parent is None:
                 continue
             if method == "include_router":
@@ -321,14 +347,21 @@ class _Linker:
             [*context.auth, *self._auth_in(key[0], key[1], router.dependencies)],
             [*context.tags, *router.tags],
         )
+        # The prefixes joined once for every route here (`join_paths(base, path)` is
+        # `join_paths(*here.prefixes, path)`), and each distinct route path once.
+        base = "/".join(p.strip("/") for p in here.prefixes if p and p.strip("/"))
+        full_paths: dict[str, str] = {}
         for route in self.routes.get(key, []):
             if route.path is None:
                 self.warnings.append(
                     ScanWarning(route.file, "route path is not a constant string", route.line)
                 )
                 continue
+            full_path = full_paths.get(route.path)
+            if full_path is None:
+                full_path = full_paths[route.path] = join_paths(base, route.path)
             for method in route.methods:
-                endpoint = self._endpoint(route, method, join_paths(*here.prefixes, route.path), here)
+                endpoint = self._endpoint(route, method, full_path, here)
                 if endpoint.key not in seen:
                     seen.add(endpoint.key)
                     out.append(endpoint)
@@ -372,6 +405,13 @@ class _Linker:
             return f"Security({target_name})"
         if kind != "Depends" or not target_name:
             return ""
+        key = (path, scope, target_name)
+        label = self._depends_labels.get(key)
+        if label is None:
+            label = self._depends_labels[key] = self._depends_label(path, scope, target_name)
+        return label
+
+    def _depends_label(self, path: str, scope: str, target_name: str) -> str:
         ref = self.project.resolve(path, scope, target_name)
         if ref is not None and ref.kind == "assign" and call_func(ref.obj["v"]):
             scheme = self.project.canonical(ref.file, ref.scope, ref.obj["v"]["call"])
@@ -385,7 +425,12 @@ class _Linker:
 
     def _endpoint(self, route: _Route, method: str, full_path: str, context: _Context) -> DiscoveredEndpoint:
         options = route.options
-        auth = [*context.auth, *self._auth_in(route.file, route.scope, options.get("dependencies"))]
+        # Most routes have no `dependencies=`, `tags=`, `operation_id=` or `summary=`: the
+        # helpers evaluating them are only called when there is something to evaluate.
+        dependencies = options.get("dependencies")
+        auth = [*context.auth]
+        if dependencies is not None:
+            auth.extend(self._auth_in(route.file, route.scope, dependencies))
         function = route.function
         parameters: list[Parameter] = []
         body: dict[str, Any] | None = None
@@ -396,7 +441,9 @@ class _Linker:
             parameters = [
                 Parameter(n, "path", True, {"type": "string"}) for n in path_parameter_names(full_path)
             ]
-        tags = [*context.tags, *self._strings(route.file, route.scope, options.get("tags"))]
+        tags = context.tags
+        if "tags" in options:
+            tags = [*tags, *self._strings(route.file, route.scope, options["tags"])]
         return DiscoveredEndpoint(
             method=method,
             path=full_path,
@@ -404,51 +451,60 @@ class _Linker:
             file=route.file,
             line=route.line,
             handler=function["name"] if function else "",
-            operation_id=self.project.eval_str(route.file, route.scope, options.get("operation_id")) or "",
-            summary=self.project.eval_str(route.file, route.scope, options.get("summary")) or "",
+            operation_id=self._option_str(route, "operation_id"),
+            summary=self._option_str(route, "summary"),
             parameters=parameters,
             request_body=body,
             responses=self._responses(route, function),
             auth_required=bool(auth),
-            auth=", ".join(dict.fromkeys(auth)),
-            tags=list(dict.fromkeys(tags)),
+            auth=", ".join(dict.fromkeys(auth)) if auth else "",
+            tags=list(dict.fromkeys(tags)) if len(tags) > 1 else list(tags),
         )
+
+    def _option_str(self, route: _Route, option: str) -> str:
+        e = route.options.get(option)
+        return (self.project.eval_str(route.file, route.scope, e) or "") if e is not None else ""
 
     def _parameters(
         self, path: str, function: dict[str, Any], full_path: str
     ) -> tuple[list[Parameter], dict[str, Any] | None, list[str]]:
         scope = function["s"]
-        path_names = set(path_parameter_names(full_path))
+        path_list = self._path_names.get(full_path)
+        if path_list is None:
+            path_list = self._path_names[full_path] = path_parameter_names(full_path)
+        path_names = set(path_list)
         parameters: list[Parameter] = []
         bodies: list[tuple[str, dict[str, Any], bool, bool]] = []  # name, schema, required, embed
         auth: list[str] = []
-        self.schemas.begin()
+        schemas = self.schemas
+        schemas.begin()
         for parameter in function["args"]:
             name = parameter["name"]
-            if name in ("self", "cls"):
+            if name == "self" or name == "cls":
                 continue
-            # `CurrentUser = Annotated[User, Depends(get_current_user)]` aliases: the
-            # annotation is resolved where the alias is written.
-            apath, ascope, raw_ann = self._annotated_alias(path, scope, parameter.get("ann"))
-            ann, metadata = self.schemas.unwrap_annotated(apath, ascope, raw_ann)
+            annotation = self._annotation(path, scope, parameter.get("ann"))
+            apath, ascope = annotation.path, annotation.scope
             default = parameter.get("def")
             marker: Expr | None = None
             marker_kind = ""
             mpath, mscope = path, scope
-            for cpath, cscope, candidate in [(path, scope, default), *((apath, ascope, m) for m in metadata)]:
-                if call_func(candidate):
-                    kind = self.project.canonical(cpath, cscope, candidate["call"])  # type: ignore[index]
-                    if kind in _PARAM_MARKERS:
-                        marker, marker_kind, mpath, mscope = candidate, kind, cpath, cscope
-                        break
+            if default is not None and "call" in default:
+                kind = self.project.canonical(path, scope, default["call"])
+                if kind in _PARAM_MARKERS:
+                    marker, marker_kind = default, kind
+            if marker is None:
+                for candidate in annotation.metadata:
+                    if call_func(candidate):
+                        kind = self.project.canonical(apath, ascope, candidate["call"])  # type: ignore[index]
+                        if kind in _PARAM_MARKERS:
+                            marker, marker_kind, mpath, mscope = candidate, kind, apath, ascope
+                            break
             if marker_kind in ("Depends", "Security"):
                 label = self._auth_dependency(mpath, mscope, marker)
                 if label:
                     auth.append(label)
                 continue
-            if ann is not None and self.project.canonical(apath, ascope, ann) in _SKIPPED_PARAM_TYPES:
-                continue
-            if marker_kind in ("Form", "File"):
+            if annotation.skipped or marker_kind in ("Form", "File"):
                 continue
             has_default = default is not None and marker is not default
             if marker is not None:
@@ -457,35 +513,37 @@ class _Linker:
                     has_default = True
                 if "default_factory" in marker["kw"]:
                     has_default = True
-            core, _optional = self.schemas.strip_optional(apath, ascope, ann)
-            kwargs = self.schemas.literal_kwargs(mpath, mscope, marker) if marker is not None else {}
+            core = annotation.core
+            kwargs = schemas.literal_kwargs(mpath, mscope, marker) if marker is not None else {}
             if marker_kind == "Body" or (
                 not marker_kind and name not in path_names and self._is_body_type(apath, ascope, core)
             ):
-                schema = self.schemas.type_schema(apath, ascope, raw_ann)
+                schema = schemas.type_schema(apath, ascope, annotation.raw)
                 bodies.append(
                     (kwargs.get("alias") or name, schema, not has_default, bool(kwargs.get("embed")))
                 )
                 continue
             # An optional query parameter is simply omitted; its schema is the inner type's.
-            schema = apply_constraints(dict(self.schemas.type_schema(apath, ascope, core)), kwargs)
+            schema = schemas.type_schema(apath, ascope, core)
+            schema = apply_constraints(dict(schema), kwargs) if kwargs else dict(schema)
             default_value = self._default_value(marker, default)
             if default_value is not None:
                 schema["default"] = default_value
             if marker_kind == "Path" or name in path_names:
                 parameters.append(Parameter(name, "path", True, schema, kwargs.get("description", "") or ""))
                 continue
-            location = {"Header": "header", "Cookie": "cookie"}.get(marker_kind, "query")
+            location = _LOCATIONS.get(marker_kind, "query")
             wire_name = kwargs.get("alias") if isinstance(kwargs.get("alias"), str) else name
             if location == "header" and wire_name == name and kwargs.get("convert_underscores", True):
                 wire_name = name.replace("_", "-")
             parameters.append(
                 Parameter(wire_name, location, not has_default, schema, kwargs.get("description", "") or "")
             )
-        declared = {p.name for p in parameters if p.location == "path"}
-        for missing in path_parameter_names(full_path):
-            if missing not in declared:
-                parameters.append(Parameter(missing, "path", True, {"type": "string"}))
+        if path_list:
+            declared = {p.name for p in parameters if p.location == "path"}
+            for missing in path_list:
+                if missing not in declared:
+                    parameters.append(Parameter(missing, "path", True, {"type": "string"}))
         body: dict[str, Any] | None = None
         if len(bodies) == 1 and not bodies[0][3]:
             body = bodies[0][1]
@@ -500,6 +558,25 @@ class _Linker:
         if body is not None:
             body = self.schemas.finish(body)
         return parameters, body, auth
+
+    def _annotation(self, path: str, scope: str, ann: Expr | None) -> _Annotation:
+        """What a parameter annotation says; memoized for plain names (`int`, `Item`, `CurrentUser`)."""
+        if ann is not None and "n" not in ann:
+            return self._read_annotation(path, scope, ann)
+        key = (path, scope, ann["n"] if ann is not None else None)
+        found = self._annotations.get(key)
+        if found is None:
+            found = self._annotations[key] = self._read_annotation(path, scope, ann)
+        return found
+
+    def _read_annotation(self, path: str, scope: str, ann: Expr | None) -> _Annotation:
+        # `CurrentUser = Annotated[User, Depends(get_current_user)]` aliases: the annotation
+        # is resolved where the alias is written.
+        apath, ascope, raw = self._annotated_alias(path, scope, ann)
+        inner, metadata = self.schemas.unwrap_annotated(apath, ascope, raw)
+        skipped = inner is not None and self.project.canonical(apath, ascope, inner) in _SKIPPED_PARAM_TYPES
+        core, _optional = self.schemas.strip_optional(apath, ascope, inner)
+        return _Annotation(apath, ascope, raw, metadata, skipped, core)
 
     def _annotated_alias(self, path: str, scope: str, ann: Expr | None) -> tuple[str, str, Expr | None]:
         for _ in range(8):
@@ -524,8 +601,17 @@ class _Linker:
         """Scalars (and lists of scalars with Query) are query; models, dicts and lists are bodies."""
         if ann is None:
             return False
-        target = ann.get("sub", ann)
-        ref = self.project.resolve_expr(path, scope, target)
+        name = ann.get("sub", ann).get("n")
+        if not name:
+            return False
+        # Only what `name` resolves to matters: memoized, as every route asks.
+        key = (path, scope, name)
+        found = self._body_types.get(key)
+        if found is None:
+            found = self._body_types[key] = self._is_body_ref(self.project.resolve(path, scope, name))
+        return found
+
+    def _is_body_ref(self, ref: Ref | None) -> bool:
         if ref is None:
             return False
         if ref.kind == "class":
@@ -541,7 +627,7 @@ class _Linker:
 
     def _responses(self, route: _Route, function: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
         options = route.options
-        status = status_code_of(options.get("status_code")) or 200
+        status = (status_code_of(options["status_code"]) or 200) if "status_code" in options else 200
         success: dict[str, Any] = {"description": "Successful Response"}
         model = options.get("response_model")
         if model is not None and const(model, 0) is not None:

@@ -64,6 +64,7 @@ _HOOK_AUTH = re.compile(r"auth|login|token|jwt|permission|admin", re.IGNORECASE)
 _SHORTCUTS = {"get", "post", "put", "patch", "delete"}
 _CONVERTER = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _AUTO_METHODS = {"HEAD", "OPTIONS"}
+_STRING = {"type": "string"}
 _RESTFUL_PACKAGES = {"flask_restful", "flask_restx", "flask_restplus"}
 
 
@@ -79,7 +80,7 @@ def converter_schema(converter: str | None, args: str | None) -> dict[str, Any]:
     return {"type": "string"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Object:
     key: tuple[str, str, str]
     kind: str  # "app" | "blueprint"
@@ -88,7 +89,7 @@ class _Object:
     auth: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Rule:
     file: str
     line: int
@@ -98,7 +99,7 @@ class _Rule:
     auth: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Edge:
     file: str
     line: int
@@ -125,6 +126,9 @@ class _Linker:
         self.edges: dict[tuple[str, str, str], list[_Edge]] = {}
         # Api(app) / api.init_app(app): parents resolved once every object is known.
         self._pending: list[tuple[str, str, Expr | None, tuple[str, str, str], int, str | None]] = []
+        self._conversions: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {}
+        self._path_names: dict[str, list[str]] = {}
+        self._auth_names: dict[str, bool] = {}
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         for path, facts in self.project.facts.items():
@@ -150,9 +154,15 @@ class _Linker:
         return endpoints, self.warnings
 
     def _object(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
-        ref = self.project.resolve_expr(path, scope, e)
-        if ref is not None and ref.kind == "assign" and not ref.rest and ref.key in self.objects:
-            return ref.key
+        name = name_of(e)
+        return self._named_object(path, scope, name) if name else None
+
+    def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
+        ref = self.project.resolve(path, scope, name)
+        if ref is not None and ref.kind == "assign" and not ref.rest:
+            key = (ref.file, ref.scope, ref.name)
+            if key in self.objects:
+                return key
         return None
 
     def _collect_objects(self, path: str, facts: dict[str, Any]) -> None:
@@ -203,7 +213,7 @@ class _Linker:
             func = call_func(assign["v"])
             if not func or not func.endswith(".namespace"):
                 continue
-            parent = self._object(path, assign["s"], {"n": func.rsplit(".", 1)[0]})
+            parent = self._named_object(path, assign["s"], func.rsplit(".", 1)[0])
             if parent is None:
                 continue
             value = assign["v"]
@@ -224,7 +234,7 @@ class _Linker:
                 func = call_func(decorator)
                 if not func or not func.endswith(".route"):
                     continue
-                key = self._object(path, cls["s"], {"n": func.rsplit(".", 1)[0]})
+                key = self._named_object(path, cls["s"], func.rsplit(".", 1)[0])
                 if key is None or self.objects[key].kind != "api":
                     continue
                 ref = Ref("class", path, cls["s"], cls["name"], cls)
@@ -247,14 +257,17 @@ class _Linker:
 
     def _collect_decorated(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
+            decorators = function["dec"]
+            if not decorators:
+                continue
             scope = function["s"]
-            auth = self._auth_decorators(function["dec"])
-            for decorator in function["dec"]:
+            auth = self._auth_decorators(decorators)
+            for decorator in decorators:
                 func = call_func(decorator) or name_of(decorator)
                 if not func or "." not in func:
                     continue
                 receiver, method = func.rsplit(".", 1)
-                key = self._object(path, scope, {"n": receiver})
+                key = self._named_object(path, scope, receiver)
                 if key is None:
                     continue
                 if method == "before_request" and _HOOK_AUTH.search(function["name"]):
@@ -286,7 +299,7 @@ class _Linker:
                 "add_namespace",
             ):
                 continue
-            key = self._object(path, scope, {"n": receiver})
+            key = self._named_object(path, scope, receiver)
             if key is None:
                 continue
             if method == "add_resource":
@@ -384,22 +397,41 @@ class _Linker:
         found = []
         for decorator in decorators:
             name = call_func(decorator) or name_of(decorator) or ""
-            if name and AUTH_DECORATOR.search(last(name)):
-                found.append(f"@{name}")
+            if name:
+                # The same few decorators (`bp.route`, `login_required`) over and over.
+                is_auth = self._auth_names.get(name)
+                if is_auth is None:
+                    is_auth = self._auth_names[name] = AUTH_DECORATOR.search(last(name)) is not None
+                if is_auth:
+                    found.append(f"@{name}")
         return found
 
     def _methods(self, path: str, scope: str, e: Expr | None, line: int) -> list[str]:
         if e is None:
             return ["GET"]
-        try:
-            values = self.project.literal(path, scope, e)
-        except ValueError:
-            self.warnings.append(ScanWarning(path, "route methods are not a constant list", line))
-            return []
+        items = e.get("list")
+        if items is not None and all("c" in item for item in items):
+            values = [item["c"] for item in items]  # `methods=["GET", "POST"]`, what `literal` gives
+        else:
+            try:
+                values = self.project.literal(path, scope, e)
+            except ValueError:
+                self.warnings.append(ScanWarning(path, "route methods are not a constant list", line))
+                return []
         upper = [str(v).upper() for v in values]
         return [m for m in upper if m in HTTP_METHODS and m not in _AUTO_METHODS]
 
     # -- traversal --
+
+    def _converted(self, text: str) -> tuple[str, list[tuple[str, str | None, str | None]]]:
+        """(`text` with converters as `{name}`, its converters as (name, converter, args)), memoized."""
+        found = self._conversions.get(text)
+        if found is None:
+            found = self._conversions[text] = (
+                _CONVERTER.sub(r"{\g<name>}", text),
+                [m.group("name", "conv", "args") for m in _CONVERTER.finditer(text)],
+            )
+        return found
 
     def _walk(
         self,
@@ -412,18 +444,28 @@ class _Linker:
     ) -> None:
         obj = self.objects[key]
         auth = [*auth, *obj.auth]
+        # What depends on the prefixes alone is worked out once for all the rules below
+        # (`join_paths(base, rule)` equals `join_paths(*prefixes, rule)`), and what depends on
+        # a rule's text alone once per distinct text: blueprints repeat the same rules.
+        converted = [self._converted(text) for text in prefixes]
+        base = "/".join(text.strip("/") for text, _ in converted if text and text.strip("/"))
+        prefix_converters = [c for _, found in converted for c in found]
         for rule in self.rules.get(key, []):
             if rule.rule is None:
                 self.warnings.append(ScanWarning(rule.file, "route rule is not a constant string", rule.line))
                 continue
             # `<any(a, b):x>` has a comma and parentheses the generic normalizer does not expect.
-            full = join_paths(*(_CONVERTER.sub(r"{\g<name>}", text) for text in [*prefixes, rule.rule]))
+            text, found = self._converted(rule.rule)
+            full = join_paths(base, text)
             # Converters may sit in a prefix (`/<int:org_id>`) as well as in the rule.
             converters = {
-                m.group("name"): converter_schema(m.group("conv"), m.group("args"))
-                for text in [*prefixes, rule.rule]
-                for m in _CONVERTER.finditer(text)
+                name: converter_schema(conv, args) for name, conv, args in [*prefix_converters, *found]
             }
+            names = self._path_names.get(full)
+            if names is None:
+                names = self._path_names[full] = path_parameter_names(full)
+            rule_auth = [*auth, *rule.auth]
+            auth_text = ", ".join(dict.fromkeys(rule_auth))
             for method in rule.methods:
                 endpoint = DiscoveredEndpoint(
                     method=method,
@@ -433,11 +475,11 @@ class _Linker:
                     line=rule.line,
                     handler=rule.handler,
                     parameters=[
-                        Parameter(name, "path", True, dict(converters.get(name, {"type": "string"})))
-                        for name in path_parameter_names(full)
+                        Parameter(name, "path", True, dict(converters.get(name, _STRING)))
+                        for name in names
                     ],
-                    auth_required=bool(auth or rule.auth),
-                    auth=", ".join(dict.fromkeys([*auth, *rule.auth])),
+                    auth_required=bool(rule_auth),
+                    auth=auth_text,
                 )
                 if endpoint.key not in seen:
                     seen.add(endpoint.key)
