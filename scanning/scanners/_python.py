@@ -421,7 +421,7 @@ class PythonProject:
                 parts = parts[:-1]
             for start in range(len(parts)):
                 self.modules.setdefault(".".join(parts[start:]), []).append(path)
-        self._scopes: dict[str, dict[str, dict[str, tuple[str, Any]]]] = {}
+        self._scopes: dict[str, dict[str, dict[str, tuple[int, str, Any]]]] = {}
         self._resolved: dict[tuple[str, str, str], Ref | None] = {}
         self._ancestors: dict[tuple[str, str, str], list[Ref]] = {}
         self._canonical: dict[tuple[str, str, str], str] = {}
@@ -525,7 +525,8 @@ class PythonProject:
             if names is None:
                 names = scopes[imp[4]] = {}
             names[imp[0]] = (0, "import", imp)
-        for kind, items in (("assign", facts["assigns"]), ("function", facts["functions"]), ("class", facts["classes"])):
+        definitions = (("assign", facts["assigns"]), ("function", facts["functions"]), ("class", facts["classes"]))
+        for kind, items in definitions:
             for obj in items:
                 line = obj["line"]
                 names = scopes.get(obj["s"])

@@ -263,7 +263,8 @@ class _Linker:
             scope = function["s"]
             auth = self._auth_decorators(decorators)
             for decorator in decorators:
-                func = call_func(decorator) or name_of(decorator)
+                called = call_func(decorator)
+                func = called or name_of(decorator)
                 if not func or "." not in func:
                     continue
                 receiver, method = func.rsplit(".", 1)
@@ -273,7 +274,7 @@ class _Linker:
                 if method == "before_request" and _HOOK_AUTH.search(function["name"]):
                     self.objects[key].auth.append(f"before_request {function['name']}")
                     continue
-                if not call_func(decorator) or (method != "route" and method not in _SHORTCUTS):
+                if not called or (method != "route" and method not in _SHORTCUTS):
                     continue
                 if method == "route":
                     methods = self._methods(path, scope, decorator["kw"].get("methods"), decorator["line"])
@@ -447,7 +448,7 @@ class _Linker:
         # What depends on the prefixes alone is worked out once for all the rules below
         # (`join_paths(base, rule)` equals `join_paths(*prefixes, rule)`), and what depends on
         # a rule's text alone once per distinct text: blueprints repeat the same rules.
-        converted = [self._converted(text) for text in prefixes]
+        converted = [self._converted(prefix) for prefix in prefixes]
         base = "/".join(text.strip("/") for text, _ in converted if text and text.strip("/"))
         prefix_converters = [c for _, found in converted for c in found]
         for rule in self.rules.get(key, []):
@@ -455,11 +456,12 @@ class _Linker:
                 self.warnings.append(ScanWarning(rule.file, "route rule is not a constant string", rule.line))
                 continue
             # `<any(a, b):x>` has a comma and parentheses the generic normalizer does not expect.
-            text, found = self._converted(rule.rule)
-            full = join_paths(base, text)
+            rule_text, rule_converters = self._converted(rule.rule)
+            full = join_paths(base, rule_text)
             # Converters may sit in a prefix (`/<int:org_id>`) as well as in the rule.
             converters = {
-                name: converter_schema(conv, args) for name, conv, args in [*prefix_converters, *found]
+                name: converter_schema(conv, args)
+                for name, conv, args in [*prefix_converters, *rule_converters]
             }
             names = self._path_names.get(full)
             if names is None:
