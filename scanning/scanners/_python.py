@@ -1680,23 +1680,18 @@ def _request_view(schema: dict[str, Any]) -> dict[str, Any]:
     return _view(schema, "request")
 
 
-_PROJECT_ATTR = "_python_project"
-
-
 def shared_project(facts: dict[str, dict[str, Any]], index: RepositoryIndex) -> PythonProject:
     """The `PythonProject` over `facts`, one for all the Python linkers of a scan.
 
     The engine links FastAPI, Flask and Django over the very same facts documents (one per
     file for the three) with the same `RepositoryIndex`; scopes, name resolution and class
     hierarchies are the same questions for the three, so the project and its memos are kept
-    on the index for the duration of the scan (as `module_facts` keeps facts on the
-    `SourceFile`). Facts are never modified, so the same documents mean the same answers;
-    other documents get a project of their own.
+    in the index's per-scan `shared` space. Facts are never modified, so the same documents
+    mean the same answers; other documents get a project of their own.
     """
-    project = index.__dict__.get(_PROJECT_ATTR)
+    project = index.shared.get("python")
     if not isinstance(project, PythonProject) or not project.built_from(facts):
-        project = PythonProject(facts)
-        index.__dict__[_PROJECT_ATTR] = project
+        project = index.shared["python"] = PythonProject(facts)
     return project
 
 

@@ -162,6 +162,9 @@ class RepositoryIndex:
 
     files: list[str]
     manifests: dict[str, str] = field(default_factory=dict)  # rel path -> text, for MANIFEST_NAMES
+    # Scratch space for one scan's linkers: scanners sharing a front end link over the very
+    # same facts and may keep work they have in common here (keyed by front end), once.
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     MANIFEST_NAMES: ClassVar[tuple[str, ...]] = (
         "package.json", "requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg",
