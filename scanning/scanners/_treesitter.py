@@ -39,6 +39,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from bisect import bisect_right
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from tree_sitter import Query, QueryCursor
@@ -56,6 +59,13 @@ ROUTE_VERBS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "all", "head", "options", "use", "route",
      "register", "addHook", "setGlobalPrefix", "enableVersioning"}
 )
+# `.get`, `.use`, `.route`...: a route call whose arguments the walk skips may be there (see `run`)
+_SKIPPING_VERB = re.compile(
+    rb"\.\s*(?:" + b"|".join(sorted(v.encode() for v in ROUTE_VERBS if v != "register")) + rb")(?![\w$])"
+)
+_END_OF_TREE = 0xFFFFFFFF
+_START_BYTE = attrgetter("start_byte")
+_END_BYTE = attrgetter("end_byte")
 JS_MARKER = "__js__"
 SCHEMA_BUILDER = re.compile(r"^(Type|T|t)\.[A-Z]\w*$")
 SPREAD_MARKER = "__spread__"
@@ -74,6 +84,9 @@ _DISPATCH: dict[str, int] = {
 }
 _RETURNABLE = frozenset({"identifier", "call_expression", "new_expression", "member_expression",
                          "arrow_function", "function_expression"})
+# the arguments of a call that a call ref keeps (`createRouter(db)`, `fp(plugin)`)
+_CALL_ARG_REFS = frozenset({"identifier", "member_expression", "call_expression", "arrow_function",
+                            "function_expression"})
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
      "await_expression", "type_assertion"}
@@ -89,6 +102,8 @@ AUTH_NAME = re.compile(
 LOGIN_STRATEGY = re.compile(r"\(\s*'(local|anonymous)'")
 
 
+# Asked for every middleware of every route, with the same few names: remembered.
+@lru_cache(maxsize=4096)
 def is_auth_name(name: str) -> bool:
     return bool(name) and bool(AUTH_NAME.search(name)) and not LOGIN_STRATEGY.search(name)
 
@@ -109,7 +124,25 @@ def js_language(extension: str) -> str:
 
 
 def node_text(node: Any) -> str:
-    return node.text.decode("utf-8", errors="replace")
+    data = node.text
+    try:
+        return data.decode()  # the fast path; invalid UTF-8 is rare
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _source_text(source: bytes) -> Any:
+    """`node_text` for the nodes of a tree parsed from `source`, slicing it: several times
+    cheaper than `Node.text`, which builds a memoryview and copies twice per call."""
+
+    def text(node: Any) -> str:
+        data = source[node.start_byte:node.end_byte]
+        try:
+            return data.decode()
+        except UnicodeDecodeError:
+            return data.decode("utf-8", errors="replace")
+
+    return text
 
 
 def syntax_errors(root: Any, limit: int = 3) -> list[dict[str, Any]]:
@@ -131,19 +164,20 @@ def syntax_errors(root: Any, limit: int = 3) -> list[dict[str, Any]]:
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 
 
-def js_string(node: Any) -> str | None:
+def js_string(node: Any, text: Any = node_text) -> str | None:
     """The value of a string literal or a template literal without substitutions."""
     typ = node.type
     if typ not in ("string", "template_string"):
         return None
     parts: list[str] = []
     for child in node.named_children:
-        if child.type == "string_fragment":
-            parts.append(node_text(child))
-        elif child.type == "escape_sequence":
-            raw = node_text(child)[1:]
+        kind = child.type
+        if kind == "string_fragment":
+            parts.append(text(child))
+        elif kind == "escape_sequence":
+            raw = text(child)[1:]
             parts.append(_ESCAPES.get(raw, raw))
-        elif child.type == "template_substitution":
+        elif kind == "template_substitution":
             return None
     return "".join(parts)
 
@@ -196,22 +230,57 @@ class _JsExtractor:
         self.this_used: set[tuple[str, str]] = set()
         self._locals: list[dict[str, Any]] = []
         self._done: set[int] = set()
+        # (end byte, id) of the enclosing functions and classes while walking
+        self._scopes: list[tuple[int, str]] = [(1 << 62, "")]
+        self._classes: list[tuple[int, str]] = [(1 << 62, "")]
+        # the file's bytes, so that byte offsets index it (`root.text` starts at the root)
+        source = root.text
+        self._source: bytes | None = None if source is None else bytes(root.start_byte) + source
+        self._text = node_text if self._source is None else _source_text(self._source)
 
     # --- walking -------------------------------------------------------------------------
 
     def run(self, language: Any) -> dict[str, Any]:
         # The nodes that matter come from a tree-sitter query (the tree is traversed in C);
         # nesting is rebuilt from byte ranges, so Python never visits the other ~95 % of nodes.
-        nodes = QueryCursor(_dispatch_query(language)).captures(self.root).get("n", [])
-        nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        #
+        # Even in C, traversing the whole tree costs about half a parse, and most of a route file
+        # is handler bodies the walk skips. So the query runs in stretches, each ending where a
+        # route call may start skipping (a `.get`, `.use`, `.route`... in the text); the next
+        # stretch starts after that call's arguments if the walk did skip them. The marks only
+        # decide where stretches end, never what is visited: a node is visited, in the same
+        # (start, -end) order, exactly when one query over the whole tree would visit it.
+        root = self.root
+        cursor = QueryCursor(_dispatch_query(language))
+        source = self._source
+        marks = [] if source is None else [m.start() for m in _SKIPPING_VERB.finditer(source)]
+        frontier = 0  # every node that starts before it has been visited or skipped
+        while True:
+            i = bisect_right(marks, frontier)
+            stretch_end = marks[i] if i < len(marks) else _END_OF_TREE
+            cursor.set_byte_range(frontier, stretch_end)
+            nodes = cursor.captures(root).get("n")
+            if nodes:
+                # document order, enclosing nodes first: by start, then longest first (two
+                # stable sorts on C-level keys are cheaper than one on a Python key function)
+                nodes.sort(key=_END_BYTE, reverse=True)
+                nodes.sort(key=_START_BYTE)
+                frontier = self._walk(nodes, frontier)
+            if stretch_end == _END_OF_TREE:
+                break
+            frontier = max(frontier, stretch_end)
+        return self._finish()
+
+    def _walk(self, nodes: list[Any], frontier: int) -> int:
+        """Dispatch the sorted `nodes` that start at or after `frontier` and outside the ranges
+        skipped on the way; returns the end of the last skipped range (or `frontier`)."""
+        scopes = self._scopes
+        classes = self._classes
         dispatch = _DISPATCH
-        scopes: list[tuple[int, str]] = [(1 << 62, "")]
-        classes: list[tuple[int, str]] = [(1 << 62, "")]
-        skip_until = -1
         for node in nodes:
             start = node.start_byte
-            if start < skip_until:
-                continue
+            if start < frontier:
+                continue  # inside a skipped range, or an ancestor visited in an earlier stretch
             while scopes[-1][0] <= start:
                 scopes.pop()
             while classes[-1][0] <= start:
@@ -245,21 +314,26 @@ class _JsExtractor:
                 if value is not None and scope and value.type in _RETURNABLE:
                     self.fns[scope]["returns"].append(self.ref(value, scope))
             if not descend:
-                skip_until = node.end_byte
-        return self._finish()
+                frontier = node.end_byte
+        return frontier
 
     def _enter_function(self, node: Any, scope: str) -> str:
-        fid = f"f{node.start_point[0] + 1}:{node.start_point[1]}"
+        row, column = node.start_point
+        fid = f"f{row + 1}:{column}"
         name_node = node.child_by_field_name("name")
-        name = node_text(name_node) if name_node is not None else self.pending_names.get(fid, "")
+        name = self._text(name_node) if name_node is not None else self.pending_names.get(fid, "")
         self.parents[fid] = scope
         self.fn_nodes[fid] = node  # parameters are bound lazily, on the first lookup through fid
-        self.fns[fid] = {"name": name, "line": node.start_point[0] + 1, "returns": []}
-        if node.type == "arrow_function":
+        returns: list[dict[str, Any]] = []
+        self.fns[fid] = {"name": name, "line": row + 1, "returns": returns}
+        typ = node.type
+        if typ == "arrow_function":
             body = unwrap(node.child_by_field_name("body"))
-            if body is not None and body.type in _RETURNABLE:
-                self.fns[fid]["returns"].append(self.ref(body, fid))
-        if name and node.type in ("function_declaration", "generator_function_declaration"):
+            if body is not None:
+                body_type = body.type
+                if body_type in _RETURNABLE:
+                    returns.append(self._ref(body, body_type, fid))
+        elif name and typ in ("function_declaration", "generator_function_declaration"):
             self.bindings.setdefault(scope, {})[name] = {"k": "fn", "id": fid}
         return fid
 
@@ -405,25 +479,29 @@ class _JsExtractor:
         value = unwrap(value)
         if value is None:
             return
-        table = self.bindings.setdefault(scope, {})
+        table = self.bindings.get(scope)
+        if table is None:
+            table = self.bindings[scope] = {}
         # Most variables are never looked up by anything that matters: their refs are built
         # on first lookup (see `_finish`), not here.
-        lazy = _Lazy(value, scope, self.current_class)
-        if name.type == "identifier":
+        text = self._text
+        name_type = name.type
+        if name_type == "identifier":
             if value.type in _FUNCTION_TYPES:
                 # `const list = (req, res) => ...`: the function is entered after its declarator
-                self.pending_names[f"f{value.start_point[0] + 1}:{value.start_point[1]}"] = node_text(name)
-            table[node_text(name)] = lazy
-        elif name.type == "object_pattern":
+                row, column = value.start_point
+                self.pending_names[f"f{row + 1}:{column}"] = text(name)
+            table[text(name)] = _Lazy(value, scope, self.current_class)
+        elif name_type == "object_pattern":
             for prop in name.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
-                    key = node_text(prop)
+                    key = text(prop)
                     table[key] = _Lazy(value, scope, self.current_class, attr=key)
                 elif prop.type == "pair_pattern":
                     key_node, val_node = prop.child_by_field_name("key"), prop.child_by_field_name("value")
                     if key_node is not None and val_node is not None and val_node.type == "identifier":
-                        key = js_string(key_node) if key_node.type == "string" else node_text(key_node)
-                        table[node_text(val_node)] = _Lazy(value, scope, self.current_class, attr=key)
+                        key = js_string(key_node, text) if key_node.type == "string" else text(key_node)
+                        table[text(val_node)] = _Lazy(value, scope, self.current_class, attr=key)
 
     def _on_import(self, node: Any) -> None:
         source = node.child_by_field_name("source")
@@ -536,22 +614,26 @@ class _JsExtractor:
         args = node.child_by_field_name("arguments")
         if fn is None or args is None:
             return True
-        if fn.type == "identifier" and node_text(fn) == "require":
-            self._note_require(args)
-            return True
-        if fn.type == "import":
-            self._note_require(args)
-            return True
-        if fn.type == "member_expression":
+        fn_type = fn.type
+        if fn_type == "member_expression":
             prop = fn.child_by_field_name("property")
-            verb = node_text(prop) if prop is not None else ""
+            verb = self._text(prop) if prop is not None else ""
             if verb in ROUTE_VERBS:
                 self._record_route_call(node, fn, verb, args, scope)
                 # Handler and middleware bodies declare no routes: skipping them is most of the
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
             return True
-        if fn.type in ("identifier", "call_expression") and _is_statement(node):
+        if fn_type == "identifier":
+            if self._text(fn) == "require":
+                self._note_require(args)
+                return True
+        elif fn_type == "import":
+            self._note_require(args)
+            return True
+        elif fn_type != "call_expression":
+            return True
+        if _is_statement(node):
             # `registerRoutes(app);`, `require('./routes')(app);`: handing an object to a
             # function is a statement; calls inside expressions are values, not wiring.
             arg_nodes = [unwrap(a) for a in args.named_children if a.type != "comment"]
@@ -566,9 +648,22 @@ class _JsExtractor:
         return True
 
     def _record_route_call(self, node: Any, fn: Any, verb: str, args: Any, scope: str) -> None:
+        base = fn.child_by_field_name("object")
+        if base is None or base.type != "call_expression":
+            # `router.get(...)`: no chain to unroll (the common case)
+            owner_node = unwrap(base)
+            if owner_node is None:
+                return
+            owner_type = owner_node.type
+            if owner_type not in ("identifier", "member_expression", "this"):
+                return
+            self.calls.append({
+                "owner": self._ref(owner_node, owner_type, scope), "m": verb, "args": self._args(args, scope),
+                "line": node.start_point[0] + 1, "seq": self._next_seq(), "err": node.has_error,
+            })
+            return
         # Unroll `X.route('/p').get(h).post(h)`: this node is the outermost call of the chain.
         chain: list[tuple[str, Any, Any]] = [(verb, args, node)]
-        base = fn.child_by_field_name("object")
         while base is not None and base.type == "call_expression":
             inner_fn = base.child_by_field_name("function")
             inner_args = base.child_by_field_name("arguments")
@@ -618,9 +713,9 @@ class _JsExtractor:
         return self.seq
 
     def _note_require(self, args: Any) -> None:
-        first = args.named_children[0] if args.named_children else None
-        if first is not None:
-            src = js_string(first)
+        named = args.named_children
+        if named:
+            src = js_string(named[0], self._text)
             if src is not None:
                 self._note_package(src)
 
@@ -632,6 +727,7 @@ class _JsExtractor:
     # --- values --------------------------------------------------------------------------
 
     def _local(self, name: str, scope: str) -> dict[str, Any]:
+        """A reference to variable `name` as seen from `scope`; resolved in `_finish`."""
         local = {"k": "local", "name": name, "scope": scope}
         self._locals.append(local)
         return local
@@ -652,11 +748,17 @@ class _JsExtractor:
         node = unwrap(node)
         if node is None:
             return {"k": "none"}
-        typ = node.type
+        return self._ref(node, node.type, scope)
+
+    def _ref(self, node: Any, typ: str, scope: str) -> dict[str, Any]:
+        """`ref` of an unwrapped node of type `typ`."""
         if typ == "identifier":
-            return self._local(node_text(node), scope)
+            local = {"k": "local", "name": self._text(node), "scope": scope}
+            self._locals.append(local)
+            return local
         if typ in _FUNCTION_TYPES:
-            return {"k": "fn", "id": f"f{node.start_point[0] + 1}:{node.start_point[1]}"}
+            row, column = node.start_point
+            return {"k": "fn", "id": f"f{row + 1}:{column}"}
         if typ == "member_expression":
             obj = node.child_by_field_name("object")
             prop = node.child_by_field_name("property")
@@ -665,30 +767,35 @@ class _JsExtractor:
             if obj.type == "this":
                 if not self.current_class:
                     return {"k": "none"}
-                self.this_used.add((self.current_class, node_text(prop)))
-                return {"k": "this", "cls": self.current_class, "name": node_text(prop)}
-            return {"k": "attr", "of": self.ref(obj, scope), "name": node_text(prop)}
+                self.this_used.add((self.current_class, self._text(prop)))
+                return {"k": "this", "cls": self.current_class, "name": self._text(prop)}
+            return {"k": "attr", "of": self.ref(obj, scope), "name": self._text(prop)}
         if typ in ("call_expression", "new_expression"):
             fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
-            if fn is not None and SCHEMA_BUILDER.match(node_text(fn)):
-                # TypeBox `Type.Object({...})` is a schema literal in disguise
-                return {"k": "lit", "v": self._marker(node, scope)}
+            fn_type = fn_text = None
+            if fn is not None:
+                fn_type, fn_text = fn.type, self._text(fn)
+                if SCHEMA_BUILDER.match(fn_text):
+                    # TypeBox `Type.Object({...})` is a schema literal in disguise
+                    return {"k": "lit", "v": self._marker(node, scope)}
             args = node.child_by_field_name("arguments")
             arg_nodes = [a for a in args.named_children if a.type != "comment"] if args is not None else []
-            if fn is not None and ((fn.type == "identifier" and node_text(fn) == "require") or fn.type == "import"):
-                src = js_string(arg_nodes[0]) if arg_nodes else None
+            if (fn_type == "identifier" and fn_text == "require") or fn_type == "import":
+                src = js_string(arg_nodes[0], self._text) if arg_nodes else None
                 if src is None:
                     return {"k": "none"}
-                return {"k": "imp", "src": src, "name": "module" if fn.type == "identifier" else "*"}
+                return {"k": "imp", "src": src, "name": "module" if fn_type == "identifier" else "*"}
             if fn is None:
                 return {"k": "none"}
-            return {
-                "k": "call", "id": f"c{node.start_point[0] + 1}:{node.start_point[1]}",
-                "callee": self.ref(fn, scope),
-                "args": [self.ref(a, scope) if unwrap(a) is not None and unwrap(a).type in (
-                    "identifier", "member_expression", "call_expression", "arrow_function",
-                    "function_expression") else {"k": "none"} for a in arg_nodes[:3]],
-            }
+            row, column = node.start_point
+            call = {"k": "call", "id": f"c{row + 1}:{column}", "callee": self.ref(fn, scope)}
+            arg_refs = []
+            for arg in arg_nodes[:3]:
+                arg = unwrap(arg)
+                arg_type = arg.type if arg is not None else None
+                arg_refs.append(self._ref(arg, arg_type, scope) if arg_type in _CALL_ARG_REFS else {"k": "none"})
+            call["args"] = arg_refs
+            return call
         literal = self.literal(node, scope)
         if literal is not _UNKNOWN:
             return {"k": "lit", "v": literal}
@@ -776,12 +883,8 @@ class _JsExtractor:
         return {JS_MARKER: marker}
 
     def _args(self, args: Any, scope: str) -> list[dict[str, Any]]:
-        out = []
-        for child in args.named_children:
-            if child.type == "comment":
-                continue
-            out.append(self.describe_arg(child, scope))
-        return out
+        describe_arg = self.describe_arg
+        return [describe_arg(child, scope) for child in args.named_children if child.type != "comment"]
 
     def _template(self, node: Any, scope: str) -> dict[str, Any]:
         """`${API_PREFIX}/tasks`: resolvable when every substitution names a constant."""
@@ -803,21 +906,32 @@ class _JsExtractor:
         node = unwrap(node)
         if node is None:
             return {"t": "dyn", "text": ""}
-        if node.type in ("string", "template_string"):
-            value = js_string(node)
+        typ = node.type
+        if typ == "identifier":
+            # the most common argument (a handler or middleware name): one text for both
+            name = self._text(node)
+            local = {"k": "local", "name": name, "scope": scope}
+            self._locals.append(local)
+            return {"t": "ref", "ref": local, "name": name}
+        if typ in ("string", "template_string"):
+            value = js_string(node, self._text)
             if value is None:
                 return self._template(node, scope)
             return {"t": "str", "v": value}
-        if node.type == "array":
+        if typ == "array":
             return {"t": "arr", "v": [self.describe_arg(c, scope) for c in node.named_children
                                       if c.type != "comment"]}
-        if node.type == "object":
+        if typ == "object":
             return {"t": "obj", "v": self.literal(node, scope)}
-        if node.type in ("identifier", "member_expression", "call_expression", "new_expression") or (
-            node.type in _FUNCTION_TYPES
-        ):
-            return {"t": "ref", "ref": self.ref(node, scope), "name": describe(node)}
-        if node.type in ("number", "true", "false", "null", "unary_expression"):
+        if typ in _FUNCTION_TYPES:
+            # an inline handler: the function's id, and its name if it has one
+            row, column = node.start_point
+            name_node = node.child_by_field_name("name")
+            return {"t": "ref", "ref": {"k": "fn", "id": f"f{row + 1}:{column}"},
+                    "name": self._text(name_node) if name_node is not None else ""}
+        if typ in ("member_expression", "call_expression", "new_expression"):
+            return {"t": "ref", "ref": self._ref(node, typ, scope), "name": describe(node)}
+        if typ in ("number", "true", "false", "null", "unary_expression"):
             value = self.literal(node, scope)
             if value is not _UNKNOWN:
                 return {"t": "lit", "v": value}
@@ -836,9 +950,12 @@ class _JsExtractor:
     # to traverse, where reference counting now frees them as soon as a file is done.
     def _lookup(self, name: str, scope: str, guard: frozenset[tuple[str, str]],
                 memo: dict[tuple[str, str], Any]) -> dict[str, Any]:
+        bindings, fn_nodes = self.bindings, self.fn_nodes
         current = scope
         while True:
-            table = self._table(current)
+            table = bindings.get(current)
+            if table is None or current in fn_nodes:
+                table = self._table(current)
             if name in table:
                 key = (current, name)
                 if key in memo:
@@ -860,16 +977,23 @@ class _JsExtractor:
     def _finish(self) -> dict[str, Any]:
         """Resolve every `local` ref in place against the scope chain (hoisting included)."""
         memo: dict[tuple[str, str], Any] = {}
+        # The same names are looked up from the same scopes again and again (`router` once per
+        # route): once the walk is over, the answer for (scope, name) never changes.
+        resolved_in: dict[tuple[str, str], Any] = {}
         classbind: dict[str, dict[str, Any]] = {}
         done: set[tuple[str, str]] = set()
+        locals_ = self._locals
         position = 0
         while True:
             # `_locals` grows while bindings are evaluated: walk it to the end
-            while position < len(self._locals):
-                local = self._locals[position]
+            while position < len(locals_):
+                local = locals_[position]
                 position += 1
                 if local.get("k") == "local":
-                    resolved = self._lookup(local["name"], local["scope"], frozenset(), memo)
+                    key = (local["scope"], local["name"])
+                    resolved = resolved_in.get(key)
+                    if resolved is None:
+                        resolved = resolved_in[key] = self._lookup(key[1], key[0], frozenset(), memo)
                     if resolved is not local:
                         local.clear()
                         local.update(resolved)
@@ -1043,8 +1167,14 @@ class JsProgram:
         # else (the file set and configs are fixed). Walking up for a tsconfig each time was
         # most of the resolution cost.
         self._modules: dict[tuple[str, str], str | None] = {}
+        # the same, by importing file: most lookups repeat one (file, specifier) pair
+        self._modules_of: dict[tuple[str, str], str | None] = {}
 
     def resolve_module(self, from_file: str, src: str) -> str | None:
+        try:
+            return self._modules_of[from_file, src]
+        except KeyError:
+            pass
         directory = posixpath.dirname(from_file)
         key = (directory, src)
         if key not in self._modules:
@@ -1052,7 +1182,8 @@ class JsProgram:
                 self._modules[key] = self._locate(posixpath.normpath(posixpath.join(directory, src)))
             else:
                 self._modules[key] = self._alias(directory, src)
-        return self._modules[key]
+        found = self._modules_of[from_file, src] = self._modules[key]
+        return found
 
     def _alias(self, directory: str, src: str) -> str | None:
         """`@/routes/users` through the nearest tsconfig's `paths`, then its `baseUrl`."""

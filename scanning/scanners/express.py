@@ -209,6 +209,15 @@ class _ExpressLinker:
         self.mounted: set[tuple[Any, ...]] = set()
         self.touched_files: set[str] = set()
         self._warned: set[tuple[str, int, str]] = set()
+        # `join_paths` and `path_parameter_names` of the same few strings, over and over
+        self._joined: dict[tuple[str, ...], str] = {}
+        self._path_params: dict[str, list[str]] = {}
+
+    def join(self, *parts: str) -> str:
+        joined = self._joined.get(parts)
+        if joined is None:
+            joined = self._joined[parts] = join_paths(*parts)
+        return joined
 
     def node_of(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
         target = self.program.resolve(file, ref)
@@ -239,8 +248,18 @@ class _ExpressLinker:
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         for file in sorted(self.facts):
             f = self.facts[file]
+            # A file's calls mostly share one owner (`router.get`, `router.post`...): an owner
+            # equal to the previous one resolves to the same node.
+            last_owner: dict[str, Any] | None = None
+            node = kind = None
             for call in f["calls"]:
-                node = self.node_of(file, call["owner"])
+                owner = call["owner"]
+                if owner != last_owner:
+                    node = self.node_of(file, owner)
+                    kind = self.kinds.get(node)
+                    last_owner = owner
+                elif node is not None and node[0] == "call":
+                    self.kinds[node] = kind  # as `node_of` would set it again
                 if node is not None:
                     self.entries[node].append((0 if file == node[1] else 1, call["seq"], file, call))
                     if call["m"] == "use" and not is_test_file(file):
@@ -301,12 +320,14 @@ class _ExpressLinker:
             elif verb in ROUTE_METHODS:
                 self._route(file, entry, prefix, chain, active)
 
-    @staticmethod
-    def _active_names(active: list[tuple[list[str] | None, list[str]]], path: str | None) -> list[str]:
+    def _active_names(self, active: list[tuple[list[str] | None, list[str]]], path: str | None) -> list[str]:
         names: list[str] = []
+        if not active:
+            return names
+        join = self.join
         for prefixes, mw in active:
             if prefixes is None or (path is not None and any(
-                join_paths(path) == join_paths(p) or join_paths(path).startswith(join_paths(p).rstrip("/") + "/")
+                join(path) == join(p) or join(path).startswith(join(p).rstrip("/") + "/")
                 for p in prefixes
             )):
                 names.extend(mw)
@@ -347,7 +368,7 @@ class _ExpressLinker:
                 continue
             inherited = chain + self._active_names(active, None) + middleware
             for p in prefixes or [""]:
-                child_prefix = join_paths(prefix, p)
+                child_prefix = self.join(prefix, p)
                 route_chain = inherited + self._active_names(active, p) if prefixes else inherited
                 self.walk(child, child_prefix, route_chain, stack + (child,))
         if middleware and not dynamic_prefix:
@@ -368,26 +389,36 @@ class _ExpressLinker:
         if paths is None:
             self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
             return
-        flat: list[dict[str, Any]] = []
+        names: list[str] = []
         for desc in handlers:
-            flat.extend(desc["v"] if desc["t"] == "arr" else [desc])
-        if not flat:
+            if desc["t"] == "arr":
+                names.extend(self._handler_name(file, d) for d in desc["v"])
+            else:
+                names.append(self._handler_name(file, desc))
+        if not names:
             return
-        names = [self._handler_name(file, d) for d in flat]
         handler = names[-1]
+        endpoints = self.endpoints
+        methods = ROUTE_METHODS[entry["m"]]
         for path in paths:
-            full = join_paths(prefix, path)
-            mw = chain + self._active_names(active, path) + names[:-1]
-            auth = next((n for n in mw if is_auth_name(n)), "")
-            for method in ROUTE_METHODS[entry["m"]]:
+            full = self.join(prefix, path)
+            auth = ""
+            for name in chain + self._active_names(active, path) + names[:-1]:
+                if is_auth_name(name):
+                    auth = name
+                    break
+            param_names = self._path_params.get(full)
+            if param_names is None:
+                param_names = self._path_params[full] = path_parameter_names(full)
+            for method in methods:
                 key = (method, full)
-                if key in self.endpoints:
+                if key in endpoints:
                     continue
-                self.endpoints[key] = DiscoveredEndpoint(
+                endpoints[key] = DiscoveredEndpoint(
                     method=method, path=full, framework="express", file=file, line=entry["line"],
                     handler=handler,
                     parameters=[Parameter(name=p, location="path", required=True, schema={"type": "string"})
-                                for p in path_parameter_names(full)],
+                                for p in param_names],
                     auth_required=True if auth else None, auth=auth,
                 )
 
