@@ -212,6 +212,7 @@ class _ExpressLinker:
         # `join_paths` and `path_parameter_names` of the same few strings, over and over
         self._joined: dict[tuple[str, ...], str] = {}
         self._path_params: dict[str, list[str]] = {}
+        self._targets: dict[tuple[str, int], tuple[dict[str, Any], tuple[Any, ...] | None]] = {}
 
     def join(self, *parts: str) -> str:
         joined = self._joined.get(parts)
@@ -220,8 +221,19 @@ class _ExpressLinker:
         return joined
 
     def node_of(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
+        return self.node_of_target(self.resolve(file, ref))
+
+    def resolve(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
+        """`JsProgram.resolve`, remembered per file and ref object: a `use` argument is resolved
+        when mounts are noted and again when the tree is walked (facts do not change meanwhile;
+        identical files may share one facts object, hence the file in the key)."""
+        key = (file, id(ref))
+        known = self._targets.get(key)
+        if known is not None and known[0] is ref:
+            return known[1]
         target = self.program.resolve(file, ref)
-        return self.node_of_target(target)
+        self._targets[key] = (ref, target)
+        return target
 
     def node_of_target(self, target: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
         if target is None:
@@ -351,7 +363,7 @@ class _ExpressLinker:
         for item in items:
             if item.get("t") != "ref":
                 continue
-            target = self.program.resolve(file, item["ref"])
+            target = self.resolve(file, item["ref"])
             child = self.node_of_target(target)
             if child is None:
                 if target is not None and target[0] == "unresolved":
