@@ -91,8 +91,8 @@ class ScanCancelled(Exception):
 
 @dataclass(frozen=True)
 class RepoFile:
-    rel_path: str
-    abs_path: Path
+    rel_path: str  # "/"-separated, relative to the repository root
+    abs_path: str
     size: int
 
 
@@ -105,27 +105,30 @@ def walk_repository(
 ) -> list[RepoFile]:
     """Every regular file worth scanning under `root`, sorted by relative path.
 
-    Symlinks are never followed: a repository must not make us read outside itself.
+    Symlinks are never followed: a repository must not make us read outside itself. Paths
+    are plain strings: pathlib objects per file cost more than the walk itself.
     """
-    root = root.resolve()
+    top = str(root.resolve())
+    skip = len(top) + 1
     found: list[RepoFile] = []
-    for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        if directory != str(root) and _is_virtualenv(directory, filenames):
+    for directory, dirnames, filenames in os.walk(top, followlinks=False):
+        if directory != top and _is_virtualenv(directory, filenames):
             dirnames[:] = []
             continue
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        rel_directory = directory[skip:].replace(os.sep, "/")
         for name in filenames:
             if name.endswith(SKIP_SUFFIXES):
                 continue
-            path = Path(directory) / name
+            path = os.path.join(directory, name)
             try:
-                info = path.lstat()
+                info = os.lstat(path)
             except OSError:
                 continue
             # One lstat answers both: S_ISREG on it is false for symlinks, devices, FIFOs.
             if not stat.S_ISREG(info.st_mode) or info.st_size > max_file_bytes:
                 continue
-            found.append(RepoFile(path.relative_to(root).as_posix(), path, info.st_size))
+            found.append(RepoFile(f"{rel_directory}/{name}" if rel_directory else name, path, info.st_size))
             if len(found) > max_files:
                 raise ScanFailure(MSG_TOO_MANY_FILES.format(limit=max_files))
     found.sort(key=lambda f: f.rel_path)
@@ -134,7 +137,8 @@ def walk_repository(
 
 def _read(file: RepoFile) -> bytes | None:
     try:
-        content = file.abs_path.read_bytes()
+        with open(file.abs_path, "rb") as handle:
+            content = handle.read()
     except OSError:
         return None
     # Binary files (images, archives, compiled classes) carry NUL bytes early on.
