@@ -24,6 +24,7 @@ from abc import abstractmethod
 import posixpath
 import re
 from dataclasses import dataclass, field
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, ScanWarning, Scanner, SourceFile
@@ -549,6 +550,20 @@ class PythonProject:
             if not current:
                 return None
             current = current.rsplit(".", 1)[0] if "." in current else ""
+
+    def assigned_key(self, path: str, scope: str, name: str, known: Collection[tuple[str, str, str]]
+                     ) -> tuple[str, str, str] | None:
+        """The (file, scope, name) of the assignment `name` denotes, when it is one of `known`.
+
+        How a linker recognizes its objects by name: an app, router or blueprint is the
+        variable it was assigned to (`router = APIRouter()`), wherever it is used from.
+        """
+        ref = self.resolve(path, scope, name)
+        if ref is not None and ref.kind == "assign" and not ref.rest:
+            key = (ref.file, ref.scope, ref.name)
+            if key in known:
+                return key
+        return None
 
     def resolve(self, path: str, scope: str, dotted: str, depth: int = 0) -> Ref | None:
         """Resolve a dotted name used in `path` (inside `scope`) to its definition."""

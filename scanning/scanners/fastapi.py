@@ -188,12 +188,7 @@ class _Linker:
         return self._named_object(path, scope, name) if name else None
 
     def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
-        ref = self.project.resolve(path, scope, name)
-        if ref is not None and ref.kind == "assign" and not ref.rest:
-            key = (ref.file, ref.scope, ref.name)
-            if key in self.routers:
-                return key
-        return None
+        return self.project.assigned_key(path, scope, name, self.routers)
 
     def _collect_routers(self) -> None:
         for path, facts in self.project.facts.items():
