@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import ast
 import math
-from abc import abstractmethod
 import posixpath
 import re
-from dataclasses import dataclass, field
+from abc import abstractmethod
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, ScanWarning, Scanner, SourceFile
