@@ -2,9 +2,10 @@
 
 JavaScript/TypeScript: :func:`extract_js_module` reads one parsed file *once* and records the
 facts the Express, Fastify and NestJS scanners all need (the three share one walk per file).
-The nodes it dispatches on come from a single tree-sitter query, so the tree is traversed in
-C; nesting (function scopes, classes, skipped handler bodies) is rebuilt from byte ranges, and
-a variable's value is turned into a ref only if something looks the variable up:
+The nodes it dispatches on come from a tree-sitter query, so the tree is traversed in C (and
+not at all inside the handler bodies the walk skips, see `_JsExtractor.run`); nesting
+(function scopes, classes, skipped handler bodies) is rebuilt from byte ranges, and a
+variable's value is turned into a ref only if something looks the variable up:
 
 * ``bindings`` are not kept; instead every reference is resolved inside the file to a *ref*,
   a small JSON object that :class:`JsProgram` resolves across files at link time:
@@ -233,9 +234,12 @@ class _JsExtractor:
         # (end byte, id) of the enclosing functions and classes while walking
         self._scopes: list[tuple[int, str]] = [(1 << 62, "")]
         self._classes: list[tuple[int, str]] = [(1 << 62, "")]
-        # the file's bytes, so that byte offsets index it (`root.text` starts at the root)
+        # the file's bytes, so that byte offsets index it (`root.text` starts at the root,
+        # after any leading blank lines)
         source = root.text
-        self._source: bytes | None = None if source is None else bytes(root.start_byte) + source
+        if source is not None and root.start_byte:
+            source = bytes(root.start_byte) + source
+        self._source: bytes | None = source
         self._text = node_text if self._source is None else _source_text(self._source)
 
     # --- walking -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from scanning.scanners._treesitter import (
@@ -184,6 +185,10 @@ class ExpressScanner(Scanner):
         return _ExpressLinker(facts).run()
 
 
+# a node's entries: its own file's first, then by file, then in source order
+_ENTRY_ORDER = itemgetter(0, 2, 1)
+
+
 def _object_kind(callee: tuple[Any, ...]) -> str | None:
     if callee[0] != "pkg":
         return None
@@ -264,6 +269,7 @@ class _ExpressLinker:
             # equal to the previous one resolves to the same node.
             last_owner: dict[str, Any] | None = None
             node = kind = None
+            test_file: bool | None = None  # asked once, on the first `use`
             for call in f["calls"]:
                 owner = call["owner"]
                 if owner != last_owner:
@@ -274,9 +280,12 @@ class _ExpressLinker:
                     self.kinds[node] = kind  # as `node_of` would set it again
                 if node is not None:
                     self.entries[node].append((0 if file == node[1] else 1, call["seq"], file, call))
-                    if call["m"] == "use" and not is_test_file(file):
-                        # a test harness mounting the real app does not make it a sub-app
-                        self._note_mounts(file, call)
+                    if call["m"] == "use":
+                        if test_file is None:
+                            test_file = is_test_file(file)
+                        if not test_file:
+                            # a test harness mounting the real app does not make it a sub-app
+                            self._note_mounts(file, call)
             for inv in f.get("invocations", []):
                 callee = self.program.resolve(file, inv["callee"])
                 if callee is None or callee[0] != "fn":
@@ -289,7 +298,7 @@ class _ExpressLinker:
                         self.entries[node].append((0 if file == node[1] else 1, inv["seq"], file, alias))
                         self.mounted.add(alias["target"])
         for entries in self.entries.values():
-            entries.sort(key=lambda e: (e[0], e[2], e[1]))
+            entries.sort(key=_ENTRY_ORDER)
         roots = sorted(
             (n for n, kind in self.kinds.items()
              if kind == "app" and n not in self.mounted and not is_test_file(n[1])),
@@ -397,13 +406,16 @@ class _ExpressLinker:
             path_desc, handlers = args[0], args[1:]
         if entry.get("err"):
             return
-        paths = literal_strings(self.program, file, path_desc)
+        paths = [path_desc["v"]] if path_desc.get("t") == "str" else literal_strings(self.program, file, path_desc)
         if paths is None:
             self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
             return
         names: list[str] = []
         for desc in handlers:
-            if desc["t"] == "arr":
+            kind = desc["t"]
+            if kind == "ref" and desc.get("name"):
+                names.append(desc["name"])  # what `_handler_name` gives, without the call
+            elif kind == "arr":
                 names.extend(self._handler_name(file, d) for d in desc["v"])
             else:
                 names.append(self._handler_name(file, desc))
