@@ -206,8 +206,8 @@ class CodeScanResult:
     files_parsed: int = 0
     frameworks: list[str] = field(default_factory=list)
     spec_files: list[str] = field(default_factory=list)  # OpenAPI documents found in the tree
-    # Seconds per phase ("walk", "hash", "cache_read", "cache_write", "extract:<scanner>",
-    # "link:<scanner>"): where a slow scan spends its time.
+    # Seconds per phase ("walk", "hash", "cache_read", "cache_write", "extract:<front end>",
+    # "detect", "link:<scanner>", "merge"): where a slow scan spends its time.
     timings: dict[str, float] = field(default_factory=dict)
 
     def add_time(self, phase: str, started: float) -> None:
@@ -369,7 +369,7 @@ def _scan_tree(
                     source = SourceFile(file.rel_path, content)
                 started = time.perf_counter()
                 entry = _extract(scanners_of_key[0], source)
-                result.add_time(f"extract:{scanners_of_key[0].name}", started)
+                result.add_time(f"extract:{key[0]}", started)
                 fresh[key][sha] = unflushed[key][sha] = entry
                 pending += 1
                 parsed = True
@@ -395,10 +395,13 @@ def _scan_tree(
     seen: dict[tuple[str, str], DiscoveredEndpoint] = {}
     for scanner in chosen:
         facts = facts_by_scanner[scanner.name]
-        started = time.perf_counter()
         try:
-            if not framework and not scanner.detect(index, facts):
+            started = time.perf_counter()
+            detected = bool(framework) or scanner.detect(index, facts)
+            result.add_time("detect", started)
+            if not detected:
                 continue
+            started = time.perf_counter()
             endpoints, warnings = scanner.link(facts, index)
             result.add_time(f"link:{scanner.name}", started)
         except ScannerError as exc:
@@ -409,6 +412,7 @@ def _scan_tree(
             raise ScanFailure(MSG_LINK_FAILED.format(scanner=scanner.name, error=exc)) from exc
         result.frameworks.append(scanner.name)
         result.warnings.extend(warnings)
+        started = time.perf_counter()
         for endpoint in endpoints:
             endpoint.method = endpoint.method.upper()
             previous = seen.get(endpoint.key)
@@ -422,6 +426,7 @@ def _scan_tree(
                 ))
                 continue
             seen[endpoint.key] = endpoint
+        result.add_time("merge", started)
     result.endpoints = list(seen.values())
     if not result.frameworks and wanted:
         result.warnings.append(ScanWarning(file="", message=MSG_NO_FRAMEWORK))
