@@ -15,8 +15,8 @@ import gc
 import ipaddress
 import os
 import socket
-import threading
 import stat
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager

@@ -1,7 +1,6 @@
 """Writes of the scanning domain: scan jobs, their run, and the endpoint diff they apply."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time

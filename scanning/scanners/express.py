@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 from scanning.scanners._treesitter import (
     JS_EXTENSIONS,
@@ -161,23 +161,34 @@ def is_path_like(program: JsProgram, file: str, desc: dict[str, Any]) -> bool:
     return False
 
 
-class ExpressScanner(Scanner):
-    name = "express"
+class JsFrameworkScanner(Scanner):
+    """What the Express, Fastify and NestJS scanners share: the JavaScript front end (one
+    tree-sitter walk and one facts document per file for the three) and detection from
+    package.json dependencies or imported packages; each framework brings its linker.
+    """
+
     language = "javascript"
     front_end = JS_FRONT_END
     version = JS_FACTS_VERSION
     extensions = JS_SCANNER_EXTENSIONS
+    dependency_names: ClassVar[frozenset[str]]  # package.json dependencies that reveal the framework
+    import_names: ClassVar[frozenset[str]]  # imported packages that reveal it
 
     def wants(self, source: SourceFile) -> bool:
         return wants_js(source)
 
     def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
-        if "express" in package_dependencies(index):
+        if not self.dependency_names.isdisjoint(package_dependencies(index)):
             return True
-        return any("express" in f.get("packages", ()) for f in facts.values())
+        return any(not self.import_names.isdisjoint(f.get("packages", ())) for f in facts.values())
 
     def extract(self, source: SourceFile) -> dict[str, Any]:
         return extract_js(source)
+
+
+class ExpressScanner(JsFrameworkScanner):
+    name = "express"
+    dependency_names = import_names = frozenset({"express"})
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex

@@ -24,9 +24,6 @@ from collections import defaultdict
 from typing import Any
 
 from scanning.scanners._treesitter import (
-    JS_FACTS_VERSION,
-    JS_FRONT_END,
-    JS_SCANNER_EXTENSIONS,
     JS_MARKER,
     SPREAD_MARKER,
     JsProgram,
@@ -36,13 +33,15 @@ from scanning.scanners.base import (
     DiscoveredEndpoint,
     Parameter,
     RepositoryIndex,
-    Scanner,
     ScanWarning,
-    SourceFile,
     join_paths,
     path_parameter_names,
 )
-from scanning.scanners.express import extract_js, is_test_file, literal_strings, package_dependencies, wants_js
+from scanning.scanners.express import (
+    JsFrameworkScanner,
+    is_test_file,
+    literal_strings,
+)
 
 VERBS = {"get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",), "delete": ("DELETE",),
          "head": ("HEAD",), "options": ("OPTIONS",), "all": ("GET", "POST", "PUT", "PATCH", "DELETE")}
@@ -54,23 +53,9 @@ MSG_DYNAMIC_PREFIX = "register prefix is not a literal string; routes under it a
 MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes registered from it are skipped"
 
 
-class FastifyScanner(Scanner):
+class FastifyScanner(JsFrameworkScanner):
     name = "fastify"
-    language = "javascript"
-    front_end = JS_FRONT_END
-    version = JS_FACTS_VERSION
-    extensions = JS_SCANNER_EXTENSIONS
-
-    def wants(self, source: SourceFile) -> bool:
-        return wants_js(source)
-
-    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
-        if "fastify" in package_dependencies(index):
-            return True
-        return any("fastify" in f.get("packages", ()) for f in facts.values())
-
-    def extract(self, source: SourceFile) -> dict[str, Any]:
-        return extract_js(source)
+    dependency_names = import_names = frozenset({"fastify"})
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex

@@ -19,9 +19,6 @@ import re
 from typing import Any
 
 from scanning.scanners._treesitter import (
-    JS_FACTS_VERSION,
-    JS_FRONT_END,
-    JS_SCANNER_EXTENSIONS,
     JsProgram,
     is_auth_name,
 )
@@ -29,13 +26,16 @@ from scanning.scanners.base import (
     DiscoveredEndpoint,
     Parameter,
     RepositoryIndex,
-    Scanner,
     ScanWarning,
     SourceFile,
     join_paths,
     path_parameter_names,
 )
-from scanning.scanners.express import extract_js, literal_strings, package_dependencies, wants_js
+from scanning.scanners.express import (
+    JsFrameworkScanner,
+    literal_strings,
+    wants_js,
+)
 
 VERBS = {"Get": ("GET",), "Post": ("POST",), "Put": ("PUT",), "Patch": ("PATCH",), "Delete": ("DELETE",),
          "Head": ("HEAD",), "Options": ("OPTIONS",), "All": ("GET", "POST", "PUT", "PATCH", "DELETE")}
@@ -57,23 +57,13 @@ _BOUNDS = {"MinLength": "minLength", "MaxLength": "maxLength", "Min": "minimum",
 MSG_DYNAMIC_PATH = "controller or route path is not a literal string; skipped"
 
 
-class NestJSScanner(Scanner):
+class NestJSScanner(JsFrameworkScanner):
     name = "nestjs"
-    language = "javascript"
-    front_end = JS_FRONT_END
-    version = JS_FACTS_VERSION
-    extensions = JS_SCANNER_EXTENSIONS
+    dependency_names = frozenset({"@nestjs/core", "@nestjs/common"})
+    import_names = frozenset({"@nestjs/common"})
 
     def wants(self, source: SourceFile) -> bool:
         return wants_js(source) and source.extension in (".ts", ".mts", ".js", ".json")
-
-    def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
-        if {"@nestjs/core", "@nestjs/common"} & package_dependencies(index):
-            return True
-        return any("@nestjs/common" in f.get("packages", ()) for f in facts.values())
-
-    def extract(self, source: SourceFile) -> dict[str, Any]:
-        return extract_js(source)
 
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex

@@ -1,7 +1,6 @@
 """WebSocket consumers: authentication methods, close codes, event order, revocation, sync."""
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
