@@ -52,6 +52,42 @@ def api_client():
     return APIClient()
 
 
+# Personas: a project owner and somebody else, each with an authenticated API client. An
+# app's conftest overrides them where it needs more (accounts: real bearer tokens).
+
+
+@pytest.fixture
+def owner():
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(email="owner@example.com")
+
+
+@pytest.fixture
+def outsider():
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(email="outsider@example.com")
+
+
+def _client_for(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner):
+    return _client_for(owner)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (thread, solo pool) consuming the configured broker.

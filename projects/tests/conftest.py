@@ -4,9 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rest_framework.test import APIClient
 
-from projects.tests.factories import UserFactory
 from projects.tests.gitserver import run_git as _git
 
 
@@ -38,25 +36,3 @@ def repo(make_repo: Callable[..., Path]) -> Path:
     return make_repo({"main": {"README.md": "hello", "api/app.py": "app = 1"}, "develop": {"dev.txt": "dev"}})
 
 
-@pytest.fixture
-def owner(db):
-    return UserFactory(email="owner@example.com")
-
-
-@pytest.fixture
-def outsider(db):
-    return UserFactory(email="outsider@example.com")
-
-
-@pytest.fixture
-def owner_client(owner) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(owner)
-    return client
-
-
-@pytest.fixture
-def outsider_client(outsider) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(outsider)
-    return client

@@ -8,9 +8,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from execution.models import Identity, TestRun
 from execution.services import (
     MESSAGE_IDENTITY_HEADER_TEMPLATE,
@@ -33,31 +31,10 @@ STATIC = {"name": "ci", "kind": "static_headers", "headers": {"X-Api-Key": API_K
 
 
 @pytest.fixture
-def owner():
-    return UserFactory()
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory()
-
-
-@pytest.fixture
 def project(owner):
     return ProjectFactory(owner=owner, target_base_url="https://api.example.com")
 
 
-@pytest.fixture
-def owner_client(api_client: APIClient, owner) -> APIClient:
-    api_client.force_authenticate(owner)
-    return api_client
-
-
-@pytest.fixture
-def outsider_client(outsider) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(outsider)
-    return client
 
 
 def identities_url(project, name: str = "") -> str:

@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import APIKeyFactory, UserFactory
+from accounts.tests.factories import APIKeyFactory
 from execution.models import TestRun
 from execution.tests.factories import ApprovedTestCaseFactory, TestResultFactory, TestRunFactory
 from projects.tests.factories import ProjectFactory
@@ -17,33 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def owner():
-    return UserFactory()
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory()
-
-
-@pytest.fixture
 def project(owner):
     return ProjectFactory(owner=owner, target_base_url="https://api.example.com")
 
 
-@pytest.fixture
-def owner_client(api_client, owner):
-    api_client.force_authenticate(owner)
-    return api_client
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.force_authenticate(outsider)
-    return client
 
 
 def runs_url(project, suffix: str = "") -> str:

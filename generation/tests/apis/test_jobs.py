@@ -6,19 +6,9 @@ from generation.models import GenerationJob, TestCase
 from generation.services import generation as services
 from generation.tests.builtin.contracts import CONTRACTS
 from generation.tests.services.test_generation import add_endpoints
-from projects.tests.factories import ProjectFactory, UserFactory
+from projects.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory()
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory()
 
 
 @pytest.fixture

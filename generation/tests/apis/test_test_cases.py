@@ -18,7 +18,6 @@ from generation.tests.factories import (
     EndpointFactory,
     ProjectFactory,
     TestCaseFactory,
-    UserFactory,
     status_spec,
 )
 
@@ -28,30 +27,8 @@ S = TestCase.Status
 
 
 @pytest.fixture
-def owner():
-    return UserFactory()
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory()
-
-
-@pytest.fixture
 def project(owner):
     return ProjectFactory(owner=owner)
-
-
-@pytest.fixture
-def as_owner(api_client, owner):
-    api_client.force_authenticate(owner)
-    return api_client
-
-
-@pytest.fixture
-def as_outsider(api_client, outsider):
-    api_client.force_authenticate(outsider)
-    return api_client
 
 
 def url(project, suffix=""):
@@ -65,19 +42,19 @@ def ids_of(response):
 # --- list ----------------------------------------------------------------------------------------
 
 
-def test_owner_lists_the_projects_test_cases_paginated(as_owner, project):
+def test_owner_lists_the_projects_test_cases_paginated(owner_client, project):
     mine = TestCaseFactory.create_batch(3, project=project)
     TestCaseFactory()  # another project's
-    response = as_owner.get(url(project), {"page_size": 2})
+    response = owner_client.get(url(project), {"page_size": 2})
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
     assert {row["id"] for row in body["results"]} <= {tc.public_id for tc in mine}
 
 
-def test_a_listed_test_case_has_its_endpoint_and_spec(as_owner, project):
+def test_a_listed_test_case_has_its_endpoint_and_spec(owner_client, project):
     tc = TestCaseFactory(project=project)
-    row = as_owner.get(url(project)).json()["results"][0]
+    row = owner_client.get(url(project)).json()["results"][0]
     assert row["id"] == tc.public_id
     assert row["endpoint"] == {
         "id": tc.endpoint.pk,
@@ -88,9 +65,9 @@ def test_a_listed_test_case_has_its_endpoint_and_spec(as_owner, project):
     assert row["spec"] == tc.spec and row["status"] == "draft" and row["version"] == 1
 
 
-def test_outsider_cannot_list_someone_elses_test_cases(as_outsider, project):
+def test_outsider_cannot_list_someone_elses_test_cases(outsider_client, project):
     TestCaseFactory(project=project)
-    response = as_outsider.get(url(project))
+    response = outsider_client.get(url(project))
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
@@ -99,58 +76,58 @@ def test_anonymous_callers_are_refused(api_client, project):
     assert api_client.get(url(project)).status_code == 401
 
 
-def test_list_filters_by_several_statuses_comma_separated_or_repeated(as_owner, project):
+def test_list_filters_by_several_statuses_comma_separated_or_repeated(owner_client, project):
     draft = TestCaseFactory(project=project)
     approved = TestCaseFactory(project=project, status=S.APPROVED)
     TestCaseFactory(project=project, status=S.REJECTED)
     expected = {draft.public_id, approved.public_id}
-    assert set(ids_of(as_owner.get(url(project), {"status": "draft,approved"}))) == expected
-    assert set(ids_of(as_owner.get(url(project) + "?status=draft&status=approved"))) == expected
+    assert set(ids_of(owner_client.get(url(project), {"status": "draft,approved"}))) == expected
+    assert set(ids_of(owner_client.get(url(project) + "?status=draft&status=approved"))) == expected
 
 
-def test_list_filters_by_endpoint_and_generator(as_owner, project):
+def test_list_filters_by_endpoint_and_generator(owner_client, project):
     endpoint = EndpointFactory(project=project)
     wanted = TestCaseFactory(project=project, endpoint=endpoint, generator_provider="openai")
     TestCaseFactory(project=project, endpoint=endpoint)
     TestCaseFactory(project=project, generator_provider="openai")
-    response = as_owner.get(url(project), {"endpoint": endpoint.pk, "generator": "openai"})
+    response = owner_client.get(url(project), {"endpoint": endpoint.pk, "generator": "openai"})
     assert ids_of(response) == [wanted.public_id]
 
 
-def test_search_matches_title_description_or_public_id(as_owner, project):
+def test_search_matches_title_description_or_public_id(owner_client, project):
     by_title = TestCaseFactory(project=project, title="Refund an order")
     by_description = TestCaseFactory(project=project, description="checks REFUND limits")
     other = TestCaseFactory(project=project, title="List users", description="")
-    assert set(ids_of(as_owner.get(url(project), {"search": "refund"}))) == {
+    assert set(ids_of(owner_client.get(url(project), {"search": "refund"}))) == {
         by_title.public_id,
         by_description.public_id,
     }
-    assert ids_of(as_owner.get(url(project), {"search": other.public_id})) == [other.public_id]
+    assert ids_of(owner_client.get(url(project), {"search": other.public_id})) == [other.public_id]
 
 
-def test_ordering_by_priority_puts_critical_first(as_owner, project):
+def test_ordering_by_priority_puts_critical_first(owner_client, project):
     low = TestCaseFactory(project=project, priority="low")
     critical = TestCaseFactory(project=project, priority="critical")
     medium = TestCaseFactory(project=project, priority="medium")
-    response = as_owner.get(url(project), {"ordering": "-priority"})
+    response = owner_client.get(url(project), {"ordering": "-priority"})
     assert ids_of(response) == [critical.public_id, medium.public_id, low.public_id]
 
 
-def test_an_unknown_filter_value_is_a_validation_error(as_owner, project):
-    response = as_owner.get(url(project), {"status": "draft,shipped"})
+def test_an_unknown_filter_value_is_a_validation_error(owner_client, project):
+    response = owner_client.get(url(project), {"status": "draft,shipped"})
     assert response.status_code == 400
     expected = MESSAGE_UNKNOWN_CHOICE.format(value="shipped", choices=", ".join(S.values))
     assert response.json()["error"]["details"]["status"] == [expected]
 
 
-def test_listing_costs_the_same_queries_for_twice_the_data(as_owner, project, django_assert_num_queries):
+def test_listing_costs_the_same_queries_for_twice_the_data(owner_client, project, django_assert_num_queries):
     # The project, the count, the page (with endpoints joined).
     TestCaseFactory.create_batch(3, project=project)
     with django_assert_num_queries(3):
-        as_owner.get(url(project))
+        owner_client.get(url(project))
     TestCaseFactory.create_batch(3, project=project)
     with django_assert_num_queries(3):
-        response = as_owner.get(url(project))
+        response = owner_client.get(url(project))
     assert response.json()["count"] == 6
 
 
@@ -196,7 +173,7 @@ _filters = st.fixed_dictionaries(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=_rows, filters=_filters)
-def test_filtering_equals_a_python_filter_of_the_same_data(as_owner, project, rows, filters):
+def test_filtering_equals_a_python_filter_of_the_same_data(owner_client, project, rows, filters):
     """Property 13."""
     with rolled_back():
         endpoint = EndpointFactory(project=project)
@@ -211,7 +188,7 @@ def test_filtering_equals_a_python_filter_of_the_same_data(as_owner, project, ro
         params = {k: ",".join(v) if isinstance(v, list) else v for k, v in filters.items()}
         if "endpoint" in params:
             params["endpoint"] = endpoint.pk
-        response = as_owner.get(url(project), {**params, "page_size": 100})
+        response = owner_client.get(url(project), {**params, "page_size": 100})
         assert response.status_code == 200
 
         def keep(tc: TestCase) -> bool:
@@ -231,35 +208,35 @@ def test_filtering_equals_a_python_filter_of_the_same_data(as_owner, project, ro
 # --- detail, edit, delete ---------------------------------------------------------------------------
 
 
-def test_detail_includes_the_version_history(as_owner, project):
+def test_detail_includes_the_version_history(owner_client, project):
     tc = TestCaseFactory(project=project)
     tc.versions.create(version=1, title=tc.title, spec=tc.spec, reason="generated")
-    body = as_owner.get(url(project, f"/{tc.public_id}")).json()
+    body = owner_client.get(url(project, f"/{tc.public_id}")).json()
     assert body["id"] == tc.public_id
     assert [(v["version"], v["reason"]) for v in body["versions"]] == [(1, "generated")]
 
 
-def test_detail_accepts_a_lower_case_id(as_owner, project):
+def test_detail_accepts_a_lower_case_id(owner_client, project):
     tc = TestCaseFactory(project=project)
-    assert as_owner.get(url(project, f"/{tc.public_id.lower()}")).status_code == 200
+    assert owner_client.get(url(project, f"/{tc.public_id.lower()}")).status_code == 200
 
 
-def test_outsider_gets_404_for_a_test_case(as_outsider, project):
+def test_outsider_gets_404_for_a_test_case(outsider_client, project):
     tc = TestCaseFactory(project=project)
     for method in ("get", "patch", "delete"):
-        assert getattr(as_outsider, method)(url(project, f"/{tc.public_id}")).status_code == 404
+        assert getattr(outsider_client, method)(url(project, f"/{tc.public_id}")).status_code == 404
     assert TestCase.objects.filter(pk=tc.pk).exists()
 
 
-def test_a_test_case_of_another_project_is_404_under_mine(as_owner, project, owner):
+def test_a_test_case_of_another_project_is_404_under_mine(owner_client, project, owner):
     elsewhere = TestCaseFactory(project=ProjectFactory(owner=owner))
-    assert as_owner.get(url(project, f"/{elsewhere.public_id}")).status_code == 404
+    assert owner_client.get(url(project, f"/{elsewhere.public_id}")).status_code == 404
 
 
-def test_patching_an_approved_spec_makes_a_draft_and_a_new_version(as_owner, project, owner):
+def test_patching_an_approved_spec_makes_a_draft_and_a_new_version(owner_client, project, owner):
     tc = TestCaseFactory(project=project, status=S.APPROVED)
     new_spec = status_spec(path="/renamed", expected=204)
-    response = as_owner.patch(
+    response = owner_client.patch(
         url(project, f"/{tc.public_id}"), {"spec": new_spec, "reason": "renamed"}, format="json"
     )
     assert response.status_code == 200
@@ -273,41 +250,41 @@ def test_patching_an_approved_spec_makes_a_draft_and_a_new_version(as_owner, pro
     }
 
 
-def test_patching_status_approves_and_records_the_reviewer(as_owner, project, owner):
+def test_patching_status_approves_and_records_the_reviewer(owner_client, project, owner):
     tc = TestCaseFactory(project=project)
-    body = as_owner.patch(url(project, f"/{tc.public_id}"), {"status": "approved"}, format="json").json()
+    body = owner_client.patch(url(project, f"/{tc.public_id}"), {"status": "approved"}, format="json").json()
     assert (body["status"], body["approved_by"]) == ("approved", owner.pk)
 
 
-def test_a_forbidden_status_move_is_a_409(as_owner, project):
+def test_a_forbidden_status_move_is_a_409(owner_client, project):
     tc = TestCaseFactory(project=project, status=S.REJECTED)
-    response = as_owner.patch(url(project, f"/{tc.public_id}"), {"status": "approved"}, format="json")
+    response = owner_client.patch(url(project, f"/{tc.public_id}"), {"status": "approved"}, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "invalid_transition"
 
 
-def test_an_invalid_spec_is_a_400_with_the_schema_errors(as_owner, project):
+def test_an_invalid_spec_is_a_400_with_the_schema_errors(owner_client, project):
     tc = TestCaseFactory(project=project)
     bad = {"steps": [{"request": {"method": "FETCH", "path": "/x"}}]}
-    response = as_owner.patch(url(project, f"/{tc.public_id}"), {"spec": bad}, format="json")
+    response = owner_client.patch(url(project, f"/{tc.public_id}"), {"spec": bad}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["details"]["spec"][0].startswith("steps/0/request/method:")
 
 
-def test_delete_removes_the_test_case(as_owner, project):
+def test_delete_removes_the_test_case(owner_client, project):
     tc = TestCaseFactory(project=project)
-    assert as_owner.delete(url(project, f"/{tc.public_id}")).status_code == 204
+    assert owner_client.delete(url(project, f"/{tc.public_id}")).status_code == 204
     assert not TestCase.objects.filter(pk=tc.pk).exists()
 
 
 # --- bulk (Property 15 at the API) --------------------------------------------------------------------
 
 
-def test_bulk_approve_approves_every_listed_test(as_owner, project):
+def test_bulk_approve_approves_every_listed_test(owner_client, project):
     tests = TestCaseFactory.create_batch(2, project=project)
     untouched = TestCaseFactory(project=project)
     ids = [tc.public_id for tc in tests]
-    response = as_owner.post(url(project, "/bulk-approve"), {"ids": ids}, format="json")
+    response = owner_client.post(url(project, "/bulk-approve"), {"ids": ids}, format="json")
     assert response.status_code == 200
     assert response.json() == {"count": 2, "ids": sorted(ids)}
     assert set(TestCase.objects.filter(status=S.APPROVED).values_list("pk", flat=True)) == {
@@ -317,20 +294,20 @@ def test_bulk_approve_approves_every_listed_test(as_owner, project):
     assert untouched.status == S.DRAFT
 
 
-def test_bulk_approve_with_a_foreign_id_is_404_and_changes_nothing(as_owner, project):
+def test_bulk_approve_with_a_foreign_id_is_404_and_changes_nothing(owner_client, project):
     mine = TestCaseFactory(project=project)
     foreign = TestCaseFactory()
-    response = as_owner.post(
+    response = owner_client.post(
         url(project, "/bulk-approve"), {"ids": [mine.public_id, foreign.public_id]}, format="json"
     )
     assert response.status_code == 404
     assert set(TestCase.objects.values_list("status", flat=True)) == {S.DRAFT}
 
 
-def test_bulk_approve_with_a_refused_test_is_409_and_changes_nothing(as_owner, project):
+def test_bulk_approve_with_a_refused_test_is_409_and_changes_nothing(owner_client, project):
     ok = TestCaseFactory(project=project)
     rejected = TestCaseFactory(project=project, status=S.REJECTED)
-    response = as_owner.post(
+    response = owner_client.post(
         url(project, "/bulk-approve"), {"ids": [ok.public_id, rejected.public_id]}, format="json"
     )
     assert response.status_code == 409
@@ -341,25 +318,25 @@ def test_bulk_approve_with_a_refused_test_is_409_and_changes_nothing(as_owner, p
     assert ok.status == S.DRAFT
 
 
-def test_bulk_input_rejects_malformed_ids(as_owner, project):
-    response = as_owner.post(url(project, "/bulk-delete"), {"ids": ["TC-1", "order-7"]}, format="json")
+def test_bulk_input_rejects_malformed_ids(owner_client, project):
+    response = owner_client.post(url(project, "/bulk-delete"), {"ids": ["TC-1", "order-7"]}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["details"]["ids"] == {"1": [MESSAGE_BAD_ID]}
 
 
-def test_bulk_delete_deletes_exactly_the_listed_tests(as_owner, project):
+def test_bulk_delete_deletes_exactly_the_listed_tests(owner_client, project):
     doomed = TestCaseFactory.create_batch(2, project=project)
     kept = TestCaseFactory(project=project)
-    response = as_owner.post(
+    response = owner_client.post(
         url(project, "/bulk-delete"), {"ids": [tc.public_id for tc in doomed]}, format="json"
     )
     assert response.json()["count"] == 2
     assert list(TestCase.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
-def test_outsider_cannot_bulk_delete_into_another_project(as_outsider, project):
+def test_outsider_cannot_bulk_delete_into_another_project(outsider_client, project):
     tc = TestCaseFactory(project=project)
-    response = as_outsider.post(url(project, "/bulk-delete"), {"ids": [tc.public_id]}, format="json")
+    response = outsider_client.post(url(project, "/bulk-delete"), {"ids": [tc.public_id]}, format="json")
     assert response.status_code == 404
     assert TestCase.objects.filter(pk=tc.pk).exists()
 
@@ -367,9 +344,9 @@ def test_outsider_cannot_bulk_delete_into_another_project(as_outsider, project):
 # --- code export ----------------------------------------------------------------------------------------
 
 
-def test_code_is_a_pytest_module_named_after_the_test(as_owner, project):
+def test_code_is_a_pytest_module_named_after_the_test(owner_client, project):
     tc = TestCaseFactory(project=project, title="List resources")
-    response = as_owner.get(url(project, f"/{tc.public_id}/code"))
+    response = owner_client.get(url(project, f"/{tc.public_id}/code"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/x-python")
     code = response.content.decode()
@@ -377,15 +354,15 @@ def test_code_is_a_pytest_module_named_after_the_test(as_owner, project):
     compile(code, "exported.py", "exec")
 
 
-def test_outsider_cannot_read_the_code(as_outsider, project):
+def test_outsider_cannot_read_the_code(outsider_client, project):
     tc = TestCaseFactory(project=project)
-    assert as_outsider.get(url(project, f"/{tc.public_id}/code")).status_code == 404
+    assert outsider_client.get(url(project, f"/{tc.public_id}/code")).status_code == 404
 
 
-def test_export_zips_only_the_approved_suite(as_owner, project):
+def test_export_zips_only_the_approved_suite(owner_client, project):
     approved = TestCaseFactory(project=project, status=S.APPROVED, title="Approved one")
     TestCaseFactory(project=project, status=S.DRAFT)
-    response = as_owner.get(url(project, "/export"))
+    response = owner_client.get(url(project, "/export"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     modules = [n for n in names if n.endswith(".py")]
@@ -394,21 +371,21 @@ def test_export_zips_only_the_approved_suite(as_owner, project):
     ]
 
 
-def test_export_costs_the_same_queries_for_twice_the_suite(as_owner, project, django_assert_num_queries):
+def test_export_costs_the_same_queries_for_twice_the_suite(owner_client, project, django_assert_num_queries):
     # The project, then the approved tests with their project and endpoint joined.
     TestCaseFactory.create_batch(2, project=project, status=S.APPROVED)
     with django_assert_num_queries(2):
-        as_owner.get(url(project, "/export"))
+        owner_client.get(url(project, "/export"))
     TestCaseFactory.create_batch(2, project=project, status=S.APPROVED)
     with django_assert_num_queries(2):
-        response = as_owner.get(url(project, "/export"))
+        response = owner_client.get(url(project, "/export"))
     assert (
         len([n for n in zipfile.ZipFile(io.BytesIO(response.content)).namelist() if n.endswith(".py")]) == 4
     )
 
 
-def test_outsider_cannot_export(as_outsider, project):
-    assert as_outsider.get(url(project, "/export")).status_code == 404
+def test_outsider_cannot_export(outsider_client, project):
+    assert outsider_client.get(url(project, "/export")).status_code == 404
 
 
 # --- the published spec schema --------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_scanners_of_one_front_end_must_agree_on_the_facts_version():
         front_ends([ToyA(), ToyBNewer()])
 
 
-def test_the_registered_scanners_share_two_front_ends():
+def test_the_registered_scanners_group_into_their_front_ends():
     groups = {key[0]: sorted(s.name for s in members) for key, members in front_ends(all_scanners()).items()}
     assert groups == {
         "javascript": ["express", "fastify", "nestjs"],
