@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import json
 import os
 import socket
 import stat
@@ -20,10 +21,13 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
+
+import orjson
 
 from scanning.models import contract_fingerprint
 from scanning.scanners.base import (
@@ -55,6 +59,8 @@ MSG_TOO_MANY_FILES = "The repository has more than {limit} source files; narrow 
 MSG_UNKNOWN_FRAMEWORK = "Unknown framework '{name}'. Known: {known}."
 MSG_NO_FRAMEWORK = "No supported framework was detected in the repository."
 MSG_PARSE_FAILED = "Could not parse the file: {error}"
+MSG_TOO_DEEP = "nesting too deep"
+MSG_SELF_REFERENCE = "definitions that refer to themselves"
 MSG_DUPLICATE_ROUTE = "{method} {path} is also declared in {other}; the first declaration is used."
 MSG_LINK_FAILED = "The {scanner} scanner failed: {error}"
 MSG_SPEC_INVALID = "The spec is invalid at {location}: {message}"
@@ -165,6 +171,61 @@ def build_index(files: list[RepoFile]) -> RepositoryIndex:
 class CachedFacts:
     facts: dict[str, Any]
     error: str = ""
+    # The facts as `encode_facts` text, when the engine has it (fresh extractions): what a
+    # cache stores, so that facts are encoded once.
+    text: str | None = field(default=None, compare=False, repr=False)
+
+
+def encode_facts(facts: Any) -> str:
+    """Facts as compact JSON text: orjson, or the standard library for what orjson refuses.
+
+    orjson refuses integers beyond 64 bits (a Python literal can hold one) and would read
+    them back as floats; the standard library's text is marked with a leading space (valid
+    JSON whitespace) so `decode_facts` reads it back exactly. NaN and infinities become null
+    (JSON has neither). Facts that are not a tree raise ValueError (a cycle) or
+    RecursionError (nesting deeper than the interpreter's stack).
+    """
+    try:
+        return orjson.dumps(facts).decode()
+    except orjson.JSONEncodeError:
+        return " " + json.dumps(facts, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode_facts(text: str) -> Any:
+    return json.loads(text) if text.startswith(" ") else orjson.loads(text)
+
+
+def cut_cycles(value: Any, stand_in: Any) -> Any:
+    """A copy of `value` in which every reference back to a dict that encloses it is replaced
+    by a copy of `stand_in`: a tree, which JSON (and a recursive walk) can hold.
+
+    Only dicts are cut, so a list keeps its type (a list in a cycle is always reached again
+    through a dict in that cycle, and the cut happens there). Containers shared without a
+    cycle are copied once and stay shared, so a document full of shared sub-trees does not
+    blow up.
+    """
+    open_dicts: set[int] = set()
+    copies: dict[int, Any] = {}
+
+    def copy(item: Any) -> Any:
+        if not isinstance(item, (dict, list)):
+            return item
+        key = id(item)
+        if key in open_dicts:
+            return deepcopy(stand_in)
+        done = copies.get(key)
+        if done is not None:
+            return done
+        if isinstance(item, dict):
+            open_dicts.add(key)
+            result: Any = {name: copy(child) for name, child in item.items()}
+            open_dicts.discard(key)
+        else:
+            result = [copy(child) for child in item]
+        copies[key] = result
+        return result
+
+    return copy(value)
 
 
 class FactsCache(Protocol):
@@ -435,11 +496,35 @@ def _scan_tree(
 
 def _extract(scanner: Scanner, source: SourceFile) -> CachedFacts:
     try:
-        return CachedFacts(facts=scanner.extract(source))
+        facts = scanner.extract(source)
     except RecursionError:
-        return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error="nesting too deep"))
+        return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=MSG_TOO_DEEP))
     except Exception as exc:  # noqa: BLE001 - one bad file never stops a scan (see scanners.base)
         return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=_one_line(exc)))
+    return _encoded(scanner, facts)
+
+
+def _encoded(scanner: Scanner, facts: dict[str, Any]) -> CachedFacts:
+    """Fresh facts with their JSON text, which the cache stores as it is.
+
+    Encoding here, once, also proves the facts are a tree, which linkers (they walk facts
+    recursively) and the cache need. A front end whose facts can refer back to themselves
+    (`options = parse(options)` read as "options is parse(options)") names the value that
+    stands for such a reference in `Scanner.unknown_value`; the cut facts are the ones
+    linked, so a first scan and a rescan from the cache see the same thing.
+    """
+    try:
+        return CachedFacts(facts=facts, text=encode_facts(facts))
+    except ValueError:  # a cycle
+        if scanner.unknown_value is None:
+            return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=MSG_SELF_REFERENCE))
+        try:
+            facts = cut_cycles(facts, scanner.unknown_value)
+            return CachedFacts(facts=facts, text=encode_facts(facts))
+        except RecursionError:
+            return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=MSG_TOO_DEEP))
+    except RecursionError:
+        return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=MSG_TOO_DEEP))
 
 
 def _one_line(exc: BaseException) -> str:

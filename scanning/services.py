@@ -1,7 +1,6 @@
 """Writes of the scanning domain: scan jobs, their run, and the endpoint diff they apply."""
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -11,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +20,7 @@ from django.utils import timezone
 from projects.models import Project
 from projects.services import project_stats_invalidate
 from scanning import engine
-from scanning.engine import CachedFacts, ScanCancelled, ScanFailure
+from scanning.engine import CachedFacts, ScanCancelled, ScanFailure, decode_facts, encode_facts
 from scanning.events import SCAN_COMPLETED, SCAN_FAILED, SCAN_PROGRESS, SCAN_STARTED, publish_scan_event
 from scanning.models import Endpoint, EndpointHistory, FileFacts, ScanJob
 from scanning.scanners.base import DiscoveredEndpoint, ScanWarning
@@ -168,24 +166,6 @@ def scan_job_cancel(*, job: ScanJob) -> ScanJob:
 # --- running jobs ----------------------------------------------------------------------------------
 
 
-def encode_facts(facts: Any) -> str:
-    """Facts as compact JSON text: orjson, or the standard library for what orjson refuses.
-
-    orjson refuses integers beyond 64 bits (a Python literal can hold one) and would read
-    them back as floats; the standard library's text is marked with a leading space (valid
-    JSON whitespace) so `decode_facts` reads it back exactly. NaN and infinities become null
-    (JSON has neither).
-    """
-    try:
-        return orjson.dumps(facts).decode()
-    except orjson.JSONEncodeError:
-        return " " + json.dumps(facts, separators=(",", ":"), ensure_ascii=False)
-
-
-def decode_facts(text: str) -> Any:
-    return json.loads(text) if text.startswith(" ") else orjson.loads(text)
-
-
 class DatabaseFactsCache:
     """`engine.FactsCache` on one project's `FileFacts` rows: one per front end and file content."""
 
@@ -208,7 +188,8 @@ class DatabaseFactsCache:
 
     def put_many(self, front_end: str, version: str, entries: dict[str, CachedFacts]) -> None:
         rows = [
-            (self.project_id, front_end, version, sha, encode_facts(entry.facts), entry.error)
+            (self.project_id, front_end, version, sha,
+             entry.text if entry.text is not None else encode_facts(entry.facts), entry.error)
             for sha, entry in entries.items()
         ]
         # One transaction: in autocommit every batch committed on its own (one fsync each on

@@ -192,6 +192,10 @@ class Scanner(ABC):
         """What the facts cache is keyed by: (front end, facts version)."""
         return (self.front_end or self.name, self.version)
     extensions: ClassVar[tuple[str, ...]]  # files this scanner extracts from, e.g. (".js", ".ts")
+    # What the facts use for a value that cannot be known, put where a fact would refer back
+    # to itself (a cycle, which JSON cannot hold). None: facts never refer to themselves, and
+    # a file whose facts do is a warning.
+    unknown_value: ClassVar[Any] = None
 
     def wants(self, source: SourceFile) -> bool:
         """Cheap pre-filter before parsing; by default, the extension."""

@@ -5,9 +5,9 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scanning.engine import CachedFacts
+from scanning.engine import CachedFacts, decode_facts, encode_facts
 from scanning.models import FileFacts
-from scanning.services import DatabaseFactsCache, decode_facts, encode_facts
+from scanning.services import DatabaseFactsCache
 from scanning.tests.factories import FileFactsFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
