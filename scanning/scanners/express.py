@@ -67,15 +67,20 @@ def is_test_file(path: str) -> bool:
 
 
 def wants_js(source: SourceFile) -> bool:
-    path = "/" + source.rel_path
-    if source.rel_path.rsplit("/", 1)[-1] in TSCONFIG_NAMES:
-        return not any("/" + d in path for d in _SKIPPED_DIRS)
-    return (
-        source.extension in JS_EXTENSIONS
-        and not source.rel_path.endswith(".d.ts")
-        and not any("/" + d in path for d in _SKIPPED_DIRS)
-        and not source.rel_path.endswith(".min.js")
-    )
+    # Express, Fastify and NestJS all ask about every JS file: answer once per file.
+    wanted = source.__dict__.get("_wants_js")
+    if wanted is None:
+        path = "/" + source.rel_path
+        if source.rel_path.rsplit("/", 1)[-1] in TSCONFIG_NAMES:
+            wanted = not any("/" + d in path for d in _SKIPPED_DIRS)
+        else:
+            wanted = (
+                source.extension in JS_EXTENSIONS
+                and not source.rel_path.endswith((".d.ts", ".min.js"))
+                and not any("/" + d in path for d in _SKIPPED_DIRS)
+            )
+        source.__dict__["_wants_js"] = wanted
+    return wanted
 
 
 def package_dependencies(index: RepositoryIndex) -> set[str]:

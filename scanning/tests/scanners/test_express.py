@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -201,19 +202,34 @@ def scan_repo_files(files: dict[str, str]) -> bool:
 
 def test_a_file_is_parsed_once_for_all_js_scanners_and_facts_are_json(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = base.tree_sitter_parser
+    real = base._thread_parser
 
-    def counting(language: str) -> Any:
-        calls.append(language)
-        return real(language)
+    class CountingParser:
+        def __init__(self, language: str) -> None:
+            self.language = language
 
-    monkeypatch.setattr(base, "tree_sitter_parser", counting)
+        def parse(self, content: bytes) -> Any:
+            calls.append(self.language)
+            return real(self.language).parse(content)
+
+    monkeypatch.setattr(base, "_thread_parser", CountingParser)
     source = SourceFile("src/app.js", EXPRESS_SHOP["src/app.js"].encode())
     express_facts = ExpressScanner().extract(source)
     fastify_facts = FastifyScanner().extract(source)
     assert calls == ["javascript"]
     for facts in (express_facts, fastify_facts):
         assert json.loads(json.dumps(facts)) == facts
+
+
+def test_each_thread_reuses_its_own_parser() -> None:
+    """Parsers keep state while parsing: one per thread and language, reused across files."""
+    mine = base._thread_parser("javascript")
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(base._thread_parser("javascript")))
+    thread.start()
+    thread.join()
+    assert base._thread_parser("javascript") is mine
+    assert other[0] is not mine and base._thread_parser("java") is not mine
 
 
 def test_extract_is_a_pure_function_of_the_content() -> None:
