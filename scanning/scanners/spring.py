@@ -15,6 +15,13 @@ configuration. Path constants resolve when they are ``static final String`` fiel
 same class (or of a named class in the repository, ``ApiPaths.USERS``); anything else is a
 warning, never a guessed path. ``@RequestBody`` DTOs become JSON Schemas built from the
 repository's classes, records and enums with their Bean Validation and Jackson annotations.
+
+Functional endpoints (WebFlux and Spring MVC ``RouterFunction`` beans) are served too: the
+body of a ``@Bean`` method returning ``RouterFunction`` is the one method body read, for its
+``route()`` builder chain or ``route(GET(...), h).andRoute(...).andNest(...)`` expression,
+nested ``path``/``nest`` prefixes and other router methods of the class it adds. They live
+under ``spring.webflux.base-path`` (WebFlux) or the servlet context path (MVC). Their bodies
+and responses are the handlers' business, which is code, so they carry path parameters only.
 """
 from __future__ import annotations
 
@@ -268,12 +275,159 @@ def _member(member: Any, facts: dict[str, Any], nested: list[dict[str, Any]], pa
                 param = _param(p)
                 if param is not None:
                     params.append(param)
-        facts["methods"].append({
+        returns = _type(type_node) if type_node is not None else {"n": "void", "a": []}
+        method_facts: dict[str, Any] = {
             "name": node_text(name_node) if name_node is not None else "",
             "line": member.start_point[0] + 1,
             "ann": annotations, "ann_text": texts, "params": params,
-            "returns": _type(type_node) if type_node is not None else {"n": "void", "a": []},
-        })
+            "returns": returns,
+        }
+        if returns["n"] == "RouterFunction":
+            # A functional endpoint definition: the one method body worth reading
+            body = member.child_by_field_name("body")
+            method_facts["router"] = [item for statement in (body.named_children if body is not None else [])
+                                      if statement.type == "return_statement" and statement.named_children
+                                      for item in _router_items(statement.named_children[0], frozenset())]
+        facts["methods"].append(method_facts)
+
+
+# --- functional endpoints (RouterFunctions) -------------------------------------------------
+#
+# `route().GET("/x", h::get).path("/api", b -> b.POST(...)).build()` (the builder) and
+# `route(GET("/x").and(accept(JSON)), h::get).andRoute(...).andNest(path("/n"), ...)` (the
+# static form), in WebFlux and in Spring MVC alike, become items:
+#   {"route": {"m": [methods], "path": value | None, "line": n, "handler": text}}
+#   {"nest": {"path": value | None, "items": [...]}}
+#   {"ref": method name, "line": n}   (another RouterFunction method of the class)
+# where a value is what `_value` makes of a path argument (literal, constant, concatenation).
+
+_FN_VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+_PATH_ARGUMENTS = frozenset({"string_literal", "identifier", "field_access", "binary_expression"})
+
+
+def _arguments(node: Any) -> list[Any]:
+    args = node.child_by_field_name("arguments")
+    return [a for a in args.named_children if a.type not in ("line_comment", "block_comment")] if args else []
+
+
+def _chain(node: Any) -> tuple[Any, list[tuple[str, list[Any], Any]]]:
+    """`a.b(x).c(y)` as (a, [("b", [x], call b), ("c", [y], call c)]): the object the chain
+    starts from (None for a bare call) and its calls, innermost first."""
+    calls: list[tuple[str, list[Any], Any]] = []
+    while node is not None and node.type == "method_invocation":
+        name = node.child_by_field_name("name")
+        calls.append((node_text(name) if name is not None else "", _arguments(node), node))
+        node = node.child_by_field_name("object")
+    calls.reverse()
+    return node, calls
+
+
+def _unparenthesized(node: Any) -> Any:
+    while node is not None and node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
+def _predicate(node: Any) -> dict[str, Any]:
+    """The methods and path a RequestPredicate matches: `GET("/x")`, `path("/x")`,
+    `method(HttpMethod.PUT)`, joined by `.and(...)`; `accept(...)` and the like add nothing.
+    `.or(...)` keeps its left side (the routes of both sides would need a path each)."""
+    _, calls = _chain(_unparenthesized(node))
+    methods: list[str] = []
+    path: dict[str, Any] | None = None
+    for name, args, _ in calls:
+        if name in _FN_VERBS:
+            methods.append(name)
+            if args and path is None:
+                path = _value(args[0])
+        elif name == "path" and args and path is None:
+            path = _value(args[0])
+        elif name in ("method", "methods"):
+            methods.extend(node_text(a).rsplit(".", 1)[-1].upper() for a in args
+                           if node_text(a).rsplit(".", 1)[-1].upper() in _FN_VERBS)
+        elif name == "and" and args:
+            other = _predicate(args[0])
+            methods.extend(m for m in other["m"] if m not in methods)
+            path = path if path is not None else other["path"]
+        elif name == "or":
+            break
+    return {"m": methods, "path": path}
+
+
+def _line(call: Any) -> int:
+    """The line of a call's name: in a chain, the line of its `.GET(`, not of the chain's start."""
+    name = call.child_by_field_name("name")
+    return (name if name is not None else call).start_point[0] + 1
+
+
+def _route(predicate: dict[str, Any], handler: Any, call: Any) -> dict[str, Any]:
+    return {"route": {"m": predicate["m"], "path": predicate["path"], "line": _line(call),
+                      "handler": node_text(handler) if handler is not None else ""}}
+
+
+def _consumer_items(node: Any) -> list[dict[str, Any]]:
+    """The routes a `path(...)`/`nest(...)` argument adds: a builder lambda (`b -> b.GET(...)`,
+    `b -> { b.GET(...); }`), a supplier of a router (`() -> route()...build()`), or a router."""
+    node = _unparenthesized(node)
+    if node is None:
+        return []
+    if node.type != "lambda_expression":
+        return _router_items(node, frozenset())
+    params = node.child_by_field_name("parameters")
+    names = frozenset(node_text(p) for p in ([params] if params is not None and params.type == "identifier"
+                                             else params.named_children if params is not None else [])
+                      if p.type == "identifier")
+    body = node.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "block":
+        return _router_items(body, names)
+    items: list[dict[str, Any]] = []
+    for statement in body.named_children:
+        if statement.type in ("expression_statement", "return_statement") and statement.named_children:
+            items.extend(_router_items(statement.named_children[0], names))
+    return items
+
+
+def _router_items(node: Any, builders: frozenset[str]) -> list[dict[str, Any]]:
+    """What a RouterFunction expression (or, with `builders`, a builder lambda's statement) serves."""
+    start, calls = _chain(_unparenthesized(node))
+    if not calls:
+        return []
+    items: list[dict[str, Any]] = []
+    builder = start is not None and start.type == "identifier" and node_text(start) in builders
+    rest = calls
+    if not builder:
+        if start is not None and start.type not in ("identifier", "this", "field_access"):
+            return []
+        first, args, call = calls[0]
+        if start is not None and start.type == "identifier" and node_text(start) != "RouterFunctions":
+            return []  # `someRouter.and(...)`: a variable, not followed
+        rest = calls[1:]
+        if first == "route" and not args:
+            builder = True
+        elif first == "route" and len(args) == 2:
+            items.append(_route(_predicate(args[0]), args[1], call))
+        elif first == "nest" and len(args) == 2:
+            items.append({"nest": {"path": _predicate(args[0])["path"], "items": _consumer_items(args[1])}})
+        elif start is None or start.type == "this":
+            # `userRoutes()`, `this.userRoutes(handler)`: resolved against the class's methods
+            items.append({"ref": first, "line": _line(call)})
+        else:
+            return []
+    for name, args, call in rest:
+        if builder and name in _FN_VERBS and args:
+            pattern = _value(args[0]) if len(args) > 1 and args[0].type in _PATH_ARGUMENTS else None
+            items.append(_route({"m": [name], "path": pattern}, args[-1], call))
+        elif builder and name == "path" and len(args) == 2:
+            items.append({"nest": {"path": _value(args[0]), "items": _consumer_items(args[1])}})
+        elif name in ("nest", "andNest") and len(args) == 2:
+            items.append({"nest": {"path": _predicate(args[0])["path"], "items": _consumer_items(args[1])}})
+        elif name in ("route", "andRoute") and len(args) == 2:
+            items.append(_route(_predicate(args[0]), args[1], call))
+        elif name in ("add", "and", "andOther") and len(args) == 1:
+            items.extend(_consumer_items(args[0]))
+    return items
 
 
 def _recover_class(error: Any, package: str) -> list[dict[str, Any]]:
@@ -360,7 +514,7 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
 class SpringScanner(Scanner):
     name = "spring"
     language = "java"
-    version = "2"
+    version = "3"
     extensions = (".java", ".properties", ".yml", ".yaml")
 
     def wants(self, source: SourceFile) -> bool:
@@ -416,10 +570,15 @@ class _SpringLinker:
                 self.warnings.append(ScanWarning(file=file, line=error["line"],
                                                  message=error["message"] + "; declarations in it may be missed"))
             for cls in f["classes"]:
-                if cls["kind"] != "class" or not CONTROLLER_ANNOTATIONS & set(cls["ann"]):
+                if cls["kind"] != "class":
                     continue
-                for endpoint in self.controller(file, cls):
-                    endpoints.setdefault(endpoint.key, endpoint)
+                if CONTROLLER_ANNOTATIONS & set(cls["ann"]):
+                    for endpoint in self.controller(file, cls):
+                        endpoints.setdefault(endpoint.key, endpoint)
+                for method in cls["methods"]:
+                    if "Bean" in method["ann"] and method.get("router"):
+                        for endpoint in self.functional(file, cls, method):
+                            endpoints.setdefault(endpoint.key, endpoint)
         return list(endpoints.values()), self.warnings
 
     # --- lookups -----------------------------------------------------------------------
@@ -559,6 +718,40 @@ class _SpringLinker:
                         for http in http_methods:
                             out.append(self.endpoint(http, full, method_file, owner, cls, method))
         return out
+
+    def functional(self, file: str, cls: dict[str, Any], method: dict[str, Any]) -> list[DiscoveredEndpoint]:
+        """The endpoints of a `@Bean RouterFunction` method: WebFlux routes live under
+        `spring.webflux.base-path`, Spring MVC ones under the servlet context path."""
+        reactive = any(".web.reactive." in imp for imp in self.facts[file].get("imports", []))
+        base = self.settings_for(file).get("spring.webflux.base-path", "") if reactive else self.context_path(file)
+        out: list[DiscoveredEndpoint] = []
+        self.expand(file, cls, method["router"], [base], {method["name"]}, out)
+        return out
+
+    def expand(self, file: str, cls: dict[str, Any], items: list[dict[str, Any]], prefixes: list[str],
+               entered: set[str], out: list[DiscoveredEndpoint]) -> None:
+        methods = {m["name"]: m for m in cls["methods"] if m.get("router") is not None}
+        for item in items:
+            if "route" in item:
+                route = item["route"]
+                paths = self.strings(route["path"], file, cls, route["line"])
+                for path in paths or []:
+                    full = join_paths(*prefixes, path)
+                    for http in route["m"] or ANY_METHOD:
+                        out.append(DiscoveredEndpoint(
+                            method=http, path=full, framework="spring", file=file, line=route["line"],
+                            handler=route["handler"],
+                            parameters=[Parameter(name=name, location="path", required=True,
+                                                  schema={"type": "string"}) for name in path_parameter_names(full)],
+                        ))
+            elif "nest" in item:
+                nest = item["nest"]
+                line = next((i["route"]["line"] for i in nest["items"] if "route" in i), cls["line"])
+                for prefix in self.strings(nest["path"], file, cls, line) or []:
+                    self.expand(file, cls, nest["items"], [*prefixes, prefix], entered, out)
+            elif item["ref"] in methods and item["ref"] not in entered:
+                # `.add(userRoutes())`: that method's routes, under this nesting
+                self.expand(file, cls, methods[item["ref"]]["router"], prefixes, entered | {item["ref"]}, out)
 
     def type_mapping(self, file: str, cls: dict[str, Any]) -> dict[str, Any] | None:
         """The class's @RequestMapping, else one inherited from an interface or superclass."""
