@@ -3,7 +3,8 @@
 Shares the one-walk extraction of the Express and Fastify scanners; the walk records classes
 with their decorators, decorated methods and parameters, and DTO fields. Linking serves every
 ``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)``
-methods under ``app.setGlobalPrefix(prefix)`` (from the bootstrap file) and, when
+methods under ``app.setGlobalPrefix(prefix)`` (from the bootstrap file), under the module
+path ``RouterModule.register(routes)`` gives the module listing the controller, and, when
 ``app.enableVersioning()`` is on, ``@Controller({ path, version })`` and method ``@Version()``
 URI versions.
 
@@ -19,6 +20,7 @@ import re
 from typing import Any
 
 from scanning.scanners._treesitter import (
+    JS_MARKER,
     JsProgram,
     is_auth_name,
 )
@@ -55,6 +57,7 @@ _BOUNDS = {"MinLength": "minLength", "MaxLength": "maxLength", "Min": "minimum",
            "ArrayMinSize": "minItems", "ArrayMaxSize": "maxItems"}
 
 MSG_DYNAMIC_PATH = "controller or route path is not a literal string; skipped"
+MSG_DYNAMIC_MODULE_ROUTES = "RouterModule routes are not a literal array of paths; their module paths are not applied"
 
 
 class NestJSScanner(JsFrameworkScanner):
@@ -104,6 +107,7 @@ class _NestLinker:
                     else:
                         prefix = values[0]
             versioning = versioning or self.versioning(file)
+        module_paths = self.module_paths()
         endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
         for file in sorted(self.facts):
             f = self.facts[file]
@@ -111,13 +115,96 @@ class _NestLinker:
                 controller = _deco(cls["decorators"], "Controller")
                 if controller is None:
                     continue
-                for endpoint in self.controller(file, cls, controller, prefix, versioning):
+                module_path = module_paths.get((file, cls["line"]), "")
+                for endpoint in self.controller(file, cls, controller, prefix, versioning, module_path):
                     endpoints.setdefault(endpoint.key, endpoint)
             if f.get("errors") and "@nestjs/common" in f.get("packages", ()):
                 error = f["errors"][0]
                 self.warnings.append(ScanWarning(file, error["message"] + "; declarations in it may be missed",
                                                  error["line"]))
         return list(endpoints.values()), self.warnings
+
+    # --- RouterModule ------------------------------------------------------------------
+
+    def module_paths(self) -> dict[tuple[str, int], str]:
+        """The path `RouterModule.register([{ path, module, children }])` gives each controller:
+        the path of the module that lists it in `@Module({ controllers })`, children's paths
+        joined under their parents'. Classes are keyed by (file, line)."""
+        controllers: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        for file in sorted(self.facts):
+            for cls in self.facts[file]["classes"]:
+                module = _deco(cls["decorators"], "Module")
+                options = module["args"][0] if module and module["args"] else None
+                listed = options["v"].get("controllers") if options and options["t"] == "obj" else None
+                if isinstance(listed, list):
+                    controllers[(file, cls["line"])] = [
+                        key for item in listed if (key := self.class_key(file, item)) is not None]
+        paths: dict[tuple[str, int], str] = {}
+        for file in sorted(self.facts):
+            for call in self.facts[file]["calls"]:
+                if call["m"] != "register" or not call["args"]:
+                    continue
+                if self.program.resolve(file, call["owner"]) != ("pkg", "@nestjs/core", ("RouterModule",)):
+                    continue
+                found = self.route_list(file, call["args"][0])
+                if found is None:
+                    self.warnings.append(ScanWarning(file, MSG_DYNAMIC_MODULE_ROUTES, call["line"]))
+                    continue
+                routes_file, routes = found
+                self.register(routes_file, routes, "", paths, call["line"])
+        return {controller: paths[module] for module, listed in controllers.items() if module in paths
+                for controller in listed}
+
+    def route_list(self, file: str, desc: dict[str, Any]) -> tuple[str, list[Any]] | None:
+        """The routes array of `register(...)`, written inline or held by a (maybe imported)
+        constant, with the file it is written in: the modules it names are imported there."""
+        if desc["t"] == "arr":
+            return file, [item["v"] for item in desc["v"] if item.get("t") == "obj"]
+        ref = desc.get("ref") if desc["t"] == "ref" else None
+        for _ in range(20):  # `export { routes } from './routes'` chains, bounded
+            if ref is None:
+                return None
+            if ref.get("k") == "lit":
+                return (file, ref["v"]) if isinstance(ref["v"], list) else None
+            if ref.get("k") != "imp":
+                return None
+            target = self.program.resolve_module(file, ref["src"])
+            found = self.program.export(target, ref["name"], 0) if target is not None else None
+            if found is None:
+                return None
+            file, ref = found
+        return None
+
+    def register(self, file: str, routes: list[Any], parent: str, paths: dict[tuple[str, int], str],
+                 line: int) -> None:
+        for route in routes:
+            if not isinstance(route, dict) or JS_MARKER in route:
+                # `children: [CatsModule]`: the module lives at its parent's path
+                key = self.class_key(file, route)
+                if key is not None:
+                    paths.setdefault(key, parent)
+                continue
+            path = route.get("path", "")
+            if not isinstance(path, str):
+                self.warnings.append(ScanWarning(file, MSG_DYNAMIC_MODULE_ROUTES, line))
+                continue
+            joined = join_paths(parent, path)
+            key = self.class_key(file, route.get("module"))
+            if key is not None:
+                paths.setdefault(key, joined)
+            children = route.get("children")
+            if isinstance(children, list):
+                self.register(file, children, joined, paths, line)
+
+    def class_key(self, file: str, value: Any) -> tuple[str, int] | None:
+        """(file, line) of the class a `{"__js__": ...}` value names, when it resolves to one."""
+        marker = value.get(JS_MARKER) if isinstance(value, dict) else None
+        if not isinstance(marker, dict):
+            return None
+        target = self.program.resolve(file, marker.get("ref"))
+        if target is None or target[0] != "class":
+            return None
+        return target[1], int(target[2][1:].split(":", 1)[0])  # class ids are "k<line>:<column>"
 
     def versioning(self, file: str) -> dict[str, Any] | None:
         """`app.enableVersioning({ type: VersioningType.URI, defaultVersion })` — URI only."""
@@ -133,7 +220,7 @@ class _NestLinker:
         return None
 
     def controller(self, file: str, cls: dict[str, Any], controller: dict[str, Any], prefix: str,
-                   versioning: dict[str, Any] | None) -> list[DiscoveredEndpoint]:
+                   versioning: dict[str, Any] | None, module_path: str) -> list[DiscoveredEndpoint]:
         args = controller["args"]
         version: str | None = versioning["default"] if versioning else None
         base_desc = args[0] if args else None
@@ -168,7 +255,8 @@ class _NestLinker:
                 method_version = "v" + override["args"][0]["v"]
             for base in bases:
                 for path in paths:
-                    full = join_paths(prefix, method_version or version_segment, base, path)
+                    # Nest's order: global prefix, version, module path, controller, route
+                    full = join_paths(prefix, method_version or version_segment, module_path, base, path)
                     for http in VERBS[verb["name"]]:
                         out.append(self.endpoint(http, full, file, cls, method))
         return out
