@@ -504,10 +504,10 @@ def _extract(scanner: Scanner, source: SourceFile) -> CachedFacts:
         return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=MSG_TOO_DEEP))
     except Exception as exc:  # noqa: BLE001 - one bad file never stops a scan (see scanners.base)
         return CachedFacts(facts={}, error=MSG_PARSE_FAILED.format(error=_one_line(exc)))
-    return _encoded(scanner, facts)
+    return checked_facts(scanner, facts)
 
 
-def _encoded(scanner: Scanner, facts: dict[str, Any]) -> CachedFacts:
+def checked_facts(scanner: Scanner, facts: dict[str, Any]) -> CachedFacts:
     """Fresh facts with their JSON text, which the cache stores as it is.
 
     Encoding here, once, also proves the facts are a tree, which linkers (they walk facts

@@ -179,7 +179,7 @@ class JsFrameworkScanner(Scanner):
     dependency_names: ClassVar[frozenset[str]]  # package.json dependencies that reveal the framework
     import_names: ClassVar[frozenset[str]]  # imported packages that reveal it
     # `options = parse(options)` binds `options` to a call that takes `options`: read in place,
-    # the two refs are one cycle; the engine cuts it to "not known" (see engine._encoded).
+    # the two refs are one cycle; the engine cuts it to "not known" (see engine.checked_facts).
     unknown_value: ClassVar[Any] = {"k": "none"}
 
     def wants(self, source: SourceFile) -> bool:

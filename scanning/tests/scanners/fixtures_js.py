@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from scanning.engine import checked_facts
 from scanning.scanners.base import (
     DiscoveredEndpoint,
     RepositoryIndex,
@@ -45,9 +46,14 @@ def scan_sources(
         if not scanner.wants(source):
             continue
         try:
-            facts[source.rel_path] = scanner.extract(source)
+            entry = checked_facts(scanner, scanner.extract(source))  # what the engine links and caches
         except (SyntaxError, ValueError) as error:
             warnings.append(ScanWarning(source.rel_path, f"cannot parse: {error}", getattr(error, "lineno", 0) or 0))
+            continue
+        if entry.error:
+            warnings.append(ScanWarning(source.rel_path, entry.error))
+        else:
+            facts[source.rel_path] = entry.facts
     index = RepositoryIndex(
         files=[s.rel_path for s in sources],
         manifests={s.rel_path: s.text for s in sources
