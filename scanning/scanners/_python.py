@@ -42,11 +42,17 @@ _UNKNOWN: Any = object()  # "not memoized yet", where None is a memoized answer
 
 def expr(node: ast.AST | None) -> Expr | None:
     """Encode an expression as JSON-serializable data."""
+    # Every expression of every kept statement comes through here: the commonest kinds are
+    # tested first, and the usual `a.b` and plain strings skip the general helpers.
     if node is None:
         return None
     kind = type(node)
+    if kind is ast.Name:
+        return {"n": node.id}  # type: ignore[attr-defined]
     if kind is ast.Constant:
-        value = node.value
+        value = node.value  # type: ignore[attr-defined]
+        if type(value) is str:
+            return {"c": value if value.isascii() and "\x00" not in value else _json_safe(value)}
         if value is Ellipsis:
             return {"ellipsis": True}
         if isinstance(value, bytes):
@@ -56,24 +62,27 @@ def expr(node: ast.AST | None) -> Expr | None:
         if isinstance(value, complex) or (isinstance(value, float) and not math.isfinite(value)):
             return {"?": type(value).__name__}
         return {"c": value}
-    if kind is ast.Name:
-        return {"n": node.id}
     if kind is ast.Attribute:
+        owner = node.value  # type: ignore[attr-defined]
+        if type(owner) is ast.Name:
+            return {"n": f"{owner.id}.{node.attr}"}  # type: ignore[attr-defined]
         name = dotted_name(node)
         if name is not None:
             return {"n": name}
-        return {"attr": node.attr, "of": expr(node.value)}
+        return {"attr": node.attr, "of": expr(owner)}  # type: ignore[attr-defined]
     if kind is ast.Call:
         keywords: dict[str, Any] = {}
-        for keyword in node.keywords:
+        for keyword in node.keywords:  # type: ignore[attr-defined]
             keywords[keyword.arg or "**"] = expr(keyword.value)
         return {
-            "call": expr(node.func),
-            "args": [expr(a) for a in node.args],
+            "call": expr(node.func),  # type: ignore[attr-defined]
+            "args": [expr(a) for a in node.args],  # type: ignore[attr-defined]
             "kw": keywords,
-            "line": node.lineno,
+            "line": node.lineno,  # type: ignore[attr-defined]
         }
-    if kind in (ast.List, ast.Tuple, ast.Set):
+    if kind is ast.Subscript:
+        return {"sub": expr(node.value), "idx": expr(node.slice)}  # type: ignore[attr-defined]
+    if kind in _SEQUENCES:
         return {"list": [expr(e) for e in node.elts]}  # type: ignore[attr-defined]
     if kind is ast.Dict:
         return {"dict": [[expr(k), expr(v)] for k, v in zip(node.keys, node.values, strict=True)]}  # type: ignore[attr-defined]
@@ -84,8 +93,6 @@ def expr(node: ast.AST | None) -> Expr | None:
         return {"fstr": parts}
     if kind is ast.BinOp:
         return {"op": type(node.op).__name__, "l": expr(node.left), "r": expr(node.right)}  # type: ignore[attr-defined]
-    if kind is ast.Subscript:
-        return {"sub": expr(node.value), "idx": expr(node.slice)}  # type: ignore[attr-defined]
     if kind is ast.Starred:
         return {"star": expr(node.value)}  # type: ignore[attr-defined]
     if kind is ast.UnaryOp and isinstance(node.op, ast.USub):  # type: ignore[attr-defined]
@@ -93,6 +100,9 @@ def expr(node: ast.AST | None) -> Expr | None:
         if isinstance(operand, ast.Constant) and isinstance(operand.value, (int, float)):
             return {"c": -operand.value}
     return {"?": kind.__name__}
+
+
+_SEQUENCES = frozenset({ast.List, ast.Tuple, ast.Set})
 
 
 def _json_safe(text: str) -> str:
@@ -116,13 +126,24 @@ def dotted_name(node: ast.AST) -> str | None:
 def _arguments(args: ast.arguments) -> list[dict[str, Any]]:
     """Parameters as `{"name", "ann"?, "def"?}`; absent keys keep the cached facts small."""
     out: list[dict[str, Any]] = []
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
-    for arg, default in pairs:
-        item: dict[str, Any] = {"name": arg.arg}
-        if arg.annotation is not None:
-            item["ann"] = expr(arg.annotation)
+    positional = [*args.posonlyargs, *args.args] if args.posonlyargs else args.args
+    defaults = args.defaults
+    # The last len(defaults) positional parameters have them. Indexing instead of zipping
+    # with padded lists: this runs for every function of every module.
+    first_default = len(positional) - len(defaults)
+    for index, parameter in enumerate(positional):
+        item: dict[str, Any] = {"name": parameter.arg}
+        if parameter.annotation is not None:
+            item["ann"] = expr(parameter.annotation)
+        if index >= first_default:
+            item["def"] = expr(defaults[index - first_default])
+        out.append(item)
+    if not args.kwonlyargs:
+        return out  # the usual case; even an empty zip(strict=True) is not free
+    for parameter, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        item = {"name": parameter.arg}
+        if parameter.annotation is not None:
+            item["ann"] = expr(parameter.annotation)
         if default is not None:
             item["def"] = expr(default)
         out.append(item)
@@ -235,43 +256,49 @@ def _kept_in_function(value: ast.expr) -> bool:
     return isinstance(value, (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple))
 
 
+# Statement kinds `_visit` reads; any other statement (return, raise, pass, del, assert,
+# match...) declares nothing it keeps, and function bodies are mostly such statements.
+_VALUE_STATEMENTS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr})
+_FUNCTION_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+_BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith})
+_TRY_BLOCKS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
+_VISITED = _VALUE_STATEMENTS | _FUNCTION_DEFS | _BLOCKS | _TRY_BLOCKS | {ast.Import, ast.ImportFrom, ast.ClassDef}
+
+
 def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> None:
     for stmt in body:
         kind = type(stmt)
-        if scope and kind in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr):
+        if kind not in _VISITED:
+            continue
+        if kind in _VALUE_STATEMENTS:
             value = stmt.value  # type: ignore[attr-defined]
-            if value is None or not _kept_in_function(value):
+            if scope and (value is None or not _kept_in_function(value)):
                 continue
-        if kind is ast.Assign:
-            names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]  # type: ignore[attr-defined]
-            if names:
-                facts["assigns"].append({"t": names, "v": expr(stmt.value), "line": stmt.lineno, "s": scope})  # type: ignore[attr-defined]
-        elif kind is ast.AnnAssign:
-            if isinstance(stmt.target, ast.Name) and stmt.value is not None:  # type: ignore[attr-defined]
-                facts["assigns"].append(
-                    {"t": [stmt.target.id], "v": expr(stmt.value), "line": stmt.lineno, "s": scope}  # type: ignore[attr-defined]
-                )
-        elif kind is ast.AugAssign:
-            if isinstance(stmt.target, ast.Name):  # type: ignore[attr-defined]
+            if kind is ast.Assign:
+                names = [t.id for t in stmt.targets if type(t) is ast.Name]  # type: ignore[attr-defined]
+                if names:
+                    facts["assigns"].append({"t": names, "v": expr(value), "line": stmt.lineno, "s": scope})
+            elif kind is ast.Expr:
+                if type(value) is ast.Call:
+                    facts["calls"].append({"e": expr(value), "s": scope})
+            elif kind is ast.AnnAssign:
+                if type(stmt.target) is ast.Name and value is not None:  # type: ignore[attr-defined]
+                    facts["assigns"].append(
+                        {"t": [stmt.target.id], "v": expr(value), "line": stmt.lineno, "s": scope}  # type: ignore[attr-defined]
+                    )
+            elif type(stmt.target) is ast.Name:  # type: ignore[attr-defined]  # AugAssign
                 facts["augassigns"].append(
                     {
-                        "t": stmt.target.id,
-                        "op": type(stmt.op).__name__,
-                        "v": expr(stmt.value),  # type: ignore[attr-defined]
+                        "t": stmt.target.id,  # type: ignore[attr-defined]
+                        "op": type(stmt.op).__name__,  # type: ignore[attr-defined]
+                        "v": expr(value),
                         "line": stmt.lineno,
                         "s": scope,
                     }
                 )
-        elif kind is ast.Expr:
-            if isinstance(stmt.value, ast.Call):  # type: ignore[attr-defined]
-                facts["calls"].append({"e": expr(stmt.value), "s": scope})  # type: ignore[attr-defined]
-        elif kind is ast.Import:
-            for alias in stmt.names:  # type: ignore[attr-defined]
-                if alias.asname:
-                    facts["imports"].append([alias.asname, 0, alias.name, None, scope])
-                else:
-                    head = alias.name.split(".", 1)[0]
-                    facts["imports"].append([head, 0, head, None, scope])
+        elif kind in _FUNCTION_DEFS:
+            facts["functions"].append(_function(stmt, scope))  # type: ignore[arg-type]
+            _visit(stmt.body, f"{scope}.{stmt.name}" if scope else stmt.name, facts)  # type: ignore[attr-defined]
         elif kind is ast.ImportFrom:
             for alias in stmt.names:  # type: ignore[attr-defined]
                 if alias.name == "*":
@@ -280,15 +307,19 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
                 facts["imports"].append(
                     [alias.asname or alias.name, stmt.level, stmt.module or "", alias.name, scope]  # type: ignore[attr-defined]
                 )
-        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-            facts["functions"].append(_function(stmt, scope))  # type: ignore[arg-type]
-            _visit(stmt.body, f"{scope}.{stmt.name}" if scope else stmt.name, facts)  # type: ignore[attr-defined]
+        elif kind is ast.Import:
+            for alias in stmt.names:  # type: ignore[attr-defined]
+                if alias.asname:
+                    facts["imports"].append([alias.asname, 0, alias.name, None, scope])
+                else:
+                    head = alias.name.split(".", 1)[0]
+                    facts["imports"].append([head, 0, head, None, scope])
         elif kind is ast.ClassDef:
             facts["classes"].append(_class(stmt, scope))  # type: ignore[arg-type]
-        elif kind in (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith):
+        elif kind in _BLOCKS:
             _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
-            _visit(getattr(stmt, "orelse", []), scope, facts)
-        elif kind is ast.Try or kind.__name__ == "TryStar":
+            _visit(getattr(stmt, "orelse", ()), scope, facts)
+        else:  # try
             _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
                 _visit(handler.body, scope, facts)

@@ -429,6 +429,22 @@ class _Linker:
             )
         return found
 
+    def _full_rule(
+        self, base: str, prefix_converters: list[tuple[str, str | None, str | None]], text: str
+    ) -> tuple[str, list[str], dict[str, dict[str, Any]]]:
+        """(full path, its parameter names, their converter schemas) of rule `text` under `base`."""
+        # `<any(a, b):x>` has a comma and parentheses the generic normalizer does not expect.
+        rule_text, rule_converters = self._converted(text)
+        full = join_paths(base, rule_text)
+        # Converters may sit in a prefix (`/<int:org_id>`) as well as in the rule.
+        converters = {
+            name: converter_schema(conv, args) for name, conv, args in [*prefix_converters, *rule_converters]
+        }
+        names = self._path_names.get(full)
+        if names is None:
+            names = self._path_names[full] = path_parameter_names(full)
+        return full, names, converters
+
     def _walk(
         self,
         key: tuple[str, str, str],
@@ -446,21 +462,17 @@ class _Linker:
         converted = [self._converted(prefix) for prefix in prefixes]
         base = "/".join(text.strip("/") for text, _ in converted if text and text.strip("/"))
         prefix_converters = [c for _, found in converted for c in found]
+        # Under these prefixes, a rule's text alone decides its full path, path parameters
+        # and their converters; a blueprint's rules repeat a few texts (`/items`, `/items/<id>`).
+        by_text: dict[str, tuple[str, list[str], dict[str, dict[str, Any]]]] = {}
         for rule in self.rules.get(key, []):
             if rule.rule is None:
                 self.warnings.append(ScanWarning(rule.file, "route rule is not a constant string", rule.line))
                 continue
-            # `<any(a, b):x>` has a comma and parentheses the generic normalizer does not expect.
-            rule_text, rule_converters = self._converted(rule.rule)
-            full = join_paths(base, rule_text)
-            # Converters may sit in a prefix (`/<int:org_id>`) as well as in the rule.
-            converters = {
-                name: converter_schema(conv, args)
-                for name, conv, args in [*prefix_converters, *rule_converters]
-            }
-            names = self._path_names.get(full)
-            if names is None:
-                names = self._path_names[full] = path_parameter_names(full)
+            known = by_text.get(rule.rule)
+            if known is None:
+                known = by_text[rule.rule] = self._full_rule(base, prefix_converters, rule.rule)
+            full, names, converters = known
             rule_auth = [*auth, *rule.auth]
             auth_text = ", ".join(dict.fromkeys(rule_auth))
             for method in rule.methods:

@@ -219,3 +219,31 @@ def test_flask_restful_resources_and_restx_namespaces():
     assert found[("DELETE", "/v1/api/todos/{todo_id}")].auth == "@auth.login_required"
     assert found[("GET", "/v1/api/todos")].auth_required is False
     assert found[("PUT", "/dogs/{name}")].handler == "Dog"
+
+
+def test_rules_sharing_a_text_each_get_their_own_parameters_under_every_prefix():
+    files = {
+        "app.py": """
+from flask import Blueprint, Flask
+
+bp = Blueprint("items", __name__)
+
+@bp.route("/items/<int:item_id>", methods=["GET"])
+def show(item_id): ...
+
+@bp.route("/items/<int:item_id>", methods=["DELETE"])
+def drop(item_id): ...
+
+app = Flask(__name__)
+app.register_blueprint(bp, url_prefix="/v1")
+app.register_blueprint(bp, url_prefix="/orgs/<uuid:org_id>")
+""",
+    }
+    found = by_key(_scan(files)[0])
+    assert params(found[("DELETE", "/v1/items/{item_id}")]) == {("path", "item_id"): (True, {"type": "integer"})}
+    shown = found[("GET", "/orgs/{org_id}/items/{item_id}")]
+    assert params(shown) == {
+        ("path", "org_id"): (True, {"type": "string", "format": "uuid"}),
+        ("path", "item_id"): (True, {"type": "integer"}),
+    }
+    assert shown.parameters[0].schema is not found[("DELETE", "/orgs/{org_id}/items/{item_id}")].parameters[0].schema

@@ -1,0 +1,81 @@
+"""What `module_facts` extracts from one module: the cached facts format of the Python scanners."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from scanning.scanners._python import module_facts
+from scanning.scanners.base import SourceFile
+
+
+def facts(text: str) -> dict[str, Any]:
+    return module_facts(SourceFile("m.py", textwrap.dedent(text).encode()))
+
+
+def test_parameters_keep_names_annotations_and_the_defaults_of_the_last_positionals():
+    (function,) = facts("def f(a, /, b: int, c=1, *, d: str, e=None): pass\n")["functions"]
+    assert function["args"] == [
+        {"name": "a"},
+        {"name": "b", "ann": {"n": "int"}},
+        {"name": "c", "def": {"c": 1}},
+        {"name": "d", "ann": {"n": "str"}},
+        {"name": "e", "def": {"c": None}},
+    ]
+
+
+def test_positional_only_defaults_line_up_with_their_parameters():
+    (function,) = facts("def f(a=1, /, b=2): pass\n")["functions"]
+    assert function["args"] == [{"name": "a", "def": {"c": 1}}, {"name": "b", "def": {"c": 2}}]
+
+
+def test_function_bodies_keep_only_routing_structure():
+    found = facts(
+        """
+        def create_app():
+            total = compute()
+            app = Flask(__name__)
+            prefix = "/api"
+            log("ready")
+            app.register_blueprint(bp)
+            return app
+        """
+    )
+    assert [a["t"] for a in found["assigns"]] == [["app"], ["prefix"]]
+    assert [c["e"]["call"] for c in found["calls"]] == [{"n": "app.register_blueprint"}]
+    assert {a["s"] for a in found["assigns"]} == {"create_app"}
+
+
+def test_blocks_are_visited_and_their_statements_keep_the_enclosing_scope():
+    found = facts(
+        """
+        try:
+            import ujson as json
+        except ImportError:
+            import json
+        else:
+            A = 1
+        finally:
+            B = 2
+        with ctx():
+            C = 3
+        for x in y:
+            D = 4
+        else:
+            E = 5
+        """
+    )
+    assert [i[0] for i in found["imports"]] == ["json", "json"]
+    assert [a["t"][0] for a in found["assigns"]] == ["A", "B", "C", "D", "E"]
+
+
+def test_expressions_encode_names_attribute_chains_and_safe_strings():
+    (assign,) = facts('X = f(a.b.c, call().attr, "nul\\x00", b"\\xff", -1, ...)\n')["assigns"]
+    assert assign["v"]["args"] == [
+        {"n": "a.b.c"},
+        {"attr": "attr", "of": {"call": {"n": "call"}, "args": [], "kw": {}, "line": 1}},
+        {"c": "nul\ufffd"},
+        {"c": "\ufffd"},
+        {"c": -1},
+        {"ellipsis": True},
+    ]
