@@ -27,6 +27,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from scanning.scanners._py_queries import query_reads
 from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, ScanWarning, Scanner, SourceFile
 
 Expr = dict[str, Any]
@@ -347,9 +348,12 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
     }
     try:
         _visit(tree.body, "", facts)
+        queries = query_reads(tree, source.content)
     except RecursionError as error:
         # Generated code can nest expressions deeper than the interpreter's stack.
         raise ValueError("expressions nested too deeply to analyse") from error
+    if queries:
+        facts["queries"] = queries  # def line -> query parameters the function reads
     source.__dict__[_FACTS_ATTR] = facts
     return facts
 
@@ -1750,7 +1754,8 @@ class PythonFrameworkScanner(Scanner):
     language = "python"
     front_end = "python"
     # 3: one facts document per file for every Python scanner, cached once per front end.
-    version = "3"
+    # 4: query parameters views read in their bodies (`queries`).
+    version = "4"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

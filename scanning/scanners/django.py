@@ -232,6 +232,10 @@ class _Router:
     nested: tuple[str, str, Expr] | None = None  # drf-nested-routers: (file, scope, constructor call)
 
 
+# Where list views filter: query parameters read here belong to the list (or GET) endpoint.
+_QUERYSET_METHODS = ("get_queryset", "filter_queryset")
+
+
 class DjangoScanner(PythonFrameworkScanner):
     name = "django"
     manifest_names = ("django", "Django", "djangorestframework")
@@ -549,7 +553,8 @@ class _Linker:
             required, label = self._auth(
                 method, labels, drf, permissions, "@permission_classes", exempt=exempt
             )
-            self._emit(method, context, path, line, ref.name, required, label)
+            queries = self.project.facts[ref.file].get("queries", {}).get(str(ref.obj["line"]))
+            self._emit(method, context, path, line, ref.name, required, label, queries=queries)
 
     def _class_view(
         self, ref: Ref, path: str, line: int, context: _Context, auth: str, mapping: dict[str, str] | None
@@ -610,7 +615,24 @@ class _Linker:
                 body, responses = self._action_schemas(action, method, serializer, chain)
             else:
                 body, responses = (self._handler_body(method, serializer) if drf else None), {}
-            self._emit(method, context, path, line, handler, required, label, body, responses)
+            lists = action == "list" or (not action and method == "GET")
+            queries = self._reads(chain, (method.lower(), action, *(_QUERYSET_METHODS if lists else ())))
+            self._emit(method, context, path, line, handler, required, label, body, responses, queries)
+
+    def _reads(self, chain: list[Ref], names: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Query parameters read by the first definition of each of `names` along the class
+        chain (a handler `get`, an action `list`, `get_queryset`...)."""
+        reads: dict[str, dict[str, Any]] = {}
+        for name in names:
+            for cls in chain if name else ():
+                if cls.kind != "class":
+                    continue
+                method = next((m for m in cls.obj["methods"] if m["name"] == name), None)
+                if method is not None:
+                    for read in self.project.facts[cls.file].get("queries", {}).get(str(method["line"]), ()):
+                        reads.setdefault(read["name"], read)
+                    break
+        return list(reads.values())
 
     def _handler_body(self, method: str, serializer: Ref | None) -> dict[str, Any] | None:
         """A hand-written `post`/`put`/`patch` of a DRF view with a `serializer_class` reads it."""
@@ -753,6 +775,7 @@ class _Linker:
                 if action in actions and method in allowed_methods:
                     required, label = self._auth(method, labels, True, permissions, "permission_classes")
                     body, responses = self._action_schemas(action, method, serializer, chain)
+                    queries = self._reads(chain, (action, *(_QUERYSET_METHODS if action == "list" else ())))
                     self._emit(
                         method,
                         route_context,
@@ -763,6 +786,7 @@ class _Linker:
                         label,
                         body,
                         responses,
+                        queries,
                     )
         for item in extra:
             cls, method, decorator = item["cls"], item["method"], item["dec"]
@@ -787,6 +811,7 @@ class _Linker:
                     continue
                 required, label = self._auth(http, labels, True, action_permissions, "permission_classes")
                 body, responses = self._action_schemas("extra", http, action_serializer, chain)
+                queries = self.project.facts[cls.file].get("queries", {}).get(str(method["line"]))
                 self._emit(
                     http,
                     base.under(text, schemas),
@@ -797,6 +822,7 @@ class _Linker:
                     label,
                     body,
                     responses,
+                    queries,
                 )
 
     # -- class attributes --
@@ -924,6 +950,7 @@ class _Linker:
         label: str,
         body: dict[str, Any] | None = None,
         responses: dict[str, dict[str, Any]] | None = None,
+        queries: list[dict[str, Any]] | None = None,
     ) -> None:
         if not self.emit:
             return
@@ -931,6 +958,7 @@ class _Linker:
         if (method, path) in self.seen:
             return
         self.seen.add((method, path))
+        names = path_parameter_names(path)
         self.out.append(
             DiscoveredEndpoint(
                 method=method,
@@ -940,8 +968,10 @@ class _Linker:
                 line=line,
                 handler=handler,
                 parameters=[
-                    Parameter(name, "path", True, dict(context.schemas.get(name, {"type": "string"})))
-                    for name in path_parameter_names(path)
+                    *(Parameter(name, "path", True, dict(context.schemas.get(name, {"type": "string"})))
+                      for name in names),
+                    *(Parameter(read["name"], "query", read["required"], dict(read["schema"]))
+                      for read in queries or () if read["name"] not in names),
                 ],
                 request_body=body,
                 responses=responses or {},

@@ -97,6 +97,8 @@ class _Rule:
     methods: list[str]
     handler: str
     auth: list[str]
+    # query parameters the view reads (`request.args.get(...)`), by HTTP method; "*": all
+    queries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -234,10 +236,11 @@ class _Linker:
                     continue
                 ref = Ref("class", path, cls["s"], cls["name"], cls)
                 methods, auth = self._class_view(ref)
+                queries = self._class_queries(ref)
                 for url in decorator["args"]:
                     rule = self.project.eval_str(path, cls["s"], url)
                     self.rules.setdefault(key, []).append(
-                        _Rule(path, decorator["line"], rule, methods, cls["name"], auth)
+                        _Rule(path, decorator["line"], rule, methods, cls["name"], auth, queries)
                     )
 
     def _add_resource(self, path: str, scope: str, key: tuple[str, str, str], e: Expr) -> None:
@@ -246,9 +249,10 @@ class _Linker:
             self.warnings.append(ScanWarning(path, "add_resource of an unresolved Resource class", e["line"]))
             return
         methods, auth = self._class_view(cls)
+        queries = self._class_queries(cls)
         for url in e["args"][1:]:
             rule = self.project.eval_str(path, scope, url)
-            self.rules.setdefault(key, []).append(_Rule(path, e["line"], rule, methods, cls.name, auth))
+            self.rules.setdefault(key, []).append(_Rule(path, e["line"], rule, methods, cls.name, auth, queries))
 
     def _collect_decorated(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
@@ -277,7 +281,8 @@ class _Linker:
                     methods = [method.upper()]
                 rule = self.project.eval_str(path, scope, arg(decorator, 0, "rule"))
                 self.rules.setdefault(key, []).append(
-                    _Rule(path, decorator["line"], rule, methods, function["name"], auth)
+                    _Rule(path, decorator["line"], rule, methods, function["name"], auth,
+                          self._function_queries(path, function))
                 )
 
     def _collect_calls(self, path: str, facts: dict[str, Any]) -> None:
@@ -333,7 +338,7 @@ class _Linker:
         view = arg(e, 2, "view_func")
         explicit = e["kw"].get("methods")
         methods = self._methods(path, scope, explicit, e["line"]) if explicit is not None else None
-        handler, auth = "", []
+        handler, auth, queries = "", [], {}
         as_view = call_func(view)
         if as_view and as_view.endswith(".as_view"):
             cls = self.project.resolve(path, scope, as_view.rsplit(".", 1)[0])
@@ -342,17 +347,37 @@ class _Linker:
                 return
             handler = cls.name
             class_methods, auth = self._class_view(cls)
+            queries = self._class_queries(cls)
             methods = methods if methods is not None else class_methods
         else:
             target = self.project.resolve_expr(path, scope, view)
             if target is not None and target.kind == "function":
                 handler = target.name
                 auth = self._auth_decorators(target.obj["dec"])
+                queries = self._function_queries(target.file, target.obj)
             elif view is not None:
                 handler = name_of(view) or ""
         self.rules.setdefault(key, []).append(
-            _Rule(path, e["line"], rule, methods if methods is not None else ["GET"], handler, auth)
+            _Rule(path, e["line"], rule, methods if methods is not None else ["GET"], handler, auth, queries)
         )
+
+    def _function_queries(self, path: str, function: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        reads = self.project.facts[path].get("queries", {}).get(str(function["line"]))
+        return {"*": reads} if reads else {}
+
+    def _class_queries(self, cls: Ref) -> dict[str, list[dict[str, Any]]]:
+        """What each handler method of a class view (its own or inherited) reads."""
+        queries: dict[str, list[dict[str, Any]]] = {}
+        for ref in self.project.ancestors(cls):
+            if ref.kind != "class":
+                continue
+            reads_by_line = self.project.facts[ref.file].get("queries", {})
+            for method in ref.obj["methods"]:
+                upper = method["name"].upper()
+                reads = reads_by_line.get(str(method["line"]))
+                if reads and upper in HTTP_METHODS:
+                    queries.setdefault(upper, reads)
+        return queries
 
     def _class_view(self, cls: Ref) -> tuple[list[str], list[str]]:
         chain = self.project.ancestors(cls)
@@ -484,8 +509,10 @@ class _Linker:
                     line=rule.line,
                     handler=rule.handler,
                     parameters=[
-                        Parameter(name, "path", True, dict(converters.get(name, _STRING)))
-                        for name in names
+                        *(Parameter(name, "path", True, dict(converters.get(name, _STRING))) for name in names),
+                        *(Parameter(read["name"], "query", read["required"], dict(read["schema"]))
+                          for read in rule.queries.get(method) or rule.queries.get("*", ())
+                          if read["name"] not in names),
                     ],
                     auth_required=bool(rule_auth),
                     auth=auth_text,

@@ -252,7 +252,7 @@ FASTAPI_EXPECTED = {
 
 FLASK_APP: dict[str, str] = {
     "shop/__init__.py": """
-        from flask import Flask
+        from flask import Flask, request
 
         from .api import api_bp
         from .auth import auth_bp
@@ -274,6 +274,8 @@ FLASK_APP: dict[str, str] = {
 
             @app.route("/")
             def index():
+                if "preview" in request.args:
+                    return "draft home"
                 return "home"
 
             return app
@@ -310,7 +312,7 @@ FLASK_APP: dict[str, str] = {
                 abort(401)
     """,
     "shop/api/orders.py": """
-        from flask import Blueprint
+        from flask import Blueprint, request
         from flask_jwt_extended import jwt_required
 
         orders_bp = Blueprint("orders", __name__)
@@ -318,7 +320,9 @@ FLASK_APP: dict[str, str] = {
 
         @orders_bp.route("/")
         def list_orders():
-            return []
+            status = request.args.get("status")
+            page = request.args.get("page", 1, type=int)
+            return [status, page]
 
 
         @orders_bp.route("/<uuid:order_id>", methods=["GET", "DELETE"])
@@ -332,6 +336,7 @@ FLASK_APP: dict[str, str] = {
             return 0
     """,
     "shop/views.py": """
+        from flask import request
         from flask.views import MethodView, View
         from flask_login import login_required
 
@@ -340,7 +345,8 @@ FLASK_APP: dict[str, str] = {
             decorators = [login_required]
 
             def get(self, item_id=None):
-                return []
+                tags = request.args.getlist("tag")
+                return [item_id, tags]
 
             def post(self):
                 return {}
@@ -456,7 +462,8 @@ DJANGO_PROJECT: dict[str, str] = {
 
 
         def home(request):
-            return render(request, "home.html")
+            query = request.GET.get("q", "")
+            return render(request, "home.html", {"query": query, "tags": request.GET.getlist("tag")})
 
 
         def archive(request, year, month):
@@ -608,7 +615,14 @@ DJANGO_PROJECT: dict[str, str] = {
 
             @action(detail=False)
             def recent(self, request):
-                return Response()
+                days = request.query_params.get("days", 7)
+                return Response({"days": days})
+
+            def get_queryset(self):
+                queryset = User.objects.all()
+                if "active" in self.request.query_params:
+                    queryset = queryset.filter(is_active=True)
+                return queryset
 
 
         class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -633,6 +647,9 @@ DJANGO_PROJECT: dict[str, str] = {
             serializer_class = ProductSerializer
             pagination_class = None
 
+            def get_queryset(self):
+                return Product.objects.filter(price__lte=self.request.query_params.get("max_price", 1000.0))
+
 
         class ProductDetail(generics.RetrieveUpdateDestroyAPIView):
             queryset = Product.objects.all()
@@ -654,7 +671,7 @@ DJANGO_PROJECT: dict[str, str] = {
 
         class ReportView(APIView):
             def get(self, request, report_id):
-                return Response({})
+                return Response({"format": request.query_params["format"], "id": report_id})
 
             def delete(self, request, report_id):
                 return Response(status=204)

@@ -400,3 +400,27 @@ def test_a_hand_written_post_of_a_generic_view_reads_its_serializer_class():
     assert endpoint.request_body["required"] == ["email", "password"]
     assert endpoint.request_body["properties"]["password"] == {"type": "string", "minLength": 12}
     assert endpoint.auth_required is False
+
+
+def test_query_parameters_the_views_read_are_parameters() -> None:
+    found = by_key(_scan()[0])
+
+    def query(method: str, path: str) -> list[tuple[str, bool, dict]]:
+        return [(p.name, p.required, p.schema) for p in found[(method, path)].parameters if p.location == "query"]
+
+    # a function view: request.GET.get(name, default) and getlist
+    assert query("GET", "/") == [
+        ("q", False, {"type": "string", "default": ""}),
+        ("tag", False, {"type": "array", "items": {"type": "string"}}),
+    ]
+    # a viewset's get_queryset filters its list, not its detail or writes
+    assert query("GET", "/api/users") == [("active", False, {"type": "string"})]
+    assert query("GET", "/api/users/{username}") == [] and query("POST", "/api/users") == []
+    # an @action reads its own
+    assert query("GET", "/api/users/recent") == [("days", False, {"type": "integer", "default": 7})]
+    # a generic list view's get_queryset, typed by the default
+    assert query("GET", "/api/products") == [("max_price", False, {"type": "number", "default": 1000.0})]
+    assert query("POST", "/api/products") == []
+    # an APIView's handler; a subscript read is required
+    assert query("GET", "/api/reports/{report_id}") == [("format", True, {"type": "string"})]
+    assert query("DELETE", "/api/reports/{report_id}") == []

@@ -47,13 +47,29 @@ def test_registration_prefix_overrides_creation_and_nests():
 
 def test_converters_type_the_path_parameters():
     found = by_key(_scan()[0])
-    assert params(found[("GET", "/items/{item_id}")]) == {("path", "item_id"): (True, {"type": "integer"})}
+    assert params(found[("PUT", "/items/{item_id}")]) == {("path", "item_id"): (True, {"type": "integer"})}
     assert params(found[("DELETE", "/api/v1/orders/{order_id}")]) == {
         ("path", "order_id"): (True, {"type": "string", "format": "uuid"})
     }
     assert params(found[("GET", "/api/v1/orders/{state}/count")]) == {
         ("path", "state"): (True, {"type": "string", "enum": ["pending", "shipped"]})
     }
+
+
+def test_query_parameters_the_views_read_are_parameters():
+    found = by_key(_scan()[0])
+    # request.args.get(name) / get(name, default, type=int): optional, typed by `type=` or the default
+    assert params(found[("GET", "/api/v1/orders")]) == {
+        ("query", "status"): (False, {"type": "string"}),
+        ("query", "page"): (False, {"type": "integer", "default": 1}),
+    }
+    # a MethodView's `get` reads `getlist("tag")`: GET only, on every rule of the view
+    tag = {("query", "tag"): (False, {"type": "array", "items": {"type": "string"}})}
+    assert params(found[("GET", "/items/{item_id}")]) == {("path", "item_id"): (True, {"type": "integer"}), **tag}
+    assert params(found[("GET", "/items")]) == tag
+    assert params(found[("POST", "/items")]) == {}
+    # a view declared inside create_app(); `"preview" in request.args` is an optional flag
+    assert params(found[("GET", "/")]) == {("query", "preview"): (False, {"type": "string"})}
 
 
 def test_method_view_methods_come_from_its_handlers_unless_given():

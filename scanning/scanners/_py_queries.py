@@ -1,0 +1,132 @@
+"""Query-string parameters a Flask or Django view reads in its body.
+
+Flask and Django views do not declare their query parameters; they read them:
+`request.args.get("page", 1, type=int)`, `request.args["q"]`, `request.GET.getlist("tag")`,
+`self.request.query_params.get("search")` (DRF). Only the functions whose lines the text
+search points at are walked, so a module that never reads a query string costs one regex
+search. What a read tells: the name; required when read by subscript (Flask answers 400
+without it); the type from `type=` or the default's type; the default; a list for `getlist`.
+"""
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from typing import Any
+
+_READ = re.compile(rb"request\.(?:args|values|GET|query_params)\b")
+_SOURCES = frozenset({"args", "values", "GET", "query_params"})
+_TYPES = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def query_reads(tree: ast.Module, source: bytes) -> dict[str, list[dict[str, Any]]]:
+    """`def` line (as text) -> the query parameters that function reads, first read first."""
+    lines = sorted({source.count(b"\n", 0, match.start()) + 1 for match in _READ.finditer(source)})
+    if not lines:
+        return {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for function in _functions(tree.body):
+        if not _covers(lines, function.lineno, function.end_lineno or function.lineno):
+            continue
+        # only the statements the reads are on: a view's other statements can be many
+        # (a nested function's reads are its own)
+        statements = [statement for statement in function.body
+                      if not isinstance(statement, (*_FUNCTION_NODES, ast.ClassDef))
+                      and _covers(lines, statement.lineno, statement.end_lineno or statement.lineno)]
+        reads = _reads(statements)
+        if reads:
+            found[str(function.lineno)] = reads
+    return found
+
+
+def _covers(lines: list[int], first: int, last: int) -> bool:
+    """Whether a line of `lines` (sorted) lies in first..last."""
+    at = bisect.bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last
+
+
+def _functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Functions and methods, nested ones included (views declared in `create_app()`)."""
+    out: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    for node in body:
+        if isinstance(node, _FUNCTION_NODES):
+            out.append(node)
+            out.extend(_functions(node.body))
+        elif isinstance(node, ast.ClassDef):
+            out.extend(_functions(node.body))
+    return out
+
+
+def _is_query_dict(node: ast.expr) -> bool:
+    """`request.args`, `request.GET`, `self.request.query_params`..."""
+    if not isinstance(node, ast.Attribute) or node.attr not in _SOURCES:
+        return False
+    owner = node.value
+    if isinstance(owner, ast.Name):
+        return owner.id == "request"
+    return isinstance(owner, ast.Attribute) and owner.attr == "request"
+
+
+def _reads(statements: list[ast.stmt]) -> list[dict[str, Any]]:
+    reads: dict[str, dict[str, Any]] = {}
+    for node in (node for statement in statements for node in ast.walk(statement)):
+        read: dict[str, Any] | None = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _is_query_dict(node.func.value):
+            read = _call_read(node)
+        elif isinstance(node, ast.Subscript) and _is_query_dict(node.value) and isinstance(node.ctx, ast.Load):
+            name = node.slice
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                read = {"name": name.value, "required": True, "schema": {"type": "string"}}
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In) \
+                and _is_query_dict(node.comparators[0]):
+            name = node.left
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                read = {"name": name.value, "required": False, "schema": {"type": "string"}}
+        if read is None or not read["name"]:
+            continue
+        read["line"] = node.lineno
+        known = reads.get(read["name"])
+        if known is None:
+            reads[read["name"]] = read
+        else:  # read twice: required if either read requires it; the first typed read types it
+            known["required"] = known["required"] or read["required"]
+            if known["schema"] == {"type": "string"} and read["schema"] != {"type": "string"}:
+                known["schema"] = read["schema"]
+    return sorted(reads.values(), key=lambda r: r["line"])
+
+
+def _call_read(call: ast.Call) -> dict[str, Any] | None:
+    method = call.func.attr  # type: ignore[attr-defined]
+    if method not in ("get", "getlist") or not call.args:
+        return None
+    name = call.args[0]
+    if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
+        return None
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    default = call.args[1] if len(call.args) > 1 else keywords.get("default")
+    type_ = keywords.get("type")
+    item: dict[str, Any] = {"type": _TYPES[type_.id]} if isinstance(type_, ast.Name) and type_.id in _TYPES else {}
+    if method == "getlist":
+        return {"name": name.value, "required": False,
+                "schema": {"type": "array", "items": item or {"type": "string"}}}
+    schema = item
+    if isinstance(default, ast.Constant) and default.value is not None:
+        if not schema:
+            kind = type(default.value).__name__
+            schema = {"type": _TYPES[kind]} if kind in _TYPES else {}
+        schema = {**schema, "default": default.value} if _fits(default.value, schema) else schema
+    return {"name": name.value, "required": False, "schema": schema or {"type": "string"}}
+
+
+def _fits(value: Any, schema: dict[str, Any]) -> bool:
+    """A default goes into the schema only when it is of the schema's type (Flask's `type=`
+    converts the text of the query string; a default is returned as it is)."""
+    kind = schema.get("type")
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    return isinstance(value, str)
