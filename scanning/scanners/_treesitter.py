@@ -314,7 +314,8 @@ class _JsExtractor:
                 self._on_enum(node, scope)
                 descend = False
             elif action == _RETURN:
-                value = unwrap(node.named_children[0]) if node.named_children else None
+                named = node.named_children
+                value = unwrap(named[0]) if named else None
                 if value is not None and scope and value.type in _RETURNABLE:
                     self.fns[scope]["returns"].append(self.ref(value, scope))
             if not descend:
