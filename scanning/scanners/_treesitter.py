@@ -314,7 +314,8 @@ class _JsExtractor:
                 self._on_enum(node, scope)
                 descend = False
             elif action == _RETURN:
-                value = unwrap(node.named_children[0]) if node.named_children else None
+                named = node.named_children
+                value = unwrap(named[0]) if named else None
                 if value is not None and scope and value.type in _RETURNABLE:
                     self.fns[scope]["returns"].append(self.ref(value, scope))
             if not descend:
@@ -612,21 +613,27 @@ class _JsExtractor:
             self.bindings.setdefault(scope, {}).setdefault(target, _Lazy(right, scope, self.current_class))
 
     def _on_call(self, node: Any, scope: str) -> bool:
-        if node.start_byte in self._done:
+        if self._done and node.start_byte in self._done:
             return True
         fn = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
-        if fn is None or args is None:
+        if fn is None:
             return True
         fn_type = fn.type
         if fn_type == "member_expression":
+            # most calls are `x.m(...)` with some other `m`: their arguments are never looked at
             prop = fn.child_by_field_name("property")
             verb = self._text(prop) if prop is not None else ""
             if verb in ROUTE_VERBS:
+                args = node.child_by_field_name("arguments")
+                if args is None:
+                    return True
                 self._record_route_call(node, fn, verb, args, scope)
                 # Handler and middleware bodies declare no routes: skipping them is most of the
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
+            return True
+        args = node.child_by_field_name("arguments")
+        if args is None:
             return True
         if fn_type == "identifier":
             if self._text(fn) == "require":
@@ -653,17 +660,19 @@ class _JsExtractor:
 
     def _record_route_call(self, node: Any, fn: Any, verb: str, args: Any, scope: str) -> None:
         base = fn.child_by_field_name("object")
-        if base is None or base.type != "call_expression":
+        base_type = base.type if base is not None else None
+        if base_type != "call_expression":
             # `router.get(...)`: no chain to unroll (the common case)
-            owner_node = unwrap(base)
-            if owner_node is None:
+            if base_type in _WRAPPERS:
+                base = unwrap(base)
+                base_type = base.type if base is not None else None
+            if base_type not in ("identifier", "member_expression", "this"):
                 return
-            owner_type = owner_node.type
-            if owner_type not in ("identifier", "member_expression", "this"):
-                return
+            owner = self._ref(base, base_type, scope)
+            self.seq += 1
             self.calls.append({
-                "owner": self._ref(owner_node, owner_type, scope), "m": verb, "args": self._args(args, scope),
-                "line": node.start_point[0] + 1, "seq": self._next_seq(), "err": node.has_error,
+                "owner": owner, "m": verb, "args": self._args(args, scope),
+                "line": node.start_point[0] + 1, "seq": self.seq, "err": node.has_error,
             })
             return
         # Unroll `X.route('/p').get(h).post(h)`: this node is the outermost call of the chain.
@@ -779,7 +788,7 @@ class _JsExtractor:
             fn_type = fn_text = None
             if fn is not None:
                 fn_type, fn_text = fn.type, self._text(fn)
-                if SCHEMA_BUILDER.match(fn_text):
+                if "." in fn_text and SCHEMA_BUILDER.match(fn_text):
                     # TypeBox `Type.Object({...})` is a schema literal in disguise
                     return {"k": "lit", "v": self._marker(node, scope)}
             args = node.child_by_field_name("arguments")
@@ -887,8 +896,17 @@ class _JsExtractor:
         return {JS_MARKER: marker}
 
     def _args(self, args: Any, scope: str) -> list[dict[str, Any]]:
-        describe_arg = self.describe_arg
-        return [describe_arg(child, scope) for child in args.named_children if child.type != "comment"]
+        described = []
+        describe = self._describe
+        for child in args.named_children:
+            typ = child.type
+            if typ in _WRAPPERS:
+                child = unwrap(child)
+                typ = child.type if child is not None else None
+            elif typ == "comment":
+                continue
+            described.append(describe(child, typ, scope))
+        return described
 
     def _template(self, node: Any, scope: str) -> dict[str, Any]:
         """`${API_PREFIX}/tasks`: resolvable when every substitution names a constant."""
@@ -908,9 +926,12 @@ class _JsExtractor:
 
     def describe_arg(self, node: Any, scope: str) -> dict[str, Any]:
         node = unwrap(node)
+        return self._describe(node, node.type if node is not None else None, scope)
+
+    def _describe(self, node: Any, typ: str | None, scope: str) -> dict[str, Any]:
+        """`describe_arg` of an unwrapped node of type `typ` (None for no node)."""
         if node is None:
             return {"t": "dyn", "text": ""}
-        typ = node.type
         if typ == "identifier":
             # the most common argument (a handler or middleware name): one text for both
             name = self._text(node)
@@ -923,17 +944,20 @@ class _JsExtractor:
                 return self._template(node, scope)
             return {"t": "str", "v": value}
         if typ == "array":
-            return {"t": "arr", "v": [self.describe_arg(c, scope) for c in node.named_children
-                                      if c.type != "comment"]}
+            return {"t": "arr", "v": self._args(node, scope)}
         if typ == "object":
             return {"t": "obj", "v": self.literal(node, scope)}
         if typ in _FUNCTION_TYPES:
-            # an inline handler: the function's id, and its name if it has one
+            # an inline handler: the function's id, and its name if it has one (arrow functions
+            # never have one)
             row, column = node.start_point
-            name_node = node.child_by_field_name("name")
+            name_node = node.child_by_field_name("name") if typ != "arrow_function" else None
             return {"t": "ref", "ref": {"k": "fn", "id": f"f{row + 1}:{column}"},
                     "name": self._text(name_node) if name_node is not None else ""}
-        if typ in ("member_expression", "call_expression", "new_expression"):
+        if typ == "member_expression":
+            # `controller.list`: what `describe` gives, its text
+            return {"t": "ref", "ref": self._ref(node, typ, scope), "name": self._text(node)}
+        if typ in ("call_expression", "new_expression"):
             return {"t": "ref", "ref": self._ref(node, typ, scope), "name": describe(node)}
         if typ in ("number", "true", "false", "null", "unary_expression"):
             value = self.literal(node, scope)

@@ -133,3 +133,28 @@ def test_identical_files_sharing_one_facts_object_still_resolve_relative_to_thei
     facts["b/routes.js"] = facts["a/routes.js"]  # as the scan engine does for a repeated content
     endpoints, _ = scanner.link(facts, RepositoryIndex(files=sorted(files)))
     assert sorted((e.method, e.path) for e in endpoints) == [("GET", "/a/inner/alpha"), ("GET", "/b/inner/beta")]
+
+
+def test_route_call_arguments_are_described_whatever_wraps_or_interleaves_them() -> None:
+    # Each argument is unwrapped and typed once, a member's name is its text, an arrow
+    # function has no name to ask for, and only routing verbs have their arguments read.
+    text = """
+        const router = require('express').Router();
+        (router as any).get('/wrapped', (h as any));
+        router.post(/* path */ '/commented', [auth, (guard)], controller.create);
+        router.put('/named', function update(req, res) {}, async function () {}, (req, res) => {});
+        router.delete('/d', asyncHandler(remove), new Handler(), 42, -1, { a: 1 });
+        other.push(router.get);
+    """
+    facts = json.loads(_facts("routes.ts", text))
+    described = [
+        (call["m"], [arg.get("name", arg.get("v")) for arg in call["args"]]) for call in facts["calls"]
+    ]
+    assert described == [
+        ("get", ["/wrapped", "h"]),
+        ("post", ["/commented", [{"t": "ref", "ref": {"k": "global", "name": "auth"}, "name": "auth"},
+                                 {"t": "ref", "ref": {"k": "global", "name": "guard"}, "name": "guard"}],
+                  "controller.create"]),
+        ("put", ["/named", "update", "", ""]),
+        ("delete", ["/d", "remove", "Handler", 42, -1, {"a": 1}]),
+    ]
