@@ -24,6 +24,7 @@ from collections import defaultdict
 from operator import itemgetter
 from typing import Any, ClassVar
 
+from scanning.scanners._js_queries import query_reads
 from scanning.scanners._treesitter import (
     JS_EXTENSIONS,
     JS_FACTS_VERSION,
@@ -106,9 +107,14 @@ def extract_js(source: SourceFile) -> dict[str, Any]:
     cached = source.__dict__.get("_js_module_facts")
     if cached is None:
         try:
-            cached = extract_js_module(source.tree_sitter(js_language(source.extension)))
+            tree = source.tree_sitter(js_language(source.extension))
+            cached = extract_js_module(tree)
         except RecursionError as error:
             raise ValueError("expressions nested too deeply to analyse") from error
+        if b".query" in source.content:
+            queries = query_reads(tree.root_node, source.content)
+            if queries:
+                cached["queries"] = queries  # function id -> query parameters it reads
         source.__dict__["_js_module_facts"] = cached
     return cached
 
@@ -226,6 +232,7 @@ class _ExpressLinker:
     def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
         self.facts = {path: f for path, f in facts.items() if "calls" in f}
         self.program = JsProgram(facts)
+        self.reads_queries = any("queries" in f for f in self.facts.values())
         self.warnings: list[ScanWarning] = []
         self.endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
         self.entries: dict[tuple[Any, ...], list[tuple[int, int, str, dict[str, Any]]]] = defaultdict(list)
@@ -443,6 +450,7 @@ class _ExpressLinker:
         handler = names[-1]
         endpoints = self.endpoints
         methods = ROUTE_METHODS[entry["m"]]
+        queries = self._queries(file, handlers) if self.reads_queries else []
         for path in paths:
             full = self.join(prefix, path)
             auth = ""
@@ -460,10 +468,27 @@ class _ExpressLinker:
                 endpoints[key] = DiscoveredEndpoint(
                     method=method, path=full, framework="express", file=file, line=entry["line"],
                     handler=handler,
-                    parameters=[Parameter(name=p, location="path", required=True, schema={"type": "string"})
-                                for p in param_names],
+                    parameters=[
+                        *(Parameter(name=p, location="path", required=True, schema={"type": "string"})
+                          for p in param_names),
+                        *(Parameter(name=q, location="query", required=False, schema={"type": "string"})
+                          for q in queries if q not in param_names),
+                    ],
                     auth_required=True if auth else None, auth=auth,
                 )
+
+    def _queries(self, file: str, handlers: list[dict[str, Any]]) -> list[str]:
+        """The query parameters the route's functions (middleware and handler) read."""
+        names: dict[str, None] = {}
+        for desc in handlers:
+            for item in desc["v"] if desc["t"] == "arr" else [desc]:
+                if item["t"] != "ref":
+                    continue
+                target = self.program.resolve(file, item["ref"])
+                if target is not None and target[0] == "fn":
+                    for read in self.program.facts[target[1]].get("queries", {}).get(target[2], ()):
+                        names.setdefault(read["name"])
+        return list(names)
 
     def _handler_name(self, file: str, desc: dict[str, Any]) -> str:
         if desc.get("t") != "ref":

@@ -152,10 +152,15 @@ EXPRESS_SHOP: dict[str, str] = {
         }
 
         router.get('/', listProducts);
-        router.get(`/search`, (req, res) => res.json([]));
+        router.get(`/search`, paginate, (request, response) => response.json([request.query.q]));
         router.get('/:productId/reviews/:reviewId', function getReview(req, res) { res.json({}); });
         router.all('/:productId/ping', (req, res) => res.sendStatus(204));
         exports.router = router;
+
+        function paginate(req, res, next) {
+          req.page = Number(req.query.page || 1);
+          next();
+        }
     """,
     "src/routes/reports.js": """
         const express = require('express');
@@ -202,7 +207,10 @@ EXPRESS_SHOP: dict[str, str] = {
         module.exports = function audit(req, res, next) { console.log(req.method, req.url); next(); };
     """,
     "src/controllers/users.js": """
-        exports.list = async (req, res) => res.json([]);
+        exports.list = async (req, res) => {
+          const { role, active = 'true', 'sort-by': sortBy } = req.query;
+          res.json({ role, active, sortBy, page: req.query['page'] });
+        };
         exports.create = async (req, res) => res.status(201).json(req.body);
         exports.show = async (req, res) => res.json({ id: req.params.id });
         exports.update = async (req, res) => res.json(req.body);

@@ -232,6 +232,23 @@ def test_each_thread_reuses_its_own_parser() -> None:
     assert other[0] is not mine and base._thread_parser("java") is not mine
 
 
+def test_query_parameters_read_by_handlers_and_middleware_are_parameters() -> None:
+    endpoints = by_key(scan_files(SCANNER, EXPRESS_SHOP)[0])
+
+    def query(method: str, path: str) -> list[str]:
+        return [p.name for p in endpoints[(method, path)].parameters if p.location == "query"]
+
+    # `req.query.limit` in a named handler of the same file
+    assert query("GET", "/api/v1/products") == ["limit"]
+    # a middleware's reads count too; the handler names its request `request`
+    assert query("GET", "/api/v1/products/search") == ["page", "q"]
+    # a controller in another module: destructuring (defaults, quoted keys) and subscripts
+    assert query("GET", "/api/v1/users") == ["role", "active", "sort-by", "page"]
+    assert query("POST", "/api/v1/users") == []
+    listing = endpoints[("GET", "/api/v1/users")]
+    assert all(not p.required and p.schema == {"type": "string"} for p in listing.parameters)
+
+
 def test_extract_is_a_pure_function_of_the_content() -> None:
     text = EXPRESS_SHOP["src/routes/users.js"].encode()
     first = SCANNER.extract(SourceFile("a/users.js", text))

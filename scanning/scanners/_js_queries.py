@@ -1,0 +1,105 @@
+"""Query-string parameters a JavaScript/TypeScript handler reads in its body.
+
+Express handlers do not declare their query parameters; they read them: `req.query.page`,
+`req.query['page']`, `const { page, limit = 20 } = req.query`. The extractor never walks
+handler bodies (that is most of its speed), so this looks only where the text says
+`.query`: each occurrence is mapped to its node, checked to be a read of the `query` of the
+enclosing function's first parameter (the request), and recorded under that function's id
+(`f<line>:<column>`, as the extractor names functions). A file without `.query` costs one
+byte search.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_QUERY = re.compile(rb"\.query\b")
+_FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function", "generator_function",
+                        "generator_function_declaration", "method_definition"})
+_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
+                       "type_assertion"})
+
+
+def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
+    """Function id -> the query parameters it reads: [{"name", "line"}, ...], first read first."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for match in _QUERY.finditer(source):
+        start = match.start() + 1
+        prop = root.descendant_for_byte_range(start, start + 5)
+        if prop is None or prop.type != "property_identifier":
+            continue  # in a string or a comment, or `.queryString`
+        member = prop.parent  # `req.query`
+        if member is None or member.type != "member_expression":
+            continue
+        request = member.child_by_field_name("object")
+        if request is None or request.type != "identifier":
+            continue
+        names = _names_read(member, source)
+        if not names:
+            continue
+        function = member.parent
+        while function is not None and function.type not in _FUNCTIONS:
+            function = function.parent
+        if function is None or _first_parameter(function, source) != _text(request, source):
+            continue
+        row, column = function.start_point
+        reads = found.setdefault(f"f{row + 1}:{column}", [])
+        line = member.start_point[0] + 1
+        for name in names:
+            if all(read["name"] != name for read in reads):
+                reads.append({"name": name, "line": line})
+    return found
+
+
+def _text(node: Any, source: bytes) -> str:
+    return source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+
+
+def _names_read(member: Any, source: bytes) -> list[str]:
+    """The names a use of `req.query` reads: `.page`, `['page']`, or a destructuring pattern."""
+    use, parent = member, member.parent
+    while parent is not None and parent.type in _WRAPPERS:  # `(req.query as Filters).page`
+        use, parent = parent, parent.parent
+    if parent is None:
+        return []
+    if parent.type == "member_expression" and parent.child_by_field_name("object") == use:
+        name = parent.child_by_field_name("property")
+        return [_text(name, source)] if name is not None and name.type == "property_identifier" else []
+    if parent.type == "subscript_expression" and parent.child_by_field_name("object") == use:
+        index = parent.child_by_field_name("index")
+        if index is not None and index.type == "string":
+            return [_text(index, source)[1:-1]]
+        return []
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == use:
+        pattern = parent.child_by_field_name("name")
+        return _pattern_names(pattern, source) if pattern is not None and pattern.type == "object_pattern" else []
+    return []
+
+
+def _pattern_names(pattern: Any, source: bytes) -> list[str]:
+    names = []
+    for part in pattern.named_children:
+        if part.type == "shorthand_property_identifier_pattern":
+            names.append(_text(part, source))
+        elif part.type == "object_assignment_pattern":  # `limit = 20`
+            left = part.child_by_field_name("left")
+            if left is not None and left.type == "shorthand_property_identifier_pattern":
+                names.append(_text(left, source))
+        elif part.type == "pair_pattern":  # `page: pageText`, `'per-page': perPage`
+            key = part.child_by_field_name("key")
+            if key is not None and key.type == "property_identifier":
+                names.append(_text(key, source))
+            elif key is not None and key.type == "string":
+                names.append(_text(key, source)[1:-1])
+    return names
+
+
+def _first_parameter(function: Any, source: bytes) -> str | None:
+    single = function.child_by_field_name("parameter")  # `req => ...`
+    if single is not None:
+        return _text(single, source) if single.type == "identifier" else None
+    params = function.child_by_field_name("parameters")
+    first = next((p for p in params.named_children if p.type != "comment"), None) if params is not None else None
+    if first is not None and first.type in ("required_parameter", "optional_parameter"):
+        first = first.child_by_field_name("pattern")
+    return _text(first, source) if first is not None and first.type == "identifier" else None
