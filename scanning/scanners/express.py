@@ -484,7 +484,9 @@ class _ExpressLinker:
             for item in desc["v"] if desc["t"] == "arr" else [desc]:
                 if item["t"] != "ref":
                     continue
-                target = self.program.resolve(file, item["ref"])
+                ref = item["ref"]
+                # an inline or same-file function needs no resolving (most handlers)
+                target = ("fn", file, ref["id"]) if ref.get("k") == "fn" else self.program.resolve(file, ref)
                 if target is not None and target[0] == "fn":
                     for read in self.program.facts[target[1]].get("queries", {}).get(target[2], ()):
                         names.setdefault(read["name"])
