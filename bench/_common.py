@@ -76,6 +76,24 @@ def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
+def best_of_pairs(repeat: int, first: Callable[[], Any], second: Callable[[], Any]) -> tuple[float, float, Any]:
+    """The fastest of `repeat` runs of each of two measurements taken in turns (first,
+    second, first...), so that a ratio of the two compares runs of the same moments of a
+    shared machine rather than two stretches of it; the second's result comes back too."""
+    best_first = best_second = float("inf")
+    result: Any = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        first()
+        best_first = min(best_first, time.perf_counter() - started)
+        started = time.perf_counter()
+        value = second()
+        elapsed = time.perf_counter() - started
+        if elapsed < best_second:
+            best_second, result = elapsed, value
+    return best_first, best_second, result
+
+
 def write_section(title: str, body: str, *, path: Path = BENCHMARKS) -> None:
     """Replace (or append) the `## title` section of BENCHMARKS.md, leaving the others alone."""
     text = path.read_text() if path.exists() else "# Benchmarks\n\nResults of `python -m bench <name>`.\n"

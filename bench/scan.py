@@ -9,10 +9,11 @@ Measures, on the same files:
 * incremental rescans — unchanged tree (0 files parsed) and one changed file (1 parsed);
 * the scan job end to end — Git checkout, scan and the diff applied to the endpoint table.
 
-With `--tree PATH` it also measures the bare parse and the full scan of an existing source
-tree (real code: its files are not route-dense as the generated ones are).
+With `--installed` (the installed sources of Django, DRF, Celery and Kombu, copied to a
+temporary directory) or `--tree PATH` it also measures the bare parse and the full scan of
+an existing source tree: real code, whose files are not route-dense as the generated ones are.
 
-Run `python -m bench scan [--files N] [--repeat R] [--tree PATH --tree-label TEXT] [--no-write]`.
+Run `python -m bench scan [--files N] [--repeat R] [--installed] [--tree PATH --tree-label TEXT] [--no-write]`.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench._common import best_of, machine_line, setup_django, write_section
+from bench._common import best_of, best_of_pairs, machine_line, setup_django, write_section
 
 ROUTES_PER_FILE = 5
 
@@ -328,6 +329,23 @@ def _bare_parse_paths(paths: list[str]) -> int:
     return len(paths)
 
 
+INSTALLED_PACKAGES = ("django", "rest_framework", "celery", "kombu")
+
+
+def installed_tree(workdir: Path) -> tuple[Path, str]:
+    """A real source tree anyone can rebuild: the installed sources of some of our own
+    dependencies (Python, and the JavaScript of Django's admin and DRF's browsable API)."""
+    import importlib
+
+    root = workdir / "installed"
+    versions = []
+    for name in INSTALLED_PACKAGES:
+        module = importlib.import_module(name)
+        shutil.copytree(Path(module.__file__).parent, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        versions.append(f"{name} {getattr(module, '__version__', '')}".strip())
+    return root, "the installed sources of " + ", ".join(versions)
+
+
 def measure_tree(root: Path, repeat: int) -> dict[str, Any]:
     from scanning import engine
     from scanning.scanners.registry import all_scanners
@@ -335,9 +353,8 @@ def measure_tree(root: Path, repeat: int) -> dict[str, Any]:
 
     paths = tree_files(root)
     bare_parse_paths(paths)  # warm the page cache and the grammars
-    bare, _ = best_of(repeat, lambda: bare_parse_paths(paths))
     projects = iter([new_project(f"bench-tree-{i}") for i in range(repeat)])
-    full, result = best_of(repeat, lambda: engine.scan_tree(
+    bare, full, result = best_of_pairs(repeat, lambda: bare_parse_paths(paths), lambda: engine.scan_tree(
         root, scanners=all_scanners(), cache=DatabaseFactsCache(next(projects).pk)))
     return {"files": len(paths), "bare_s": bare, "full_s": full, "ratio": full / bare,
             "files_per_s": result.files_scanned / full, "endpoints": len(result.endpoints),
@@ -385,10 +402,9 @@ def run(files: int, repeat: int) -> dict[str, Any]:
         repo = generate(workdir / "repo", files)
         source_files = len(repo.js_files) + len(repo.py_files)
         bare_parse(repo)  # warm the OS page cache and the grammar load, for both measurements
-        bare, _ = best_of(repeat, lambda: bare_parse(repo))
-
         projects = iter([new_project(f"bench-full-{i}") for i in range(repeat)])
-        full, result = best_of(repeat, lambda: engine_scan(repo, next(projects).pk))
+        bare, full, result = best_of_pairs(repeat, lambda: bare_parse(repo),
+                                           lambda: engine_scan(repo, next(projects).pk))
         found = len(result.endpoints)
 
         cached_project = new_project("bench-incremental")
@@ -471,10 +487,10 @@ def analysis(r: dict[str, Any]) -> str:
     )
 
 
-def tree_report(t: dict[str, Any], label: str, repeat: int) -> str:
+def tree_report(t: dict[str, Any], label: str, repeat: int, option: str) -> str:
     return f"""
 A real source tree — {label}: {t['files']} files that scanners read.
-Command: `python -m bench scan --tree PATH --repeat {repeat}`; best of {repeat}.
+Command: `python -m bench scan {option} --repeat {repeat}`; best of {repeat}, bare parse and scan in turns.
 
 | Measurement | Time | Notes |
 |---|---:|---|
@@ -489,7 +505,7 @@ def report(r: dict[str, Any], repeat: int) -> str:
 ¼ FastAPI routers, {ROUTES_PER_FILE} routes each, mounted from one app file per framework);
 {r['source_files']} source files in all. Scanners registered: {', '.join(r['scanners'])}.
 Machine: {machine_line()}, shared with other work while measured (runs vary by ±30%).
-Best of {repeat} runs, SQLite facts cache, single process.
+Best of {repeat} runs (bare parse and full scan in turns), SQLite facts cache, single process.
 Command: `python -m bench scan --files {r['route_files']} --repeat {repeat}`.
 
 | Measurement | Time | Notes |
@@ -519,6 +535,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts")
     parser.add_argument("--tree", type=Path, help="also measure this existing source tree")
     parser.add_argument("--tree-label", default="", help="what the tree is, for the report")
+    parser.add_argument("--installed", action="store_true",
+                        help="also measure the installed sources of " + ", ".join(INSTALLED_PACKAGES))
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     setup_django()
@@ -527,7 +545,16 @@ def main(argv: list[str]) -> int:
     if args.tree:
         tree = measure_tree(args.tree, args.repeat)
         results["tree"] = tree
-        text += tree_report(tree, args.tree_label or str(args.tree), args.repeat)
+        text += tree_report(tree, args.tree_label or str(args.tree), args.repeat, f"--tree {args.tree}")
+    if args.installed:
+        workdir = Path(tempfile.mkdtemp(prefix="testgen-bench-installed-"))
+        try:
+            root, label = installed_tree(workdir)
+            tree = measure_tree(root, args.repeat)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        results["installed"] = tree
+        text += tree_report(tree, label, args.repeat, "--installed")
     print(text)
     print(json.dumps(results, indent=2, default=str))
     if not args.no_write:
