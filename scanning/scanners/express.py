@@ -233,6 +233,7 @@ class _ExpressLinker:
         self.facts = {path: f for path, f in facts.items() if "calls" in f}
         self.program = JsProgram(facts)
         self.reads_queries = any("queries" in f for f in self.facts.values())
+        self._functions: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
         self.warnings: list[ScanWarning] = []
         self.endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
         self.entries: dict[tuple[Any, ...], list[tuple[int, int, str, dict[str, Any]]]] = defaultdict(list)
@@ -465,17 +466,31 @@ class _ExpressLinker:
                 key = (method, full)
                 if key in endpoints:
                     continue
+                parameters = [Parameter(name=p, location="path", required=True, schema={"type": "string"})
+                              for p in param_names]
+                if queries:
+                    parameters += [Parameter(name=q, location="query", required=False, schema={"type": "string"})
+                                   for q in queries if q not in param_names]
                 endpoints[key] = DiscoveredEndpoint(
                     method=method, path=full, framework="express", file=file, line=entry["line"],
-                    handler=handler,
-                    parameters=[
-                        *(Parameter(name=p, location="path", required=True, schema={"type": "string"})
-                          for p in param_names),
-                        *(Parameter(name=q, location="query", required=False, schema={"type": "string"})
-                          for q in queries if q not in param_names),
-                    ],
-                    auth_required=True if auth else None, auth=auth,
+                    handler=handler, parameters=parameters, auth_required=True if auth else None, auth=auth,
                 )
+
+    def _function_of(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
+        """`resolve`, remembered for imported names (`requireAuth`, `controller.list`): such a
+        ref is wholly described by the importing file, the module and the names, and the same
+        middleware is named by route after route."""
+        kind = ref.get("k")
+        of = ref.get("of") if kind == "attr" else None
+        if kind == "imp":
+            key: tuple[Any, ...] | None = (file, ref["src"], ref["name"])
+        elif of is not None and of.get("k") == "imp":
+            key = (file, of["src"], of["name"], ref["name"])
+        else:
+            return self.program.resolve(file, ref)
+        if key not in self._functions:
+            self._functions[key] = self.program.resolve(file, ref)
+        return self._functions[key]
 
     def _queries(self, file: str, handlers: list[dict[str, Any]]) -> list[str]:
         """The query parameters the route's functions (middleware and handler) read."""
@@ -486,7 +501,7 @@ class _ExpressLinker:
                     continue
                 ref = item["ref"]
                 # an inline or same-file function needs no resolving (most handlers)
-                target = ("fn", file, ref["id"]) if ref.get("k") == "fn" else self.program.resolve(file, ref)
+                target = ("fn", file, ref["id"]) if ref.get("k") == "fn" else self._function_of(file, ref)
                 if target is not None and target[0] == "fn":
                     for read in self.program.facts[target[1]].get("queries", {}).get(target[2], ()):
                         names.setdefault(read["name"])
