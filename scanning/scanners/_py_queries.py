@@ -31,10 +31,15 @@ def query_reads(tree: ast.Module, source: bytes) -> dict[str, list[dict[str, Any
             continue
         # only the statements the reads are on: a view's other statements can be many
         # (a nested function's reads are its own)
-        statements = [statement for statement in function.body
-                      if not isinstance(statement, (*_FUNCTION_NODES, ast.ClassDef))
-                      and _covers(lines, statement.lineno, statement.end_lineno or statement.lineno)]
-        reads = _reads(statements)
+        own = [statement for statement in function.body
+               if not isinstance(statement, (*_FUNCTION_NODES, ast.ClassDef))]
+        statements = [statement for statement in own
+                      if _covers(lines, statement.lineno, statement.end_lineno or statement.lineno)]
+        # `args = request.args` then `args.get("q")`: the reads are on other lines
+        aliases = frozenset(target.id for statement in statements if isinstance(statement, ast.Assign)
+                            and _is_query_dict(statement.value, frozenset())
+                            for target in statement.targets if isinstance(target, ast.Name))
+        reads = _reads(own if aliases else statements, aliases)
         if reads:
             found[str(function.lineno)] = reads
     return found
@@ -58,8 +63,10 @@ def _functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunction
     return out
 
 
-def _is_query_dict(node: ast.expr) -> bool:
-    """`request.args`, `request.GET`, `self.request.query_params`..."""
+def _is_query_dict(node: ast.expr, aliases: frozenset[str]) -> bool:
+    """`request.args`, `request.GET`, `self.request.query_params`..., or a local name for one."""
+    if isinstance(node, ast.Name):
+        return node.id in aliases
     if not isinstance(node, ast.Attribute) or node.attr not in _SOURCES:
         return False
     owner = node.value
@@ -68,18 +75,20 @@ def _is_query_dict(node: ast.expr) -> bool:
     return isinstance(owner, ast.Attribute) and owner.attr == "request"
 
 
-def _reads(statements: list[ast.stmt]) -> list[dict[str, Any]]:
+def _reads(statements: list[ast.stmt], aliases: frozenset[str]) -> list[dict[str, Any]]:
     reads: dict[str, dict[str, Any]] = {}
     for node in (node for statement in statements for node in ast.walk(statement)):
         read: dict[str, Any] | None = None
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _is_query_dict(node.func.value):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and _is_query_dict(node.func.value, aliases):
             read = _call_read(node)
-        elif isinstance(node, ast.Subscript) and _is_query_dict(node.value) and isinstance(node.ctx, ast.Load):
+        elif isinstance(node, ast.Subscript) and _is_query_dict(node.value, aliases) \
+                and isinstance(node.ctx, ast.Load):
             name = node.slice
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
                 read = {"name": name.value, "required": True, "schema": {"type": "string"}}
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In) \
-                and _is_query_dict(node.comparators[0]):
+                and _is_query_dict(node.comparators[0], aliases):
             name = node.left
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
                 read = {"name": name.value, "required": False, "schema": {"type": "string"}}
