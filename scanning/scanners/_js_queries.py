@@ -1,5 +1,8 @@
 """Query-string parameters a JavaScript/TypeScript handler reads in its body.
 
+Extraction (`query_reads`) records them per function; linking (`HandlerQueries`) finds them
+for the functions a route names.
+
 Express handlers do not declare their query parameters; they read them: `req.query.page`,
 `req.query['page']`, `const { page, limit = 20 } = req.query`. The extractor never walks
 handler bodies (that is most of its speed), so this looks only where the text says
@@ -103,3 +106,38 @@ def _first_parameter(function: Any, source: bytes) -> str | None:
     if first is not None and first.type in ("required_parameter", "optional_parameter"):
         first = first.child_by_field_name("pattern")
     return _text(first, source) if first is not None and first.type == "identifier" else None
+
+
+class HandlerQueries:
+    """Linking side: the query parameters read by the function a route names, wherever it is
+    declared. `program` is the scan's `JsProgram`."""
+
+    def __init__(self, program: Any) -> None:
+        self.program = program
+        self.active = any("queries" in facts for facts in program.facts.values())
+        self._targets: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
+
+    def names(self, file: str, ref: dict[str, Any]) -> list[str]:
+        if not self.active:
+            return []
+        # an inline or same-file function needs no resolving (most handlers)
+        target = ("fn", file, ref["id"]) if ref.get("k") == "fn" else self._target(file, ref)
+        if target is None or target[0] != "fn" or target[1] not in self.program.facts:
+            return []
+        return [read["name"] for read in self.program.facts[target[1]].get("queries", {}).get(target[2], ())]
+
+    def _target(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
+        """`resolve`, remembered for imported names (`requireAuth`, `controller.list`): such a
+        ref is wholly described by the importing file, the module and the names, and the same
+        middleware is named by route after route."""
+        kind = ref.get("k")
+        of = ref.get("of") if kind == "attr" else None
+        if kind == "imp":
+            key: tuple[Any, ...] = (file, ref["src"], ref["name"])
+        elif of is not None and of.get("k") == "imp":
+            key = (file, of["src"], of["name"], ref["name"])
+        else:
+            return self.program.resolve(file, ref)
+        if key not in self._targets:
+            self._targets[key] = self.program.resolve(file, ref)
+        return self._targets[key]

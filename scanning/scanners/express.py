@@ -24,7 +24,7 @@ from collections import defaultdict
 from operator import itemgetter
 from typing import Any, ClassVar
 
-from scanning.scanners._js_queries import query_reads
+from scanning.scanners._js_queries import HandlerQueries, query_reads
 from scanning.scanners._treesitter import (
     JS_EXTENSIONS,
     JS_FACTS_VERSION,
@@ -232,8 +232,7 @@ class _ExpressLinker:
     def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
         self.facts = {path: f for path, f in facts.items() if "calls" in f}
         self.program = JsProgram(facts)
-        self.reads_queries = any("queries" in f for f in self.facts.values())
-        self._functions: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
+        self.queries = HandlerQueries(self.program)
         self.warnings: list[ScanWarning] = []
         self.endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
         self.entries: dict[tuple[Any, ...], list[tuple[int, int, str, dict[str, Any]]]] = defaultdict(list)
@@ -451,7 +450,7 @@ class _ExpressLinker:
         handler = names[-1]
         endpoints = self.endpoints
         methods = ROUTE_METHODS[entry["m"]]
-        queries = self._queries(file, handlers) if self.reads_queries else []
+        queries = self._queries(file, handlers) if self.queries.active else []
         for path in paths:
             full = self.join(prefix, path)
             auth = ""
@@ -476,35 +475,13 @@ class _ExpressLinker:
                     handler=handler, parameters=parameters, auth_required=True if auth else None, auth=auth,
                 )
 
-    def _function_of(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
-        """`resolve`, remembered for imported names (`requireAuth`, `controller.list`): such a
-        ref is wholly described by the importing file, the module and the names, and the same
-        middleware is named by route after route."""
-        kind = ref.get("k")
-        of = ref.get("of") if kind == "attr" else None
-        if kind == "imp":
-            key: tuple[Any, ...] | None = (file, ref["src"], ref["name"])
-        elif of is not None and of.get("k") == "imp":
-            key = (file, of["src"], of["name"], ref["name"])
-        else:
-            return self.program.resolve(file, ref)
-        if key not in self._functions:
-            self._functions[key] = self.program.resolve(file, ref)
-        return self._functions[key]
-
     def _queries(self, file: str, handlers: list[dict[str, Any]]) -> list[str]:
         """The query parameters the route's functions (middleware and handler) read."""
         names: dict[str, None] = {}
         for desc in handlers:
             for item in desc["v"] if desc["t"] == "arr" else [desc]:
-                if item["t"] != "ref":
-                    continue
-                ref = item["ref"]
-                # an inline or same-file function needs no resolving (most handlers)
-                target = ("fn", file, ref["id"]) if ref.get("k") == "fn" else self._function_of(file, ref)
-                if target is not None and target[0] == "fn":
-                    for read in self.program.facts[target[1]].get("queries", {}).get(target[2], ()):
-                        names.setdefault(read["name"])
+                if item["t"] == "ref":
+                    names.update(dict.fromkeys(self.queries.names(file, item["ref"])))
         return list(names)
 
     def _handler_name(self, file: str, desc: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from scanning.scanners._js_queries import HandlerQueries
 from scanning.scanners._treesitter import (
     JS_MARKER,
     SPREAD_MARKER,
@@ -72,6 +73,7 @@ class _FastifyLinker:
         self.facts = {path: f for path, f in facts.items() if "calls" in f}
         self.index = index
         self.program = JsProgram(facts)
+        self.queries = HandlerQueries(self.program)
         self.entries: dict[tuple[Any, ...], list[tuple[int, str, dict[str, Any]]]] = defaultdict(list)
         self.roots: list[tuple[Any, ...]] = []
         self.endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
@@ -302,10 +304,12 @@ class _FastifyLinker:
             return
         if handler_desc is not None:
             handler = self.names(file, handler_desc)[0]
+            reads = self.queries.names(file, handler_desc["ref"])
         else:
             handler = (self.names(file, opts["handler"]) or [""])[0]
+            reads = self.option_queries(file, opts["handler"])
         for path in urls:
-            self.add(file, entry, VERBS[entry["m"]], join_paths(prefix, path), opts, handler, hooks)
+            self.add(file, entry, VERBS[entry["m"]], join_paths(prefix, path), opts, handler, hooks, reads)
 
     def route_object(self, file: str, entry: dict[str, Any], prefix: str, hooks: list[str]) -> None:
         if not entry["args"]:
@@ -327,10 +331,17 @@ class _FastifyLinker:
             self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
             return
         handler_names = self.names(file, opts.get("handler")) if opts.get("handler") is not None else [""]
-        self.add(file, entry, tuple(methods), join_paths(prefix, url), opts, handler_names[0], hooks)
+        self.add(file, entry, tuple(methods), join_paths(prefix, url), opts, handler_names[0], hooks,
+                 self.option_queries(file, opts.get("handler")))
+
+    def option_queries(self, file: str, value: Any) -> list[str]:
+        """What the handler given as an option (`handler: listUsers`) reads from `request.query`."""
+        marker = value.get(JS_MARKER) if isinstance(value, dict) else None
+        ref = marker.get("ref") if isinstance(marker, dict) else None
+        return self.queries.names(file, ref) if isinstance(ref, dict) else []
 
     def add(self, file: str, entry: dict[str, Any], methods: tuple[str, ...], path: str, opts: dict[str, Any],
-            handler: str, hooks: list[str]) -> None:
+            handler: str, hooks: list[str], reads: list[str]) -> None:
         route_hooks = [n for key in AUTH_HOOKS if key in opts for n in self.names(file, opts[key])]
         auth = next((n for n in hooks + route_hooks if is_auth_name(n)), "")
         raw_schema = opts.get("schema")
@@ -339,6 +350,10 @@ class _FastifyLinker:
         if not isinstance(schema, dict):
             schema = {}
         parameters = schema_parameters(path, schema)
+        # what the handler reads from `request.query` that the schema does not declare
+        declared = {p.name for p in parameters}
+        parameters += [Parameter(name=name, location="query", required=False, schema={"type": "string"})
+                       for name in reads if name not in declared]
         body = schema.get("body")
         responses = {}
         for code, response in (schema.get("response") or {}).items():

@@ -432,10 +432,10 @@ FASTIFY_BLOG: dict[str, str] = {
           });
         };
 
-        async function listPosts() { return []; }
+        async function listPosts(request) { return search(request.query.q, request.query.sort); }
         async function getPost(req) { return { id: req.params.id }; }
         async function createPost(req, reply) { reply.code(201); return req.body; }
-        async function updatePost(req) { return req.body; }
+        async function updatePost(req) { return req.query.dryRun ? req.body : save(req.body); }
     """,
     "src/routes/moderation.ts": """
         import { FastifyPluginAsync } from 'fastify';
@@ -466,7 +466,7 @@ FASTIFY_BLOG: dict[str, str] = {
     """,
     "src/routes/feeds.js": """
         module.exports = async function feeds(fastify) {
-          fastify.get('/rss', async () => '<rss version="2.0"/>');
+          fastify.get('/rss', async (request) => `<rss version="2.0" limit="${request.query.limit}"/>`);
           fastify.get('/atom', async () => {
             return { feed: true
           });

@@ -42,9 +42,18 @@ def test_querystring_and_response_schemas_become_parameters_and_responses() -> N
     assert params(listing) == [
         ("query", "page", False, {"type": "integer", "default": 1}),
         ("query", "q", True, {"type": "string"}),
+        # read by the handler (`request.query.sort`) but not in the schema; `q` is declared there
+        ("query", "sort", False, {"type": "string"}),
     ]
     assert listing.responses == {"200": {"description": "", "schema": {"type": "array", "items": POST}}}
     assert (listing.handler, listing.file, listing.line) == ("listPosts", "src/routes/posts.js", 6)
+
+
+def test_query_parameters_read_by_handlers_without_a_schema() -> None:
+    endpoints = by_key(scan_files(SCANNER, FASTIFY_BLOG)[0])
+    assert params(endpoints[("GET", "/feeds/rss")]) == [("query", "limit", False, {"type": "string"})]
+    # `fastify.route({ handler: updatePost })`: the handler given as an option
+    assert ("query", "dryRun", False, {"type": "string"}) in params(endpoints[("PATCH", "/api/posts/{id}")])
 
 
 def test_params_schema_types_the_path_parameter() -> None:
