@@ -4,7 +4,7 @@ Extraction (`query_reads`) records them per function; linking (`HandlerQueries`)
 for the functions a route names.
 
 Express handlers do not declare their query parameters; they read them: `req.query.page`,
-`req.query['page']`, `const { page, limit = 20 } = req.query`. The extractor never walks
+`req.query['page']`, `const { page, limit = 20 } = req.query`, `const q = req.query; q.page`. The extractor never walks
 handler bodies (that is most of its speed), so this looks only where the text says
 `.query`: each occurrence is mapped to its node, checked to be a read of the `query` of the
 enclosing function's first parameter (the request), and recorded under that function's id
@@ -37,13 +37,13 @@ def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
         request = member.child_by_field_name("object")
         if request is None or request.type != "identifier":
             continue
-        names = _names_read(member, source)
-        if not names:
-            continue
         function = member.parent
         while function is not None and function.type not in _FUNCTIONS:
             function = function.parent
         if function is None or _first_parameter(function, source) != _text(request, source):
+            continue
+        names = _names_read(member, function, source)
+        if not names:
             continue
         row, column = function.start_point
         reads = found.setdefault(f"f{row + 1}:{column}", [])
@@ -58,13 +58,32 @@ def _text(node: Any, source: bytes) -> str:
     return source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
 
 
-def _names_read(member: Any, source: bytes) -> list[str]:
-    """The names a use of `req.query` reads: `.page`, `['page']`, or a destructuring pattern."""
-    use, parent = member, member.parent
-    while parent is not None and parent.type in _WRAPPERS:  # `(req.query as Filters).page`
-        use, parent = parent, parent.parent
+def _names_read(member: Any, function: Any, source: bytes) -> list[str]:
+    """The names a use of `req.query` reads: `.page`, `['page']`, a destructuring pattern, or
+    the reads of a variable it is given to (`const q = req.query; q.page`)."""
+    use, parent = _unwrapped(member)
     if parent is None:
         return []
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == use:
+        pattern = parent.child_by_field_name("name")
+        if pattern is not None and pattern.type == "object_pattern":
+            return _pattern_names(pattern, source)
+        if pattern is not None and pattern.type == "identifier":
+            return _alias_reads(function, _text(pattern, source), parent.end_byte, source)
+        return []
+    return _property_read(use, parent, source)
+
+
+def _unwrapped(node: Any) -> tuple[Any, Any]:
+    """`node` and its parent, past casts and parentheses: `(req.query as Filters).page`."""
+    use, parent = node, node.parent
+    while parent is not None and parent.type in _WRAPPERS:
+        use, parent = parent, parent.parent
+    return use, parent
+
+
+def _property_read(use: Any, parent: Any, source: bytes) -> list[str]:
+    """`use.page` or `use['page']`: the name read, if `parent` reads one of `use`."""
     if parent.type == "member_expression" and parent.child_by_field_name("object") == use:
         name = parent.child_by_field_name("property")
         return [_text(name, source)] if name is not None and name.type == "property_identifier" else []
@@ -72,11 +91,23 @@ def _names_read(member: Any, source: bytes) -> list[str]:
         index = parent.child_by_field_name("index")
         if index is not None and index.type == "string":
             return [_text(index, source)[1:-1]]
-        return []
-    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == use:
-        pattern = parent.child_by_field_name("name")
-        return _pattern_names(pattern, source) if pattern is not None and pattern.type == "object_pattern" else []
     return []
+
+
+def _alias_reads(function: Any, alias: str, after: int, source: bytes) -> list[str]:
+    """The properties read of variable `alias` in the rest of `function`, found by its name in
+    the text (`q.page`, `q['page']`) and checked on the tree."""
+    names: list[str] = []
+    pattern = re.compile(rb"(?<![\w$.])" + re.escape(alias.encode()) + rb"\s*(?:\?\.|\.|\[)")
+    for match in pattern.finditer(source, after, function.end_byte):
+        node = function.descendant_for_byte_range(match.start(), match.start() + len(alias.encode()))
+        if node is None or node.type != "identifier":
+            continue
+        use, parent = _unwrapped(node)
+        for name in _property_read(use, parent, source) if parent is not None else ():
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def _pattern_names(pattern: Any, source: bytes) -> list[str]:

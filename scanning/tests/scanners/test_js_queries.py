@@ -43,3 +43,15 @@ def test_typescript_casts_and_single_parameter_arrows() -> None:
 
 def test_a_file_without_query_reads_has_none() -> None:
     assert reads("a.js", "router.get('/x', (req, res) => res.json(req.params.id));") == {}
+
+
+def test_a_variable_holding_the_query_is_followed_within_the_function() -> None:
+    assert reads("a.js", """
+        router.get('/x', (req, res) => {
+          const filters = req.query;
+          const page = filters.page;
+          const size = filters['size'];
+          res.json(list(filters, filters?.sort, notfilters.nope));
+        });
+        router.get('/y', (req, res) => res.json(filters.outside));
+    """) == {"f1:17": ["page", "size", "sort"]}
