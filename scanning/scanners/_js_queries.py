@@ -16,12 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_QUERY = re.compile(rb"\.query\b")
-_FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function", "generator_function",
-                        "generator_function_declaration", "method_definition"})
-_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
-                       "type_assertion"})
+from scanning.scanners._treesitter import _FUNCTION_TYPES, _WRAPPERS, _param_names
 
+_QUERY = re.compile(rb"\.query\b")
 
 def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
     """Function id -> the query parameters it reads: [{"name", "line"}, ...], first read first."""
@@ -38,10 +35,10 @@ def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
         if request is None or request.type != "identifier":
             continue
         function = member.parent
-        while function is not None and function.type not in _FUNCTIONS:
+        while function is not None and function.type not in _FUNCTION_TYPES:
             function = function.parent
-        if function is None or _first_parameter(function, source) != _text(request, source):
-            continue
+        if function is None or _param_names(function)[:1] != [_text(request, source)]:
+            continue  # not a read of the function's first parameter, its request
         names = _names_read(member, function, source)
         if not names:
             continue
@@ -126,17 +123,6 @@ def _pattern_names(pattern: Any, source: bytes) -> list[str]:
             elif key is not None and key.type == "string":
                 names.append(_text(key, source)[1:-1])
     return names
-
-
-def _first_parameter(function: Any, source: bytes) -> str | None:
-    single = function.child_by_field_name("parameter")  # `req => ...`
-    if single is not None:
-        return _text(single, source) if single.type == "identifier" else None
-    params = function.child_by_field_name("parameters")
-    first = next((p for p in params.named_children if p.type != "comment"), None) if params is not None else None
-    if first is not None and first.type in ("required_parameter", "optional_parameter"):
-        first = first.child_by_field_name("pattern")
-    return _text(first, source) if first is not None and first.type == "identifier" else None
 
 
 class HandlerQueries:
