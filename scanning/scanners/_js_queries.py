@@ -25,21 +25,20 @@ def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for match in _QUERY.finditer(source):
         start = match.start() + 1
-        prop = root.descendant_for_byte_range(start, start + 5)
-        if prop is None or prop.type != "property_identifier":
+        path = _path_to(root, start, start + 5)
+        if path[-1].type != "property_identifier" or len(path) < 3:
             continue  # in a string or a comment, or `.queryString`
-        member = prop.parent  # `req.query`
-        if member is None or member.type != "member_expression":
+        member = path[-2]  # `req.query`
+        if member.type != "member_expression":
             continue
         request = member.child_by_field_name("object")
         if request is None or request.type != "identifier":
             continue
-        function = member.parent
-        while function is not None and function.type not in _FUNCTION_TYPES:
-            function = function.parent
-        if function is None or _param_names(function)[:1] != [_text(request, source)]:
+        at = next((i for i in range(len(path) - 3, -1, -1) if path[i].type in _FUNCTION_TYPES), None)
+        if at is None or _param_names(path[at])[:1] != [_text(request, source)]:
             continue  # not a read of the function's first parameter, its request
-        names = _names_read(member, function, source)
+        function = path[at]
+        names = _names_read(path[at:-1], source)
         if not names:
             continue
         row, column = function.start_point
@@ -51,14 +50,29 @@ def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+def _path_to(top: Any, start: int, end: int) -> list[Any]:
+    """`top` and its descendants down to the smallest node that spans [start, end): the node
+    `descendant_for_byte_range` finds, with its ancestors. `Node.parent` walks down from the
+    root on every call; one walk down gives every ancestor at once."""
+    cursor = top.walk()
+    path = [top]
+    while cursor.goto_first_child_for_byte(start) is not None:
+        node = cursor.node
+        if node.start_byte > start or node.end_byte < end:
+            break
+        path.append(node)
+    return path
+
+
 def _text(node: Any, source: bytes) -> str:
     return source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
 
 
-def _names_read(member: Any, function: Any, source: bytes) -> list[str]:
+def _names_read(path: list[Any], source: bytes) -> list[str]:
     """The names a use of `req.query` reads: `.page`, `['page']`, a destructuring pattern, or
-    the reads of a variable it is given to (`const q = req.query; q.page`)."""
-    use, parent = _unwrapped(member)
+    the reads of a variable it is given to (`const q = req.query; q.page`). `path` runs from
+    the enclosing function down to the `req.query` node."""
+    use, parent = _unwrapped(path)
     if parent is None:
         return []
     if parent.type == "variable_declarator" and parent.child_by_field_name("value") == use:
@@ -66,17 +80,18 @@ def _names_read(member: Any, function: Any, source: bytes) -> list[str]:
         if pattern is not None and pattern.type == "object_pattern":
             return _pattern_names(pattern, source)
         if pattern is not None and pattern.type == "identifier":
-            return _alias_reads(function, _text(pattern, source), parent.end_byte, source)
+            return _alias_reads(path[0], _text(pattern, source), parent.end_byte, source)
         return []
     return _property_read(use, parent, source)
 
 
-def _unwrapped(node: Any) -> tuple[Any, Any]:
-    """`node` and its parent, past casts and parentheses: `(req.query as Filters).page`."""
-    use, parent = node, node.parent
-    while parent is not None and parent.type in _WRAPPERS:
-        use, parent = parent, parent.parent
-    return use, parent
+def _unwrapped(path: list[Any]) -> tuple[Any, Any]:
+    """The last node of `path` and its parent, past casts and parentheses:
+    `(req.query as Filters).page`. None for a parent above the path."""
+    i = len(path) - 1
+    while i > 0 and path[i - 1].type in _WRAPPERS:
+        i -= 1
+    return path[i], path[i - 1] if i > 0 else None
 
 
 def _property_read(use: Any, parent: Any, source: bytes) -> list[str]:
@@ -97,10 +112,10 @@ def _alias_reads(function: Any, alias: str, after: int, source: bytes) -> list[s
     names: list[str] = []
     pattern = re.compile(rb"(?<![\w$.])" + re.escape(alias.encode()) + rb"\s*(?:\?\.|\.|\[)")
     for match in pattern.finditer(source, after, function.end_byte):
-        node = function.descendant_for_byte_range(match.start(), match.start() + len(alias.encode()))
-        if node is None or node.type != "identifier":
+        path = _path_to(function, match.start(), match.start() + len(alias.encode()))
+        if path[-1].type != "identifier":
             continue
-        use, parent = _unwrapped(node)
+        use, parent = _unwrapped(path)
         for name in _property_read(use, parent, source) if parent is not None else ():
             if name not in names:
                 names.append(name)
