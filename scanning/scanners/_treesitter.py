@@ -53,7 +53,7 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 # The JavaScript scanners' shared front end: `extract_js` facts, cached once per file for all
 # of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
 JS_FRONT_END = "javascript"
-JS_FACTS_VERSION = "4"  # 4: query parameters handlers read (`queries`)
+JS_FACTS_VERSION = "5"  # 5: compiled CommonJS (interop helpers, `(0, f)()`), call-owned route chains
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -90,7 +90,23 @@ _CALL_ARG_REFS = frozenset({"identifier", "member_expression", "call_expression"
                             "function_expression"})
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
-     "await_expression", "type_assertion"}
+     "await_expression", "type_assertion", "sequence_expression"}
+)
+# Methods of an Express app or router (and of a Fastify instance) that return the object they
+# are called on, so that a chain of them is still that object
+_FLUENT_METHODS = frozenset(
+    {"set", "enable", "disable", "engine", "param", "use", "get", "post", "put", "patch", "delete",
+     "del", "all", "head", "options", "register", "addHook", "decorate"}
+)
+_DEFAULT_EXPORT_TEXTS = frozenset({"exports.default", "module.exports.default"})
+# What Babel, TypeScript (tsc, tslib), swc and esbuild wrap a `require` in to emulate ES module
+# imports in CommonJS: `_interopRequireDefault(require("express"))`, `__importStar(...)`,
+# `tslib_1.__importDefault(...)`, `_interop_require_default._(...)`, `__toESM(...)`. Each
+# returns the module, with `.default` its default export (or the module itself when it is
+# plain CommonJS), which is what a `require` ref means at link time.
+_INTEROP_HELPER = re.compile(
+    r"(?:[\w$]+\.)?(?:_interopRequireDefault|_interopRequireWildcard|__importDefault|__importStar|"
+    r"__toESM|_interop_require_default|_interop_require_wildcard)(?:\._)?"
 )
 
 AUTH_NAME = re.compile(
@@ -185,6 +201,12 @@ def js_string(node: Any, text: Any = node_text) -> str | None:
 
 def unwrap(node: Any) -> Any:
     while node is not None and node.type in _WRAPPERS:
+        if node.type == "sequence_expression":
+            # `(0, _express.default)`: compilers call imports through a comma expression
+            # (so that `this` is undefined); its value is the last operand
+            operands = [c for c in node.named_children if c.type != "comment"]
+            node = operands[-1] if operands else None
+            continue
         inner = [c for c in node.named_children if c.type not in ("type_annotation", "predefined_type",
                                                                    "type_identifier", "generic_type")]
         node = inner[0] if inner else None
@@ -589,6 +611,11 @@ class _JsExtractor:
         if right is None:
             return
         if target in ("module.exports", "exports"):
+            if right.type == "member_expression" and self._text(right) in _DEFAULT_EXPORT_TEXTS:
+                # `module.exports = exports.default` (babel-plugin-add-module-exports): the
+                # module is its default export, which is what `export` falls back to
+                self.exports.pop("module", None)
+                return
             if right.type == "object":
                 for prop in right.named_children:
                     if prop.type == "shorthand_property_identifier":
@@ -631,7 +658,9 @@ class _JsExtractor:
                 # Handler and middleware bodies declare no routes: skipping them is most of the
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
-            return True
+            if verb != "default":
+                return True
+            # `_routes.default(app)`: a compiled call of an imported default export, below
         args = node.child_by_field_name("arguments")
         if args is None:
             return True
@@ -642,17 +671,24 @@ class _JsExtractor:
         elif fn_type == "import":
             self._note_require(args)
             return True
-        elif fn_type != "call_expression":
+        elif fn_type == "parenthesized_expression":
+            # `(0, _routes.default)(app, auth)`: how Babel and tsc call an imported function
+            inner = unwrap(fn)
+            if inner is None or inner.type not in ("identifier", "member_expression"):
+                return True
+        elif fn_type not in ("call_expression", "member_expression"):
             return True
         if _is_statement(node):
             # `registerRoutes(app);`, `require('./routes')(app);`: handing an object to a
             # function is a statement; calls inside expressions are values, not wiring.
             arg_nodes = [unwrap(a) for a in args.named_children if a.type != "comment"]
-            if any(a is not None and a.type == "identifier" for a in arg_nodes):
+            # (`exports.app`: how tsc names an exported `const app` inside its own module)
+            handed = [a is not None and (a.type == "identifier" or (
+                a.type == "member_expression" and self._text(a).startswith("exports."))) for a in arg_nodes]
+            if any(handed):
                 self.invocations.append({
                     "callee": self.ref(fn, scope),
-                    "args": [self.ref(a, scope) if a is not None and a.type == "identifier" else {"k": "none"}
-                             for a in arg_nodes],
+                    "args": [self.ref(a, scope) if h else {"k": "none"} for a, h in zip(arg_nodes, handed)],
                     "line": node.start_point[0] + 1,
                     "seq": self._next_seq(),
                 })
@@ -683,7 +719,10 @@ class _JsExtractor:
             if inner_fn is None or inner_fn.type != "member_expression" or inner_args is None:
                 break
             prop = inner_fn.child_by_field_name("property")
-            chain.append((node_text(prop) if prop is not None else "", inner_args, base))
+            inner_verb = node_text(prop) if prop is not None else ""
+            if inner_verb not in ROUTE_VERBS and inner_verb not in _FLUENT_METHODS:
+                break  # `express.Router().get(...)`: the chain starts at the object that call makes
+            chain.append((inner_verb, inner_args, base))
             base = inner_fn.child_by_field_name("object")
         chain.reverse()
         owner_node = unwrap(base) if base is not None else None
@@ -714,8 +753,9 @@ class _JsExtractor:
                         "line": call_i.start_point[0] + 1, "seq": self._next_seq(), "err": call_i.has_error,
                     })
             return
-        if owner_node.type not in ("identifier", "member_expression", "this"):
+        if owner_node.type not in ("identifier", "member_expression", "this", "call_expression"):
             return
+        # (a call owner: `express().get(p, h)`, `Router().use(mw)`, the object that call makes)
         self.calls.append({
             "owner": self.ref(owner_node, scope), "m": verb, "args": self._args(args, scope),
             "line": node.start_point[0] + 1, "seq": self._next_seq(), "err": node.has_error,
@@ -800,6 +840,9 @@ class _JsExtractor:
                 return {"k": "imp", "src": src, "name": "module" if fn_type == "identifier" else "*"}
             if fn is None:
                 return {"k": "none"}
+            if arg_nodes and "_" in fn_text and _INTEROP_HELPER.fullmatch(fn_text):
+                # `_interopRequireDefault(require("./api"))` is the module `require` gives
+                return self.ref(arg_nodes[0], scope)
             row, column = node.start_point
             call = {"k": "call", "id": f"c{row + 1}:{column}", "callee": self.ref(fn, scope)}
             arg_refs = []
@@ -809,6 +852,9 @@ class _JsExtractor:
                 arg_refs.append(self._ref(arg, arg_type, scope) if arg_type in _CALL_ARG_REFS else {"k": "none"})
             call["args"] = arg_refs
             return call
+        if typ == "assignment_expression":
+            # `var _default = exports.default = function () {...}` (Babel): the assigned value
+            return self.ref(node.child_by_field_name("right"), scope)
         literal = self.literal(node, scope)
         if literal is not _UNKNOWN:
             return {"k": "lit", "v": literal}
@@ -1043,7 +1089,9 @@ class _JsExtractor:
                for returns in [[r for r in f["returns"] if r.get("k") in ("call", "param", "imp", "attr", "fn")]]
                if f["name"] or returns}
         calls = [c for c in self.calls if c["owner"].get("k") in ("call", "param", "imp", "attr", "this")]
-        invocations = [i for i in self.invocations if any(a.get("k") in ("call", "param") for a in i["args"])]
+        invocations = [i for i in self.invocations if any(
+            a.get("k") in ("call", "param") or (a.get("k") == "attr" and a["of"].get("name") == "exports")
+            for a in i["args"])]
         return {
             "exports": self.exports,
             "fns": fns,
@@ -1064,6 +1112,9 @@ class _Lazy:
 
     def __init__(self, node: Any, scope: str, cls: str, attr: str | None = None) -> None:
         self.node, self.scope, self.cls, self.attr = node, scope, cls, attr
+
+
+_NOT_EXPORTS: Any = object()
 
 
 class _Unknown:
@@ -1303,6 +1354,10 @@ class JsProgram:
             if of.get("k") == "imp" and of["name"] in ("module", "*") and self.resolve_module(file, of["src"]):
                 # require('./users').router, require('./esm').default, ns.router
                 return self.resolve(file, {"k": "imp", "src": of["src"], "name": ref["name"]}, depth + 1)
+            if of.get("k") == "global" or (of.get("k") == "attr" and of["name"] == "exports"):
+                exported = self._own_export(file, of, ref["name"], depth)
+                if exported is not _NOT_EXPORTS:
+                    return exported
             base = self.resolve(file, of, depth + 1)
             if base is None:
                 return None
@@ -1319,6 +1374,15 @@ class JsProgram:
                 return self.resolve(base[1], bound, depth + 1) if bound is not None else None
             return None
         if kind == "call":
+            method = ref["callee"]
+            if method.get("k") == "attr" and method["name"] in _FLUENT_METHODS and (
+                method["name"] != "get" or len(ref.get("args", ())) >= 2
+            ):
+                # `express().set('json spaces', 2)`, `return router.get(p, h).post(p, h)`: the
+                # object itself (`app.get('env')`, one argument, reads a setting instead)
+                base = self.resolve(file, method["of"], depth + 1)
+                if base is not None and base[0] in ("call", "param"):
+                    return base
             callee = self.resolve(file, ref["callee"], depth + 1)
             if callee is None:
                 return None
@@ -1346,6 +1410,18 @@ class JsProgram:
         if kind == "lit":
             return ("lit", ref["v"])
         return None
+
+    def _own_export(self, file: str, of: dict[str, Any], name: str, depth: int) -> Any:
+        """`exports.router` / `module.exports.router` read inside the module that exports it
+        (tsc writes every use of an exported `const` that way): what the file exports as
+        `name`; `_NOT_EXPORTS` when `of` is not the module's own exports object."""
+        if of["k"] == "global":
+            if of["name"] != "exports":
+                return _NOT_EXPORTS
+        elif of["of"].get("k") != "global" or of["of"]["name"] != "module":
+            return _NOT_EXPORTS
+        found = self.export(file, name, depth)
+        return self.resolve(found[0], found[1], depth + 1) if found is not None else None
 
     def fn_name(self, file: str, fid: str) -> str:
         return self.facts[file]["fns"].get(fid, {}).get("name", "")

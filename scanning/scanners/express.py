@@ -20,6 +20,7 @@ mounts it.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from operator import itemgetter
 from typing import Any, ClassVar
@@ -60,6 +61,24 @@ _TEST_MARKERS = ("__tests__/", "/test/", "/tests/", ".test.", ".spec.", "__mocks
 MSG_DYNAMIC_PATH = "route path is not a literal string; endpoint skipped"
 MSG_DYNAMIC_PREFIX = "mount prefix is not a literal string; routes under it are skipped"
 MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes mounted from it are skipped"
+MSG_PACKAGE_PATH = (
+    "route path {name} is a constant of package {package!r}, which is not in the scanned tree; endpoint skipped"
+)
+MSG_PACKAGE_PREFIX = (
+    "mount prefix {name} is a constant of package {package!r}, which is not in the scanned tree; "
+    "routes under it are skipped"
+)
+MSG_RUNTIME_PATH = (
+    "route path {name} depends on a function parameter, known only at run time; endpoint skipped"
+)
+MSG_RUNTIME_PREFIX = (
+    "mount prefix {name} depends on a function parameter, known only at run time "
+    "(e.g. read from data or configuration); routes under it are skipped"
+)
+
+# `:rev?` (or `:rev(\\d+)?`) as a whole path segment: Express matches the path with or without it
+_OPTIONAL_SEGMENT = re.compile(r":[A-Za-z_]\w*(?:\([^)]*\))?\?")
+_MAX_VARIANTS = 16
 
 
 def is_test_file(path: str) -> bool:
@@ -154,6 +173,38 @@ def literal_strings(program: JsProgram, file: str, desc: dict[str, Any]) -> list
     return None
 
 
+def optional_variants(path: str) -> list[str]:
+    """The paths an Express route with optional parameters serves, longest first.
+
+    `/:package/:_rev?/:revision?` serves `/p`, `/p/r` and `/p/r/v`: each run of consecutive
+    optional segments keeps a prefix of itself (`/p/v` is `/p/r` to Express, not a variant of
+    its own). A path with more than `_MAX_VARIANTS` variants is reported as written.
+    """
+    if "?" not in path:
+        return [path]
+    segments = path.split("/")
+    optional = [bool(_OPTIONAL_SEGMENT.fullmatch(s)) for s in segments]
+    if not any(optional):
+        return [path]
+    variants: list[list[str]] = [[]]
+    i = 0
+    while i < len(segments):
+        if not optional[i]:
+            for variant in variants:
+                variant.append(segments[i])
+            i += 1
+            continue
+        j = i
+        while j < len(segments) and optional[j]:
+            j += 1
+        run = segments[i:j]
+        variants = [v + run[:k] for v in variants for k in range(len(run), -1, -1)]
+        if len(variants) > _MAX_VARIANTS:
+            return [path]
+        i = j
+    return ["/".join(v) or "/" for v in variants]
+
+
 def is_path_like(program: JsProgram, file: str, desc: dict[str, Any]) -> bool:
     """Whether the first argument of `use` is a path (literal or not) rather than a handler."""
     kind = desc.get("t")
@@ -167,7 +218,8 @@ def is_path_like(program: JsProgram, file: str, desc: dict[str, Any]) -> bool:
             return isinstance(target[1], (str, list))
         ref = desc["ref"]
         # `app.use(config.prefix, router)`: a member of a non-function object used as a path
-        return ref.get("k") == "attr" and target is None and desc["name"].lower().endswith(
+        # (or of a package: `router.use(_middleware.WebUrlsNamespace.root, ...)` in compiled code)
+        return ref.get("k") == "attr" and (target is None or target[0] == "pkg") and desc["name"].lower().endswith(
             ("prefix", "path", "base", "url", "root"))
     return False
 
@@ -409,7 +461,8 @@ class _ExpressLinker:
                 middleware.append(name)
                 continue
             if dynamic_prefix:
-                self.warn(file, entry["line"], MSG_DYNAMIC_PREFIX)
+                self.warn(file, entry["line"], self._dynamic_message(
+                    file, entry["args"][0], MSG_DYNAMIC_PREFIX, MSG_PACKAGE_PREFIX, MSG_RUNTIME_PREFIX))
                 continue
             if child in stack:
                 continue
@@ -434,7 +487,8 @@ class _ExpressLinker:
             return
         paths = [path_desc["v"]] if path_desc.get("t") == "str" else literal_strings(self.program, file, path_desc)
         if paths is None:
-            self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
+            self.warn(file, entry["line"], self._dynamic_message(
+                file, path_desc, MSG_DYNAMIC_PATH, MSG_PACKAGE_PATH, MSG_RUNTIME_PATH))
             return
         names: list[str] = []
         for desc in handlers:
@@ -451,7 +505,8 @@ class _ExpressLinker:
         endpoints = self.endpoints
         methods = ROUTE_METHODS[entry["m"]]
         queries = self._queries(file, handlers) if self.queries.active else []
-        for path in paths:
+        for path in paths if len(paths) == 1 and "?" not in paths[0] else [
+                v for p in paths for v in optional_variants(p)]:
             full = self.join(prefix, path)
             auth = ""
             for name in chain + self._active_names(active, path) + names[:-1]:
@@ -474,6 +529,25 @@ class _ExpressLinker:
                     method=method, path=full, framework="express", file=file, line=entry["line"],
                     handler=handler, parameters=parameters, auth_required=True if auth else None, auth=auth,
                 )
+
+    def _dynamic_message(self, file: str, desc: dict[str, Any], generic: str, from_package: str,
+                         at_run_time: str) -> str:
+        """Why a path is not known: a constant of an npm package (compiled apps import their
+        route tables from sibling packages that are not in the tree), a function parameter
+        (`router.use(`/${key}`, ...)` in a loop over data), or anything else."""
+        refs: list[tuple[dict[str, Any], str]] = []
+        if desc.get("t") == "ref":
+            refs.append((desc["ref"], desc.get("name") or ""))
+        elif desc.get("t") == "tpl":
+            refs.extend((part, desc.get("text") or "") for part in desc["parts"] if not isinstance(part, str))
+        for ref, name in refs:
+            name = name if name.startswith("`") else f"`{name}`"
+            target = self.resolve(file, ref)
+            if target is not None and target[0] == "pkg":
+                return from_package.format(name=name, package=target[1])
+            if target is not None and target[0] == "param":
+                return at_run_time.format(name=name)
+        return generic
 
     def _queries(self, file: str, handlers: list[dict[str, Any]]) -> list[str]:
         """The query parameters the route's functions (middleware and handler) read."""

@@ -647,3 +647,374 @@ NEST_ENDPOINTS: set[tuple[str, str]] = {
     *((m, "/api/health/echo") for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
     ("GET", "/api/reports/daily"),
 }
+
+
+# --- Express compiled to CommonJS by Babel: a package registry ------------------------------
+# Written as @babel/preset-env emits it: interop helpers, `(0, f)()` calls, `exports.default`.
+
+_BABEL_INTEROP = 'function _interopRequireDefault(e) { return e && e.__esModule ? e : { default: e }; }'
+_BABEL_WILDCARD = (
+    'function _interopRequireWildcard(e, t) { if ("function" == typeof WeakMap) var r = new WeakMap(), '
+    'n = new WeakMap(); return (_interopRequireWildcard = function (e, t) { if (!t && e && e.__esModule) '
+    'return e; var o, i, f = { __proto__: null, default: e }; if (null === e || "object" != typeof e && '
+    '"function" != typeof e) return f; for (const t in e) "default" !== t && {}.hasOwnProperty.call(e, t) '
+    '&& (f[t] = e[t]); return f; })(e, t); }'
+)
+
+EXPRESS_BABEL_REGISTRY: dict[str, str] = {
+    "package.json": """
+        {"name": "mini-registry", "main": "lib/server.js",
+         "dependencies": {"express": "^4.21.0", "@registry/routes": "^1.0.0"}}
+    """,
+    "lib/server.js": f"""
+        "use strict";
+
+        var _app = _interopRequireDefault(require("./app"));
+        {_BABEL_INTEROP}
+        (0, _app.default)({{ storage: "./storage" }}).listen(4873);
+    """,
+    "lib/app.js": f"""
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {{
+          value: true
+        }});
+        exports.default = void 0;
+        var _express = _interopRequireDefault(require("express"));
+        var _routes = require("@registry/routes");
+        var _api = _interopRequireDefault(require("./api"));
+        var _hooks = _interopRequireDefault(require("./hooks"));
+        {_BABEL_INTEROP}
+        const createApp = function (config) {{
+          const app = (0, _express.default)();
+          app.disable('x-powered-by');
+          app.use(_express.default.json());
+          app.get('/-/ping', function (req, res) {{
+            res.json({{}});
+          }});
+          app.use('/-/api', (0, _api.default)(config));
+          (0, _hooks.default)(app, config);
+          app.get(_routes.STATUS_ENDPOINTS.status, function (req, res) {{
+            res.json({{ ok: true }});
+          }});
+          return app;
+        }};
+        var _default = exports.default = createApp;
+    """,
+    "lib/api/index.js": f"""
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {{
+          value: true
+        }});
+        exports.default = _default;
+        var _express = _interopRequireWildcard(require("express"));
+        var _packages = _interopRequireDefault(require("./packages"));
+        var _users = _interopRequireDefault(require("./users"));
+        {_BABEL_WILDCARD}
+        {_BABEL_INTEROP}
+        function _default(config) {{
+          const router = (0, _express.Router)();
+          router.param('package', function (req, res, next) {{
+            next();
+          }});
+          (0, _packages.default)(router, config);
+          router.use('/users', _users.default);
+          return router;
+        }}
+    """,
+    "lib/api/packages.js": f"""
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {{
+          value: true
+        }});
+        exports.default = _default;
+        var _constants = require("../constants");
+        var _auth = require("../auth");
+        function _default(route, config) {{
+          route.get('/:package/:version?', function (req, res) {{
+            res.json({{}});
+          }});
+          route.put(_constants.API.publish, (0, _auth.requireAuth)(config), function (req, res) {{
+            res.status(201).json({{}});
+          }});
+        }}
+    """,
+    "lib/api/users.js": """
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {
+          value: true
+        });
+        exports.default = void 0;
+        var _express = require("express");
+        const router = (0, _express.Router)();
+        router.get('/:name', function (req, res) {
+          res.json({ name: req.params.name });
+        });
+        router.delete('/:name', function (req, res) {
+          res.sendStatus(204);
+        });
+        var _default = exports.default = router;
+        module.exports = exports.default;
+    """,
+    "lib/hooks.js": """
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {
+          value: true
+        });
+        exports.default = registerHooks;
+        function registerHooks(app, config) {
+          app.post('/-/hooks/:name', function (req, res) {
+            res.sendStatus(202);
+          });
+        }
+    """,
+    "lib/constants.js": """
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {
+          value: true
+        });
+        exports.API = void 0;
+        const API = exports.API = {
+          publish: '/:package/:_rev?/:revision?'
+        };
+    """,
+    "lib/auth.js": """
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {
+          value: true
+        });
+        exports.requireAuth = requireAuth;
+        function requireAuth(config) {
+          return function (req, res, next) {
+            return req.headers.authorization ? next() : res.sendStatus(401);
+          };
+        }
+    """,
+    "lib/legacy.js": f"""
+        "use strict";
+
+        Object.defineProperty(exports, "__esModule", {{
+          value: true
+        }});
+        exports.default = void 0;
+        var _express = _interopRequireDefault(require("express"));
+        {_BABEL_INTEROP}
+        const router = _express.default.Router();
+        router.get('/-/legacy', function (req, res) {{
+          res.json([]);
+        }});
+        var _default = exports.default = router;
+    """,
+}
+
+EXPRESS_BABEL_REGISTRY_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/-/ping"),
+    ("POST", "/-/hooks/{name}"),
+    ("GET", "/-/api/{package}/{version}"),
+    ("GET", "/-/api/{package}"),
+    ("PUT", "/-/api/{package}/{_rev}/{revision}"),
+    ("PUT", "/-/api/{package}/{_rev}"),
+    ("PUT", "/-/api/{package}"),
+    ("GET", "/-/api/users/{name}"),
+    ("DELETE", "/-/api/users/{name}"),
+}
+
+
+# --- Express compiled to CommonJS by tsc: a notes service -------------------------------------
+# Written as tsc (esModuleInterop, importHelpers for one file) emits it.
+
+_TSC_IMPORT_DEFAULT = """var __importDefault = (this && this.__importDefault) || function (mod) {
+            return (mod && mod.__esModule) ? mod : { "default": mod };
+        };"""
+_TSC_IMPORT_STAR = """var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+            if (k2 === undefined) k2 = k;
+            Object.defineProperty(o, k2, { enumerable: true, get: function() { return m[k]; } });
+        }) : (function(o, m, k, k2) {
+            if (k2 === undefined) k2 = k;
+            o[k2] = m[k];
+        }));
+        var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+            Object.defineProperty(o, "default", { enumerable: true, value: v });
+        }) : function(o, v) {
+            o["default"] = v;
+        });
+        var __importStar = (this && this.__importStar) || function (mod) {
+            if (mod && mod.__esModule) return mod;
+            var result = {};
+            if (mod != null) for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+            __setModuleDefault(result, mod);
+            return result;
+        };"""
+
+EXPRESS_TSC_NOTES: dict[str, str] = {
+    "package.json": """
+        {"name": "notes-service", "main": "lib/main.js",
+         "dependencies": {"express": "^4.21.0", "tslib": "^2.6.0"}}
+    """,
+    "lib/main.js": """
+        "use strict";
+        Object.defineProperty(exports, "__esModule", { value: true });
+        const app_1 = require("./app");
+        app_1.app.listen(process.env.PORT || 3000);
+    """,
+    "lib/app.js": f"""
+        "use strict";
+        {_TSC_IMPORT_DEFAULT}
+        {_TSC_IMPORT_STAR}
+        Object.defineProperty(exports, "__esModule", {{ value: true }});
+        exports.app = void 0;
+        const express_1 = __importDefault(require("express"));
+        const notes_1 = __importDefault(require("./routes/notes"));
+        const admin = __importStar(require("./routes/admin"));
+        const health_1 = require("./routes/health");
+        exports.app = (0, express_1.default)();
+        exports.app.use(express_1.default.json());
+        exports.app.use('/notes', notes_1.default);
+        exports.app.use('/admin', admin.default);
+        (0, health_1.registerHealth)(exports.app);
+    """,
+    "lib/routes/notes.js": """
+        "use strict";
+        Object.defineProperty(exports, "__esModule", { value: true });
+        const express_1 = require("express");
+        const auth_1 = require("../middleware/auth");
+        const router = (0, express_1.Router)();
+        router.get('/', (req, res) => {
+            res.json([]);
+        });
+        router.post('/', auth_1.requireAuth, (req, res) => {
+            res.status(201).json(req.body);
+        });
+        router.route('/:id')
+            .get((req, res) => res.json({ id: req.params.id }))
+            .delete(auth_1.requireAuth, (req, res) => res.sendStatus(204));
+        exports.default = router;
+    """,
+    "lib/routes/admin.js": """
+        "use strict";
+        Object.defineProperty(exports, "__esModule", { value: true });
+        exports.adminRouter = void 0;
+        const tslib_1 = require("tslib");
+        const express_1 = tslib_1.__importDefault(require("express"));
+        exports.adminRouter = express_1.default.Router();
+        exports.adminRouter.get('/stats', (req, res) => res.json({}));
+        exports.adminRouter.delete('/cache/:key?', (req, res) => res.sendStatus(204));
+        exports.default = exports.adminRouter;
+    """,
+    "lib/routes/health.js": """
+        "use strict";
+        Object.defineProperty(exports, "__esModule", { value: true });
+        exports.registerHealth = void 0;
+        const registerHealth = (app) => {
+            app.get('/healthz', (req, res) => res.send('ok'));
+        };
+        exports.registerHealth = registerHealth;
+    """,
+    "lib/middleware/auth.js": """
+        "use strict";
+        Object.defineProperty(exports, "__esModule", { value: true });
+        exports.requireAuth = void 0;
+        const requireAuth = (req, res, next) => (req.headers.authorization ? next() : res.sendStatus(401));
+        exports.requireAuth = requireAuth;
+    """,
+}
+
+EXPRESS_TSC_NOTES_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/notes"),
+    ("POST", "/notes"),
+    ("GET", "/notes/{id}"),
+    ("DELETE", "/notes/{id}"),
+    ("GET", "/admin/stats"),
+    ("DELETE", "/admin/cache/{key}"),
+    ("DELETE", "/admin/cache"),
+    ("GET", "/healthz"),
+}
+
+
+# --- Express apps and routers used through chained calls (json-server style) -----------------
+
+EXPRESS_CHAINED: dict[str, str] = {
+    "package.json": """
+        {"name": "mock-rest", "bin": "bin/run.js", "dependencies": {"express": "^4.21.0"}}
+    """,
+    "lib/server/index.js": """
+        "use strict";
+
+        const express = require('express');
+        module.exports = {
+          create: () => express().set('json spaces', 2),
+          router: require('./router')
+        };
+    """,
+    "lib/server/router/index.js": """
+        "use strict";
+
+        const express = require('express');
+        const nested = require('./nested');
+        const plural = require('./plural');
+        module.exports = (db, opts) => {
+          const router = express.Router();
+          router.get('/db', (req, res) => res.jsonp(db.getState()));
+          router.use(nested(opts));
+          db.forEach((value, key) => {
+            router.use(`/${key}`, plural(db, key));
+          });
+          return router;
+        };
+    """,
+    "lib/server/router/nested.js": """
+        "use strict";
+
+        const express = require('express');
+        module.exports = opts => {
+          const router = express.Router();
+          function get(req, res, next) {
+            next();
+          }
+          function post(req, res, next) {
+            next();
+          }
+          return router.get('/:resource/:id/:nested', get).post('/:resource/:id/:nested', post);
+        };
+    """,
+    "lib/server/router/plural.js": """
+        "use strict";
+
+        const express = require('express');
+        module.exports = (db, name) => {
+          const router = express.Router();
+          router.route('/').get((req, res) => res.jsonp(db.get(name).value()));
+          return router;
+        };
+    """,
+    "lib/server/meta.js": """
+        "use strict";
+
+        const express = require('express');
+        module.exports = express.Router().get('/meta/version', (req, res) => res.json({ version: 1 }));
+    """,
+    "bin/run.js": """
+        "use strict";
+
+        const jsonServer = require('../lib/server');
+        const meta = require('../lib/server/meta');
+        const app = jsonServer.create();
+        const settings = app.get('json spaces');
+        app.use(meta);
+        app.use(jsonServer.router('db.json'));
+        app.listen(3000);
+    """,
+}
+
+EXPRESS_CHAINED_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/db"),
+    ("GET", "/{resource}/{id}/{nested}"),
+    ("POST", "/{resource}/{id}/{nested}"),
+    ("GET", "/meta/version"),
+}
