@@ -27,6 +27,14 @@ variable's value is turned into a ref only if something looks the variable up:
   DTO classes and interfaces (NestJS); ``classbind``: ``this.x`` members that something refers
   to (class-based Express apps); ``enums``: TypeScript enum values.
 
+Compiled CommonJS (Babel, tsc, swc, esbuild) is read as the modules it came from: an interop
+helper around a ``require`` (``_interopRequireDefault``, ``__importDefault``, ``__importStar``...)
+is that ``require``; ``(0, f)(...)`` is ``f(...)`` (`unwrap` takes a comma expression's last
+operand); ``exports.default = ...`` is the default export and ``module.exports =
+exports.default`` changes nothing; ``exports.x`` read inside the module is its export ``x``
+(resolved at link time); tsc's re-exports (``__exportStar(require("./x"), exports)``,
+``Object.defineProperty(exports, "x", {get: ...})``) are ``export * from``/``export {x} from``.
+
 ``tsconfig.json``/``jsconfig.json`` yield ``{"kind": "tsconfig", "base_url", "paths"}`` so
 that aliased imports (``@/routes/users``) resolve like relative ones.
 
@@ -98,6 +106,9 @@ _FLUENT_METHODS = frozenset(
     {"set", "enable", "disable", "engine", "param", "use", "get", "post", "put", "patch", "delete",
      "del", "all", "head", "options", "register", "addHook", "decorate"}
 )
+# how tsc (and Babel, for `export { x } from`) write re-exports; `__exportStar` may come from
+# tslib (`tslib_1.__exportStar(...)`)
+_REEXPORTERS = frozenset({"__exportStar", "defineProperty"})
 _DEFAULT_EXPORT_TEXTS = frozenset({"exports.default", "module.exports.default"})
 # What Babel, TypeScript (tsc, tslib), swc and esbuild wrap a `require` in to emulate ES module
 # imports in CommonJS: `_interopRequireDefault(require("express"))`, `__importStar(...)`,
@@ -659,14 +670,20 @@ class _JsExtractor:
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
             if verb != "default":
+                if verb in _REEXPORTERS:
+                    self._on_reexport(verb, node, scope)
                 return True
             # `_routes.default(app)`: a compiled call of an imported default export, below
         args = node.child_by_field_name("arguments")
         if args is None:
             return True
         if fn_type == "identifier":
-            if self._text(fn) == "require":
+            callee_name = self._text(fn)
+            if callee_name == "require":
                 self._note_require(args)
+                return True
+            if callee_name in _REEXPORTERS:
+                self._on_reexport(callee_name, node, scope)
                 return True
         elif fn_type == "import":
             self._note_require(args)
@@ -693,6 +710,43 @@ class _JsExtractor:
                     "seq": self._next_seq(),
                 })
         return True
+
+    def _on_reexport(self, helper: str, node: Any, scope: str) -> None:
+        """tsc's re-exports: `__exportStar(require("./users"), exports)` (`export * from`) and
+        `Object.defineProperty(exports, "usersRouter", { enumerable: true, get: function () {
+        return users_1.default; } })` (`export { default as usersRouter } from`, Babel too)."""
+        args = node.child_by_field_name("arguments")
+        named = [unwrap(a) for a in args.named_children if a.type != "comment"] if args is not None else []
+        text = self._text
+        if helper == "__exportStar":
+            if len(named) == 2 and named[1] is not None and text(named[1]) == "exports":
+                ref = self.ref(named[0], scope)
+                if ref.get("k") == "imp":
+                    self.exports.setdefault("__star__", []).append(ref["src"])
+            return
+        if len(named) != 3 or None in named or text(named[0]) != "exports" or named[2].type != "object":
+            return
+        name = js_string(named[1], text)
+        if not name or name == "__esModule":
+            return
+        for prop in named[2].named_children:
+            if prop.type == "pair":
+                key = self._key(prop.child_by_field_name("key"))
+                value = unwrap(prop.child_by_field_name("value"))
+                if key == "value" and value is not None:
+                    self.exports[name] = self.ref(value, scope)
+                elif key == "get" and value is not None and value.type in _FUNCTION_TYPES:
+                    body = value.child_by_field_name("body")
+                    if body is not None and body.type == "statement_block":
+                        returned = next((c for c in body.named_children if c.type == "return_statement"), None)
+                        body = returned.named_children[0] if returned is not None and returned.named_children else None
+                    if body is not None:
+                        self.exports[name] = self.ref(body, scope)
+            elif prop.type == "method_definition" and self._key(prop.child_by_field_name("name")) == "get":
+                block = prop.child_by_field_name("body")
+                returned = next((c for c in block.named_children if c.type == "return_statement"), None) if block else None
+                if returned is not None and returned.named_children:
+                    self.exports[name] = self.ref(returned.named_children[0], scope)
 
     def _record_route_call(self, node: Any, fn: Any, verb: str, args: Any, scope: str) -> None:
         base = fn.child_by_field_name("object")

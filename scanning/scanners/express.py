@@ -11,7 +11,19 @@ Linking builds the graph Express builds at run time, without running anything:
   exports, factory functions (``createRouter(db)``) and index files;
 * routes (``X.get/post/put/patch/delete/all(path, ...mw, handler)`` and
   ``X.route(path).get().post()``) are served only when their object is reachable from a
-  root app — an ``express()`` that nothing mounts. A router never mounted is not served.
+  root app — an ``express()`` that nothing mounts. A router never mounted is not served;
+* a chain of app/router methods that return the object (``express().set('json spaces', 2)``,
+  ``return router.get(p, h).post(p, h)``) is that object (see ``JsProgram.resolve``);
+* compiled CommonJS reads like the ES modules it came from: Babel's and tsc's interop
+  helpers (``_interopRequireDefault(require("x"))``, ``__importStar``, ``tslib_1.__importDefault``)
+  are the ``require``, ``(0, _api.default)(app)`` is ``api(app)``, ``exports.default = x`` the
+  default export and ``exports.app`` inside its own module the exported ``app`` (tsc);
+* a path with optional parameters (``/:pkg/:rev?/:v?``) is one endpoint per path Express
+  serves (``/{pkg}``, ``/{pkg}/{rev}``, ``/{pkg}/{rev}/{v}``), see :func:`optional_variants`.
+
+A path that is not known statically is skipped with a warning saying why when it can: a
+constant of an npm package not in the tree (compiled apps often import their route tables
+from sibling packages), or a function parameter (``router.use(`/${key}`, ...)`` over data).
 
 Auth: an auth-looking middleware (``auth``, ``passport.authenticate``, ``requireRole``...) in a
 route's own chain, in ``use`` calls before it on any router on the way, or in the ``use`` that

@@ -832,13 +832,14 @@ EXPRESS_BABEL_REGISTRY_ENDPOINTS: set[tuple[str, str]] = {
 _TSC_IMPORT_DEFAULT = """var __importDefault = (this && this.__importDefault) || function (mod) {
             return (mod && mod.__esModule) ? mod : { "default": mod };
         };"""
-_TSC_IMPORT_STAR = """var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+_TSC_CREATE_BINDING = """var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
             if (k2 === undefined) k2 = k;
             Object.defineProperty(o, k2, { enumerable: true, get: function() { return m[k]; } });
         }) : (function(o, m, k, k2) {
             if (k2 === undefined) k2 = k;
             o[k2] = m[k];
-        }));
+        }));"""
+_TSC_IMPORT_STAR = _TSC_CREATE_BINDING + """
         var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
             Object.defineProperty(o, "default", { enumerable: true, value: v });
         }) : function(o, v) {
@@ -870,14 +871,26 @@ EXPRESS_TSC_NOTES: dict[str, str] = {
         Object.defineProperty(exports, "__esModule", {{ value: true }});
         exports.app = void 0;
         const express_1 = __importDefault(require("express"));
-        const notes_1 = __importDefault(require("./routes/notes"));
         const admin = __importStar(require("./routes/admin"));
-        const health_1 = require("./routes/health");
+        const routes_1 = require("./routes");
         exports.app = (0, express_1.default)();
         exports.app.use(express_1.default.json());
-        exports.app.use('/notes', notes_1.default);
+        exports.app.use('/notes', routes_1.notesRouter);
         exports.app.use('/admin', admin.default);
-        (0, health_1.registerHealth)(exports.app);
+        (0, routes_1.registerHealth)(exports.app);
+    """,
+    "lib/routes/index.js": f"""
+        "use strict";
+        {_TSC_CREATE_BINDING}
+        var __exportStar = (this && this.__exportStar) || function(m, exports) {{
+            for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+        }};
+        {_TSC_IMPORT_DEFAULT}
+        Object.defineProperty(exports, "__esModule", {{ value: true }});
+        exports.notesRouter = void 0;
+        var notes_1 = require("./notes");
+        Object.defineProperty(exports, "notesRouter", {{ enumerable: true, get: function () {{ return __importDefault(notes_1).default; }} }});
+        __exportStar(require("./health"), exports);
     """,
     "lib/routes/notes.js": """
         "use strict";
