@@ -211,8 +211,11 @@ def js_string(node: Any, text: Any = node_text) -> str | None:
 
 
 def unwrap(node: Any) -> Any:
-    while node is not None and node.type in _WRAPPERS:
-        if node.type == "sequence_expression":
+    while node is not None:
+        typ = node.type
+        if typ not in _WRAPPERS:
+            break
+        if typ == "sequence_expression":
             # `(0, _express.default)`: compilers call imports through a comma expression
             # (so that `this` is undefined); its value is the last operand
             operands = [c for c in node.named_children if c.type != "comment"]
