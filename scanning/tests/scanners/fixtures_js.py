@@ -710,7 +710,6 @@ EXPRESS_BABEL_REGISTRY: dict[str, str] = {
         exports.default = _default;
         var _express = _interopRequireWildcard(require("express"));
         var _packages = _interopRequireDefault(require("./packages"));
-        var _users = _interopRequireDefault(require("./users"));
         {_BABEL_WILDCARD}
         {_BABEL_INTEROP}
         function _default(config) {{
@@ -719,7 +718,7 @@ EXPRESS_BABEL_REGISTRY: dict[str, str] = {
             next();
           }});
           (0, _packages.default)(router, config);
-          router.use('/users', _users.default);
+          router.use('/users', _interopRequireDefault(require("./users")).default);
           return router;
         }}
     """,
