@@ -263,10 +263,38 @@ _VALUE_STATEMENTS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Exp
 _FUNCTION_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith})
 _TRY_BLOCKS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_VISITED = _VALUE_STATEMENTS | _FUNCTION_DEFS | _BLOCKS | _TRY_BLOCKS | {ast.Import, ast.ImportFrom, ast.ClassDef}
+_VISITED = (
+    _VALUE_STATEMENTS | _FUNCTION_DEFS | _BLOCKS | _TRY_BLOCKS | {ast.Import, ast.ImportFrom, ast.ClassDef, ast.Return}
+)
+_LOOPS = frozenset({ast.For, ast.AsyncFor})
+_MOUNTS = frozenset({"include_router", "mount"})
 
 
-def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> None:
+class _FunctionBody:
+    """What `_visit` notes in one function body to keep an application factory's wiring.
+
+    ``api = create_api_app()`` then ``app.mount("/api", api)``: the call's assignment is kept
+    when the body mounts or includes something; ``return app`` is kept when the body builds
+    an application or router (`_FACTORY_CALLS`).
+    """
+
+    __slots__ = ("call_assigns", "mounts", "factory", "returns")
+
+    def __init__(self) -> None:
+        self.call_assigns: list[ast.Assign | ast.AnnAssign] = []
+        self.mounts = False
+        self.factory = False
+        self.returns: list[str] = []
+
+
+def _call_name(value: ast.expr) -> str:
+    func = value.func  # type: ignore[attr-defined]
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _visit(
+    body: list[ast.stmt], scope: str, facts: dict[str, list[Any]], function: _FunctionBody | None = None
+) -> None:
     for stmt in body:
         kind = type(stmt)
         if kind not in _VISITED:
@@ -274,7 +302,15 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
         if kind in _VALUE_STATEMENTS:
             value = stmt.value  # type: ignore[attr-defined]
             if scope and (value is None or not _kept_in_function(value)):
+                if function is not None and type(value) is ast.Call and kind is not ast.Expr and kind is not ast.AugAssign:
+                    function.call_assigns.append(stmt)  # type: ignore[arg-type]
                 continue
+            if function is not None and type(value) is ast.Call:
+                name = _call_name(value)
+                if kind is ast.Expr:
+                    function.mounts = function.mounts or name in _MOUNTS
+                else:
+                    function.factory = function.factory or name in _FACTORY_CALLS
             if kind is ast.Assign:
                 names = [t.id for t in stmt.targets if type(t) is ast.Name]  # type: ignore[attr-defined]
                 if names:
@@ -298,8 +334,22 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
                     }
                 )
         elif kind in _FUNCTION_DEFS:
-            facts["functions"].append(_function(stmt, scope))  # type: ignore[arg-type]
-            _visit(stmt.body, f"{scope}.{stmt.name}" if scope else stmt.name, facts)  # type: ignore[attr-defined]
+            info = _function(stmt, scope)  # type: ignore[arg-type]
+            facts["functions"].append(info)
+            inner = f"{scope}.{stmt.name}" if scope else stmt.name  # type: ignore[attr-defined]
+            notes = _FunctionBody()
+            _visit(stmt.body, inner, facts, notes)  # type: ignore[attr-defined]
+            if notes.mounts and notes.call_assigns:
+                for assign in notes.call_assigns:
+                    targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
+                    names = [t.id for t in targets if type(t) is ast.Name]
+                    if names:
+                        facts["assigns"].append({"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner})
+            if notes.factory and notes.returns:
+                info["rn"] = notes.returns  # names the factory returns
+        elif kind is ast.Return:
+            if function is not None and type(stmt.value) is ast.Name:  # type: ignore[attr-defined]
+                function.returns.append(stmt.value.id)  # type: ignore[attr-defined]
         elif kind is ast.ImportFrom:
             for alias in stmt.names:  # type: ignore[attr-defined]
                 if alias.name == "*":
@@ -318,14 +368,27 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
         elif kind is ast.ClassDef:
             facts["classes"].append(_class(stmt, scope))  # type: ignore[arg-type]
         elif kind in _BLOCKS:
-            _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
-            _visit(getattr(stmt, "orelse", ()), scope, facts)
+            first_call = len(facts["calls"])
+            _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
+            if kind in _LOOPS and len(facts["calls"]) > first_call:
+                # `for router in ROUTERS: app.include_router(router)`: the linker unrolls the
+                # loop over a literal list for the calls `c` (indexes into `calls`) it holds.
+                facts.setdefault("loops", []).append(
+                    {
+                        "t": expr(stmt.target),  # type: ignore[attr-defined]
+                        "it": expr(stmt.iter),  # type: ignore[attr-defined]
+                        "s": scope,
+                        "line": stmt.lineno,
+                        "c": [first_call, len(facts["calls"])],
+                    }
+                )
+            _visit(getattr(stmt, "orelse", ()), scope, facts, function)
         else:  # try
-            _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
+            _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                _visit(handler.body, scope, facts)
-            _visit(stmt.orelse, scope, facts)  # type: ignore[attr-defined]
-            _visit(stmt.finalbody, scope, facts)  # type: ignore[attr-defined]
+                _visit(handler.body, scope, facts, function)
+            _visit(stmt.orelse, scope, facts, function)  # type: ignore[attr-defined]
+            _visit(stmt.finalbody, scope, facts, function)  # type: ignore[attr-defined]
 
 
 def module_facts(source: SourceFile) -> dict[str, Any]:
@@ -1755,7 +1818,9 @@ class PythonFrameworkScanner(Scanner):
     front_end = "python"
     # 3: one facts document per file for every Python scanner, cached once per front end.
     # 4: query parameters views read in their bodies (`queries`).
-    version = "4"
+    # 5: loops holding calls (`loops`), factories' returned names (`rn`), a mounting
+    # factory's call assignments.
+    version = "5"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it
