@@ -772,6 +772,8 @@ class PythonProject:
             left = self.eval_str(path, scope, e["l"], depth + 1)
             right = self.eval_str(path, scope, e["r"], depth + 1)
             return left + right if left is not None and right is not None else None
+        if "call" in e:
+            return self._environment_default(path, scope, e, depth)
         if "n" in e:
             ref = self.resolve(path, scope, e["n"])
             if ref and ref.kind == "assign" and not ref.rest:
@@ -781,6 +783,17 @@ class PythonProject:
                 if default is not None:
                     return self.eval_str(default[0].file, default[0].scope, default[1], depth + 1)
         return None
+
+    def _environment_default(self, path: str, scope: str, call: Expr, depth: int) -> str | None:
+        """`os.environ.get("API_PREFIX", "/api")` / `os.getenv(..., "/api")`: the declared default."""
+        func = call_func(call)
+        if not func or not func.endswith(("get", "getenv")):
+            return None
+        ref = self.resolve(path, scope, func)
+        if ref is None or ref.kind != "external" or ref.name not in ("os.environ.get", "os.getenv"):
+            return None
+        default = arg(call, 1, "default" if ref.name == "os.getenv" else None)
+        return self.eval_str(path, scope, default, depth + 1)
 
     def class_attribute_default(self, ref: Ref, attribute: str, depth: int = 0) -> tuple[Ref, Expr] | None:
         """The class-level value of `Class.attribute` or `instance.attribute`.

@@ -7,6 +7,16 @@ and ``APIRouter(prefix=...)`` object, the routes declared on them (``@x.get``/``
 across modules through imports. Only routes reachable from a ``FastAPI()`` application are
 served, so a router that is never included is not reported.
 
+Wiring that is still static is followed: instances of project classes deriving from
+``APIRouter``/``FastAPI`` are routers/apps; ``for router in ROUTERS: app.include_router(router)``
+(and ``mount``) is unrolled when ``ROUTERS`` is a constant list or tuple (a module-level name,
+imported or not; ``for prefix, router in ((..., ...), ...)`` unpacks), and is a warning
+otherwise; ``api = create_api_app()`` is the app or router that factory builds and returns,
+so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root). A route
+path naming a parameter of the enclosing factory takes the parameter's default, and
+``os.environ.get``/``os.getenv`` give their default. A mount of anything else than an app
+(``StaticFiles`` aside) is a warning. ``@x.websocket`` routes are not HTTP operations.
+
 Rules:
 
 * path parameters are the ``{name}`` segments; function parameters named like them, or
@@ -117,6 +127,7 @@ class _Edge:
     child: tuple[str, str, str]
     prefix: str | None
     options: dict[str, Expr]
+    mount: bool = False  # `mount(path, app)` rather than `include_router`
 
 
 @dataclass(slots=True)
@@ -170,7 +181,7 @@ class _Linker:
         self._depends_labels: dict[tuple[str, str, str], str] = {}
         self._path_names: dict[str, list[str]] = {}  # read only
         self._router_classes: dict[tuple[str, str, str], str] = {}
-        self._functions: dict[tuple[str, str], dict[str, Any]] | None = None
+        self._functions: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> function
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -291,7 +302,7 @@ class _Linker:
                     )
                 else:
                     methods = [method.upper()]
-                route_path = self.project.eval_str(path, function["s"], arg(decorator, 0, "path"))
+                route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
                 self.routes.setdefault(key, []).append(
                     _Route(
                         path,
@@ -315,7 +326,7 @@ class _Linker:
             endpoint = self.project.resolve_expr(path, scope, arg(e, 1, "endpoint"))
             function = endpoint.obj if endpoint is not None and endpoint.kind == "function" else None
             methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
-            route_path = self.project.eval_str(path, scope, arg(e, 0, "path"))
+            route_path = self._route_path(path, scope, arg(e, 0, "path"))
             self.routes.setdefault(key, []).append(
                 _Route(
                     path,
@@ -328,6 +339,32 @@ class _Linker:
                     e["kw"],  # type: ignore[union-attr]
                 )
             )
+
+    def _route_path(self, path: str, scope: str, e: Expr | None) -> str | None:
+        found = self.project.eval_str(path, scope, e)
+        if found is not None or not scope:
+            return found
+        name = name_of(e)
+        if not name or "." in name:
+            return None
+        # `def create_app(health_path: str = "/health")` ... `@app.get(health_path)`: the
+        # parameter's default, as the route is declared when the factory is called without it.
+        functions = self._functions.get(path)
+        if functions is None:
+            functions = self._functions[path] = {
+                f"{f['s']}.{f['name']}" if f["s"] else f["name"]: f for f in self.project.facts[path]["functions"]
+            }
+        current = scope
+        while current:
+            function = functions.get(current)
+            if function is None:
+                return None
+            for parameter in function["args"]:
+                if parameter["name"] == name:
+                    default = parameter.get("def")
+                    return self.project.eval_str(path, function["s"], default) if default is not None else None
+            current = function["s"]
+        return None
 
     def _collect_edges(self, path: str, facts: dict[str, Any]) -> None:
         loops = facts.get("loops")
@@ -385,7 +422,9 @@ class _Linker:
                     continue
                 ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
                 prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
-                self.edges.setdefault(parent, []).append(_Edge(path, scope, e["line"], child, prefix, e["kw"]))
+                self.edges.setdefault(parent, []).append(
+                    _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount")
+                )
 
     def _child(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
         """The app or router an include or mount names, or builds with a factory call."""
@@ -557,7 +596,9 @@ class _Linker:
                 self.warnings.append(
                     ScanWarning(
                         edge.file,
-                        "router included with a dynamic prefix; its routes are not reported",
+                        "application mounted at a dynamic path; its routes are not reported"
+                        if edge.mount
+                        else "router included with a dynamic prefix; its routes are not reported",
                         edge.line,
                     )
                 )
