@@ -273,16 +273,17 @@ _MOUNTS = frozenset({"include_router", "mount"})
 class _FunctionBody:
     """What `_visit` notes in one function body to keep an application factory's wiring.
 
-    ``api = create_api_app()`` then ``app.mount("/api", api)``: the call's assignment is kept
-    when the body mounts or includes something; ``return app`` is kept when the body builds
-    an application or router (`_FACTORY_CALLS`).
+    ``api = create_api_app()`` then ``app.mount("/api", api)``, or ``app = MyApp()`` then
+    ``@app.get(...)`` on a nested function: the body's call assignments are kept when it
+    mounts or includes something or decorates a nested function (`wires`); ``return app`` is
+    kept when it also builds an application or router (`_FACTORY_CALLS`).
     """
 
-    __slots__ = ("call_assigns", "mounts", "factory", "returns")
+    __slots__ = ("call_assigns", "wires", "factory", "returns")
 
     def __init__(self) -> None:
         self.call_assigns: list[ast.Assign | ast.AnnAssign] = []
-        self.mounts = False
+        self.wires = False
         self.factory = False
         self.returns: list[str] = []
 
@@ -308,7 +309,7 @@ def _visit(
             if function is not None and type(value) is ast.Call:
                 name = _call_name(value)
                 if kind is ast.Expr:
-                    function.mounts = function.mounts or name in _MOUNTS
+                    function.wires = function.wires or name in _MOUNTS
                 else:
                     function.factory = function.factory or name in _FACTORY_CALLS
             if kind is ast.Assign:
@@ -334,18 +335,20 @@ def _visit(
                     }
                 )
         elif kind in _FUNCTION_DEFS:
+            if function is not None and stmt.decorator_list:  # type: ignore[attr-defined]
+                function.wires = True
             info = _function(stmt, scope)  # type: ignore[arg-type]
             facts["functions"].append(info)
             inner = f"{scope}.{stmt.name}" if scope else stmt.name  # type: ignore[attr-defined]
             notes = _FunctionBody()
             _visit(stmt.body, inner, facts, notes)  # type: ignore[attr-defined]
-            if notes.mounts and notes.call_assigns:
+            if notes.wires and notes.call_assigns:
                 for assign in notes.call_assigns:
                     targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
                     names = [t.id for t in targets if type(t) is ast.Name]
                     if names:
                         facts["assigns"].append({"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner})
-            if notes.factory and notes.returns:
+            if (notes.factory or notes.wires and notes.call_assigns) and notes.returns:
                 info["rn"] = notes.returns  # names the factory returns
         elif kind is ast.Return:
             if function is not None and type(stmt.value) is ast.Name:  # type: ignore[attr-defined]

@@ -405,7 +405,7 @@ class _Linker:
                         self.warnings.append(
                             ScanWarning(
                                 path,
-                                f"include_router of an unresolved router ({name_of(child_expr) or 'expression'})",
+                                f"include_router of an unresolved router ({name_of(cexpr) or 'expression'})",
                                 e["line"],
                             )
                         )
@@ -414,7 +414,7 @@ class _Linker:
                             ScanWarning(
                                 path,
                                 f"mount of an application that is not a FastAPI app or router "
-                                f"({name_of(child_expr) or call_func(child_expr) or 'expression'}); "
+                                f"({name_of(cexpr) or call_func(cexpr) or 'expression'}); "
                                 "its routes are not reported",
                                 e["line"],
                             )
@@ -513,6 +513,10 @@ class _Linker:
         names = list_items(target)
         path, scope, value = item
         values = list_items(value)
+        if values is None and names is not None and "n" in value:  # a name bound to a tuple
+            ref = self.project.resolve(path, scope, value["n"])
+            if ref is not None and ref.kind == "assign" and not ref.rest:
+                path, scope, values = ref.file, ref.scope, list_items(ref.obj["v"])
         if names is None or values is None or len(names) != len(values):
             return {}  # unknown: names used from it stay unresolved (and warned about)
         bound: dict[str, tuple[str, str, Expr]] = {}

@@ -493,3 +493,65 @@ def test_a_mount_of_something_other_than_a_fastapi_app_is_a_warning():
     assert [(w.line, w.message) for w in warnings] == [
         (8, "mount of an application that is not a FastAPI app or router (wsgi_app); its routes are not reported")
     ]
+
+
+def test_each_unresolved_router_of_an_unrolled_loop_is_named_in_its_warning():
+    files = {
+        "main.py": """
+            from fastapi import FastAPI
+            import plugins
+            from routes import router
+            app = FastAPI()
+            for included in (router, plugins.router):
+                app.include_router(included)
+        """,
+        "routes.py": """
+            from fastapi import APIRouter
+            router = APIRouter()
+            @router.get("/x")
+            def x():
+                return 1
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/x")}
+    assert [(w.line, w.message) for w in warnings] == [
+        (7, "include_router of an unresolved router (plugins.router)")
+    ]
+
+
+def test_an_app_subclass_built_in_a_factory_and_tuples_named_in_the_loop_are_read():
+    files = {
+        "svc/base.py": """
+            from fastapi import FastAPI
+
+            class ServiceApp(FastAPI):
+                pass
+        """,
+        "svc/main.py": """
+            from fastapi import APIRouter
+            from svc.base import ServiceApp
+
+            items = APIRouter()
+            ITEMS = ("/items", items)
+            MOUNTED = [ITEMS]
+
+            @items.get("/{item_id}")
+            def read_item(item_id: int):
+                return {}
+
+            def build() -> ServiceApp:
+                app = ServiceApp()
+
+                @app.get("/ready")
+                def ready():
+                    return True
+
+                for prefix, router in MOUNTED:
+                    app.include_router(router, prefix=prefix)
+                return app
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/ready"), ("GET", "/items/{item_id}")}
+    assert warnings == []
