@@ -264,9 +264,14 @@ _FUNCTION_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith})
 _TRY_BLOCKS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _VISITED = (
-    _VALUE_STATEMENTS | _FUNCTION_DEFS | _BLOCKS | _TRY_BLOCKS | {ast.Import, ast.ImportFrom, ast.ClassDef, ast.Return}
+    _VALUE_STATEMENTS
+    | _FUNCTION_DEFS
+    | _BLOCKS
+    | _TRY_BLOCKS
+    | {ast.Import, ast.ImportFrom, ast.ClassDef, ast.Return}
 )
 _LOOPS = frozenset({ast.For, ast.AsyncFor})
+_ASSIGNS = frozenset({ast.Assign, ast.AnnAssign})
 _MOUNTS = frozenset({"include_router", "mount"})
 
 
@@ -303,7 +308,7 @@ def _visit(
         if kind in _VALUE_STATEMENTS:
             value = stmt.value  # type: ignore[attr-defined]
             if scope and (value is None or not _kept_in_function(value)):
-                if function is not None and type(value) is ast.Call and kind is not ast.Expr and kind is not ast.AugAssign:
+                if function is not None and type(value) is ast.Call and kind in _ASSIGNS:
                     function.call_assigns.append(stmt)  # type: ignore[arg-type]
                 continue
             if function is not None and type(value) is ast.Call:
@@ -347,7 +352,9 @@ def _visit(
                     targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
                     names = [t.id for t in targets if type(t) is ast.Name]
                     if names:
-                        facts["assigns"].append({"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner})
+                        facts["assigns"].append(
+                            {"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner}
+                        )
             if (notes.factory or notes.wires and notes.call_assigns) and notes.returns:
                 info["rn"] = notes.returns  # names the factory returns
         elif kind is ast.Return:

@@ -352,7 +352,8 @@ class _Linker:
         functions = self._functions.get(path)
         if functions is None:
             functions = self._functions[path] = {
-                f"{f['s']}.{f['name']}" if f["s"] else f["name"]: f for f in self.project.facts[path]["functions"]
+                f"{f['s']}.{f['name']}" if f["s"] else f["name"]: f
+                for f in self.project.facts[path]["functions"]
             }
         current = scope
         while current:
@@ -362,7 +363,9 @@ class _Linker:
             for parameter in function["args"]:
                 if parameter["name"] == name:
                     default = parameter.get("def")
-                    return self.project.eval_str(path, function["s"], default) if default is not None else None
+                    if default is None:
+                        return None
+                    return self.project.eval_str(path, function["s"], default)
             current = function["s"]
         return None
 
@@ -386,12 +389,12 @@ class _Linker:
             bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
             if loops:
                 found = self._loop_bindings(path, scope, loops, index, (child_expr, prefix_expr))
-                if found is None:
+                if isinstance(found, str):
                     self.warnings.append(
                         ScanWarning(
                             path,
-                            f"{method} in a loop over a list that is not a constant "
-                            f"({name_of(child_expr) or 'expression'}); its routes are not reported",
+                            f"{method} in a loop over {found}, not a constant list; "
+                            "its routes are not reported",
                             e["line"],
                         )
                     )
@@ -415,7 +418,7 @@ class _Linker:
                                 path,
                                 f"mount of an application that is not a FastAPI app or router "
                                 f"({name_of(cexpr) or call_func(cexpr) or 'expression'}); "
-                                "its routes are not reported",
+                                "the FastAPI scan does not report its routes",
                                 e["line"],
                             )
                         )
@@ -438,7 +441,9 @@ class _Linker:
             ref = self.project.resolve(path, scope, e["n"])
             if ref is not None and ref.kind == "assign" and not ref.rest:
                 path, scope, e = ref.file, ref.scope, ref.obj["v"]
-        return call_func(e) is not None and self.project.canonical(path, scope, e["call"]) == "StaticFiles"  # type: ignore[index]
+        if call_func(e) is None:
+            return False
+        return self.project.canonical(path, scope, e["call"]) == "StaticFiles"  # type: ignore[index]
 
     # -- loops --
 
@@ -449,11 +454,11 @@ class _Linker:
         loops: list[dict[str, Any]],
         index: int,
         used: tuple[Expr | None, ...],
-    ) -> list[dict[str, tuple[str, str, Expr]]] | None:
+    ) -> list[dict[str, tuple[str, str, Expr]]] | str:
         """One binding of loop variables per iteration, for the loops around call `index`.
 
         Only loops whose variables `used` names are unrolled; an empty binding stands for
-        "not in such a loop". None: a loop over something that is not a constant list.
+        "not in such a loop". A string: what a loop iterates over, not a constant list.
         """
         heads = {n.split(".", 1)[0] for n in (name_of(u) for u in used) if n}
         bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
@@ -465,13 +470,17 @@ class _Linker:
                 continue
             items = self._loop_items(path, loop["s"], loop["it"], 0)
             if items is None:
-                return None
+                iterable = loop["it"]
+                called = call_func(iterable)
+                return name_of(iterable) or (f"{called}()" if called else "an expression")
             bindings = [
                 {**binding, **self._bind(loop["t"], item)} for binding in bindings for item in items
             ]
         return bindings
 
-    def _loop_items(self, path: str, scope: str, e: Expr | None, depth: int) -> list[tuple[str, str, Expr]] | None:
+    def _loop_items(
+        self, path: str, scope: str, e: Expr | None, depth: int
+    ) -> list[tuple[str, str, Expr]] | None:
         """Items of a literal list or tuple, or of a name bound to one; where each is written."""
         if e is None or depth > 8:
             return None

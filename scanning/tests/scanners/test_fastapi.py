@@ -400,8 +400,8 @@ def test_an_include_in_a_loop_over_a_computed_list_is_a_warning():
     endpoints, warnings = _scan(files)
     assert keys(endpoints) == {("GET", "/ping")}
     assert [(w.line, w.message) for w in warnings] == [
-        (8, "include_router in a loop over a list that is not a constant (plugin); its routes are not reported"),
-        (10, "include_router in a loop over a list that is not a constant (r); its routes are not reported"),
+        (8, "include_router in a loop over load_plugins(), not a constant list; its routes are not reported"),
+        (10, "include_router in a loop over ROUTERS, not a constant list; its routes are not reported"),
     ]
 
 
@@ -491,7 +491,11 @@ def test_a_mount_of_something_other_than_a_fastapi_app_is_a_warning():
     endpoints, warnings = _scan(files)
     assert keys(endpoints) == {("GET", "/ping")}
     assert [(w.line, w.message) for w in warnings] == [
-        (8, "mount of an application that is not a FastAPI app or router (wsgi_app); its routes are not reported")
+        (
+            8,
+            "mount of an application that is not a FastAPI app or router (wsgi_app); "
+            "the FastAPI scan does not report its routes",
+        )
     ]
 
 
