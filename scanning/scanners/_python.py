@@ -263,10 +263,44 @@ _VALUE_STATEMENTS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Exp
 _FUNCTION_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith})
 _TRY_BLOCKS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_VISITED = _VALUE_STATEMENTS | _FUNCTION_DEFS | _BLOCKS | _TRY_BLOCKS | {ast.Import, ast.ImportFrom, ast.ClassDef}
+_VISITED = (
+    _VALUE_STATEMENTS
+    | _FUNCTION_DEFS
+    | _BLOCKS
+    | _TRY_BLOCKS
+    | {ast.Import, ast.ImportFrom, ast.ClassDef, ast.Return}
+)
+_LOOPS = frozenset({ast.For, ast.AsyncFor})
+_ASSIGNS = frozenset({ast.Assign, ast.AnnAssign})
+_MOUNTS = frozenset({"include_router", "mount"})
 
 
-def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> None:
+class _FunctionBody:
+    """What `_visit` notes in one function body to keep an application factory's wiring.
+
+    ``api = create_api_app()`` then ``app.mount("/api", api)``, or ``app = MyApp()`` then
+    ``@app.get(...)`` on a nested function: the body's call assignments are kept when it
+    mounts or includes something or decorates a nested function (`wires`); ``return app`` is
+    kept when it also builds an application or router (`_FACTORY_CALLS`).
+    """
+
+    __slots__ = ("call_assigns", "wires", "factory", "returns")
+
+    def __init__(self) -> None:
+        self.call_assigns: list[ast.Assign | ast.AnnAssign] = []
+        self.wires = False
+        self.factory = False
+        self.returns: list[str] = []
+
+
+def _call_name(value: ast.expr) -> str:
+    func = value.func  # type: ignore[attr-defined]
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _visit(
+    body: list[ast.stmt], scope: str, facts: dict[str, list[Any]], function: _FunctionBody | None = None
+) -> None:
     for stmt in body:
         kind = type(stmt)
         if kind not in _VISITED:
@@ -274,7 +308,15 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
         if kind in _VALUE_STATEMENTS:
             value = stmt.value  # type: ignore[attr-defined]
             if scope and (value is None or not _kept_in_function(value)):
+                if function is not None and type(value) is ast.Call and kind in _ASSIGNS:
+                    function.call_assigns.append(stmt)  # type: ignore[arg-type]
                 continue
+            if function is not None and type(value) is ast.Call:
+                name = _call_name(value)
+                if kind is ast.Expr:
+                    function.wires = function.wires or name in _MOUNTS
+                else:
+                    function.factory = function.factory or name in _FACTORY_CALLS
             if kind is ast.Assign:
                 names = [t.id for t in stmt.targets if type(t) is ast.Name]  # type: ignore[attr-defined]
                 if names:
@@ -298,8 +340,26 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
                     }
                 )
         elif kind in _FUNCTION_DEFS:
-            facts["functions"].append(_function(stmt, scope))  # type: ignore[arg-type]
-            _visit(stmt.body, f"{scope}.{stmt.name}" if scope else stmt.name, facts)  # type: ignore[attr-defined]
+            if function is not None and stmt.decorator_list:  # type: ignore[attr-defined]
+                function.wires = True
+            info = _function(stmt, scope)  # type: ignore[arg-type]
+            facts["functions"].append(info)
+            inner = f"{scope}.{stmt.name}" if scope else stmt.name  # type: ignore[attr-defined]
+            notes = _FunctionBody()
+            _visit(stmt.body, inner, facts, notes)  # type: ignore[attr-defined]
+            if notes.wires and notes.call_assigns:
+                for assign in notes.call_assigns:
+                    targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
+                    names = [t.id for t in targets if type(t) is ast.Name]
+                    if names:
+                        facts["assigns"].append(
+                            {"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner}
+                        )
+            if (notes.factory or notes.wires and notes.call_assigns) and notes.returns:
+                info["rn"] = notes.returns  # names the factory returns
+        elif kind is ast.Return:
+            if function is not None and type(stmt.value) is ast.Name:  # type: ignore[attr-defined]
+                function.returns.append(stmt.value.id)  # type: ignore[attr-defined]
         elif kind is ast.ImportFrom:
             for alias in stmt.names:  # type: ignore[attr-defined]
                 if alias.name == "*":
@@ -318,14 +378,27 @@ def _visit(body: list[ast.stmt], scope: str, facts: dict[str, list[Any]]) -> Non
         elif kind is ast.ClassDef:
             facts["classes"].append(_class(stmt, scope))  # type: ignore[arg-type]
         elif kind in _BLOCKS:
-            _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
-            _visit(getattr(stmt, "orelse", ()), scope, facts)
+            first_call = len(facts["calls"])
+            _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
+            if kind in _LOOPS and len(facts["calls"]) > first_call:
+                # `for router in ROUTERS: app.include_router(router)`: the linker unrolls the
+                # loop over a literal list for the calls `c` (indexes into `calls`) it holds.
+                facts.setdefault("loops", []).append(
+                    {
+                        "t": expr(stmt.target),  # type: ignore[attr-defined]
+                        "it": expr(stmt.iter),  # type: ignore[attr-defined]
+                        "s": scope,
+                        "line": stmt.lineno,
+                        "c": [first_call, len(facts["calls"])],
+                    }
+                )
+            _visit(getattr(stmt, "orelse", ()), scope, facts, function)
         else:  # try
-            _visit(stmt.body, scope, facts)  # type: ignore[attr-defined]
+            _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                _visit(handler.body, scope, facts)
-            _visit(stmt.orelse, scope, facts)  # type: ignore[attr-defined]
-            _visit(stmt.finalbody, scope, facts)  # type: ignore[attr-defined]
+                _visit(handler.body, scope, facts, function)
+            _visit(stmt.orelse, scope, facts, function)  # type: ignore[attr-defined]
+            _visit(stmt.finalbody, scope, facts, function)  # type: ignore[attr-defined]
 
 
 def module_facts(source: SourceFile) -> dict[str, Any]:
@@ -709,6 +782,8 @@ class PythonProject:
             left = self.eval_str(path, scope, e["l"], depth + 1)
             right = self.eval_str(path, scope, e["r"], depth + 1)
             return left + right if left is not None and right is not None else None
+        if "call" in e:
+            return self._environment_default(path, scope, e, depth)
         if "n" in e:
             ref = self.resolve(path, scope, e["n"])
             if ref and ref.kind == "assign" and not ref.rest:
@@ -718,6 +793,17 @@ class PythonProject:
                 if default is not None:
                     return self.eval_str(default[0].file, default[0].scope, default[1], depth + 1)
         return None
+
+    def _environment_default(self, path: str, scope: str, call: Expr, depth: int) -> str | None:
+        """`os.environ.get("API_PREFIX", "/api")` / `os.getenv(..., "/api")`: the declared default."""
+        func = call_func(call)
+        if not func or not func.endswith(("get", "getenv")):
+            return None
+        ref = self.resolve(path, scope, func)
+        if ref is None or ref.kind != "external" or ref.name not in ("os.environ.get", "os.getenv"):
+            return None
+        default = arg(call, 1, "default" if ref.name == "os.getenv" else None)
+        return self.eval_str(path, scope, default, depth + 1)
 
     def class_attribute_default(self, ref: Ref, attribute: str, depth: int = 0) -> tuple[Ref, Expr] | None:
         """The class-level value of `Class.attribute` or `instance.attribute`.
@@ -1755,7 +1841,9 @@ class PythonFrameworkScanner(Scanner):
     front_end = "python"
     # 3: one facts document per file for every Python scanner, cached once per front end.
     # 4: query parameters views read in their bodies (`queries`).
-    version = "4"
+    # 5: loops holding calls (`loops`), factories' returned names (`rn`), a mounting
+    # factory's call assignments.
+    version = "5"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

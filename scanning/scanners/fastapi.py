@@ -7,6 +7,16 @@ and ``APIRouter(prefix=...)`` object, the routes declared on them (``@x.get``/``
 across modules through imports. Only routes reachable from a ``FastAPI()`` application are
 served, so a router that is never included is not reported.
 
+Wiring that is still static is followed: instances of project classes deriving from
+``APIRouter``/``FastAPI`` are routers/apps; ``for router in ROUTERS: app.include_router(router)``
+(and ``mount``) is unrolled when ``ROUTERS`` is a constant list or tuple (a module-level name,
+imported or not; ``for prefix, router in ((..., ...), ...)`` unpacks), and is a warning
+otherwise; ``api = create_api_app()`` is the app or router that factory builds and returns,
+so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root). A route
+path naming a parameter of the enclosing factory takes the parameter's default, and
+``os.environ.get``/``os.getenv`` give their default. A mount of anything else than an app
+(``StaticFiles`` aside) is a warning. ``@x.websocket`` routes are not HTTP operations.
+
 Rules:
 
 * path parameters are the ``{name}`` segments; function parameters named like them, or
@@ -117,6 +127,7 @@ class _Edge:
     child: tuple[str, str, str]
     prefix: str | None
     options: dict[str, Expr]
+    mount: bool = False  # `mount(path, app)` rather than `include_router`
 
 
 @dataclass(slots=True)
@@ -136,6 +147,14 @@ class _Context:
     prefixes: list[str] = field(default_factory=list)
     auth: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+
+
+def _target_names(target: Expr | None) -> set[str]:
+    if target is None:
+        return set()
+    if "n" in target:
+        return {target["n"]}
+    return {name for item in list_items(target) or [] for name in _target_names(item)}
 
 
 class FastAPIScanner(PythonFrameworkScanner):
@@ -161,6 +180,8 @@ class _Linker:
         self._body_types: dict[tuple[str, str, str], bool] = {}
         self._depends_labels: dict[tuple[str, str, str], str] = {}
         self._path_names: dict[str, list[str]] = {}  # read only
+        self._router_classes: dict[tuple[str, str, str], str] = {}
+        self._functions: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> function
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -173,11 +194,12 @@ class _Linker:
         seen: set[tuple[str, str]] = set()
         # A FastAPI app mounted under another is served there, not on its own.
         mounted = {edge.child for edges in self.edges.values() for edge in edges}
+        # Aliases (`api = create_api_app()`) share their app's `_Router`, keyed by the app.
         apps = prefer_non_test(
-            [k[0] for k, r in self.routers.items() if r.kind == "app" and k not in mounted]
+            [k[0] for k, r in self.routers.items() if r.kind == "app" and r.key == k and k not in mounted]
         )
         for key, router in self.routers.items():
-            if router.kind == "app" and key not in mounted and key[0] in apps:
+            if router.kind == "app" and router.key == key and key not in mounted and key[0] in apps:
                 self._walk(key, _Context(), [key], endpoints, seen)
         return endpoints, self.warnings
 
@@ -188,9 +210,27 @@ class _Linker:
         return self._named_object(path, scope, name) if name else None
 
     def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
-        return self.project.assigned_key(path, scope, name, self.routers)
+        key = self.project.assigned_key(path, scope, name, self.routers)
+        # `api = create_api_app()` is an alias of the app the factory returns.
+        return self.routers[key].key if key is not None else None
+
+    def _router_class(self, path: str, scope: str, callee: Expr) -> str:
+        """"FastAPI"/"APIRouter" when `callee` is a project class deriving from one of them."""
+        ref = self.project.resolve_expr(path, scope, callee)
+        if ref is None or ref.kind != "class" or ref.rest:
+            return ""
+        found = self._router_classes.get(ref.key)
+        if found is None:
+            found = ""
+            for ancestor in self.project.ancestors(ref)[1:]:
+                if ancestor.kind == "external" and last(ancestor.name) in ("FastAPI", "APIRouter"):
+                    found = last(ancestor.name)
+                    break
+            self._router_classes[ref.key] = found
+        return found
 
     def _collect_routers(self) -> None:
+        calls: list[tuple[str, dict[str, Any]]] = []  # other calls' results: maybe a factory's
         for path, facts in self.project.facts.items():
             for assign in facts["assigns"]:
                 value = assign["v"]
@@ -198,7 +238,11 @@ class _Linker:
                     continue
                 kind = self.project.canonical(path, assign["s"], value["call"])
                 if kind not in ("FastAPI", "APIRouter"):
-                    continue
+                    # `class PrefectRouter(APIRouter)`: its instances are routers.
+                    kind = self._router_class(path, assign["s"], value["call"])
+                    if not kind:
+                        calls.append((path, assign))
+                        continue
                 prefix_expr = value["kw"].get("prefix")
                 prefix = "" if prefix_expr is None else self.project.eval_str(path, assign["s"], prefix_expr)
                 tags = self._strings(path, assign["s"], value["kw"].get("tags"))
@@ -220,6 +264,25 @@ class _Linker:
                                 assign["line"],
                             )
                         )
+        if not self.routers:
+            return
+        # `api = create_api_app()`: `api` is the app or router the factory builds and returns.
+        for path, assign in calls:
+            child = self._factory_result(path, assign["s"], assign["v"])
+            if child is not None:
+                for target in assign["t"]:
+                    self.routers.setdefault((path, assign["s"], target), self.routers[child])
+
+    def _factory_result(self, path: str, scope: str, call: Expr) -> tuple[str, str, str] | None:
+        """The app or router a call to a factory function returns (its `return name`)."""
+        ref = self.project.resolve_expr(path, scope, call["call"])
+        if ref is None or ref.kind != "function" or ref.rest or "rn" not in ref.obj:
+            return None
+        function = ref.obj
+        inner = f"{function['s']}.{function['name']}" if function["s"] else function["name"]
+        found = {self._named_object(ref.file, inner, name) for name in function["rn"]}
+        found.discard(None)
+        return found.pop() if len(found) == 1 else None
 
     def _collect_routes(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
@@ -239,7 +302,7 @@ class _Linker:
                     )
                 else:
                     methods = [method.upper()]
-                route_path = self.project.eval_str(path, function["s"], arg(decorator, 0, "path"))
+                route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
                 self.routes.setdefault(key, []).append(
                     _Route(
                         path,
@@ -263,7 +326,7 @@ class _Linker:
             endpoint = self.project.resolve_expr(path, scope, arg(e, 1, "endpoint"))
             function = endpoint.obj if endpoint is not None and endpoint.kind == "function" else None
             methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
-            route_path = self.project.eval_str(path, scope, arg(e, 0, "path"))
+            route_path = self._route_path(path, scope, arg(e, 0, "path"))
             self.routes.setdefault(key, []).append(
                 _Route(
                     path,
@@ -277,8 +340,38 @@ class _Linker:
                 )
             )
 
+    def _route_path(self, path: str, scope: str, e: Expr | None) -> str | None:
+        found = self.project.eval_str(path, scope, e)
+        if found is not None or not scope:
+            return found
+        name = name_of(e)
+        if not name or "." in name:
+            return None
+        # `def create_app(health_path: str = "/health")` ... `@app.get(health_path)`: the
+        # parameter's default, as the route is declared when the factory is called without it.
+        functions = self._functions.get(path)
+        if functions is None:
+            functions = self._functions[path] = {
+                f"{f['s']}.{f['name']}" if f["s"] else f["name"]: f
+                for f in self.project.facts[path]["functions"]
+            }
+        current = scope
+        while current:
+            function = functions.get(current)
+            if function is None:
+                return None
+            for parameter in function["args"]:
+                if parameter["name"] == name:
+                    default = parameter.get("def")
+                    if default is None:
+                        return None
+                    return self.project.eval_str(path, function["s"], default)
+            current = function["s"]
+        return None
+
     def _collect_edges(self, path: str, facts: dict[str, Any]) -> None:
-        for call in facts["calls"]:
+        loops = facts.get("loops")
+        for index, call in enumerate(facts["calls"]):
             e, scope = call["e"], call["s"]
             func = call_func(e)
             if not func or "." not in func:
@@ -293,19 +386,168 @@ class _Linker:
                 child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
             else:
                 child_expr, prefix_expr = arg(e, 1, "app"), arg(e, 0, "path")
-            child = self._object(path, scope, child_expr)
-            if child is None:
-                if method == "include_router":
+            bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
+            if loops:
+                found = self._loop_bindings(path, scope, loops, index, (child_expr, prefix_expr))
+                if isinstance(found, str):
                     self.warnings.append(
                         ScanWarning(
                             path,
-                            f"include_router of an unresolved router ({name_of(child_expr) or 'expression'})",
+                            f"{method} in a loop over {found}, not a constant list; "
+                            "its routes are not reported",
                             e["line"],
                         )
                     )
+                    continue
+                bindings = found
+            for binding in bindings:
+                cpath, cscope, cexpr = self._bound(path, scope, child_expr, binding)
+                child = self._child(cpath, cscope, cexpr)
+                if child is None:
+                    if method == "include_router":
+                        self.warnings.append(
+                            ScanWarning(
+                                path,
+                                f"include_router of an unresolved router ({name_of(cexpr) or 'expression'})",
+                                e["line"],
+                            )
+                        )
+                    elif not self._is_static_files(cpath, cscope, cexpr):
+                        self.warnings.append(
+                            ScanWarning(
+                                path,
+                                f"mount of an application that is not a FastAPI app or router "
+                                f"({name_of(cexpr) or call_func(cexpr) or 'expression'}); "
+                                "the FastAPI scan does not report its routes",
+                                e["line"],
+                            )
+                        )
+                    continue
+                ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
+                prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
+                self.edges.setdefault(parent, []).append(
+                    _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount")
+                )
+
+    def _child(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
+        """The app or router an include or mount names, or builds with a factory call."""
+        if e is not None and "call" in e:
+            return self._factory_result(path, scope, e)
+        return self._object(path, scope, e)
+
+    def _is_static_files(self, path: str, scope: str, e: Expr | None) -> bool:
+        """`StaticFiles(directory=...)` serves files, not API operations: mounting it is no loss."""
+        if e is not None and "n" in e:
+            ref = self.project.resolve(path, scope, e["n"])
+            if ref is not None and ref.kind == "assign" and not ref.rest:
+                path, scope, e = ref.file, ref.scope, ref.obj["v"]
+        if call_func(e) is None:
+            return False
+        return self.project.canonical(path, scope, e["call"]) == "StaticFiles"  # type: ignore[index]
+
+    # -- loops --
+
+    def _loop_bindings(
+        self,
+        path: str,
+        scope: str,
+        loops: list[dict[str, Any]],
+        index: int,
+        used: tuple[Expr | None, ...],
+    ) -> list[dict[str, tuple[str, str, Expr]]] | str:
+        """One binding of loop variables per iteration, for the loops around call `index`.
+
+        Only loops whose variables `used` names are unrolled; an empty binding stands for
+        "not in such a loop". A string: what a loop iterates over, not a constant list.
+        """
+        heads = {n.split(".", 1)[0] for n in (name_of(u) for u in used) if n}
+        bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
+        for loop in loops:
+            first, end = loop["c"]
+            if not first <= index < end or not heads & _target_names(loop["t"]):
                 continue
-            prefix = "" if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
-            self.edges.setdefault(parent, []).append(_Edge(path, scope, e["line"], child, prefix, e["kw"]))
+            if scope != loop["s"] and not scope.startswith(f"{loop['s']}."):
+                continue
+            items = self._loop_items(path, loop["s"], loop["it"], 0)
+            if items is None:
+                iterable = loop["it"]
+                called = call_func(iterable)
+                return name_of(iterable) or (f"{called}()" if called else "an expression")
+            bindings = [
+                {**binding, **self._bind(loop["t"], item)} for binding in bindings for item in items
+            ]
+        return bindings
+
+    def _loop_items(
+        self, path: str, scope: str, e: Expr | None, depth: int
+    ) -> list[tuple[str, str, Expr]] | None:
+        """Items of a literal list or tuple, or of a name bound to one; where each is written."""
+        if e is None or depth > 8:
+            return None
+        if "list" in e:
+            items: list[tuple[str, str, Expr]] = []
+            for item in e["list"]:
+                if item is not None and "star" in item:
+                    inner = self._loop_items(path, scope, item["star"], depth + 1)
+                    if inner is None:
+                        return None
+                    items.extend(inner)
+                elif item is not None:
+                    items.append((path, scope, item))
+            return items
+        if e.get("op") == "Add":
+            left = self._loop_items(path, scope, e["l"], depth + 1)
+            right = self._loop_items(path, scope, e["r"], depth + 1)
+            return left + right if left is not None and right is not None else None
+        if "n" in e:
+            ref = self.project.resolve(path, scope, e["n"])
+            if ref is None or ref.kind != "assign" or ref.rest:
+                return None
+            # `ROUTERS += (...)` or `.append(...)` elsewhere would change what the loop sees.
+            name = ref.name
+            facts = self.project.facts[ref.file]
+            if any(a["t"] == name and a["s"] == ref.scope for a in facts["augassigns"]):
+                return None
+            if any(call_func(c["e"]) in (f"{name}.append", f"{name}.extend") for c in facts["calls"]):
+                return None
+            return self._loop_items(ref.file, ref.scope, ref.obj["v"], depth + 1)
+        return None
+
+    def _bind(self, target: Expr | None, item: tuple[str, str, Expr]) -> dict[str, tuple[str, str, Expr]]:
+        """`for name in ...` binds the item; `for prefix, router in ...` unpacks a literal tuple."""
+        if target is None:
+            return {}
+        if "n" in target:
+            return {target["n"]: item}
+        names = list_items(target)
+        path, scope, value = item
+        values = list_items(value)
+        if values is None and names is not None and "n" in value:  # a name bound to a tuple
+            ref = self.project.resolve(path, scope, value["n"])
+            if ref is not None and ref.kind == "assign" and not ref.rest:
+                path, scope, values = ref.file, ref.scope, list_items(ref.obj["v"])
+        if names is None or values is None or len(names) != len(values):
+            return {}  # unknown: names used from it stay unresolved (and warned about)
+        bound: dict[str, tuple[str, str, Expr]] = {}
+        for name, inner in zip(names, values, strict=True):
+            bound.update(self._bind(name, (path, scope, inner)))
+        return bound
+
+    def _bound(
+        self, path: str, scope: str, e: Expr | None, binding: dict[str, tuple[str, str, Expr]]
+    ) -> tuple[str, str, Expr | None]:
+        """`e` with a loop variable replaced by this iteration's item (`module.router` too)."""
+        name = name_of(e)
+        if not name or not binding:
+            return path, scope, e
+        head, _, rest = name.partition(".")
+        if head not in binding:
+            return path, scope, e
+        bpath, bscope, value = binding[head]
+        if not rest:
+            return bpath, bscope, value
+        inner = name_of(value)
+        return (bpath, bscope, {"n": f"{inner}.{rest}"}) if inner else (path, scope, None)
 
     def _methods(self, path: str, scope: str, e: Expr | None, line: int) -> list[str]:
         if e is None:
@@ -367,7 +609,9 @@ class _Linker:
                 self.warnings.append(
                     ScanWarning(
                         edge.file,
-                        "router included with a dynamic prefix; its routes are not reported",
+                        "application mounted at a dynamic path; its routes are not reported"
+                        if edge.mount
+                        else "router included with a dynamic prefix; its routes are not reported",
                         edge.line,
                     )
                 )

@@ -250,6 +250,186 @@ FASTAPI_EXPECTED = {
 }
 
 
+# Prefect's server layout: a router subclass in a utilities module, routers in several API
+# modules (reached through the `api` package), a tuple of them included in a loop, an API
+# app built by a factory and mounted under /api next to a UI app mounted at /.
+ORCHESTRA_APP: dict[str, str] = {
+    "orchestra/__init__.py": "",
+    "orchestra/server/__init__.py": "",
+    "orchestra/server/utilities/__init__.py": "",
+    "orchestra/server/utilities/server.py": """
+        from typing import Any, Callable
+
+        from fastapi import APIRouter, Response, status
+        from fastapi.routing import APIRoute
+
+
+        class OrchestraAPIRoute(APIRoute):
+            pass
+
+
+        class OrchestraRouter(APIRouter):
+            def __init__(self, **kwargs: Any) -> None:
+                kwargs.setdefault("route_class", OrchestraAPIRoute)
+                super().__init__(**kwargs)
+
+            def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+                if kwargs.get("status_code") == status.HTTP_204_NO_CONTENT:
+                    kwargs["response_class"] = Response
+                return super().add_api_route(path, endpoint, **kwargs)
+    """,
+    "orchestra/server/api/__init__.py": """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from orchestra.server.api import flows, runs, ui
+
+        __all__ = ["flows", "runs", "ui"]
+    """,
+    "orchestra/server/api/flows.py": """
+        from uuid import UUID
+
+        from fastapi import Path, status
+
+        from orchestra.server.utilities.server import OrchestraRouter
+
+        router: OrchestraRouter = OrchestraRouter(prefix="/flows", tags=["Flows"])
+
+
+        @router.post("/", status_code=status.HTTP_201_CREATED)
+        async def create_flow(name: str):
+            return {}
+
+
+        @router.get("/{flow_id}")
+        async def read_flow(flow_id: UUID = Path(...)):
+            return {}
+
+
+        @router.delete("/{flow_id}", status_code=status.HTTP_204_NO_CONTENT)
+        async def delete_flow(flow_id: UUID) -> None:
+            return None
+    """,
+    "orchestra/server/api/runs.py": """
+        from fastapi import WebSocket
+
+        from orchestra.server.utilities.server import OrchestraRouter
+
+        router = OrchestraRouter(prefix="/runs", tags=["Runs"])
+
+
+        @router.post("/filter")
+        async def read_runs(limit: int = 10):
+            return []
+
+
+        @router.websocket("/subscriptions")
+        async def subscribe(websocket: WebSocket):
+            await websocket.accept()
+    """,
+    "orchestra/server/api/ui/__init__.py": """
+        from . import flows
+    """,
+    "orchestra/server/api/ui/flows.py": """
+        from orchestra.server.utilities.server import OrchestraRouter
+
+        router = OrchestraRouter(prefix="/ui/flows", tags=["Flows", "UI"])
+
+
+        @router.post("/count-deployments")
+        async def count_deployments():
+            return {}
+    """,
+    "orchestra/server/api/admin.py": """
+        from orchestra.server.utilities.server import OrchestraRouter
+
+        router = OrchestraRouter(prefix="/admin")
+
+
+        @router.get("/settings")
+        async def read_settings():
+            return {}
+    """,
+    "orchestra/server/api/server.py": """
+        import os
+        from typing import Any
+
+        from fastapi import Depends, FastAPI
+        from fastapi.staticfiles import StaticFiles
+
+        import orchestra.server.api as api
+        from orchestra.server.api import admin
+
+        API_ROUTERS = (
+            api.flows.router,
+            api.runs.router,
+            api.ui.flows.router,
+        )
+        EXTRA_ROUTERS = (("/internal", admin.router),)
+        STATIC_DIR = os.environ.get("ORCHESTRA_STATIC", "/srv/static")
+
+
+        def enforce_minimum_version():
+            return None
+
+
+        def create_api_app(
+            dependencies: list[Any] | None = None,
+            health_check_path: str = "/health",
+            fast_api_app_kwargs: dict[str, Any] | None = None,
+        ) -> FastAPI:
+            fast_api_app_kwargs = fast_api_app_kwargs or {}
+            api_app = FastAPI(title="Orchestra API", **fast_api_app_kwargs)
+
+            @api_app.get(health_check_path, tags=["Root"])
+            async def health_check() -> bool:
+                return True
+
+            if dependencies is None:
+                dependencies = [Depends(enforce_minimum_version)]
+            for router in API_ROUTERS:
+                api_app.include_router(router, dependencies=dependencies)
+            for prefix, router in EXTRA_ROUTERS:
+                api_app.include_router(router, prefix=prefix)
+            return api_app
+
+
+        def create_ui_app() -> FastAPI:
+            ui_app = FastAPI(title="Orchestra UI")
+
+            @ui_app.get("/ui-settings")
+            def ui_settings():
+                return {}
+
+            ui_app.mount("/", StaticFiles(directory=STATIC_DIR), name="ui_root")
+            return ui_app
+
+
+        def create_app(ephemeral: bool = False) -> FastAPI:
+            app = FastAPI(title="Orchestra")
+            api_app = create_api_app(fast_api_app_kwargs={"exception_handlers": {}})
+            ui_app = create_ui_app()
+            if os.environ.get("ORCHESTRA_API_BASE_PATH"):
+                app.mount(os.environ["ORCHESTRA_API_BASE_PATH"], app=api_app, name="api")
+            else:
+                app.mount("/api", app=api_app, name="api")
+            app.mount("/", app=ui_app, name="ui")
+            return app
+    """,
+}
+
+ORCHESTRA_EXPECTED = {
+    ("GET", "/api/health"),
+    ("POST", "/api/flows"),
+    ("GET", "/api/flows/{flow_id}"),
+    ("DELETE", "/api/flows/{flow_id}"),
+    ("POST", "/api/runs/filter"),
+    ("POST", "/api/ui/flows/count-deployments"),
+    ("GET", "/api/internal/admin/settings"),
+    ("GET", "/ui-settings"),
+}
+
+
 FLASK_APP: dict[str, str] = {
     "shop/__init__.py": """
         from flask import Flask, request

@@ -7,6 +7,8 @@ from scanning.scanners.fastapi import FastAPIScanner
 from scanning.tests.scanners.fixtures_python import (
     FASTAPI_APP,
     FASTAPI_EXPECTED,
+    ORCHESTRA_APP,
+    ORCHESTRA_EXPECTED,
     by_key,
     expected_endpoints,
     keys,
@@ -341,3 +343,219 @@ def test_annotated_dependency_aliases_and_settings_prefix_of_the_full_stack_temp
     body = found[("POST", "/api/v1/items")].request_body
     assert body["required"] == ["title"]
     assert body["properties"]["description"] == {"type": ["string", "null"], "maxLength": 255}
+
+
+def test_a_server_of_router_subclasses_included_in_a_loop_and_mounted_by_a_factory_is_found_exactly():
+    endpoints, warnings = _scan(ORCHESTRA_APP)
+    assert keys(endpoints) == ORCHESTRA_EXPECTED
+    # Only the mount under an environment variable is unknown; StaticFiles is no loss.
+    assert [(w.line, w.message) for w in warnings] == [
+        (61, "application mounted at a dynamic path; its routes are not reported")
+    ]
+
+
+def test_a_router_subclass_reads_prefix_and_tags_and_the_loop_adds_its_prefix():
+    found = by_key(_scan(ORCHESTRA_APP)[0])
+    flow = found[("GET", "/api/flows/{flow_id}")]
+    assert (flow.file, flow.handler, flow.tags) == ("orchestra/server/api/flows.py", "read_flow", ["Flows"])
+    assert params(flow) == {("path", "flow_id"): (True, {"type": "string", "format": "uuid"})}
+    assert found[("DELETE", "/api/flows/{flow_id}")].responses.keys() == {"204"}
+    assert found[("GET", "/api/internal/admin/settings")].handler == "read_settings"
+    assert found[("GET", "/api/health")].handler == "health_check"
+
+
+def test_a_mounted_factory_app_is_not_also_served_at_the_root_and_websockets_are_not_http():
+    paths = {path for _method, path in keys(_scan(ORCHESTRA_APP)[0])}
+    assert not {"/health", "/flows", "/runs/filter", "/api/ui-settings"} & paths
+    assert not any("subscriptions" in path for path in paths)
+
+
+def test_an_include_in_a_loop_over_a_computed_list_is_a_warning():
+    files = {
+        "main.py": """
+            from fastapi import FastAPI
+            from routes import router, load_plugins
+            app = FastAPI()
+            ROUTERS = [router]
+            ROUTERS.extend(load_plugins())
+            for plugin in load_plugins():
+                app.include_router(plugin)
+            for r in ROUTERS:
+                app.include_router(r, prefix="/p")
+
+            @app.get("/ping")
+            def ping():
+                return 1
+        """,
+        "routes.py": """
+            from fastapi import APIRouter
+            router = APIRouter()
+            def load_plugins():
+                return []
+            @router.get("/x")
+            def x():
+                return 1
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/ping")}
+    assert [(w.line, w.message) for w in warnings] == [
+        (8, "include_router in a loop over load_plugins(), not a constant list; its routes are not reported"),
+        (10, "include_router in a loop over ROUTERS, not a constant list; its routes are not reported"),
+    ]
+
+
+def test_a_loop_over_modules_includes_each_module_router():
+    files = {
+        "app/main.py": """
+            from fastapi import FastAPI
+            from app.routes import items, users
+            app = FastAPI()
+            for module in [items, users]:
+                app.include_router(module.router, prefix="/v1")
+        """,
+        "app/routes/items.py": """
+            from fastapi import APIRouter
+            router = APIRouter(prefix="/items")
+            @router.get("/")
+            def list_items():
+                return []
+        """,
+        "app/routes/users.py": """
+            from fastapi import APIRouter
+            router = APIRouter(prefix="/users")
+            @router.put("/{user_id}")
+            def replace_user(user_id: int):
+                return {}
+        """,
+    }
+    assert keys(_scan(files)[0]) == {("GET", "/v1/items"), ("PUT", "/v1/users/{user_id}")}
+
+
+def test_an_app_subclass_and_a_factory_app_decorated_at_module_level_are_served():
+    files = {
+        "svc/app.py": """
+            import os
+            from fastapi import FastAPI
+
+            class ServiceApp(FastAPI):
+                pass
+
+            def create_app() -> ServiceApp:
+                app = FastAPI()
+                return app
+
+            app = create_app()
+            PREFIX = os.getenv("SERVICE_PREFIX", default="/svc")
+
+            @app.get(PREFIX + "/status")
+            def status():
+                return {}
+        """,
+        "svc/admin.py": """
+            from fastapi import APIRouter
+            from svc.app import ServiceApp
+
+            admin = ServiceApp(title="admin")
+
+            @admin.post("/reindex")
+            def reindex():
+                return {}
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/svc/status"), ("POST", "/reindex")}
+    assert warnings == []
+
+
+def test_a_mount_of_something_other_than_a_fastapi_app_is_a_warning():
+    files = {
+        "main.py": """
+            from fastapi import FastAPI
+            from fastapi.staticfiles import StaticFiles
+            from legacy import wsgi_app
+            app = FastAPI()
+            assets = StaticFiles(directory="assets")
+            app.mount("/assets", assets)
+            app.mount("/legacy", wsgi_app)
+
+            @app.get("/ping")
+            def ping():
+                return 1
+        """,
+        "legacy.py": """
+            def wsgi_app(environ, start_response):
+                return []
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/ping")}
+    assert [(w.line, w.message) for w in warnings] == [
+        (
+            8,
+            "mount of an application that is not a FastAPI app or router (wsgi_app); "
+            "the FastAPI scan does not report its routes",
+        )
+    ]
+
+
+def test_each_unresolved_router_of_an_unrolled_loop_is_named_in_its_warning():
+    files = {
+        "main.py": """
+            from fastapi import FastAPI
+            import plugins
+            from routes import router
+            app = FastAPI()
+            for included in (router, plugins.router):
+                app.include_router(included)
+        """,
+        "routes.py": """
+            from fastapi import APIRouter
+            router = APIRouter()
+            @router.get("/x")
+            def x():
+                return 1
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/x")}
+    assert [(w.line, w.message) for w in warnings] == [
+        (7, "include_router of an unresolved router (plugins.router)")
+    ]
+
+
+def test_an_app_subclass_built_in_a_factory_and_tuples_named_in_the_loop_are_read():
+    files = {
+        "svc/base.py": """
+            from fastapi import FastAPI
+
+            class ServiceApp(FastAPI):
+                pass
+        """,
+        "svc/main.py": """
+            from fastapi import APIRouter
+            from svc.base import ServiceApp
+
+            items = APIRouter()
+            ITEMS = ("/items", items)
+            MOUNTED = [ITEMS]
+
+            @items.get("/{item_id}")
+            def read_item(item_id: int):
+                return {}
+
+            def build() -> ServiceApp:
+                app = ServiceApp()
+
+                @app.get("/ready")
+                def ready():
+                    return True
+
+                for prefix, router in MOUNTED:
+                    app.include_router(router, prefix=prefix)
+                return app
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/ready"), ("GET", "/items/{item_id}")}
+    assert warnings == []

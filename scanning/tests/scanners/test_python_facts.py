@@ -79,3 +79,43 @@ def test_expressions_encode_names_attribute_chains_and_safe_strings():
         {"c": -1},
         {"ellipsis": True},
     ]
+
+
+def test_a_mounting_factory_keeps_its_call_assignments_and_a_building_one_its_returned_name():
+    found = facts(
+        """
+        def create_api_app():
+            api = FastAPI()
+            return api
+
+        def create_app():
+            app = FastAPI()
+            api = create_api_app()
+            app.mount("/api", api)
+            return app
+
+        def handler():
+            total = compute()
+            return total
+        """
+    )
+    assert [(a["s"], a["t"]) for a in found["assigns"]] == [
+        ("create_api_app", ["api"]),
+        ("create_app", ["app"]),
+        ("create_app", ["api"]),
+    ]
+    assert [f.get("rn") for f in found["functions"]] == [["api"], ["app"], None]
+
+
+def test_a_loop_is_kept_with_the_range_of_calls_it_holds():
+    found = facts(
+        """
+        for router in ROUTERS:
+            app.include_router(router)
+        for value in values:
+            total = value
+        """
+    )
+    assert found["loops"] == [
+        {"t": {"n": "router"}, "it": {"n": "ROUTERS"}, "s": "", "line": 2, "c": [0, 1]}
+    ]
