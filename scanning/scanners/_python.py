@@ -197,7 +197,7 @@ def _returns(body: list[ast.stmt]) -> list[dict[str, Any]] | None:
             # `if prefix := os.environ.get(X):` tests the value the name is bound to.
             value = test.value if isinstance(test, ast.NamedExpr) else test
             out.append({"if": expr(value), "then": then, "else": orelse})
-        elif index == 0 and kind is ast.Expr and isinstance(stmt.value, ast.Constant):  # type: ignore[attr-defined]
+        elif not index and kind is ast.Expr and type(stmt.value) is ast.Constant:  # type: ignore[attr-defined]
             continue  # docstring
         else:
             return None
@@ -766,6 +766,8 @@ class PythonProject:
         return ref
 
     def resolve_expr(self, path: str, scope: str, e: Expr | None) -> Ref | None:
+        if isinstance(e, dict) and "at" in e:
+            path, scope, e = self.located(path, scope, e)
         name = e.get("n") if isinstance(e, dict) else None
         return self.resolve(path, scope, name) if name else None
 

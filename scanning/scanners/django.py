@@ -641,7 +641,9 @@ class _Linker:
         if not actions:
             if ref.kind == "external":
                 self._warn(
-                    path, f"view {ref.name} is defined outside the scanned tree; its HTTP methods are unknown", line
+                    path,
+                    f"view {ref.name} is defined outside the scanned tree; its HTTP methods are unknown",
+                    line,
                 )
             else:
                 self._warn(path, f"view {ref.name} defines no HTTP handler", line)

@@ -13,9 +13,10 @@ Rules:
   environment unset (``_add_static_prefix("/health")`` → ``/health``; see
   ``PythonProject.inline_call``);
 * ``for path, view, methods in get_endpoints(): app.add_url_rule(path, ..., view, ...)``
-  (and ``register_blueprint`` in a loop, nested loops too) is unrolled over the items of a
-  statically known list: a literal, a module-level name, a helper returning one, sums of
-  those; items not statically known (built in loops, comprehensions) are a warning;
+  (and ``register_blueprint``/``add_resource`` in a loop, nested loops too) is unrolled
+  over the items of a statically known list: a literal, a module-level name, a helper
+  returning one, sums of those; items not statically known (built in loops,
+  comprehensions) are a warning;
 * class-based views through ``view_func=View.as_view("name")``: an explicit ``methods=``
   wins, then the class's ``methods`` attribute, then — for ``MethodView`` — the handler
   methods it (or its bases) defines; a plain ``View`` without ``methods`` serves GET;
@@ -349,10 +350,16 @@ class _Linker:
                     bindings = {names: {"at": [file, item_scope], "e": item}}
                 else:
                     values = list_items(item)
-                    if values is None or len(values) != len(names) or any(v is None or "star" in v for v in values):
+                    if (
+                        values is None
+                        or len(values) != len(names)
+                        or any(v is None or "star" in v for v in values)
+                    ):
                         unknown.append("an item that does not unpack")
                         continue
-                    bindings = {n: {"at": [file, item_scope], "e": v} for n, v in zip(names, values, strict=True)}
+                    bindings = {
+                        n: {"at": [file, item_scope], "e": v} for n, v in zip(names, values, strict=True)
+                    }
                 out.append(substitute(body, bindings))
         return out
 
@@ -386,7 +393,8 @@ class _Linker:
             unknown.append(f"{call_func(e) or 'a call'}()")
             return []
         kind = e.get("?")
-        unknown.append("a comprehension" if kind in ("ListComp", "GeneratorExp") else name_of(e) or "an expression")
+        comprehension = kind in ("ListComp", "GeneratorExp")
+        unknown.append("a comprehension" if comprehension else name_of(e) or "an expression")
         return []
 
     def _registration(self, path: str, scope: str, key: tuple[str, str, str], method: str, e: Expr) -> None:

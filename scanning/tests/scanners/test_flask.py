@@ -482,3 +482,38 @@ def test_a_helper_whose_result_depends_on_more_than_the_environment_is_a_warning
         (15, "routes registered in a loop over items that are not statically known (load_rules()); "
              "their routes are not reported"),
     ]
+
+
+def test_resources_added_in_a_loop_over_a_module_level_table():
+    files = {
+        "api/__init__.py": """
+            from flask import Flask
+            from flask_restful import Api
+            from api.resources import RESOURCES
+
+            app = Flask(__name__)
+            api = Api(app, prefix="/v1")
+            for resource, url in RESOURCES:
+                api.add_resource(resource, url)
+        """,
+        "api/resources.py": """
+            from flask_restful import Resource
+
+            class Todo(Resource):
+                def get(self, todo_id):
+                    return {}
+
+                def delete(self, todo_id):
+                    return {}
+
+            class TodoList(Resource):
+                def post(self):
+                    return {}
+
+            RESOURCES = [(Todo, "/todos/<int:todo_id>"), (TodoList, "/todos")]
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/v1/todos/{todo_id}"), ("DELETE", "/v1/todos/{todo_id}"), ("POST", "/v1/todos")}
+    assert by_key(endpoints)[("POST", "/v1/todos")].handler == "TodoList"
+    assert warnings == []
