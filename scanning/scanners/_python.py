@@ -7,7 +7,8 @@ plain JSON facts in a single pass over its statements:
   ``{"call": f, "args": [...], "kw": {...}, "line": n}``, ``{"list": [...]}``, ...);
 * ``imports`` are kept *unresolved* (level, module, name) because facts are cached by
   content hash and the same content may live at another path;
-* assignments, expression-statement calls, functions (with decorators and arguments) and
+* assignments, expression-statement calls (with the ``for`` loops around them), functions
+  (with decorators and arguments; small module-level helpers with their ``return``s) and
   classes (bases, class-body fields, methods, inner ``Meta``/``Config`` classes).
 
 The facts are identical for the three scanners, so they are computed once per
@@ -161,7 +162,46 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> dict[
     }
     if node.returns is not None:
         info["ret"] = expr(node.returns)
+    if not scope and not node.decorator_list and len(node.body) <= 3:
+        returns = _returns(node.body)
+        if returns:
+            info["returns"] = returns
     return info
+
+
+_RETURNED = frozenset(
+    {ast.Constant, ast.Name, ast.Attribute, ast.JoinedStr, ast.BinOp, ast.Call, ast.List, ast.Tuple}
+)
+
+
+def _returns(body: list[ast.stmt]) -> list[dict[str, Any]] | None:
+    """A small helper's body made only of `return`s and `if`s, as data the linker can evaluate:
+    ``{"ret": value}`` and ``{"if": test, "then": [...], "else": [...]}``; None for any other body.
+
+    Route paths are often built by such helpers (``_add_static_prefix("/health")``,
+    ``def api_routes(): return [("/a", view, ["GET"])]``).
+    """
+    out: list[dict[str, Any]] = []
+    for index, stmt in enumerate(body):
+        kind = type(stmt)
+        if kind is ast.Return:
+            if type(stmt.value) not in _RETURNED:  # type: ignore[attr-defined]
+                return None  # `return {...}`, `return x > 0`: nothing a route is built from
+            out.append({"ret": expr(stmt.value)})  # type: ignore[attr-defined]
+        elif kind is ast.If:
+            test = stmt.test  # type: ignore[attr-defined]
+            then = _returns(stmt.body)  # type: ignore[attr-defined]
+            orelse = _returns(stmt.orelse) if stmt.orelse else []  # type: ignore[attr-defined]
+            if then is None or orelse is None:
+                return None
+            # `if prefix := os.environ.get(X):` tests the value the name is bound to.
+            value = test.value if isinstance(test, ast.NamedExpr) else test
+            out.append({"if": expr(value), "then": then, "else": orelse})
+        elif not index and kind is ast.Expr and type(stmt.value) is ast.Constant:  # type: ignore[attr-defined]
+            continue  # docstring
+        else:
+            return None
+    return out
 
 
 def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
@@ -380,18 +420,21 @@ def _visit(
         elif kind in _BLOCKS:
             first_call = len(facts["calls"])
             _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
-            if kind in _LOOPS and len(facts["calls"]) > first_call:
-                # `for router in ROUTERS: app.include_router(router)`: the linker unrolls the
-                # loop over a literal list for the calls `c` (indexes into `calls`) it holds.
-                facts.setdefault("loops", []).append(
-                    {
-                        "t": expr(stmt.target),  # type: ignore[attr-defined]
-                        "it": expr(stmt.iter),  # type: ignore[attr-defined]
-                        "s": scope,
-                        "line": stmt.lineno,
-                        "c": [first_call, len(facts["calls"])],
-                    }
-                )
+            if len(facts["calls"]) > first_call:
+                if kind in _LOOPS:
+                    # `for router in ROUTERS: app.include_router(router)`: the linker unrolls the
+                    # loop over a literal list for the calls `c` (indexes into `calls`) it holds.
+                    facts.setdefault("loops", []).append(
+                        {
+                            "t": expr(stmt.target),  # type: ignore[attr-defined]
+                            "it": expr(stmt.iter),  # type: ignore[attr-defined]
+                            "s": scope,
+                            "line": stmt.lineno,
+                            "c": [first_call, len(facts["calls"])],
+                        }
+                    )
+                if kind is ast.For:
+                    _loop(stmt, facts["calls"][first_call:])  # type: ignore[arg-type]
             _visit(getattr(stmt, "orelse", ()), scope, facts, function)
         else:  # try
             _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
@@ -399,6 +442,28 @@ def _visit(
                 _visit(handler.body, scope, facts, function)
             _visit(stmt.orelse, scope, facts, function)  # type: ignore[attr-defined]
             _visit(stmt.finalbody, scope, facts, function)  # type: ignore[attr-defined]
+
+
+def _loop(stmt: ast.For, calls: list[dict[str, Any]]) -> None:
+    """Calls made in the body of `for a, b in iterable:` carry the loop under "loop", so that a
+    linker can unroll it over a statically known iterable (routes registered in a loop)."""
+    target = stmt.target
+    if isinstance(target, ast.Name):
+        names: list[str] | str = target.id
+    elif isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts):
+        names = [t.id for t in target.elts]  # type: ignore[attr-defined]
+    else:
+        return
+    loop = {"t": names, "it": expr(stmt.iter), "line": stmt.lineno}
+    for call in calls:
+        inner = call.get("loop")
+        if inner is None:
+            call["loop"] = loop
+            continue
+        while "in" in inner:  # a call in nested loops: the innermost loop, "in" its enclosing one
+            inner = inner["in"]
+        if inner is not loop:
+            inner["in"] = loop
 
 
 def module_facts(source: SourceFile) -> dict[str, Any]:
@@ -487,6 +552,38 @@ def arg(call: Expr, position: int, keyword: str | None = None) -> Expr | None:
     if position is not None and 0 <= position < len(args) and "star" not in (args[position] or {}):
         return args[position]
     return None
+
+
+def substitute(e: Any, bindings: dict[str, Expr]) -> Any:
+    """`e` with the names bound in `bindings` replaced (`x` and the head of `x.attr`)."""
+    if isinstance(e, list):
+        return [substitute(item, bindings) for item in e]
+    if not isinstance(e, dict):
+        return e
+    if "call" in e:
+        return {
+            "call": substitute(e["call"], bindings),
+            "args": substitute(e["args"], bindings),
+            "kw": {key: substitute(value, bindings) for key, value in e["kw"].items()},
+            "line": e["line"],
+        }
+    name = e.get("n")
+    if isinstance(name, str):
+        head, dot, rest = name.partition(".")
+        bound = bindings.get(head)
+        if bound is None:
+            return e
+        if not dot:
+            return bound
+        at, value = bound["at"], bound["e"]
+        while isinstance(value, dict) and "at" in value:
+            at, value = value["at"], value["e"]
+        if isinstance(value, dict) and "n" in value:  # `handler.__name__` with `handler` bound to `view`
+            return {"at": at, "e": {"n": f"{value['n']}.{rest}"}}
+        return {"?": "attribute of a bound value"}
+    if "at" in e:
+        return e  # already read elsewhere
+    return {key: substitute(value, bindings) for key, value in e.items()}
 
 
 def list_items(e: Expr | None) -> list[Expr] | None:
@@ -742,6 +839,8 @@ class PythonProject:
         return ref
 
     def resolve_expr(self, path: str, scope: str, e: Expr | None) -> Ref | None:
+        if isinstance(e, dict) and "at" in e:
+            path, scope, e = self.located(path, scope, e)
         name = e.get("n") if isinstance(e, dict) else None
         return self.resolve(path, scope, name) if name else None
 
@@ -776,14 +875,19 @@ class PythonProject:
         if "c" in e:
             return e["c"] if isinstance(e["c"], str) else None
         if "fstr" in e:
-            parts = [self.eval_str(path, scope, part, depth + 1) for part in e["fstr"]]
+            parts = [self._format_part(path, scope, part, depth + 1) for part in e["fstr"]]
             return None if any(p is None for p in parts) else "".join(parts)  # type: ignore[arg-type]
+        if "at" in e:
+            return self.eval_str(e["at"][0], e["at"][1], e["e"], depth + 1)
+        if "call" in e:
+            value = self.inline_call(path, scope, e, depth + 1)
+            if value is None:
+                value = self._environment_default(path, scope, e)
+            return None if value is None else self.eval_str(path, scope, value, depth + 1)
         if e.get("op") == "Add":
             left = self.eval_str(path, scope, e["l"], depth + 1)
             right = self.eval_str(path, scope, e["r"], depth + 1)
             return left + right if left is not None and right is not None else None
-        if "call" in e:
-            return self._environment_default(path, scope, e, depth)
         if "n" in e:
             ref = self.resolve(path, scope, e["n"])
             if ref and ref.kind == "assign" and not ref.rest:
@@ -794,16 +898,95 @@ class PythonProject:
                     return self.eval_str(default[0].file, default[0].scope, default[1], depth + 1)
         return None
 
-    def _environment_default(self, path: str, scope: str, call: Expr, depth: int) -> str | None:
-        """`os.environ.get("API_PREFIX", "/api")` / `os.getenv(..., "/api")`: the declared default."""
-        func = call_func(call)
-        if not func or not func.endswith(("get", "getenv")):
+    def _format_part(self, path: str, scope: str, e: Expr | None, depth: int) -> str | None:
+        """An f-string part: a string, or an integer formatted (`f"/api/{version}.0"`)."""
+        text = self.eval_str(path, scope, e, depth)
+        if text is None and e is not None:
+            try:
+                value = self.literal(path, scope, e, depth)
+            except ValueError:
+                return None
+            if isinstance(value, int) and not isinstance(value, bool):
+                return str(value)
+        return text
+
+    # -- small helpers --
+
+    def located(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, Expr | None]:
+        """Where `e` is to be read: an expression substituted from elsewhere (a helper's
+        argument, a loop item) is `{"at": [file, scope], "e": expression}`."""
+        while isinstance(e, dict) and "at" in e:
+            (path, scope), e = e["at"], e["e"]
+        return path, scope, e
+
+    def inline_call(self, path: str, scope: str, call: Expr, depth: int = 0) -> Expr | None:
+        """What a call to a small helper of the repository returns, its parameters bound to the
+        arguments; None when the callee is not such a helper or the branch taken is unknown.
+
+        Tests reading the environment (``os.environ.get("X")``, ``os.getenv("X", "d")``) are
+        read with the environment unset: the variable's literal default, else None. So
+        ``_add_static_prefix("/health")``, which prepends a prefix only when a variable is
+        set, is "/health".
+        """
+        if depth > _MAX_DEPTH:
             return None
-        ref = self.resolve(path, scope, func)
+        ref = self.resolve_expr(path, scope, call.get("call"))
+        if ref is None or ref.kind != "function" or ref.rest or "returns" not in ref.obj:
+            return None
+        function = ref.obj
+        inner = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+        bindings: dict[str, Expr] = {}
+        parameters = function["args"]
+        positional = [a for a in call["args"]]
+        if any(a is None or "star" in a for a in positional) or "**" in call["kw"]:
+            return None
+        for index, parameter in enumerate(parameters):
+            name = parameter["name"]
+            if index < len(positional):
+                bindings[name] = {"at": [path, scope], "e": positional[index]}
+            elif name in call["kw"]:
+                bindings[name] = {"at": [path, scope], "e": call["kw"][name]}
+            elif "def" in parameter:
+                bindings[name] = {"at": [ref.file, ref.scope], "e": parameter["def"]}
+        value = self._returned(ref.file, inner, function["returns"], depth + 1)
+        if value is None or value is _UNKNOWN:
+            return None
+        return {"at": [ref.file, inner], "e": substitute(value, bindings)}
+
+    def _returned(self, path: str, scope: str, body: list[dict[str, Any]], depth: int) -> Any:
+        """The expression `body` returns; `_UNKNOWN` if a test cannot be read; None if it
+        falls through without returning."""
+        for stmt in body:
+            if "ret" in stmt:
+                return stmt["ret"] if stmt["ret"] is not None else _UNKNOWN
+            taken = self._environment_test(path, scope, stmt["if"])
+            if taken is None or depth > _MAX_DEPTH:
+                return _UNKNOWN
+            value = self._returned(path, scope, stmt["then"] if taken else stmt["else"], depth + 1)
+            if value is not None:
+                return value
+        return None
+
+    def _environment_default(self, path: str, scope: str, call: Expr | None) -> Expr | None:
+        """What `os.environ.get(X[, default])` / `os.getenv(...)` gives with X unset: the
+        default's expression (`{"c": None}` without one); None if `call` is no such read."""
+        if not isinstance(call, dict) or "call" not in call:
+            return None
+        ref = self.resolve_expr(path, scope, call["call"])
         if ref is None or ref.kind != "external" or ref.name not in ("os.environ.get", "os.getenv"):
             return None
-        default = arg(call, 1, "default" if ref.name == "os.getenv" else None)
-        return self.eval_str(path, scope, default, depth + 1)
+        default = arg(call, 1, "default")
+        return {"c": None} if default is None else default
+
+    def _environment_test(self, path: str, scope: str, test: Expr | None) -> bool | None:
+        """The truth of a test reading the environment, with the variable unset."""
+        default = self._environment_default(path, scope, test)
+        if default is None:
+            return None
+        try:
+            return bool(self.literal(path, scope, default))
+        except ValueError:
+            return None
 
     def class_attribute_default(self, ref: Ref, attribute: str, depth: int = 0) -> tuple[Ref, Expr] | None:
         """The class-level value of `Class.attribute` or `instance.attribute`.
@@ -833,6 +1016,8 @@ class PythonProject:
             return None
         if "list" in e:
             return e["list"]
+        if "at" in e:
+            return self.eval_list(e["at"][0], e["at"][1], e["e"], depth + 1)
         if "n" in e:
             ref = self.resolve(path, scope, e["n"])
             if ref and ref.kind == "assign" and not ref.rest:
@@ -849,6 +1034,8 @@ class PythonProject:
             raise ValueError("not a literal")
         if "c" in e:
             return e["c"]
+        if "at" in e:
+            return self.literal(e["at"][0], e["at"][1], e["e"], depth + 1)
         if "list" in e:
             return [self.literal(path, scope, item, depth + 1) for item in e["list"]]
         if "dict" in e:
@@ -1841,8 +2028,8 @@ class PythonFrameworkScanner(Scanner):
     front_end = "python"
     # 3: one facts document per file for every Python scanner, cached once per front end.
     # 4: query parameters views read in their bodies (`queries`).
-    # 5: loops holding calls (`loops`), factories' returned names (`rn`), a mounting
-    # factory's call assignments.
+    # 5: loops holding calls (`loops`) and the loop around a call (`loop`), factories' returned
+    # names (`rn`), a mounting factory's call assignments, small helpers' `returns`.
     version = "5"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest

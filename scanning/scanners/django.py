@@ -5,8 +5,10 @@ settings module) — or, when no settings module names one, at every module defi
 ``urlpatterns`` that no other module includes — and follows ``path``/``re_path``/``url``
 entries through ``include("app.urls")`` (module strings resolved to files),
 ``include(module)``, ``include([...])``, ``include((patterns, "app"))`` and
-``include(router.urls)``. A urls module never reached from a root is not served and not
-reported. Namespaces are irrelevant to paths and ignored.
+``include(router.urls)``; a urls package whose ``__init__.py`` re-exports ``urlpatterns``
+(``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
+included module without ``urlpatterns`` is a warning. A urls module never reached from a
+root is not served and not reported. Namespaces are irrelevant to paths and ignored.
 
 Methods:
 
@@ -18,13 +20,15 @@ Methods:
   plus the methods of DRF generic views (``ListCreateAPIView`` → GET, POST;
   ``RetrieveUpdateDestroyAPIView`` → GET, PUT, PATCH, DELETE; the whole table below) and of
   Django's generic views (``TemplateView`` → GET, ``FormView``/``CreateView`` → GET, POST...),
-  restricted by ``http_method_names``;
+  restricted by ``http_method_names``; simplejwt's token views (``TokenObtainPairView``...)
+  are POST; any other view class outside the scanned tree is a warning;
 * ``ViewSet.as_view({"get": "list"})`` → the mapping's methods;
 * ``DefaultRouter``/``SimpleRouter`` registrations: the list route (GET list, POST create)
   and the detail route ``{lookup}`` (GET retrieve, PUT update, PATCH partial_update, DELETE
   destroy), limited to the actions the viewset has (``ModelViewSet`` all,
   ``ReadOnlyModelViewSet`` list+retrieve, mixins, methods it defines), plus
-  ``@action(detail=..., methods=[...], url_path=...)`` routes and ``@x.mapping.<method>``;
+  ``@action(detail=..., methods=[...], url_path=...)`` routes (the parameters by keyword or
+  position, ``@action(["post"], detail=False)``) and ``@x.mapping.<method>``;
   the lookup is ``lookup_url_kwarg`` or ``lookup_field`` or ``pk``; a ``DefaultRouter`` also
   serves its API root (GET) at the prefix it is included under. HEAD/OPTIONS are not reported.
 
@@ -126,6 +130,21 @@ DJANGO_GENERICS: dict[str, list[str]] = {
     },
     "LogoutView": ["POST"],
 }
+# Views of third-party packages that are commonly mounted as they are, by the dotted name
+# they are imported under; a view outside the scanned tree is otherwise unknown.
+_KNOWN_EXTERNAL_VIEWS = {
+    f"rest_framework_simplejwt.views.{name}": ["POST"]
+    for name in (
+        "TokenObtainPairView",
+        "TokenRefreshView",
+        "TokenVerifyView",
+        "TokenBlacklistView",
+        "TokenObtainSlidingView",
+        "TokenRefreshSlidingView",
+    )
+}
+# `action(methods=None, detail=None, url_path=None, url_name=None, **kwargs)`
+_ACTION_PARAMETERS = ("methods", "detail", "url_path", "url_name")
 _VIEWSET_BASES = {"ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyModelViewSet", "ViewSetMixin"}
 _VIEWSET_ACTIONS = {
     "ModelViewSet": ["list", "create", "retrieve", "update", "partial_update", "destroy"],
@@ -343,7 +362,7 @@ class _Linker:
         for file, scope, item in self._urlpatterns(path):
             self._entry(file, scope, item, context)
 
-    def _urlpatterns(self, path: str) -> list[tuple[str, str, Expr]]:
+    def _urlpatterns(self, path: str, depth: int = 0) -> list[tuple[str, str, Expr]]:
         facts = self.project.facts[path]
         events: list[tuple[int, str, Expr]] = []
         for assign in facts["assigns"]:
@@ -359,6 +378,9 @@ class _Linker:
                 events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
         events.sort(key=lambda e: e[0])
         items: list[tuple[str, str, Expr]] = []
+        if not events or events[0][1] != "set":
+            # `from .base import urlpatterns` (or `*`) in a urls package's `__init__.py`.
+            items = self._imported_urlpatterns(path, depth)
         for _line, kind, value in events:
             if kind == "set":
                 items = self._patterns(path, "", value, current=items)
@@ -373,6 +395,19 @@ class _Linker:
                 if item is not None:
                     items.insert(index if isinstance(index, int) else 0, (path, "", item))
         return items
+
+    def _imported_urlpatterns(self, path: str, depth: int) -> list[tuple[str, str, Expr]]:
+        """The urlpatterns a module re-exports from another module of the repository."""
+        ref = self.project.resolve(path, "", "urlpatterns")
+        if ref is not None and ref.kind == "assign" and ref.file == path:
+            return []
+        if ref is not None and ref.kind == "assign" and not ref.rest and ref.scope == "" and depth < 12:
+            return self._urlpatterns(ref.file, depth + 1)
+        if ref is None or ref.name == "urlpatterns":
+            self._warn(path, "included module defines no urlpatterns")
+        else:
+            self._warn(path, f"urlpatterns imported from {ref.name}, which cannot be resolved statically")
+        return []
 
     def _patterns(
         self,
@@ -593,6 +628,8 @@ class _Linker:
                 actions.setdefault(method, "")
             for cls in chain:
                 if cls.kind != "class":
+                    for method in _KNOWN_EXTERNAL_VIEWS.get(cls.name, ()):
+                        actions.setdefault(method, "")
                     continue
                 for method in cls.obj["methods"]:
                     upper = method["name"].upper()
@@ -602,7 +639,14 @@ class _Linker:
             if isinstance(allowed, list):
                 actions = {m: a for m, a in actions.items() if m.lower() in allowed}
         if not actions:
-            self._warn(path, f"view {ref.name} defines no HTTP handler", line)
+            if ref.kind == "external":
+                self._warn(
+                    path,
+                    f"view {ref.name} is defined outside the scanned tree; its HTTP methods are unknown",
+                    line,
+                )
+            else:
+                self._warn(path, f"view {ref.name} defines no HTTP handler", line)
             return
         handler = ref.name if ref.kind == "class" else last(ref.name)
         for method, action in actions.items():
@@ -791,6 +835,13 @@ class _Linker:
         for item in extra:
             cls, method, decorator = item["cls"], item["method"], item["dec"]
             kwargs = SchemaBuilder(self.project).literal_kwargs(cls.file, cls.scope, decorator)
+            for name, value in zip(_ACTION_PARAMETERS, decorator["args"], strict=False):
+                # `@action(["post"], detail=False)`: DRF's parameters may be given positionally.
+                if name not in kwargs:
+                    try:
+                        kwargs[name] = self.project.literal(cls.file, cls.scope, value)
+                    except ValueError:
+                        pass
             methods = [str(m).upper() for m in kwargs.get("methods", ["get"])]
             methods += mappings.get(method["name"], [])
             url_path = kwargs.get("url_path", method["name"])

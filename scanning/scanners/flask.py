@@ -9,6 +9,14 @@ Rules:
 
 * ``@x.route(rule, methods=[...])`` defaults to GET; ``@x.get/post/put/patch/delete``
   shortcuts; ``x.add_url_rule(rule, endpoint, view_func, methods=[...])``;
+* a rule (or prefix) may be a call to a small helper of the repository, evaluated with the
+  environment unset (``_add_static_prefix("/health")`` → ``/health``; see
+  ``PythonProject.inline_call``);
+* ``for path, view, methods in get_endpoints(): app.add_url_rule(path, ..., view, ...)``
+  (and ``register_blueprint``/``add_resource`` in a loop, nested loops too) is unrolled
+  over the items of a statically known list: a literal, a module-level name, a helper
+  returning one, sums of those; items not statically known (built in loops,
+  comprehensions) are a warning;
 * class-based views through ``view_func=View.as_view("name")``: an explicit ``methods=``
   wins, then the class's ``methods`` attribute, then — for ``MethodView`` — the handler
   methods it (or its bases) defines; a plain ``View`` without ``methods`` serves GET;
@@ -46,6 +54,7 @@ from scanning.scanners._python import (
     list_items,
     name_of,
     prefer_non_test,
+    substitute,
 )
 from scanning.scanners.base import (
     HTTP_METHODS,
@@ -156,6 +165,7 @@ class _Linker:
         return endpoints, self.warnings
 
     def _object(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
+        path, scope, e = self.project.located(path, scope, e)
         name = name_of(e)
         return self._named_object(path, scope, name) if name else None
 
@@ -303,45 +313,132 @@ class _Linker:
             key = self._named_object(path, scope, receiver)
             if key is None:
                 continue
-            if method == "add_resource":
-                self._add_resource(path, scope, key, e)
+            if "loop" in call:
+                for unrolled in self._unrolled(path, scope, call["loop"], e):
+                    self._registration(path, scope, key, method, unrolled)
                 continue
-            if method == "init_app":
-                self._pending.append((path, scope, arg(e, 0, "app"), key, e["line"], "init_app"))
-                continue
-            if method == "add_namespace":
-                child = self._object(path, scope, arg(e, 0, "ns"))
-                if child is not None:
-                    prefix_expr = e["kw"].get("path")
-                    prefix = None if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
-                    self.edges.setdefault(key, []).append(
-                        _Edge(path, e["line"], child, prefix, prefix_expr is not None)
-                    )
-                continue
-            if method == "register_blueprint":
-                child = self._object(path, scope, arg(e, 0, "blueprint"))
-                if child is None:
-                    self.warnings.append(
-                        ScanWarning(path, "register_blueprint of an unresolved blueprint", e["line"])
-                    )
-                    continue
-                prefix_expr = e["kw"].get("url_prefix")
+            self._registration(path, scope, key, method, e)
+
+    def _unrolled(self, path: str, scope: str, loop: dict[str, Any], e: Expr) -> list[Expr]:
+        """`e` once per item of the loops around it, the loops' names bound to the item; the
+        items that are not statically known are a warning."""
+        unknown: list[str] = []
+        out = self._bound(path, scope, loop, e, unknown)
+        if unknown:
+            self.warnings.append(
+                ScanWarning(
+                    path,
+                    "routes registered in a loop over items that are not statically known ("
+                    + ", ".join(dict.fromkeys(unknown))
+                    + "); their routes are not reported",
+                    e["line"],
+                )
+            )
+        return out
+
+    def _bound(self, path: str, scope: str, loop: dict[str, Any], e: Expr, unknown: list[str]) -> list[Expr]:
+        iterables: list[tuple[Expr, Expr]] = [(loop["it"], e)]
+        if "in" in loop:
+            # Nested loops: the enclosing loop binds the names the inner iterable may use.
+            pairs = self._bound(path, scope, loop["in"], {"list": [loop["it"], e]}, unknown)
+            iterables = [(pair["list"][0], pair["list"][1]) for pair in pairs]
+        names = loop["t"]
+        out = []
+        for iterable, body in iterables:
+            for file, item_scope, item in self._items(path, scope, iterable, unknown, 0):
+                if isinstance(names, str):
+                    bindings = {names: {"at": [file, item_scope], "e": item}}
+                else:
+                    values = list_items(item)
+                    if (
+                        values is None
+                        or len(values) != len(names)
+                        or any(v is None or "star" in v for v in values)
+                    ):
+                        unknown.append("an item that does not unpack")
+                        continue
+                    bindings = {
+                        n: {"at": [file, item_scope], "e": v} for n, v in zip(names, values, strict=True)
+                    }
+                out.append(substitute(body, bindings))
+        return out
+
+    def _items(
+        self, path: str, scope: str, e: Expr | None, unknown: list[str], depth: int
+    ) -> list[tuple[str, str, Expr]]:
+        """The items of a statically known list (a literal, a module-level name, a sum of such,
+        a small helper returning one), each with where it is read; what is not known is
+        described in `unknown`."""
+        path, scope, e = self.project.located(path, scope, e)
+        if e is None or depth > 16:
+            unknown.append("an expression")
+            return []
+        items = list_items(e)
+        if items is not None:
+            if any(item is None or "star" in item for item in items):
+                unknown.append("an unpacked list")
+                return []
+            return [(path, scope, item) for item in items]
+        if e.get("op") == "Add":
+            return self._items(path, scope, e["l"], unknown, depth + 1) + self._items(
+                path, scope, e["r"], unknown, depth + 1
+            )
+        ref = self.project.resolve_expr(path, scope, e)
+        if ref is not None and ref.kind == "assign" and not ref.rest:
+            return self._items(ref.file, ref.scope, ref.obj["v"], unknown, depth + 1)
+        if "call" in e:
+            value = self.project.inline_call(path, scope, e, depth + 1)
+            if value is not None:
+                return self._items(path, scope, value, unknown, depth + 1)
+            unknown.append(f"{call_func(e) or 'a call'}()")
+            return []
+        kind = e.get("?")
+        comprehension = kind in ("ListComp", "GeneratorExp")
+        unknown.append("a comprehension" if comprehension else name_of(e) or "an expression")
+        return []
+
+    def _registration(self, path: str, scope: str, key: tuple[str, str, str], method: str, e: Expr) -> None:
+        """One `add_url_rule`/`register_blueprint`/`add_resource`/... call on object `key`."""
+        if method == "add_resource":
+            self._add_resource(path, scope, key, e)
+            return
+        if method == "init_app":
+            self._pending.append((path, scope, arg(e, 0, "app"), key, e["line"], "init_app"))
+            return
+        if method == "add_namespace":
+            child = self._object(path, scope, arg(e, 0, "ns"))
+            if child is not None:
+                prefix_expr = e["kw"].get("path")
                 prefix = None if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
                 self.edges.setdefault(key, []).append(
                     _Edge(path, e["line"], child, prefix, prefix_expr is not None)
                 )
-                continue
-            self._add_url_rule(path, scope, key, e)
+            return
+        if method == "register_blueprint":
+            child = self._object(path, scope, arg(e, 0, "blueprint"))
+            if child is None:
+                self.warnings.append(
+                    ScanWarning(path, "register_blueprint of an unresolved blueprint", e["line"])
+                )
+                return
+            prefix_expr = e["kw"].get("url_prefix")
+            prefix = None if prefix_expr is None else self.project.eval_str(path, scope, prefix_expr)
+            self.edges.setdefault(key, []).append(
+                _Edge(path, e["line"], child, prefix, prefix_expr is not None)
+            )
+            return
+        self._add_url_rule(path, scope, key, e)
 
     def _add_url_rule(self, path: str, scope: str, key: tuple[str, str, str], e: Expr) -> None:
         rule = self.project.eval_str(path, scope, arg(e, 0, "rule"))
-        view = arg(e, 2, "view_func")
+        # A view bound by a loop (`for path, view in routes:`) is read where the list is.
+        view_path, view_scope, view = self.project.located(path, scope, arg(e, 2, "view_func"))
         explicit = e["kw"].get("methods")
         methods = self._methods(path, scope, explicit, e["line"]) if explicit is not None else None
         handler, auth, queries = "", [], {}
         as_view = call_func(view)
         if as_view and as_view.endswith(".as_view"):
-            cls = self.project.resolve(path, scope, as_view.rsplit(".", 1)[0])
+            cls = self.project.resolve(view_path, view_scope, as_view.rsplit(".", 1)[0])
             if cls is None or cls.kind != "class" or cls.rest:
                 self.warnings.append(ScanWarning(path, f"unresolved view class {as_view}", e["line"]))
                 return
@@ -350,7 +447,7 @@ class _Linker:
             queries = self._class_queries(cls)
             methods = methods if methods is not None else class_methods
         else:
-            target = self.project.resolve_expr(path, scope, view)
+            target = self.project.resolve_expr(view_path, view_scope, view)
             if target is not None and target.kind == "function":
                 handler = target.name
                 auth = self._auth_decorators(target.obj["dec"])

@@ -424,3 +424,125 @@ def test_query_parameters_the_views_read_are_parameters() -> None:
     # an APIView's handler; a subscript read is required
     assert query("GET", "/api/reports/{report_id}") == [("format", True, {"type": "string"})]
     assert query("DELETE", "/api/reports/{report_id}") == []
+
+
+# A project mounting a reusable app whose `urls` is a package: `accounts/urls/__init__.py`
+# re-exports the router's urlpatterns of `accounts/urls/base.py`, `accounts.urls.tokens`
+# re-exports with a star import, `accounts.urls.jwt` mounts simplejwt's views as they are.
+REUSABLE_APP_PROJECT = {
+    "config/settings.py": 'ROOT_URLCONF = "config.urls"\n',
+    "config/urls.py": """
+        from django.urls import include, path
+
+        urlpatterns = [
+            path("auth/", include("accounts.urls")),
+            path("auth/", include("accounts.urls.tokens")),
+            path("auth/", include("accounts.urls.jwt")),
+            path("legacy/", include("accounts.urls.legacy")),
+            path("billing/", include("billing.urls")),
+        ]
+    """,
+    "accounts/__init__.py": "",
+    "accounts/urls/__init__.py": """
+        from .base import urlpatterns
+
+        __all__ = ["urlpatterns"]
+    """,
+    "accounts/urls/base.py": """
+        from rest_framework.routers import DefaultRouter
+
+        from accounts import views
+
+        router = DefaultRouter()
+        router.register("users", views.UserViewSet)
+
+        urlpatterns = router.urls
+    """,
+    "accounts/urls/tokens.py": """
+        from accounts.urls._token_patterns import *
+    """,
+    "accounts/urls/_token_patterns.py": """
+        from django.urls import re_path
+
+        from accounts import views
+
+        urlpatterns = [re_path(r"^token/login/?$", views.TokenCreateView.as_view())]
+    """,
+    "accounts/urls/jwt.py": """
+        from django.urls import re_path
+        from rest_framework_simplejwt import views
+        from oauth_toolkit.views import AuthorizationView
+
+        urlpatterns = [
+            re_path(r"^jwt/create/?$", views.TokenObtainPairView.as_view()),
+            re_path(r"^jwt/refresh/?$", views.TokenRefreshView.as_view()),
+            re_path(r"^o/authorize/?$", AuthorizationView.as_view()),
+        ]
+    """,
+    "accounts/urls/legacy.py": """
+        from django.urls import path
+
+        def helper():
+            return []
+    """,
+    "accounts/views.py": """
+        from rest_framework import generics, viewsets
+        from rest_framework.decorators import action
+
+        class UserViewSet(viewsets.ModelViewSet):
+            @action(["post"], detail=False)
+            def activation(self, request):
+                return None
+
+            @action(["get", "put", "patch", "delete"], True, "profile")
+            def me(self, request, pk=None):
+                return None
+
+            @action(detail=False)
+            def stats(self, request):
+                return None
+
+        class TokenCreateView(generics.GenericAPIView):
+            def post(self, request):
+                return None
+    """,
+    "billing/urls.py": """
+        from billing.compat import urlpatterns
+    """,
+}
+
+
+def test_a_urls_package_re_exporting_a_router_and_positional_action_methods():
+    endpoints, _ = _scan(REUSABLE_APP_PROJECT)
+    assert keys(endpoints) == {
+        ("GET", "/auth"),  # the DefaultRouter's API root
+        ("GET", "/auth/users"),
+        ("POST", "/auth/users"),
+        ("GET", "/auth/users/{pk}"),
+        ("PUT", "/auth/users/{pk}"),
+        ("PATCH", "/auth/users/{pk}"),
+        ("DELETE", "/auth/users/{pk}"),
+        ("POST", "/auth/users/activation"),
+        ("GET", "/auth/users/{pk}/profile"),
+        ("PUT", "/auth/users/{pk}/profile"),
+        ("PATCH", "/auth/users/{pk}/profile"),
+        ("DELETE", "/auth/users/{pk}/profile"),
+        ("GET", "/auth/users/stats"),
+        ("POST", "/auth/token/login"),
+        ("POST", "/auth/jwt/create"),
+        ("POST", "/auth/jwt/refresh"),
+    }
+    # positional methods are not read as the GET default
+    assert ("GET", "/auth/users/activation") not in keys(endpoints)
+
+
+def test_unresolvable_urlpatterns_and_external_views_are_precise_warnings():
+    _, warnings = _scan(REUSABLE_APP_PROJECT)
+    assert sorted((w.file, w.message) for w in warnings) == [
+        ("accounts/urls/jwt.py",
+         "view oauth_toolkit.views.AuthorizationView is defined outside the scanned tree; "
+         "its HTTP methods are unknown"),
+        ("accounts/urls/legacy.py", "included module defines no urlpatterns"),
+        ("billing/urls.py",
+         "urlpatterns imported from billing.compat.urlpatterns, which cannot be resolved statically"),
+    ]

@@ -263,3 +263,257 @@ app.register_blueprint(bp, url_prefix="/orgs/<uuid:org_id>")
         ("path", "item_id"): (True, {"type": "integer"}),
     }
     assert shown.parameters[0].schema is not found[("DELETE", "/orgs/{org_id}/items/{item_id}")].parameters[0].schema
+
+
+# An app registering most of its routes in loops over (path, view, methods) tuples that a
+# handlers module builds with prefix helpers reading the environment (the mlflow server's
+# layout), plus decorated routes wrapped in the same helper.
+LOOP_APP = {
+    "tracker/__init__.py": "",
+    "tracker/server/__init__.py": """
+        import os
+
+        from flask import Flask
+
+        from tracker.server import handlers
+        from tracker.server.admin import admin_bp
+        from tracker.server.handlers import _add_static_prefix
+        from tracker.server.reports import reports_bp
+
+        app = Flask(__name__)
+
+        for http_path, handler, methods in handlers.get_endpoints():
+            app.add_url_rule(http_path, handler.__name__, handler, methods=methods)
+
+        for blueprint, prefix in [(admin_bp, "/admin"), (reports_bp, "/reports")]:
+            app.register_blueprint(blueprint, url_prefix=prefix)
+
+        for view_func, method, rest_path, ajax_path in handlers.USER_ROUTES:
+            for path in (rest_path, ajax_path):
+                app.add_url_rule(rule=path, view_func=view_func, methods=[method])
+
+        @app.route(_add_static_prefix("/health"))
+        def health():
+            return "OK"
+
+        @app.route(handlers._versioned("/version"))
+        def version():
+            return "1"
+
+        @app.route(_add_static_prefix("/upload"), methods=["POST"])
+        def upload():
+            return ""
+
+        @app.route(os.getenv("METRICS_PATH", "/metrics"))
+        def metrics():
+            return ""
+    """,
+    "tracker/server/handlers.py": '''
+        import os
+        import re
+
+        from flask_login import login_required
+
+        STATIC_PREFIX_ENV_VAR = "_TRACKER_STATIC_PREFIX"
+        ROUTES_VERSION = 3
+
+        def _add_static_prefix(route: str) -> str:
+            if prefix := os.environ.get(STATIC_PREFIX_ENV_VAR):
+                return prefix.rstrip("/") + route
+            return route
+
+        def _get_rest_path(base_path, version=2):
+            return _add_static_prefix(f"/api/{version}.0{base_path}")
+
+        def _get_ajax_path(base_path, version=2):
+            return _add_static_prefix(f"/ajax-api/{version}.0{base_path}")
+
+        def _versioned(route):
+            if os.environ.get("TRACKER_LEGACY", "yes"):
+                return route
+            return "/v2" + route
+
+        def _get_paths(base_path, version=2):
+            base_path = re.sub(r"{(\\w+)}", r"<\\1>", base_path)
+            return [_get_rest_path(base_path, version), _get_ajax_path(base_path, version)]
+
+        def get_job(job_id):
+            return ""
+
+        @login_required
+        def cancel_job(job_id):
+            return ""
+
+        def graphql():
+            return ""
+
+        def server_info():
+            return ""
+
+        def create_user():
+            return ""
+
+        def get_user():
+            return ""
+
+        def get_service_endpoints(service):
+            ret = []
+            for method in service.DESCRIPTOR.methods:
+                ret.append((method.path, get_job, [method.http]))
+            return ret
+
+        def get_job_endpoints():
+            """Endpoint tuples of the job API."""
+            return [
+                (_get_ajax_path("/jobs/<int:job_id>", version=ROUTES_VERSION), get_job, ["GET"]),
+                (_get_rest_path("/jobs/cancel/<int:job_id>", version=3), cancel_job, ["PATCH", "HEAD"]),
+            ]
+
+        def get_endpoints():
+            return (
+                get_service_endpoints(object)
+                + get_job_endpoints()
+                + [(_add_static_prefix("/graphql"), graphql, ["GET", "POST"])]
+                + [(path, server_info, ["GET"]) for path in _get_paths("/server-info", version=3)]
+            )
+
+        USER_ROUTES = [
+            (create_user, "POST", "/api/2.0/users/create", "/ajax-api/2.0/users/create"),
+            (get_user, "GET", "/api/2.0/users/get", "/ajax-api/2.0/users/get"),
+        ]
+    ''',
+    "tracker/server/admin.py": """
+        from flask import Blueprint
+
+        admin_bp = Blueprint("admin", __name__)
+
+        @admin_bp.route("/stats")
+        def stats():
+            return ""
+    """,
+    "tracker/server/reports.py": """
+        from flask import Blueprint
+
+        reports_bp = Blueprint("reports", __name__, url_prefix="/ignored")
+
+        @reports_bp.route("/<int:year>")
+        def yearly(year):
+            return ""
+    """,
+}
+LOOP_APP_EXPECTED = {
+    ("GET", "/ajax-api/3.0/jobs/{job_id}"),
+    ("PATCH", "/api/3.0/jobs/cancel/{job_id}"),
+    ("GET", "/graphql"),
+    ("POST", "/graphql"),
+    ("GET", "/admin/stats"),
+    ("GET", "/reports/{year}"),
+    ("POST", "/api/2.0/users/create"),
+    ("POST", "/ajax-api/2.0/users/create"),
+    ("GET", "/api/2.0/users/get"),
+    ("GET", "/ajax-api/2.0/users/get"),
+    ("GET", "/health"),
+    ("GET", "/version"),
+    ("POST", "/upload"),
+    ("GET", "/metrics"),
+}
+
+
+def test_routes_registered_in_loops_over_known_tuples_and_prefix_helpers_are_found():
+    endpoints, _ = _scan(LOOP_APP)
+    assert keys(endpoints) == LOOP_APP_EXPECTED
+    found = by_key(endpoints)
+    cancel = found[("PATCH", "/api/3.0/jobs/cancel/{job_id}")]
+    assert (cancel.handler, cancel.auth_required) == ("cancel_job", True)
+    assert params(cancel) == {("path", "job_id"): (True, {"type": "integer"})}
+    job = found[("GET", "/ajax-api/3.0/jobs/{job_id}")]
+    assert (job.handler, job.auth_required, job.file) == ("get_job", False, "tracker/server/__init__.py")
+    assert found[("POST", "/ajax-api/2.0/users/create")].handler == "create_user"
+
+
+def test_loop_items_and_helpers_that_are_not_statically_known_are_warnings():
+    _, warnings = _scan(LOOP_APP)
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        (
+            "tracker/server/__init__.py",
+            14,
+            "routes registered in a loop over items that are not statically known "
+            "(get_service_endpoints(), a comprehension); their routes are not reported",
+        )
+    ]
+
+
+def test_a_helper_whose_result_depends_on_more_than_the_environment_is_a_warning():
+    files = {
+        "app.py": """
+            from flask import Flask
+            from paths import versioned, prefixed
+            app = Flask(__name__)
+
+            @app.route(versioned("/a"))
+            def a():
+                return ""
+
+            @app.route(prefixed("/b"))
+            def b():
+                return ""
+
+            for rule in load_rules():
+                app.add_url_rule(rule, view_func=a)
+        """,
+        "paths.py": """
+            import os
+            from settings import API_VERSION, USE_PREFIX
+
+            def versioned(route):
+                return f"/v{API_VERSION()}" + route
+
+            def prefixed(route):
+                if USE_PREFIX:
+                    return "/p" + route
+                return route
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert endpoints == []
+    assert sorted((w.line, w.message) for w in warnings) == [
+        (6, "route rule is not a constant string"),
+        (10, "route rule is not a constant string"),
+        (15, "routes registered in a loop over items that are not statically known (load_rules()); "
+             "their routes are not reported"),
+    ]
+
+
+def test_resources_added_in_a_loop_over_a_module_level_table():
+    files = {
+        "api/__init__.py": """
+            from flask import Flask
+            from flask_restful import Api
+            from api.resources import RESOURCES
+
+            app = Flask(__name__)
+            api = Api(app, prefix="/v1")
+            for resource, url in RESOURCES:
+                api.add_resource(resource, url)
+        """,
+        "api/resources.py": """
+            from flask_restful import Resource
+
+            class Todo(Resource):
+                def get(self, todo_id):
+                    return {}
+
+                def delete(self, todo_id):
+                    return {}
+
+            class TodoList(Resource):
+                def post(self):
+                    return {}
+
+            RESOURCES = [(Todo, "/todos/<int:todo_id>"), (TodoList, "/todos")]
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/v1/todos/{todo_id}"), ("DELETE", "/v1/todos/{todo_id}"), ("POST", "/v1/todos")}
+    assert by_key(endpoints)[("POST", "/v1/todos")].handler == "TodoList"
+    assert warnings == []

@@ -119,3 +119,69 @@ def test_a_loop_is_kept_with_the_range_of_calls_it_holds():
     assert found["loops"] == [
         {"t": {"n": "router"}, "it": {"n": "ROUTERS"}, "s": "", "line": 2, "c": [0, 1]}
     ]
+
+
+def test_small_module_level_helpers_keep_their_returns():
+    found = facts(
+        '''
+        def prefixed(route):
+            """Docstring."""
+            if prefix := os.environ.get("PREFIX"):
+                return prefix + route
+            return route
+
+        def serialize(row):
+            return {"id": row.id}
+
+        def compute(route):
+            route = route.strip()
+            return route
+
+        @cache
+        def cached(route):
+            return route
+
+        def create_app():
+            def inner(route):
+                return route
+        '''
+    )
+    returns = {f["name"]: f.get("returns") for f in found["functions"]}
+    assert returns == {
+        "prefixed": [
+            {
+                "if": {"call": {"n": "os.environ.get"}, "args": [{"c": "PREFIX"}], "kw": {}, "line": 4},
+                "then": [{"ret": {"op": "Add", "l": {"n": "prefix"}, "r": {"n": "route"}}}],
+                "else": [],
+            },
+            {"ret": {"n": "route"}},
+        ],
+        # a dict, a body that is not only returns, a decorated or nested function: not kept
+        "serialize": None,
+        "compute": None,
+        "cached": None,
+        "create_app": None,
+        "inner": None,
+    }
+
+
+def test_calls_in_for_loops_carry_the_loops_innermost_first():
+    found = facts(
+        """
+        for view, paths in ROUTES:
+            for path in paths:
+                app.add_url_rule(path, view_func=view)
+        for x in items():
+            log(x)
+        app.register_blueprint(bp)
+        """
+    )
+    first, second, third = found["calls"]
+    assert first["loop"] == {
+        "t": "path",
+        "it": {"n": "paths"},
+        "line": 3,
+        "in": {"t": ["view", "paths"], "it": {"n": "ROUTES"}, "line": 2},
+    }
+    assert second["loop"] == {"t": "x", "it": {"call": {"n": "items"}, "args": [], "kw": {}, "line": 5}, "line": 5}
+    assert "loop" not in third
