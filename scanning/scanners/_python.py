@@ -23,6 +23,7 @@ import ast
 import math
 import posixpath
 import re
+import sys
 from abc import abstractmethod
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -37,6 +38,13 @@ _FACTS_ATTR = "_python_module_facts"
 _MAX_DEPTH = 16
 _NO_NAMES: dict[str, Any] = {}
 _UNKNOWN: Any = object()  # "not memoized yet", where None is a memoized answer
+# Packages a scanned tree is never imported as (see `PythonProject.package_aliases`): the
+# standard library and the web stacks the scanners read, whose module names (`urls`, `views`,
+# `routing`, `app`) are also what applications call their own modules.
+_NEVER_ALIASED = frozenset(sys.stdlib_module_names) | frozenset({
+    "django", "rest_framework", "ninja", "fastapi", "starlette", "pydantic", "flask", "werkzeug",
+    "flask_restful", "flask_restx", "flask_smorest", "sqlalchemy", "celery", "kombu",
+})
 
 
 # --- Extraction ----------------------------------------------------------------------------
@@ -632,6 +640,7 @@ class PythonProject:
         self._ancestors: dict[tuple[str, str, str], list[Ref]] = {}
         self._canonical: dict[tuple[str, str, str], str] = {}
         self._base_names: dict[tuple[str, str, str], frozenset[str]] = {}
+        self._aliases: dict[str, str] | None = None
 
     def built_from(self, facts_by_file: dict[str, dict[str, Any]]) -> bool:
         """Whether this project is over the very same facts documents as `facts_by_file`."""
@@ -649,7 +658,7 @@ class PythonProject:
         """
         candidates = self.modules.get(dotted)
         if not candidates:
-            return None
+            return self._aliased(dotted)
         depth = dotted.count(".") + 1
         plausible = []
         importer_dir = posixpath.dirname(importer)
@@ -666,6 +675,98 @@ class PythonProject:
             return candidates[0] if lenient and len(candidates) == 1 else None
         plausible.sort(key=lambda item: (item[0], item[1]))
         return plausible[0][1]
+
+    def package_aliases(self) -> dict[str, str]:
+        """The dotted names the scanned tree (or a top-level package of it) is imported as.
+
+        Scanning a sub-directory of a repository (`prefect/server`) leaves its modules
+        importing each other by their full names (`from prefect.server.api import flows`),
+        which no path suffix matches. The tree's own absolute imports tell the name: prefix
+        `P` is the tree's root package (or `P.x` its top-level package `x`) when `P`'s head is
+        no module of the tree nor of `_NEVER_ALIASED`, at least two imports under it name
+        modules of the tree, and none names a module the tree lacks (an import of
+        `prefect.settings` refutes "prefect is the root" for a tree without `settings`). A
+        tree whose imports support two prefixes for the same directory gets neither.
+        Computed once, on the first module the registry does not know; `{prefix: directory}`.
+        """
+        if self._aliases is not None:
+            return self._aliases
+        self._aliases = {}
+        top = {path.split("/", 1)[0].removesuffix(".py") for path in self.facts}
+        imported: set[tuple[str, str | None]] = set()
+        for facts in self.facts.values():
+            for imp in facts["imports"]:
+                module = imp[2]
+                if not imp[1] and module and module.split(".", 1)[0] not in top:
+                    imported.add((module, imp[3]))
+            for level, module, _scope in facts["star_imports"]:
+                if not level and module and module.split(".", 1)[0] not in top:
+                    imported.add((module, None))
+        hypotheses: set[tuple[str, str]] = set()
+        root_package = "__init__.py" in self.facts
+        for module, name in imported:
+            parts = f"{module}.{name}".split(".") if name else module.split(".")
+            if parts[0] in _NEVER_ALIASED:
+                continue
+            for k in range(1, len(parts)):
+                if parts[k] not in top:
+                    continue
+                if root_package:
+                    hypotheses.add((".".join(parts[:k]), ""))
+                elif f"{parts[k]}/__init__.py" in self.facts:
+                    hypotheses.add((".".join(parts[: k + 1]), parts[k]))
+        accepted: dict[str, list[str]] = {}
+        for prefix, directory in sorted(hypotheses):
+            support = 0
+            for module, name in imported:
+                if module != prefix and not module.startswith(prefix + "."):
+                    continue
+                if self._names_tree_module(self._aliased_path(directory, module[len(prefix) + 1:]), name):
+                    support += 1
+                else:
+                    support = 0
+                    break
+            if support >= 2:
+                accepted.setdefault(directory, []).append(prefix)
+        for directory, prefixes in accepted.items():
+            # A prefix that is itself a package of the tree under another prefix
+            # (`prefect.server.events.storage` under `prefect.server`) is not the tree's name.
+            kept = [
+                prefix for prefix in prefixes
+                if not any(
+                    prefix.startswith(other + ".")
+                    and self._module_at(self._aliased_path(directory, prefix[len(other) + 1:]))
+                    for other in prefixes
+                )
+            ]
+            if len(kept) == 1:
+                self._aliases[kept[0]] = directory
+        return self._aliases
+
+    def _names_tree_module(self, base: str, name: str | None) -> bool:
+        """Whether `from <base> import name` (`import <base>` for no name) names the tree's code."""
+        if name and self._module_at(f"{base}/{name}" if base else name):
+            return True
+        file = self._module_at(base)
+        if file is None or not name:
+            return file is not None
+        return self.lookup(file, "", name) is not None or bool(self.facts[file]["star_imports"])
+
+    @staticmethod
+    def _aliased_path(directory: str, rest: str) -> str:
+        return "/".join(p for p in (directory, rest.replace(".", "/")) if p)
+
+    def _module_at(self, base: str) -> str | None:
+        if not base:
+            return "__init__.py" if "__init__.py" in self.facts else None
+        return self._file_at(base)
+
+    def _aliased(self, dotted: str) -> str | None:
+        """The file of `dotted` through `package_aliases`, for a name no path suffix matches."""
+        for prefix, directory in self.package_aliases().items():
+            if dotted == prefix or dotted.startswith(prefix + "."):
+                return self._module_at(self._aliased_path(directory, dotted[len(prefix) + 1:]))
+        return None
 
     def module_name(self, path: str) -> str:
         parts = path[:-3].split("/")
@@ -824,7 +925,9 @@ class PythonProject:
     def _descend(self, ref: Ref, rest: list[str], depth: int) -> Ref:
         while rest:
             if ref.kind == "external":
-                return Ref("external", name=".".join([ref.name, *rest]))
+                # `import prefect.server.api` binds `prefect`: the rest may lead into the tree.
+                inner = self._aliased_descend(ref.name, rest, depth) if self._aliases != {} else None
+                return inner or Ref("external", name=".".join([ref.name, *rest]))
             if ref.kind != "module":
                 return Ref(ref.kind, ref.file, ref.scope, ref.name, ref.obj, [*ref.rest, *rest])
             part = rest.pop(0)
@@ -837,6 +940,14 @@ class PythonProject:
                 return Ref("external", name=".".join([part, *rest]))
             ref = inner
         return ref
+
+    def _aliased_descend(self, name: str, rest: list[str], depth: int) -> Ref | None:
+        """`name.rest...` where `name` is external, when a prefix of it is a `package_aliases` module."""
+        for count in range(len(rest), 0, -1):
+            file = self._aliased(".".join([name, *rest[:count]]))
+            if file:
+                return self._descend(Ref("module", file), rest[count:], depth)
+        return None
 
     def resolve_expr(self, path: str, scope: str, e: Expr | None) -> Ref | None:
         if isinstance(e, dict) and "at" in e:

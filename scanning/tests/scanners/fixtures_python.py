@@ -430,6 +430,112 @@ ORCHESTRA_EXPECTED = {
 }
 
 
+def rerooted(files: dict[str, str], directory: str) -> dict[str, str]:
+    """The files under `directory` ("a/b/"), as a scan rooted there sees them."""
+    return {path.removeprefix(directory): text for path, text in files.items() if path.startswith(directory)}
+
+
+# Scanned at its root, the package `ledger.web` whose parent `ledger` is not in the tree: its
+# modules import each other by their full names (`from ledger.web.views import accounts`,
+# `import ledger.web.views.reports`), and one names a module of the parent.
+LEDGER_WEB: dict[str, str] = {
+    "__init__.py": """
+        from flask import Flask
+
+        import ledger.web.views.reports
+        from ledger.web.api import api_bp
+        from ledger.web.views import accounts
+
+
+        def create_app():
+            app = Flask(__name__)
+            app.register_blueprint(accounts.bp)
+            app.register_blueprint(ledger.web.views.reports.bp, url_prefix="/reports")
+            app.register_blueprint(api_bp, url_prefix="/api")
+            return app
+    """,
+    "auth.py": """
+        from functools import wraps
+
+        from flask import abort, session
+
+
+        def login_required(view):
+            @wraps(view)
+            def wrapped(*args, **kwargs):
+                if "user_id" not in session:
+                    abort(401)
+                return view(*args, **kwargs)
+
+            return wrapped
+    """,
+    "views/__init__.py": "",
+    "views/accounts.py": """
+        from flask import Blueprint
+
+        from ledger.web.auth import login_required
+
+        bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+        @bp.get("/")
+        @login_required
+        def list_accounts():
+            return []
+
+
+        @bp.route("/<int:account_id>", methods=["GET", "DELETE"])
+        @login_required
+        def account(account_id):
+            return {}
+    """,
+    "views/reports.py": """
+        from flask import Blueprint
+
+        bp = Blueprint("reports", __name__)
+
+
+        @bp.get("/<int:year>")
+        def yearly(year):
+            return {}
+    """,
+    "api/__init__.py": """
+        from flask import Blueprint
+
+        from ledger.web.api.entries import entries_bp
+
+        api_bp = Blueprint("api", __name__)
+        api_bp.register_blueprint(entries_bp, url_prefix="/entries")
+    """,
+    "api/entries.py": """
+        from flask import Blueprint, request
+
+        from ledger.core.money import Money
+
+        entries_bp = Blueprint("entries", __name__)
+
+
+        @entries_bp.route("/", methods=["POST"])
+        def create_entry():
+            return {"amount": str(Money(request.json["amount"]))}
+
+
+        @entries_bp.get("/<uuid:entry_id>")
+        def read_entry(entry_id):
+            return {}
+    """,
+}
+
+LEDGER_WEB_EXPECTED = {
+    ("GET", "/accounts"),
+    ("GET", "/accounts/{account_id}"),
+    ("DELETE", "/accounts/{account_id}"),
+    ("GET", "/reports/{year}"),
+    ("POST", "/api/entries"),
+    ("GET", "/api/entries/{entry_id}"),
+}
+
+
 FLASK_APP: dict[str, str] = {
     "shop/__init__.py": """
         from flask import Flask, request

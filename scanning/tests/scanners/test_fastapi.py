@@ -14,6 +14,7 @@ from scanning.tests.scanners.fixtures_python import (
     keys,
     params,
     render_fastapi,
+    rerooted,
     route_tables,
     scan,
 )
@@ -352,6 +353,25 @@ def test_a_server_of_router_subclasses_included_in_a_loop_and_mounted_by_a_facto
     assert [(w.line, w.message) for w in warnings] == [
         (61, "application mounted at a dynamic path; its routes are not reported")
     ]
+
+
+def test_scanning_the_inner_package_resolves_its_imports_by_full_dotted_name():
+    # Rooted at orchestra/server, `from orchestra.server.api import admin` and
+    # `import orchestra.server.api as api` name modules of the tree without their parent.
+    endpoints, warnings = _scan(rerooted(ORCHESTRA_APP, "orchestra/server/"))
+    assert keys(endpoints) == ORCHESTRA_EXPECTED
+    assert by_key(endpoints)[("GET", "/api/flows/{flow_id}")].file == "api/flows.py"
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        ("api/server.py", 61, "application mounted at a dynamic path; its routes are not reported")
+    ]
+
+
+def test_rooted_deeper_the_router_class_outside_the_tree_stays_unknown():
+    # Rooted at orchestra/server/api, the tree is `orchestra.server.api`; the router class
+    # comes from `orchestra.server.utilities`, outside it: like any external class, its
+    # routers are not recognized, and nothing in the tree stands in for it.
+    endpoints, _ = _scan(rerooted(ORCHESTRA_APP, "orchestra/server/api/"))
+    assert keys(endpoints) == {("GET", "/api/health"), ("GET", "/ui-settings")}
 
 
 def test_a_router_subclass_reads_prefix_and_tags_and_the_loop_adds_its_prefix():

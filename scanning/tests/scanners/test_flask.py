@@ -9,6 +9,8 @@ from scanning.scanners.flask import FlaskScanner
 from scanning.tests.scanners.fixtures_python import (
     FLASK_APP,
     FLASK_EXPECTED,
+    LEDGER_WEB,
+    LEDGER_WEB_EXPECTED,
     by_key,
     expected_endpoints,
     keys,
@@ -517,3 +519,20 @@ def test_resources_added_in_a_loop_over_a_module_level_table():
     assert keys(endpoints) == {("GET", "/v1/todos/{todo_id}"), ("DELETE", "/v1/todos/{todo_id}"), ("POST", "/v1/todos")}
     assert by_key(endpoints)[("POST", "/v1/todos")].handler == "TodoList"
     assert warnings == []
+
+
+def test_scanning_a_package_without_its_parent_resolves_imports_by_full_dotted_name():
+    endpoints, warnings = _scan(LEDGER_WEB)
+    assert keys(endpoints) == LEDGER_WEB_EXPECTED
+    assert warnings == []
+    found = by_key(endpoints)
+    assert (found[("GET", "/reports/{year}")].file, found[("GET", "/reports/{year}")].handler) == (
+        "views/reports.py", "yearly"
+    )
+    assert found[("POST", "/api/entries")].handler == "create_entry"
+
+
+def test_the_package_scanned_from_its_parent_serves_the_same_rules():
+    nested = {f"ledger/web/{path}": text for path, text in LEDGER_WEB.items()}
+    endpoints, _ = _scan({"ledger/__init__.py": "", **nested})
+    assert keys(endpoints) == LEDGER_WEB_EXPECTED

@@ -6,7 +6,7 @@ import json
 import textwrap
 from typing import Any
 
-from scanning.scanners._python import PythonProject, module_facts, shared_project
+from scanning.scanners._python import PythonProject, Ref, module_facts, shared_project
 from scanning.scanners.base import RepositoryIndex, SourceFile
 from scanning.scanners.django import DjangoScanner
 from scanning.scanners.fastapi import FastAPIScanner
@@ -106,3 +106,114 @@ def test_a_later_definition_wins_and_imports_yield_to_local_definitions():
     assert project.lookup("m.py", "outer", "inner")[:2] == ("outer", "assign")
     assert project.lookup("m.py", "outer", "sep")[:2] == ("", "assign")
     assert project.lookup("m.py", "", "inner") is None
+
+
+def _project(files: dict[str, str]) -> PythonProject:
+    return PythonProject(json.loads(json.dumps(facts_of(files))))
+
+
+def test_the_scanned_package_is_known_by_the_name_its_modules_import_it_by():
+    project = _project(
+        {
+            "__init__.py": "",
+            "api/__init__.py": "from orchestra.server.events.storage import database",
+            "api/flows.py": "from orchestra.server.models import flows\nfrom orchestra.settings import get",
+            "models/__init__.py": "",
+            "models/flows.py": "def read_flow(): ...",
+            "database.py": "",
+            "events/__init__.py": "",
+            "events/storage/__init__.py": "from orchestra.server.events.storage.database import Engine",
+            "events/storage/database.py": "class Engine: ...",
+        }
+    )
+    # `orchestra.server.events.storage` also fits the imports under it (`database` is a
+    # top-level module too), but it is a package of the tree under `orchestra.server`;
+    # `orchestra` is refuted by `orchestra.settings`, which the tree lacks.
+    assert project.package_aliases() == {"orchestra.server": ""}
+    assert project.module_file("orchestra.server.models.flows", "api/flows.py") == "models/flows.py"
+    assert project.module_file("orchestra.server", "api/flows.py") == "__init__.py"
+    assert project.resolve("api/flows.py", "", "flows.read_flow").key == ("models/flows.py", "", "read_flow")
+    assert project.resolve("api/__init__.py", "", "database").file == "events/storage/database.py"
+    assert project.module_file("orchestra.settings", "api/flows.py") is None
+
+
+def test_a_top_level_package_of_a_tree_that_is_no_package_gets_the_name_too():
+    project = _project(
+        {
+            "server/__init__.py": "",
+            "server/app.py": "from orchestra.server.routes import items\nfrom orchestra.server import routes",
+            "server/routes/__init__.py": "",
+            "server/routes/items.py": "router = 1",
+            "docs/conf.py": "",
+        }
+    )
+    assert project.package_aliases() == {"orchestra.server": "server"}
+    assert project.module_file("orchestra.server.routes.items", "server/app.py") == "server/routes/items.py"
+
+
+def test_a_framework_import_never_resolves_to_a_same_named_local_module():
+    files = {
+        "__init__.py": "",
+        "urls.py": "from django.urls import include, path\nurlpatterns = [path('a/', include('api.urls'))]",
+        "api/__init__.py": "",
+        "api/urls.py": "from django.urls import path\nfrom . import views\nurlpatterns = [path('ping', views.ping)]",
+        "api/views.py": "from django.http import JsonResponse\ndef ping(request): ...",
+    }
+    project = _project(files)
+    # Every import under `django.` names something `urls.py` binds: the evidence would fit.
+    assert project.package_aliases() == {}
+    assert project.resolve("urls.py", "", "path") == Ref("external", name="django.urls.path")
+    assert project.module_file("django.urls", "urls.py") is None
+
+
+def test_an_external_package_sharing_module_names_with_the_tree_is_refuted_or_unproven():
+    refuted = _project(
+        {
+            "__init__.py": "",
+            "client.py": "class Client: ...",
+            "app.py": "from acme_sdk.client import Client\nfrom acme_sdk.errors import ApiError",
+        }
+    )
+    assert refuted.package_aliases() == {}
+    assert refuted.resolve("app.py", "", "Client") == Ref("external", name="acme_sdk.client.Client")
+    unproven = _project(
+        {"__init__.py": "", "client.py": "class Client: ...", "app.py": "from acme_sdk.client import Client"}
+    )
+    assert unproven.package_aliases() == {}
+    absent_name = _project(
+        {
+            "__init__.py": "",
+            "client.py": "class Session: ...",
+            "models.py": "",
+            "app.py": "from acme_sdk.client import Client\nfrom acme_sdk.models import Item",
+        }
+    )
+    assert absent_name.package_aliases() == {}
+
+
+def test_two_names_for_the_same_tree_are_ambiguous_and_neither_is_used():
+    project = _project(
+        {
+            "__init__.py": "",
+            "core/__init__.py": "",
+            "core/models.py": "class Item: ...",
+            "core/routes.py": "from alpha.core.models import Item\nfrom alpha.core import models",
+            "core/admin.py": "from beta.core.models import Item\nfrom beta.core import models",
+        }
+    )
+    assert project.package_aliases() == {}
+    assert project.resolve("core/routes.py", "", "Item") == Ref("external", name="alpha.core.models.Item")
+
+
+def test_a_name_the_tree_itself_holds_is_resolved_as_today():
+    project = _project(
+        {
+            "__init__.py": "",
+            "api.py": "X = 1",
+            "shop/__init__.py": "",
+            "shop/api.py": "X = 2",
+            "main.py": "from shop.api import X\nfrom shop import api",
+        }
+    )
+    assert project.package_aliases() == {}
+    assert project.resolve("main.py", "", "X").file == "shop/api.py"
