@@ -120,7 +120,7 @@ def test_the_scanned_package_is_known_by_the_name_its_modules_import_it_by():
             "api/flows.py": "from orchestra.server.models import flows\nfrom orchestra.settings import get",
             "models/__init__.py": "",
             "models/flows.py": "def read_flow(): ...",
-            "database.py": "",
+            "database.py": "class Engine: ...",
             "events/__init__.py": "",
             "events/storage/__init__.py": "from orchestra.server.events.storage.database import Engine",
             "events/storage/database.py": "class Engine: ...",
@@ -157,10 +157,11 @@ def test_a_framework_import_never_resolves_to_a_same_named_local_module():
         "urls.py": "from django.urls import include, path\nurlpatterns = [path('a/', include('api.urls'))]",
         "api/__init__.py": "",
         "api/urls.py": "from django.urls import path\nfrom . import views\nurlpatterns = [path('ping', views.ping)]",
-        "api/views.py": "from django.http import JsonResponse\ndef ping(request): ...",
+        "api/views.py": "def ping(request): ...",
     }
     project = _project(files)
-    # Every import under `django.` names something `urls.py` binds: the evidence would fit.
+    # Every import under `django.` names something `urls.py` binds: the evidence alone would
+    # make `django` the tree's name.
     assert project.package_aliases() == {}
     assert project.resolve("urls.py", "", "path") == Ref("external", name="django.urls.path")
     assert project.module_file("django.urls", "urls.py") is None
@@ -171,9 +172,12 @@ def test_an_external_package_sharing_module_names_with_the_tree_is_refuted_or_un
         {
             "__init__.py": "",
             "client.py": "class Client: ...",
-            "app.py": "from acme_sdk.client import Client\nfrom acme_sdk.errors import ApiError",
+            "models.py": "class Item: ...",
+            "app.py": "from acme_sdk.client import Client\nfrom acme_sdk.models import Item",
+            "tasks.py": "from acme_sdk.client import Client\nfrom acme_sdk.errors import ApiError",
         }
     )
+    # Two imports fit the tree, but `acme_sdk.errors` is no module of it.
     assert refuted.package_aliases() == {}
     assert refuted.resolve("app.py", "", "Client") == Ref("external", name="acme_sdk.client.Client")
     unproven = _project(
