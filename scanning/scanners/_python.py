@@ -392,8 +392,11 @@ def name_of(e: Expr | None) -> str | None:
 
 def call_func(e: Expr | None) -> str | None:
     """The dotted name called by a call expression (`a.b` for `a.b(...)`)."""
-    if isinstance(e, dict) and "call" in e:
-        return name_of(e["call"])
+    # `name_of` inlined: asked of every decorator, marker and assignment of every module.
+    if isinstance(e, dict):
+        callee = e.get("call")
+        if isinstance(callee, dict):
+            return callee.get("n")
     return None
 
 
@@ -973,7 +976,10 @@ class SchemaBuilder:
         self._aliases: list[tuple[str, str, str]] = []
         self._models: dict[tuple[str, str], dict[str, Any]] = {}
         self._named: dict[tuple[str, str, str], tuple[str, Any]] = {}
+        # (file, scope, id of the field's facts) -> `field_schema`; see `_field`
+        self._fields: dict[tuple[str, str, int], tuple[str, dict[str, Any], bool]] = {}
         self._refs_emitted = 0
+        self._cycles_cut = 0  # type aliases found referring to themselves (see `_named_schema`)
 
     def root(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
         """A complete schema for `ann`; recursive models end up in its `$defs`."""
@@ -1098,6 +1104,7 @@ class SchemaBuilder:
         # alias (`Tree = list["Tree"]`) stops at the cycle.
         alias = (payload.file, payload.scope, payload.name)
         if alias in self._aliases:
+            self._cycles_cut += 1
             return {}
         self._aliases.append(alias)
         try:
@@ -1239,9 +1246,7 @@ class SchemaBuilder:
         properties: dict[str, Any] = {}
         required: list[str] = []
         for cls, fld in self.model_fields(ref):
-            name, schema, is_required = self.field_schema(
-                cls.file, cls.scope, fld["ann"], fld["v"], fld["name"]
-            )
+            name, schema, is_required = self._field(cls, fld)
             properties[name] = schema
             if is_required:
                 required.append(name)
@@ -1251,6 +1256,25 @@ class SchemaBuilder:
         if self._forbids_extra(ref):
             schema["additionalProperties"] = False
         return schema
+
+    def _field(self, cls: Ref, fld: dict[str, Any]) -> tuple[str, dict[str, Any], bool]:
+        """`field_schema` of a field of class `cls`, memoized: a base model's fields are read
+        again for each of its subclasses (`ItemOut(Item)`).
+
+        Only a field whose schema met no recursion (no `$ref` to an enclosing model, no type
+        alias cut short) is kept: its schema then does not depend on where it is asked from.
+        The schema is shared by the models having the field, like the model bodies are.
+        """
+        # `fld` is one of the project's facts, alive as long as this builder; the same facts
+        # may serve two files with the same content, hence the file and scope in the key.
+        key = (cls.file, cls.scope, id(fld))
+        found = self._fields.get(key)
+        if found is None:
+            refs_before, cuts_before = self._refs_emitted, self._cycles_cut
+            found = self.field_schema(cls.file, cls.scope, fld["ann"], fld["v"], fld["name"])
+            if self._refs_emitted == refs_before and self._cycles_cut == cuts_before:
+                self._fields[key] = found
+        return found
 
     def _forbids_extra(self, ref: Ref) -> bool:
         """`model_config = ConfigDict(extra="forbid")` (v2) or `class Config: extra = "forbid"` (v1)."""
