@@ -129,6 +129,8 @@ class _Annotation:
     metadata: list[Expr]  # the `Annotated[T, ...]` extras
     skipped: bool  # Request, Response, BackgroundTasks...: not a parameter
     core: Expr | None  # T without `Annotated` and `Optional`
+    # Whether `core` is a body type (`_is_body_type`), asked at most once per annotation.
+    body: bool | None = None
 
 
 @dataclass(slots=True)
@@ -394,7 +396,11 @@ class _Linker:
         if not call_func(marker):
             return ""
         kind = self.project.canonical(path, scope, marker["call"])  # type: ignore[index]
-        target = arg(marker, 0, "dependency")  # type: ignore[arg-type]
+        return self._dependency_label(path, scope, marker, kind)  # type: ignore[arg-type]
+
+    def _dependency_label(self, path: str, scope: str, marker: Expr, kind: str) -> str:
+        """`_auth_dependency` of a marker call whose canonical name `kind` is known."""
+        target = arg(marker, 0, "dependency")
         target_name = name_of(target) or (call_func(target) or "")
         if kind == "Security":
             return f"Security({target_name})"
@@ -495,24 +501,23 @@ class _Linker:
                             marker, marker_kind, mpath, mscope = candidate, kind, apath, ascope
                             break
             if marker_kind in ("Depends", "Security"):
-                label = self._auth_dependency(mpath, mscope, marker)
+                label = self._dependency_label(mpath, mscope, marker, marker_kind)  # type: ignore[arg-type]
                 if label:
                     auth.append(label)
                 continue
             if annotation.skipped or marker_kind in ("Form", "File"):
                 continue
             has_default = default is not None and marker is not default
+            default_source = default  # where a default value is written, if it is
             if marker is not None:
-                first = arg(marker, 0, "default")
+                first = default_source = arg(marker, 0, "default")
                 if first is not None and not first.get("ellipsis"):
                     has_default = True
                 if "default_factory" in marker["kw"]:
                     has_default = True
             core = annotation.core
             kwargs = schemas.literal_kwargs(mpath, mscope, marker) if marker is not None else {}
-            if marker_kind == "Body" or (
-                not marker_kind and name not in path_names and self._is_body_type(apath, ascope, core)
-            ):
+            if marker_kind == "Body" or (not marker_kind and name not in path_names and self._is_body(annotation)):
                 schema = schemas.type_schema(apath, ascope, annotation.raw)
                 bodies.append(
                     (kwargs.get("alias") or name, schema, not has_default, bool(kwargs.get("embed")))
@@ -521,8 +526,8 @@ class _Linker:
             # An optional query parameter is simply omitted; its schema is the inner type's.
             schema = schemas.type_schema(apath, ascope, core)
             schema = apply_constraints(dict(schema), kwargs) if kwargs else dict(schema)
-            default_value = self._default_value(marker, default)
-            if default_value is not None:
+            default_value = const(default_source)
+            if isinstance(default_value, (str, int, float, bool)):
                 schema["default"] = default_value
             if marker_kind == "Path" or name in path_names:
                 parameters.append(Parameter(name, "path", True, schema, kwargs.get("description", "") or ""))
@@ -587,10 +592,11 @@ class _Linker:
             path, scope, ann = ref.file, ref.scope, value
         return path, scope, ann
 
-    def _default_value(self, marker: Expr | None, default: Expr | None) -> Any:
-        source = arg(marker, 0, "default") if marker is not None else default
-        value = const(source)
-        return value if isinstance(value, (str, int, float, bool)) else None
+    def _is_body(self, annotation: _Annotation) -> bool:
+        found = annotation.body
+        if found is None:
+            found = annotation.body = self._is_body_type(annotation.path, annotation.scope, annotation.core)
+        return found
 
     def _is_body_type(self, path: str, scope: str, ann: Expr | None) -> bool:
         """Scalars (and lists of scalars with Query) are query; models, dicts and lists are bodies."""
