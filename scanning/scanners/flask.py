@@ -260,13 +260,17 @@ class _Linker:
             if not decorators:
                 continue
             scope = function["s"]
-            auth = self._auth_decorators(decorators)
+            auth: list[str] | None = None  # the view's auth decorators, once it is a view
             for decorator in decorators:
                 called = call_func(decorator)
                 func = called or name_of(decorator)
                 if not func or "." not in func:
                     continue
                 receiver, method = func.rsplit(".", 1)
+                # Only hooks and routes are read: other methods (FastAPI's `router.get` is a
+                # shortcut too) need not be resolved.
+                if method != "before_request" and (not called or (method != "route" and method not in _SHORTCUTS)):
+                    continue
                 key = self._named_object(path, scope, receiver)
                 if key is None:
                     continue
@@ -280,9 +284,11 @@ class _Linker:
                 else:
                     methods = [method.upper()]
                 rule = self.project.eval_str(path, scope, arg(decorator, 0, "rule"))
+                if auth is None:
+                    auth = self._auth_decorators(decorators)
                 self.rules.setdefault(key, []).append(
                     _Rule(path, decorator["line"], rule, methods, function["name"], auth,
-                          self._function_queries(path, function))
+                          self._function_queries(path, function, facts))
                 )
 
     def _collect_calls(self, path: str, facts: dict[str, Any]) -> None:
@@ -361,8 +367,10 @@ class _Linker:
             _Rule(path, e["line"], rule, methods if methods is not None else ["GET"], handler, auth, queries)
         )
 
-    def _function_queries(self, path: str, function: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-        reads = self.project.facts[path].get("queries", {}).get(str(function["line"]))
+    def _function_queries(
+        self, path: str, function: dict[str, Any], facts: dict[str, Any] | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        reads = (facts or self.project.facts[path]).get("queries", {}).get(str(function["line"]))
         return {"*": reads} if reads else {}
 
     def _class_queries(self, cls: Ref) -> dict[str, list[dict[str, Any]]]:
@@ -501,25 +509,31 @@ class _Linker:
             rule_auth = [*auth, *rule.auth]
             auth_text = ", ".join(dict.fromkeys(rule_auth))
             for method in rule.methods:
-                endpoint = DiscoveredEndpoint(
-                    method=method,
-                    path=full,
-                    framework="flask",
-                    file=rule.file,
-                    line=rule.line,
-                    handler=rule.handler,
-                    parameters=[
-                        *(Parameter(name, "path", True, dict(converters.get(name, _STRING))) for name in names),
-                        *(Parameter(read["name"], "query", read["required"], dict(read["schema"]))
-                          for read in rule.queries.get(method) or rule.queries.get("*", ())
-                          if read["name"] not in names),
-                    ],
-                    auth_required=bool(rule_auth),
-                    auth=auth_text,
+                endpoint_key = (method, full)  # the endpoint's `key`: a route already seen is not built
+                if endpoint_key in seen:
+                    continue
+                seen.add(endpoint_key)
+                parameters = [Parameter(name, "path", True, dict(converters.get(name, _STRING))) for name in names]
+                reads = rule.queries.get(method) or rule.queries.get("*")
+                if reads:
+                    parameters.extend(
+                        Parameter(read["name"], "query", read["required"], dict(read["schema"]))
+                        for read in reads
+                        if read["name"] not in names
+                    )
+                out.append(
+                    DiscoveredEndpoint(
+                        method=method,
+                        path=full,
+                        framework="flask",
+                        file=rule.file,
+                        line=rule.line,
+                        handler=rule.handler,
+                        parameters=parameters,
+                        auth_required=bool(rule_auth),
+                        auth=auth_text,
+                    )
                 )
-                if endpoint.key not in seen:
-                    seen.add(endpoint.key)
-                    out.append(endpoint)
         for edge in self.edges.get(key, []):
             if edge.child in stack:
                 continue
