@@ -57,6 +57,7 @@ from scanning.scanners.base import (
 )
 
 _ROUTE_METHODS = {m.lower() for m in HTTP_METHODS}
+_ROUTE_DECORATORS = frozenset({*_ROUTE_METHODS, "api_route"})
 _SKIPPED_PARAM_TYPES = {
     "Request",
     "Response",
@@ -226,13 +227,17 @@ class _Linker:
     def _collect_routes(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
             for decorator in function["dec"]:
-                func = call_func(decorator)
-                if not func or "." not in func:
+                # `call_func` inlined (every decorator of every module comes here): decorators
+                # and what they call are encoded as dicts.
+                callee = decorator.get("call")
+                func = callee.get("n") if callee is not None else None
+                if not func:
                     continue
-                receiver, method = func.rsplit(".", 1)
-                if method not in _ROUTE_METHODS and method != "api_route":
+                dot = func.rfind(".")
+                method = func[dot + 1 :]
+                if dot < 0 or method not in _ROUTE_DECORATORS:
                     continue
-                key = self._named_object(path, function["s"], receiver)
+                key = self._named_object(path, function["s"], func[:dot])
                 if key is None:
                     continue
                 if method == "api_route":
@@ -358,9 +363,12 @@ class _Linker:
             if full_path is None:
                 full_path = full_paths[route.path] = join_paths(base, route.path)
             for method in route.methods:
+                # Built even when its key was seen: the order in which models are first read
+                # can matter to their schemas (type aliases cut short), so it stays the same.
                 endpoint = self._endpoint(route, method, full_path, here)
-                if endpoint.key not in seen:
-                    seen.add(endpoint.key)
+                endpoint_key = (method, full_path)  # `endpoint.key`
+                if endpoint_key not in seen:
+                    seen.add(endpoint_key)
                     out.append(endpoint)
         for edge in self.edges.get(key, []):
             if edge.child in stack:
@@ -445,6 +453,8 @@ class _Linker:
         tags = context.tags
         if "tags" in options:
             tags = [*tags, *self._strings(route.file, route.scope, options["tags"])]
+        operation_id = options.get("operation_id")
+        summary = options.get("summary")
         return DiscoveredEndpoint(
             method=method,
             path=full_path,
@@ -452,8 +462,8 @@ class _Linker:
             file=route.file,
             line=route.line,
             handler=function["name"] if function else "",
-            operation_id=self._option_str(route, "operation_id"),
-            summary=self._option_str(route, "summary"),
+            operation_id=self._option_str(route, operation_id) if operation_id is not None else "",
+            summary=self._option_str(route, summary) if summary is not None else "",
             parameters=parameters,
             request_body=body,
             responses=self._responses(route, function),
@@ -462,9 +472,8 @@ class _Linker:
             tags=list(dict.fromkeys(tags)) if len(tags) > 1 else list(tags),
         )
 
-    def _option_str(self, route: _Route, option: str) -> str:
-        e = route.options.get(option)
-        return (self.project.eval_str(route.file, route.scope, e) or "") if e is not None else ""
+    def _option_str(self, route: _Route, e: Expr) -> str:
+        return self.project.eval_str(route.file, route.scope, e) or ""
 
     def _parameters(
         self, path: str, function: dict[str, Any], full_path: str

@@ -62,6 +62,7 @@ AUTH_DECORATOR = re.compile(
 )
 _HOOK_AUTH = re.compile(r"auth|login|token|jwt|permission|admin", re.IGNORECASE)
 _SHORTCUTS = {"get", "post", "put", "patch", "delete"}
+_ROUTE_DECORATORS = frozenset({*_SHORTCUTS, "route"})
 _CONVERTER = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _AUTO_METHODS = {"HEAD", "OPTIONS"}
 _STRING = {"type": "string"}
@@ -262,16 +263,22 @@ class _Linker:
             scope = function["s"]
             auth: list[str] | None = None  # the view's auth decorators, once it is a view
             for decorator in decorators:
-                called = call_func(decorator)
-                func = called or name_of(decorator)
-                if not func or "." not in func:
+                # `call_func` / `name_of` inlined (every decorator of every module comes here):
+                # decorators and what they call are encoded as dicts.
+                callee = decorator.get("call")
+                called = callee.get("n") if callee is not None else None
+                func = called or decorator.get("n")
+                if not func:
                     continue
-                receiver, method = func.rsplit(".", 1)
+                dot = func.rfind(".")
+                if dot < 0:
+                    continue
+                method = func[dot + 1 :]
                 # Only hooks and routes are read: other methods (FastAPI's `router.get` is a
                 # shortcut too) need not be resolved.
-                if method != "before_request" and (not called or (method != "route" and method not in _SHORTCUTS)):
+                if method != "before_request" and (not called or method not in _ROUTE_DECORATORS):
                     continue
-                key = self._named_object(path, scope, receiver)
+                key = self._named_object(path, scope, func[:dot])
                 if key is None:
                     continue
                 if method == "before_request" and _HOOK_AUTH.search(function["name"]):
@@ -425,7 +432,8 @@ class _Linker:
     def _auth_decorators(self, decorators: list[Expr]) -> list[str]:
         found = []
         for decorator in decorators:
-            name = call_func(decorator) or name_of(decorator) or ""
+            callee = decorator.get("call")  # `call_func(decorator) or name_of(decorator)`, inlined
+            name = (callee.get("n") if callee is not None else None) or decorator.get("n")
             if name:
                 # The same few decorators (`bp.route`, `login_required`) over and over.
                 is_auth = self._auth_names.get(name)
