@@ -411,10 +411,11 @@ def const(e: Expr | None, default: Any = None) -> Any:
 
 
 def arg(call: Expr, position: int, keyword: str | None = None) -> Expr | None:
-    if keyword and keyword in call.get("kw", {}):
+    # Shared empty defaults rather than a new `{}` / `[]` per call: asked of every route.
+    if keyword and keyword in call.get("kw", _NO_NAMES):
         return call["kw"][keyword]
-    args = call.get("args", [])
-    if position is not None and 0 <= position < len(args) and "star" not in (args[position] or {}):
+    args = call.get("args", ())
+    if position is not None and 0 <= position < len(args) and "star" not in (args[position] or _NO_NAMES):
         return args[position]
     return None
 
@@ -555,31 +556,45 @@ class PythonProject:
         if cached is not None:
             return cached
         facts = self.facts[path]
-        scopes: dict[str, dict[str, tuple[int, str, Any]]] = {"": {}}
+        module: dict[str, tuple[int, str, Any]] = {}
+        scopes: dict[str, dict[str, tuple[int, str, Any]]] = {"": module}
         # Binding in this order and replacing on an equal or later line is what a stable sort
         # of all definitions by line would give (imports carry no line: any local definition
-        # shadows them), without building and sorting that list for every file.
+        # shadows them), without building and sorting that list for every file. Most
+        # definitions are at module level, whose names are at hand; assignments are apart as
+        # the only definitions binding several names.
         for imp in facts["imports"]:
-            names = scopes.get(imp[4])
-            if names is None:
-                names = scopes[imp[4]] = {}
+            if imp[4]:
+                names = scopes.get(imp[4])
+                if names is None:
+                    names = scopes[imp[4]] = {}
+            else:
+                names = module
             names[imp[0]] = (0, "import", imp)
-        definitions = (("assign", facts["assigns"]), ("function", facts["functions"]), ("class", facts["classes"]))
-        for kind, items in definitions:
+        for obj in facts["assigns"]:
+            line = obj["line"]
+            names = module if not obj["s"] else scopes.get(obj["s"])
+            if names is None:
+                names = scopes[obj["s"]] = {}
+            for name in obj["t"]:
+                bound = names.get(name)
+                if bound is None or bound[0] <= line:
+                    names[name] = (line, "assign", obj)
+        for kind, items in (("function", facts["functions"]), ("class", facts["classes"])):
             for obj in items:
                 line = obj["line"]
-                names = scopes.get(obj["s"])
+                names = module if not obj["s"] else scopes.get(obj["s"])
                 if names is None:
                     names = scopes[obj["s"]] = {}
-                for name in obj["t"] if kind == "assign" else (obj["name"],):
-                    bound = names.get(name)
-                    if bound is None or bound[0] <= line:
-                        names[name] = (line, kind, obj)
+                name = obj["name"]
+                bound = names.get(name)
+                if bound is None or bound[0] <= line:
+                    names[name] = (line, kind, obj)
         self._scopes[path] = scopes
         return scopes
 
     def lookup(self, path: str, scope: str, name: str) -> tuple[str, str, Any] | None:
-        scopes = self.scopes(path)
+        scopes = self._scopes.get(path) or self.scopes(path)
         current = scope
         while True:
             found = scopes.get(current, _NO_NAMES).get(name)
@@ -978,13 +993,37 @@ class SchemaBuilder:
         self._named: dict[tuple[str, str, str], tuple[str, Any]] = {}
         # (file, scope, id of the field's facts) -> `field_schema`; see `_field`
         self._fields: dict[tuple[str, str, int], tuple[str, dict[str, Any], bool]] = {}
+        self._top: dict[tuple[str, str, str], dict[str, Any]] = {}  # see `top_schema`
         self._refs_emitted = 0
         self._cycles_cut = 0  # type aliases found referring to themselves (see `_named_schema`)
 
     def root(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
-        """A complete schema for `ann`; recursive models end up in its `$defs`."""
+        """A complete schema for `ann`; recursive models end up in its `$defs`.
+
+        Shared between callers, like model schemas (copy before changing it).
+        """
         self.begin()
-        return self.finish(self.type_schema(path, scope, ann))
+        return self.finish(self.top_schema(path, scope, ann))
+
+    def top_schema(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
+        """`type_schema` of `ann` at the top of a document (no model being built), memoized
+        for plain names (`int`, `Item`): every route asks again about the few of its module.
+
+        Shared between callers (copy before changing it). Only a schema whose building met no
+        recursion (no `$ref`, no type alias cut short) is kept: it then adds nothing to the
+        document's `$defs` and is the same whenever it is asked.
+        """
+        name = ann.get("n") if ann is not None else None
+        if name is None:
+            return self.type_schema(path, scope, ann)
+        key = (path, scope, name)
+        found = self._top.get(key)
+        if found is None:
+            refs_before, cuts_before = self._refs_emitted, self._cycles_cut
+            found = self._named_schema(path, scope, name)
+            if self._refs_emitted == refs_before and self._cycles_cut == cuts_before:
+                self._top[key] = found
+        return found
 
     def begin(self) -> None:
         """Start a document: schemas built until `finish` share one `$defs`."""

@@ -533,7 +533,7 @@ class _Linker:
                 )
                 continue
             # An optional query parameter is simply omitted; its schema is the inner type's.
-            schema = schemas.type_schema(apath, ascope, core)
+            schema = schemas.top_schema(apath, ascope, core)
             schema = apply_constraints(dict(schema), kwargs) if kwargs else dict(schema)
             default_value = const(default_source)
             if isinstance(default_value, (str, int, float, bool)):
