@@ -1269,16 +1269,17 @@ class SchemaBuilder:
             if cls is not ref and not self.is_model(cls):
                 continue
             for fld in cls.obj["fields"]:
-                if fld["ann"] is None or fld["name"].startswith("_") or fld["name"] == "model_config":
+                name, ann = fld["name"], fld["ann"]
+                if ann is None or name.startswith("_") or name == "model_config":
                     continue
                 if (
-                    isinstance(fld["ann"], dict)
-                    and "sub" in fld["ann"]
-                    and self.project.canonical(cls.file, cls.scope, fld["ann"]["sub"]) == "ClassVar"
+                    isinstance(ann, dict)
+                    and "sub" in ann
+                    and self.project.canonical(cls.file, cls.scope, ann["sub"]) == "ClassVar"
                 ):
                     continue
-                ordered.pop(fld["name"], None)
-                ordered[fld["name"]] = (cls, fld)
+                ordered.pop(name, None)
+                ordered[name] = (cls, fld)
         return list(ordered.values())
 
     def _model_body(self, ref: Ref) -> dict[str, Any]:
