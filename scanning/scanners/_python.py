@@ -1158,9 +1158,10 @@ class SchemaBuilder:
         if ref.kind == "external":
             return "scalar", _SCALARS.get(last(ref.name), {})
         if ref.kind == "class":
-            if self.is_enum(ref):
+            bases = self.project.base_names(ref)  # `is_enum`, then `is_model`
+            if not bases.isdisjoint(_ENUM_BASES):
                 return "enum", ref
-            if self.is_model(ref):
+            if not bases.isdisjoint(_MODEL_BASES):
                 return "model", ref
             return "scalar", {}
         if ref.kind == "assign" and not ref.rest:
