@@ -526,7 +526,9 @@ class _Linker:
                     has_default = True
             core = annotation.core
             kwargs = schemas.literal_kwargs(mpath, mscope, marker) if marker is not None else {}
-            if marker_kind == "Body" or (not marker_kind and name not in path_names and self._is_body(annotation)):
+            if marker_kind == "Body" or (
+                not marker_kind and name not in path_names and self._is_body(annotation)
+            ):
                 schema = schemas.type_schema(apath, ascope, annotation.raw)
                 bodies.append(
                     (kwargs.get("alias") or name, schema, not has_default, bool(kwargs.get("embed")))

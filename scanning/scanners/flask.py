@@ -295,7 +295,7 @@ class _Linker:
                     auth = self._auth_decorators(decorators)
                 self.rules.setdefault(key, []).append(
                     _Rule(path, decorator["line"], rule, methods, function["name"], auth,
-                          self._function_queries(path, function, facts))
+                          self._function_queries(facts, function))
                 )
 
     def _collect_calls(self, path: str, facts: dict[str, Any]) -> None:
@@ -367,7 +367,7 @@ class _Linker:
             if target is not None and target.kind == "function":
                 handler = target.name
                 auth = self._auth_decorators(target.obj["dec"])
-                queries = self._function_queries(target.file, target.obj)
+                queries = self._function_queries(self.project.facts[target.file], target.obj)
             elif view is not None:
                 handler = name_of(view) or ""
         self.rules.setdefault(key, []).append(
@@ -375,9 +375,10 @@ class _Linker:
         )
 
     def _function_queries(
-        self, path: str, function: dict[str, Any], facts: dict[str, Any] | None = None
+        self, facts: dict[str, Any], function: dict[str, Any]
     ) -> dict[str, list[dict[str, Any]]]:
-        reads = (facts or self.project.facts[path]).get("queries", {}).get(str(function["line"]))
+        """What `function`, defined in the module of `facts`, reads from the query string."""
+        reads = facts.get("queries", {}).get(str(function["line"]))
         return {"*": reads} if reads else {}
 
     def _class_queries(self, cls: Ref) -> dict[str, list[dict[str, Any]]]:
@@ -521,7 +522,9 @@ class _Linker:
                 if endpoint_key in seen:
                     continue
                 seen.add(endpoint_key)
-                parameters = [Parameter(name, "path", True, dict(converters.get(name, _STRING))) for name in names]
+                parameters = [
+                    Parameter(name, "path", True, dict(converters.get(name, _STRING))) for name in names
+                ]
                 reads = rule.queries.get(method) or rule.queries.get("*")
                 if reads:
                     parameters.extend(
