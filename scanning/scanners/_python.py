@@ -538,8 +538,11 @@ def name_of(e: Expr | None) -> str | None:
 
 def call_func(e: Expr | None) -> str | None:
     """The dotted name called by a call expression (`a.b` for `a.b(...)`)."""
-    if isinstance(e, dict) and "call" in e:
-        return name_of(e["call"])
+    # `name_of` inlined: asked of every decorator, marker and assignment of every module.
+    if isinstance(e, dict):
+        callee = e.get("call")
+        if isinstance(callee, dict):
+            return callee.get("n")
     return None
 
 
@@ -554,10 +557,11 @@ def const(e: Expr | None, default: Any = None) -> Any:
 
 
 def arg(call: Expr, position: int, keyword: str | None = None) -> Expr | None:
-    if keyword and keyword in call.get("kw", {}):
+    # Shared empty defaults rather than a new `{}` / `[]` per call: asked of every route.
+    if keyword and keyword in call.get("kw", _NO_NAMES):
         return call["kw"][keyword]
-    args = call.get("args", [])
-    if position is not None and 0 <= position < len(args) and "star" not in (args[position] or {}):
+    args = call.get("args", ())
+    if position is not None and 0 <= position < len(args) and "star" not in (args[position] or _NO_NAMES):
         return args[position]
     return None
 
@@ -823,31 +827,45 @@ class PythonProject:
         if cached is not None:
             return cached
         facts = self.facts[path]
-        scopes: dict[str, dict[str, tuple[int, str, Any]]] = {"": {}}
+        module: dict[str, tuple[int, str, Any]] = {}
+        scopes: dict[str, dict[str, tuple[int, str, Any]]] = {"": module}
         # Binding in this order and replacing on an equal or later line is what a stable sort
         # of all definitions by line would give (imports carry no line: any local definition
-        # shadows them), without building and sorting that list for every file.
+        # shadows them), without building and sorting that list for every file. Most
+        # definitions are at module level, whose names are at hand; assignments are apart as
+        # the only definitions binding several names.
         for imp in facts["imports"]:
-            names = scopes.get(imp[4])
-            if names is None:
-                names = scopes[imp[4]] = {}
+            if imp[4]:
+                names = scopes.get(imp[4])
+                if names is None:
+                    names = scopes[imp[4]] = {}
+            else:
+                names = module
             names[imp[0]] = (0, "import", imp)
-        definitions = (("assign", facts["assigns"]), ("function", facts["functions"]), ("class", facts["classes"]))
-        for kind, items in definitions:
+        for obj in facts["assigns"]:
+            line = obj["line"]
+            names = module if not obj["s"] else scopes.get(obj["s"])
+            if names is None:
+                names = scopes[obj["s"]] = {}
+            for name in obj["t"]:
+                bound = names.get(name)
+                if bound is None or bound[0] <= line:
+                    names[name] = (line, "assign", obj)
+        for kind, items in (("function", facts["functions"]), ("class", facts["classes"])):
             for obj in items:
                 line = obj["line"]
-                names = scopes.get(obj["s"])
+                names = module if not obj["s"] else scopes.get(obj["s"])
                 if names is None:
                     names = scopes[obj["s"]] = {}
-                for name in obj["t"] if kind == "assign" else (obj["name"],):
-                    bound = names.get(name)
-                    if bound is None or bound[0] <= line:
-                        names[name] = (line, kind, obj)
+                name = obj["name"]
+                bound = names.get(name)
+                if bound is None or bound[0] <= line:
+                    names[name] = (line, kind, obj)
         self._scopes[path] = scopes
         return scopes
 
     def lookup(self, path: str, scope: str, name: str) -> tuple[str, str, Any] | None:
-        scopes = self.scopes(path)
+        scopes = self._scopes.get(path) or self.scopes(path)
         current = scope
         while True:
             found = scopes.get(current, _NO_NAMES).get(name)
@@ -1357,12 +1375,39 @@ class SchemaBuilder:
         self._aliases: list[tuple[str, str, str]] = []
         self._models: dict[tuple[str, str], dict[str, Any]] = {}
         self._named: dict[tuple[str, str, str], tuple[str, Any]] = {}
+        # (file, scope, id of the field's facts) -> `field_schema`; see `_field`
+        self._fields: dict[tuple[str, str, int], tuple[str, dict[str, Any], bool]] = {}
+        self._top: dict[tuple[str, str, str], dict[str, Any]] = {}  # see `top_schema`
         self._refs_emitted = 0
+        self._cycles_cut = 0  # type aliases found referring to themselves (see `_named_schema`)
 
     def root(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
-        """A complete schema for `ann`; recursive models end up in its `$defs`."""
+        """A complete schema for `ann`; recursive models end up in its `$defs`.
+
+        Shared between callers, like model schemas (copy before changing it).
+        """
         self.begin()
-        return self.finish(self.type_schema(path, scope, ann))
+        return self.finish(self.top_schema(path, scope, ann))
+
+    def top_schema(self, path: str, scope: str, ann: Expr | None) -> dict[str, Any]:
+        """`type_schema` of `ann` at the top of a document (no model being built), memoized
+        for plain names (`int`, `Item`): every route asks again about the few of its module.
+
+        Shared between callers (copy before changing it). Only a schema whose building met no
+        recursion (no `$ref`, no type alias cut short) is kept: it then adds nothing to the
+        document's `$defs` and is the same whenever it is asked.
+        """
+        name = ann.get("n") if ann is not None else None
+        if name is None:
+            return self.type_schema(path, scope, ann)
+        key = (path, scope, name)
+        found = self._top.get(key)
+        if found is None:
+            refs_before, cuts_before = self._refs_emitted, self._cycles_cut
+            found = self._named_schema(path, scope, name)
+            if self._refs_emitted == refs_before and self._cycles_cut == cuts_before:
+                self._top[key] = found
+        return found
 
     def begin(self) -> None:
         """Start a document: schemas built until `finish` share one `$defs`."""
@@ -1482,6 +1527,7 @@ class SchemaBuilder:
         # alias (`Tree = list["Tree"]`) stops at the cycle.
         alias = (payload.file, payload.scope, payload.name)
         if alias in self._aliases:
+            self._cycles_cut += 1
             return {}
         self._aliases.append(alias)
         try:
@@ -1496,9 +1542,10 @@ class SchemaBuilder:
         if ref.kind == "external":
             return "scalar", _SCALARS.get(last(ref.name), {})
         if ref.kind == "class":
-            if self.is_enum(ref):
+            bases = self.project.base_names(ref)  # `is_enum`, then `is_model`
+            if not bases.isdisjoint(_ENUM_BASES):
                 return "enum", ref
-            if self.is_model(ref):
+            if not bases.isdisjoint(_MODEL_BASES):
                 return "model", ref
             return "scalar", {}
         if ref.kind == "assign" and not ref.rest:
@@ -1607,25 +1654,24 @@ class SchemaBuilder:
             if cls is not ref and not self.is_model(cls):
                 continue
             for fld in cls.obj["fields"]:
-                if fld["ann"] is None or fld["name"].startswith("_") or fld["name"] == "model_config":
+                name, ann = fld["name"], fld["ann"]
+                if ann is None or name.startswith("_") or name == "model_config":
                     continue
                 if (
-                    isinstance(fld["ann"], dict)
-                    and "sub" in fld["ann"]
-                    and self.project.canonical(cls.file, cls.scope, fld["ann"]["sub"]) == "ClassVar"
+                    isinstance(ann, dict)
+                    and "sub" in ann
+                    and self.project.canonical(cls.file, cls.scope, ann["sub"]) == "ClassVar"
                 ):
                     continue
-                ordered.pop(fld["name"], None)
-                ordered[fld["name"]] = (cls, fld)
+                ordered.pop(name, None)
+                ordered[name] = (cls, fld)
         return list(ordered.values())
 
     def _model_body(self, ref: Ref) -> dict[str, Any]:
         properties: dict[str, Any] = {}
         required: list[str] = []
         for cls, fld in self.model_fields(ref):
-            name, schema, is_required = self.field_schema(
-                cls.file, cls.scope, fld["ann"], fld["v"], fld["name"]
-            )
+            name, schema, is_required = self._field(cls, fld)
             properties[name] = schema
             if is_required:
                 required.append(name)
@@ -1635,6 +1681,25 @@ class SchemaBuilder:
         if self._forbids_extra(ref):
             schema["additionalProperties"] = False
         return schema
+
+    def _field(self, cls: Ref, fld: dict[str, Any]) -> tuple[str, dict[str, Any], bool]:
+        """`field_schema` of a field of class `cls`, memoized: a base model's fields are read
+        again for each of its subclasses (`ItemOut(Item)`).
+
+        Only a field whose schema met no recursion (no `$ref` to an enclosing model, no type
+        alias cut short) is kept: its schema then does not depend on where it is asked from.
+        The schema is shared by the models having the field, like the model bodies are.
+        """
+        # `fld` is one of the project's facts, alive as long as this builder; the same facts
+        # may serve two files with the same content, hence the file and scope in the key.
+        key = (cls.file, cls.scope, id(fld))
+        found = self._fields.get(key)
+        if found is None:
+            refs_before, cuts_before = self._refs_emitted, self._cycles_cut
+            found = self.field_schema(cls.file, cls.scope, fld["ann"], fld["v"], fld["name"])
+            if self._refs_emitted == refs_before and self._cycles_cut == cuts_before:
+                self._fields[key] = found
+        return found
 
     def _forbids_extra(self, ref: Ref) -> bool:
         """`model_config = ConfigDict(extra="forbid")` (v2) or `class Config: extra = "forbid"` (v1)."""

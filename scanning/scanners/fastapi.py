@@ -67,6 +67,7 @@ from scanning.scanners.base import (
 )
 
 _ROUTE_METHODS = {m.lower() for m in HTTP_METHODS}
+_ROUTE_DECORATORS = frozenset({*_ROUTE_METHODS, "api_route"})
 _SKIPPED_PARAM_TYPES = {
     "Request",
     "Response",
@@ -140,6 +141,8 @@ class _Annotation:
     metadata: list[Expr]  # the `Annotated[T, ...]` extras
     skipped: bool  # Request, Response, BackgroundTasks...: not a parameter
     core: Expr | None  # T without `Annotated` and `Optional`
+    # Whether `core` is a body type (`_is_body_type`), asked at most once per annotation.
+    body: bool | None = None
 
 
 @dataclass(slots=True)
@@ -287,13 +290,17 @@ class _Linker:
     def _collect_routes(self, path: str, facts: dict[str, Any]) -> None:
         for function in facts["functions"]:
             for decorator in function["dec"]:
-                func = call_func(decorator)
-                if not func or "." not in func:
+                # `call_func` inlined (every decorator of every module comes here): decorators
+                # and what they call are encoded as dicts.
+                callee = decorator.get("call")
+                func = callee.get("n") if callee is not None else None
+                if not func:
                     continue
-                receiver, method = func.rsplit(".", 1)
-                if method not in _ROUTE_METHODS and method != "api_route":
+                dot = func.rfind(".")
+                method = func[dot + 1 :]
+                if dot < 0 or method not in _ROUTE_DECORATORS:
                     continue
-                key = self._named_object(path, function["s"], receiver)
+                key = self._named_object(path, function["s"], func[:dot])
                 if key is None:
                     continue
                 if method == "api_route":
@@ -598,9 +605,12 @@ class _Linker:
             if full_path is None:
                 full_path = full_paths[route.path] = join_paths(base, route.path)
             for method in route.methods:
+                # Built even when its key was seen: the order in which models are first read
+                # can matter to their schemas (type aliases cut short), so it stays the same.
                 endpoint = self._endpoint(route, method, full_path, here)
-                if endpoint.key not in seen:
-                    seen.add(endpoint.key)
+                endpoint_key = (method, full_path)  # `endpoint.key`
+                if endpoint_key not in seen:
+                    seen.add(endpoint_key)
                     out.append(endpoint)
         for edge in self.edges.get(key, []):
             if edge.child in stack:
@@ -638,7 +648,11 @@ class _Linker:
         if not call_func(marker):
             return ""
         kind = self.project.canonical(path, scope, marker["call"])  # type: ignore[index]
-        target = arg(marker, 0, "dependency")  # type: ignore[arg-type]
+        return self._dependency_label(path, scope, marker, kind)  # type: ignore[arg-type]
+
+    def _dependency_label(self, path: str, scope: str, marker: Expr, kind: str) -> str:
+        """`_auth_dependency` of a marker call whose canonical name `kind` is known."""
+        target = arg(marker, 0, "dependency")
         target_name = name_of(target) or (call_func(target) or "")
         if kind == "Security":
             return f"Security({target_name})"
@@ -683,6 +697,8 @@ class _Linker:
         tags = context.tags
         if "tags" in options:
             tags = [*tags, *self._strings(route.file, route.scope, options["tags"])]
+        operation_id = options.get("operation_id")
+        summary = options.get("summary")
         return DiscoveredEndpoint(
             method=method,
             path=full_path,
@@ -690,8 +706,8 @@ class _Linker:
             file=route.file,
             line=route.line,
             handler=function["name"] if function else "",
-            operation_id=self._option_str(route, "operation_id"),
-            summary=self._option_str(route, "summary"),
+            operation_id=self._option_str(route, operation_id) if operation_id is not None else "",
+            summary=self._option_str(route, summary) if summary is not None else "",
             parameters=parameters,
             request_body=body,
             responses=self._responses(route, function),
@@ -700,9 +716,8 @@ class _Linker:
             tags=list(dict.fromkeys(tags)) if len(tags) > 1 else list(tags),
         )
 
-    def _option_str(self, route: _Route, option: str) -> str:
-        e = route.options.get(option)
-        return (self.project.eval_str(route.file, route.scope, e) or "") if e is not None else ""
+    def _option_str(self, route: _Route, e: Expr) -> str:
+        return self.project.eval_str(route.file, route.scope, e) or ""
 
     def _parameters(
         self, path: str, function: dict[str, Any], full_path: str
@@ -739,15 +754,16 @@ class _Linker:
                             marker, marker_kind, mpath, mscope = candidate, kind, apath, ascope
                             break
             if marker_kind in ("Depends", "Security"):
-                label = self._auth_dependency(mpath, mscope, marker)
+                label = self._dependency_label(mpath, mscope, marker, marker_kind)  # type: ignore[arg-type]
                 if label:
                     auth.append(label)
                 continue
             if annotation.skipped or marker_kind in ("Form", "File"):
                 continue
             has_default = default is not None and marker is not default
+            default_source = default  # where a default value is written, if it is
             if marker is not None:
-                first = arg(marker, 0, "default")
+                first = default_source = arg(marker, 0, "default")
                 if first is not None and not first.get("ellipsis"):
                     has_default = True
                 if "default_factory" in marker["kw"]:
@@ -755,7 +771,7 @@ class _Linker:
             core = annotation.core
             kwargs = schemas.literal_kwargs(mpath, mscope, marker) if marker is not None else {}
             if marker_kind == "Body" or (
-                not marker_kind and name not in path_names and self._is_body_type(apath, ascope, core)
+                not marker_kind and name not in path_names and self._is_body(annotation)
             ):
                 schema = schemas.type_schema(apath, ascope, annotation.raw)
                 bodies.append(
@@ -763,10 +779,10 @@ class _Linker:
                 )
                 continue
             # An optional query parameter is simply omitted; its schema is the inner type's.
-            schema = schemas.type_schema(apath, ascope, core)
+            schema = schemas.top_schema(apath, ascope, core)
             schema = apply_constraints(dict(schema), kwargs) if kwargs else dict(schema)
-            default_value = self._default_value(marker, default)
-            if default_value is not None:
+            default_value = const(default_source)
+            if isinstance(default_value, (str, int, float, bool)):
                 schema["default"] = default_value
             if marker_kind == "Path" or name in path_names:
                 parameters.append(Parameter(name, "path", True, schema, kwargs.get("description", "") or ""))
@@ -831,10 +847,11 @@ class _Linker:
             path, scope, ann = ref.file, ref.scope, value
         return path, scope, ann
 
-    def _default_value(self, marker: Expr | None, default: Expr | None) -> Any:
-        source = arg(marker, 0, "default") if marker is not None else default
-        value = const(source)
-        return value if isinstance(value, (str, int, float, bool)) else None
+    def _is_body(self, annotation: _Annotation) -> bool:
+        found = annotation.body
+        if found is None:
+            found = annotation.body = self._is_body_type(annotation.path, annotation.scope, annotation.core)
+        return found
 
     def _is_body_type(self, path: str, scope: str, ann: Expr | None) -> bool:
         """Scalars (and lists of scalars with Query) are query; models, dicts and lists are bodies."""

@@ -71,6 +71,7 @@ AUTH_DECORATOR = re.compile(
 )
 _HOOK_AUTH = re.compile(r"auth|login|token|jwt|permission|admin", re.IGNORECASE)
 _SHORTCUTS = {"get", "post", "put", "patch", "delete"}
+_ROUTE_DECORATORS = frozenset({*_SHORTCUTS, "route"})
 _CONVERTER = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _AUTO_METHODS = {"HEAD", "OPTIONS"}
 _STRING = {"type": "string"}
@@ -270,14 +271,24 @@ class _Linker:
             if not decorators:
                 continue
             scope = function["s"]
-            auth = self._auth_decorators(decorators)
+            auth: list[str] | None = None  # the view's auth decorators, once it is a view
             for decorator in decorators:
-                called = call_func(decorator)
-                func = called or name_of(decorator)
-                if not func or "." not in func:
+                # `call_func` / `name_of` inlined (every decorator of every module comes here):
+                # decorators and what they call are encoded as dicts.
+                callee = decorator.get("call")
+                called = callee.get("n") if callee is not None else None
+                func = called or decorator.get("n")
+                if not func:
                     continue
-                receiver, method = func.rsplit(".", 1)
-                key = self._named_object(path, scope, receiver)
+                dot = func.rfind(".")
+                if dot < 0:
+                    continue
+                method = func[dot + 1 :]
+                # Only hooks and routes are read: other methods (FastAPI's `router.get` is a
+                # shortcut too) need not be resolved.
+                if method != "before_request" and (not called or method not in _ROUTE_DECORATORS):
+                    continue
+                key = self._named_object(path, scope, func[:dot])
                 if key is None:
                     continue
                 if method == "before_request" and _HOOK_AUTH.search(function["name"]):
@@ -290,9 +301,11 @@ class _Linker:
                 else:
                     methods = [method.upper()]
                 rule = self.project.eval_str(path, scope, arg(decorator, 0, "rule"))
+                if auth is None:
+                    auth = self._auth_decorators(decorators)
                 self.rules.setdefault(key, []).append(
                     _Rule(path, decorator["line"], rule, methods, function["name"], auth,
-                          self._function_queries(path, function))
+                          self._function_queries(facts, function))
                 )
 
     def _collect_calls(self, path: str, facts: dict[str, Any]) -> None:
@@ -451,15 +464,18 @@ class _Linker:
             if target is not None and target.kind == "function":
                 handler = target.name
                 auth = self._auth_decorators(target.obj["dec"])
-                queries = self._function_queries(target.file, target.obj)
+                queries = self._function_queries(self.project.facts[target.file], target.obj)
             elif view is not None:
                 handler = name_of(view) or ""
         self.rules.setdefault(key, []).append(
             _Rule(path, e["line"], rule, methods if methods is not None else ["GET"], handler, auth, queries)
         )
 
-    def _function_queries(self, path: str, function: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-        reads = self.project.facts[path].get("queries", {}).get(str(function["line"]))
+    def _function_queries(
+        self, facts: dict[str, Any], function: dict[str, Any]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """What `function`, defined in the module of `facts`, reads from the query string."""
+        reads = facts.get("queries", {}).get(str(function["line"]))
         return {"*": reads} if reads else {}
 
     def _class_queries(self, cls: Ref) -> dict[str, list[dict[str, Any]]]:
@@ -514,7 +530,8 @@ class _Linker:
     def _auth_decorators(self, decorators: list[Expr]) -> list[str]:
         found = []
         for decorator in decorators:
-            name = call_func(decorator) or name_of(decorator) or ""
+            callee = decorator.get("call")  # `call_func(decorator) or name_of(decorator)`, inlined
+            name = (callee.get("n") if callee is not None else None) or decorator.get("n")
             if name:
                 # The same few decorators (`bp.route`, `login_required`) over and over.
                 is_auth = self._auth_names.get(name)
@@ -598,25 +615,33 @@ class _Linker:
             rule_auth = [*auth, *rule.auth]
             auth_text = ", ".join(dict.fromkeys(rule_auth))
             for method in rule.methods:
-                endpoint = DiscoveredEndpoint(
-                    method=method,
-                    path=full,
-                    framework="flask",
-                    file=rule.file,
-                    line=rule.line,
-                    handler=rule.handler,
-                    parameters=[
-                        *(Parameter(name, "path", True, dict(converters.get(name, _STRING))) for name in names),
-                        *(Parameter(read["name"], "query", read["required"], dict(read["schema"]))
-                          for read in rule.queries.get(method) or rule.queries.get("*", ())
-                          if read["name"] not in names),
-                    ],
-                    auth_required=bool(rule_auth),
-                    auth=auth_text,
+                endpoint_key = (method, full)  # the endpoint's `key`: a route already seen is not built
+                if endpoint_key in seen:
+                    continue
+                seen.add(endpoint_key)
+                parameters = [
+                    Parameter(name, "path", True, dict(converters.get(name, _STRING))) for name in names
+                ]
+                reads = rule.queries.get(method) or rule.queries.get("*")
+                if reads:
+                    parameters.extend(
+                        Parameter(read["name"], "query", read["required"], dict(read["schema"]))
+                        for read in reads
+                        if read["name"] not in names
+                    )
+                out.append(
+                    DiscoveredEndpoint(
+                        method=method,
+                        path=full,
+                        framework="flask",
+                        file=rule.file,
+                        line=rule.line,
+                        handler=rule.handler,
+                        parameters=parameters,
+                        auth_required=bool(rule_auth),
+                        auth=auth_text,
+                    )
                 )
-                if endpoint.key not in seen:
-                    seen.add(endpoint.key)
-                    out.append(endpoint)
         for edge in self.edges.get(key, []):
             if edge.child in stack:
                 continue
