@@ -770,8 +770,11 @@ class _Linker:
                     has_default = True
             core = annotation.core
             kwargs = schemas.literal_kwargs(mpath, mscope, marker) if marker is not None else {}
+            # `Path(alias="id")`, `Query(alias="page-size")`: the name on the wire
+            alias = kwargs.get("alias") if isinstance(kwargs.get("alias"), str) else None
+            wire_name = alias or name
             if marker_kind == "Body" or (
-                not marker_kind and name not in path_names and self._is_body(annotation)
+                not marker_kind and wire_name not in path_names and self._is_body(annotation)
             ):
                 schema = schemas.type_schema(apath, ascope, annotation.raw)
                 bodies.append(
@@ -784,12 +787,11 @@ class _Linker:
             default_value = const(default_source)
             if isinstance(default_value, (str, int, float, bool)):
                 schema["default"] = default_value
-            if marker_kind == "Path" or name in path_names:
-                parameters.append(Parameter(name, "path", True, schema, kwargs.get("description", "") or ""))
+            if marker_kind == "Path" or wire_name in path_names:
+                parameters.append(Parameter(wire_name, "path", True, schema, kwargs.get("description", "") or ""))
                 continue
             location = _LOCATIONS.get(marker_kind, "query")
-            wire_name = kwargs.get("alias") if isinstance(kwargs.get("alias"), str) else name
-            if location == "header" and wire_name == name and kwargs.get("convert_underscores", True):
+            if location == "header" and alias is None and kwargs.get("convert_underscores", True):
                 wire_name = name.replace("_", "-")
             parameters.append(
                 Parameter(wire_name, location, not has_default, schema, kwargs.get("description", "") or "")

@@ -579,3 +579,35 @@ def test_an_app_subclass_built_in_a_factory_and_tuples_named_in_the_loop_are_rea
     endpoints, warnings = _scan(files)
     assert keys(endpoints) == {("GET", "/ready"), ("GET", "/items/{item_id}")}
     assert warnings == []
+
+
+def test_aliased_parameters_are_named_as_on_the_wire():
+    # Prefect's style: `flow_id: UUID = Path(..., alias="id")` under `/{id}`
+    files = {
+        "requirements.txt": "fastapi\n",
+        "app/main.py": """
+from uuid import UUID
+
+from fastapi import FastAPI, Header, Path, Query
+
+app = FastAPI()
+
+
+@app.get("/flows/{id}")
+def read_flow(
+    flow_id: UUID = Path(..., alias="id"),
+    page_size: int = Query(10, alias="page-size"),
+    request_id: str = Header(None, alias="X_Request_Id"),
+    trace_id: str = Header(None),
+):
+    return {}
+""",
+    }
+    endpoint = by_key(_scan(files)[0])[("GET", "/flows/{id}")]
+    assert params(endpoint) == {
+        ("path", "id"): (True, {"type": "string", "format": "uuid"}),
+        ("query", "page-size"): (False, {"type": "integer", "default": 10}),
+        # an alias is used as written; only parameters without one get `_` -> `-`
+        ("header", "X_Request_Id"): (False, {"type": "string"}),
+        ("header", "trace-id"): (False, {"type": "string"}),
+    }
