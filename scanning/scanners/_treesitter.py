@@ -1466,7 +1466,8 @@ class JsProgram:
                 for returned in fn.get("returns", []):
                     target = self.resolve(callee[1], returned, depth + 1)
                     if target is not None:
-                        if target[0] == "call" and target[1] == callee[1] and _inside(target[2], callee[2], fn):
+                        if (target[0] == "call" and target[1] == callee[1]
+                                and _inside(target[2], callee[2], fn)):
                             # an object the factory creates on each call: one per call site
                             # (`const app = createApp()` in three files is three apps), the
                             # object made inside the factory kept as its origin

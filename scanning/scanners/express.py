@@ -9,6 +9,12 @@ Linking builds the graph Express builds at run time, without running anything:
 * ``X.use('/prefix', ..., router)`` mounts a router or sub-app; the router is found through
   ``require``/``import`` bindings and ``module.exports``/``exports.x``/``export default``/named
   exports, factory functions (``createRouter(db)``) and index files;
+* an app or router a function creates and returns (``createExpressApp(settings)``) is a new
+  object per call site of the function: three files calling the factory make three apps, and
+  the factory's own calls on the object (middleware it installs) apply to each. An object
+  created outside the function (a module-level router it returns) stays one object;
+* an app mounted into itself, or into an app or router mounted in it, is a warning (the mount
+  is skipped); an app mounted only inside such a cycle is still served;
 * routes (``X.get/post/put/patch/delete/all(path, ...mw, handler)`` and
   ``X.route(path).get().post()``) are served only when their object is reachable from a
   root app — an ``express()`` that nothing mounts. A router never mounted is not served;
@@ -19,7 +25,9 @@ Linking builds the graph Express builds at run time, without running anything:
   are the ``require``, ``(0, _api.default)(app)`` is ``api(app)``, ``exports.default = x`` the
   default export and ``exports.app`` inside its own module the exported ``app`` (tsc);
 * a path with optional parameters (``/:pkg/:rev?/:v?``) is one endpoint per path Express
-  serves (``/{pkg}``, ``/{pkg}/{rev}``, ``/{pkg}/{rev}/{v}``), see :func:`optional_variants`.
+  serves (``/{pkg}``, ``/{pkg}/{rev}``, ``/{pkg}/{rev}/{v}``), see :func:`optional_variants`;
+* a regular-expression path (``/^\\/nodes\\/([^\\/]+)$/``) is the path template it spells
+  when it has one (``/nodes/{param1}``), see :func:`regex_path_template`; otherwise a warning.
 
 A path that is not known statically is skipped with a warning saying why when it can: a
 constant of an npm package not in the tree (compiled apps often import their route tables
@@ -74,7 +82,9 @@ MSG_MOUNT_CYCLE = (
     "app or router mounted into itself or into an app or router mounted in it; mount skipped"
 )
 MSG_DYNAMIC_PATH = "route path is not a literal string; endpoint skipped"
-MSG_REGEX_PATH = "route path is a regular expression that cannot be written as a path template; endpoint skipped"
+MSG_REGEX_PATH = (
+    "route path is a regular expression that cannot be written as a path template; endpoint skipped"
+)
 MSG_DYNAMIC_PREFIX = "mount prefix is not a literal string; routes under it are skipped"
 MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes mounted from it are skipped"
 MSG_PACKAGE_PATH = (

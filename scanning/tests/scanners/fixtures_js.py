@@ -1047,7 +1047,8 @@ EXPRESS_EDITOR_API: dict[str, str] = {
             },
             createExpressApp: function(settings) {
                 const app = express();
-                const serverSettings = Object.assign({ "x-powered-by": false }, settings.httpServerOptions || {});
+                const serverSettings = Object.assign(
+                    { "x-powered-by": false }, settings.httpServerOptions || {});
                 for (let option in serverSettings) {
                     app.set(option, serverSettings[option]);
                 }

@@ -46,7 +46,8 @@ def test_regex_routes_are_path_templates_with_their_parameters() -> None:
 
 
 def test_regex_path_template_rule() -> None:
-    assert regex_path_template(r"/^\/resources\/((?:@[^\/]+\/)?[^\/]+)\/(.+)$/") == "/resources/{param1}/{param2}"
+    resources = r"/^\/resources\/((?:@[^\/]+\/)?[^\/]+)\/(.+)$/"
+    assert regex_path_template(resources) == "/resources/{param1}/{param2}"
     assert regex_path_template(r"/^\/a\/(?<id>\d+)\/b$/i") == "/a/{id}/b"
     assert regex_path_template(r"/^\/library\/([^\/]+)(?:$|\/(.*))/") == "/library/{param1}"
     assert regex_path_template(r"/^\/users\/?$/") == "/users"
