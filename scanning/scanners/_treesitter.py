@@ -61,7 +61,7 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 # The JavaScript scanners' shared front end: `extract_js` facts, cached once per file for all
 # of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
 JS_FRONT_END = "javascript"
-JS_FACTS_VERSION = "5"  # 5: compiled CommonJS (interop helpers, `(0, f)()`), call-owned route chains
+JS_FACTS_VERSION = "6"  # 6: functions' end positions (objects a factory creates are one per call)
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -366,7 +366,8 @@ class _JsExtractor:
         self.parents[fid] = scope
         self.fn_nodes[fid] = node  # parameters are bound lazily, on the first lookup through fid
         returns: list[dict[str, Any]] = []
-        self.fns[fid] = {"name": name, "line": row + 1, "returns": returns}
+        end_row, end_column = node.end_point
+        self.fns[fid] = {"name": name, "line": row + 1, "returns": returns, "end": [end_row + 1, end_column]}
         typ = node.type
         if typ == "arrow_function":
             body = unwrap(node.child_by_field_name("body"))
@@ -1141,7 +1142,8 @@ class _JsExtractor:
                     classbind.setdefault(cls, {})[member] = value
 
         # anonymous functions without a useful return (route handlers) need no entry
-        fns = {fid: {"name": f["name"], "line": f["line"], "returns": returns}
+        fns = {fid: {"name": f["name"], "line": f["line"], "returns": returns,
+                     **({"end": f["end"]} if returns else {})}
                for fid, f in self.fns.items()
                for returns in [[r for r in f["returns"] if r.get("k") in ("call", "param", "imp", "attr", "fn")]]
                if f["name"] or returns}
@@ -1290,6 +1292,20 @@ def extract_js_module(tree: Any) -> dict[str, Any]:
 # --- Link side: cross-file resolution ----------------------------------------------------
 
 
+def _position(key: str) -> tuple[int, int]:
+    """(row, column) of a `c12:4` / `f12:4` id."""
+    row, _, column = key[1:].partition(":")
+    return int(row), int(column)
+
+
+def _inside(call_id: str, fid: str, fn: dict[str, Any]) -> bool:
+    """Whether call `call_id` of a file lies in the body of function `fid` of the same file."""
+    end = fn.get("end")
+    if end is None:
+        return False
+    return _position(fid) < _position(call_id) <= (end[0], end[1])
+
+
 class JsProgram:
     """Resolves refs across files: imports to exports, calls to objects or factory results."""
 
@@ -1386,8 +1402,10 @@ class JsProgram:
         return None
 
     def resolve(self, file: str, ref: dict[str, Any], depth: int = 0) -> tuple[Any, ...] | None:
-        """A terminal: ("call", file, id, callee_terminal), ("param", file, fn, i), ("fn", file, id),
-        ("pkg", name, attr_path), ("module", file), ("lit", value), or None."""
+        """A terminal: ("call", file, id, callee_terminal[, origin]), ("param", file, fn, i),
+        ("fn", file, id), ("pkg", name, attr_path), ("module", file), ("lit", value), or None.
+        A call of a function returning an object it creates is that object, keyed by the call
+        site; `origin` is the terminal of the creation inside the function."""
         if depth > 40 or ref is None:
             return None
         kind = ref.get("k")
@@ -1444,10 +1462,16 @@ class JsProgram:
             if callee is None:
                 return None
             if callee[0] == "fn":
-                returns = self.facts[callee[1]]["fns"].get(callee[2], {}).get("returns", [])
-                for returned in returns:
+                fn = self.facts[callee[1]]["fns"].get(callee[2], {})
+                for returned in fn.get("returns", []):
                     target = self.resolve(callee[1], returned, depth + 1)
                     if target is not None:
+                        if (target[0] == "call" and target[1] == callee[1]
+                                and _inside(target[2], callee[2], fn)):
+                            # an object the factory creates on each call: one per call site
+                            # (`const app = createApp()` in three files is three apps), the
+                            # object made inside the factory kept as its origin
+                            return ("call", file, ref["id"], target[3], target)
                         return target
                 return None
             if callee[0] == "class":

@@ -9,6 +9,12 @@ Linking builds the graph Express builds at run time, without running anything:
 * ``X.use('/prefix', ..., router)`` mounts a router or sub-app; the router is found through
   ``require``/``import`` bindings and ``module.exports``/``exports.x``/``export default``/named
   exports, factory functions (``createRouter(db)``) and index files;
+* an app or router a function creates and returns (``createExpressApp(settings)``) is a new
+  object per call site of the function: three files calling the factory make three apps, and
+  the factory's own calls on the object (middleware it installs) apply to each. An object
+  created outside the function (a module-level router it returns) stays one object;
+* an app mounted into itself, or into an app or router mounted in it, is a warning (the mount
+  is skipped); an app mounted only inside such a cycle is still served;
 * routes (``X.get/post/put/patch/delete/all(path, ...mw, handler)`` and
   ``X.route(path).get().post()``) are served only when their object is reachable from a
   root app — an ``express()`` that nothing mounts. A router never mounted is not served;
@@ -19,7 +25,9 @@ Linking builds the graph Express builds at run time, without running anything:
   are the ``require``, ``(0, _api.default)(app)`` is ``api(app)``, ``exports.default = x`` the
   default export and ``exports.app`` inside its own module the exported ``app`` (tsc);
 * a path with optional parameters (``/:pkg/:rev?/:v?``) is one endpoint per path Express
-  serves (``/{pkg}``, ``/{pkg}/{rev}``, ``/{pkg}/{rev}/{v}``), see :func:`optional_variants`.
+  serves (``/{pkg}``, ``/{pkg}/{rev}``, ``/{pkg}/{rev}/{v}``), see :func:`optional_variants`;
+* a regular-expression path (``/^\\/nodes\\/([^\\/]+)$/``) is the path template it spells
+  when it has one (``/nodes/{param1}``), see :func:`regex_path_template`; otherwise a warning.
 
 A path that is not known statically is skipped with a warning saying why when it can: a
 constant of an npm package not in the tree (compiled apps often import their route tables
@@ -70,7 +78,13 @@ ROUTER_PACKAGES = {"express-promise-router", "express-async-router"}
 _SKIPPED_DIRS = ("node_modules/", "dist/", "build/", "coverage/", ".next/", "vendor/")
 _TEST_MARKERS = ("__tests__/", "/test/", "/tests/", ".test.", ".spec.", "__mocks__/")
 
+MSG_MOUNT_CYCLE = (
+    "app or router mounted into itself or into an app or router mounted in it; mount skipped"
+)
 MSG_DYNAMIC_PATH = "route path is not a literal string; endpoint skipped"
+MSG_REGEX_PATH = (
+    "route path is a regular expression that cannot be written as a path template; endpoint skipped"
+)
 MSG_DYNAMIC_PREFIX = "mount prefix is not a literal string; routes under it are skipped"
 MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes mounted from it are skipped"
 MSG_PACKAGE_PATH = (
@@ -87,6 +101,134 @@ MSG_RUNTIME_PREFIX = (
     "mount prefix {name} depends on a function parameter, known only at run time "
     "(e.g. read from data or configuration); routes under it are skipped"
 )
+
+# a regular-expression literal as a route path: `/^\/nodes\/([^\/]+)$/i`
+_REGEX_LITERAL = re.compile(r"/(.+)/([dgimsuvy]*)", re.S)
+# characters a regular expression does not read as themselves
+_REGEX_SPECIAL = frozenset(".*+?[]{}|^$()")
+
+
+def _group_end(body: str, start: int) -> int | None:
+    """Index of the `)` closing the group opened at `start` (escapes and classes skipped)."""
+    depth = 0
+    i = start
+    in_class = False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _top_level_alternatives(body: str) -> list[str]:
+    """`body` split at its `|` outside groups and classes."""
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    current = ""
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            current += body[i:i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+            i += 1
+            continue
+        current += c
+        i += 1
+    parts.append(current)
+    return parts
+
+
+def regex_path_template(text: str) -> str | None:
+    """The path template of a regular-expression route path, or None when it has none.
+
+    The pattern must be anchored at the start (`^`) and made of literal characters (escaped
+    or not) and groups: each capturing group at the top level, whatever it matches (one
+    segment or several), is a parameter `{paramN}` (N counting those groups from 1) or, for a
+    named group `(?<name>...)`, `{name}`. The path ends at `$`, at a final `\\/?$` (optional
+    trailing slash), at a final non-capturing group with an empty or `$` alternative
+    (`(?:$|\\/(.*))`: the path without the optional tail) or at the end of the pattern (an
+    unanchored pattern also matches longer paths; the template is the shortest). Anything
+    else (classes or quantifiers outside groups, optional groups, alternatives) has no
+    template."""
+    match = _REGEX_LITERAL.fullmatch(text)
+    if match is None:
+        return None
+    body = match.group(1)
+    if not body.startswith("^"):
+        return None
+    out: list[str] = []
+    count = 0
+    i, size = 1, len(body)
+    while i < size:
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= size or body[i + 1].isalnum():
+                return None  # `\\d`, `\\w`...: a class
+            c = body[i + 1]
+            i += 2
+            if i < size and body[i] == "?":
+                if c == "/" and body[i + 1:] in ("$", ""):
+                    break  # an optional trailing slash
+                return None
+            if i < size and body[i] in "*+{":
+                return None
+            out.append(c)
+            continue
+        if c == "(":
+            end = _group_end(body, i)
+            if end is None or (end + 1 < size and body[end + 1] in "?*+{"):
+                return None
+            inner = body[i + 1:end]
+            i = end + 1
+            if inner.startswith("?:"):
+                if i == size and any(alt in ("", "$") for alt in _top_level_alternatives(inner[2:])):
+                    break
+                return None
+            named = re.match(r"\?<([A-Za-z_]\w*)>", inner)
+            if inner.startswith("?") and named is None:
+                return None  # a lookahead or lookbehind
+            count += 1
+            out.append("{%s}" % (named.group(1) if named else f"param{count}"))
+            continue
+        if c == "$":
+            if i != size - 1:
+                return None
+            break
+        if c in _REGEX_SPECIAL or c in ":*":
+            return None
+        if i + 1 < size and body[i + 1] in "?*+{":
+            return None
+        out.append(c)
+        i += 1
+    path = "".join(out)
+    return path if path.startswith("/") else None
+
 
 # `:rev?` (or `:rev(\\d+)?`) as a whole path segment: Express matches the path with or without it
 _OPTIONAL_SEGMENT = re.compile(r":[A-Za-z_]\w*(?:\([^)]*\))?\?")
@@ -302,7 +444,10 @@ class _ExpressLinker:
         self.entries: dict[tuple[Any, ...], list[tuple[int, int, str, dict[str, Any]]]] = defaultdict(list)
         self.kinds: dict[tuple[Any, ...], str] = {}
         self.mounted: set[tuple[Any, ...]] = set()
+        # object made by a factory call -> the object the factory creates (its calls there)
+        self.origins: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
         self.touched_files: set[str] = set()
+        self.visited: set[tuple[Any, ...]] = set()
         self._warned: set[tuple[str, int, str]] = set()
         # `join_paths` and `path_parameter_names` of the same few strings, over and over
         self._joined: dict[tuple[str, ...], str] = {}
@@ -339,6 +484,10 @@ class _ExpressLinker:
                 return None
             node = ("call", target[1], target[2])
             self.kinds[node] = kind
+            if len(target) > 4 and node not in self.origins:
+                # made by a factory: what the factory does to the object it creates applies
+                # to this one (the origin is not an object of its own)
+                self.origins[node] = self.node_of_target(target[4])
             return node
         if target[0] == "param":
             node = ("param", target[1], target[2], target[3])
@@ -375,7 +524,7 @@ class _ExpressLinker:
                             test_file = is_test_file(file)
                         if not test_file:
                             # a test harness mounting the real app does not make it a sub-app
-                            self._note_mounts(file, call)
+                            self._note_mounts(file, call, node)
             for inv in f.get("invocations", []):
                 callee = self.program.resolve(file, inv["callee"])
                 if callee is None or callee[0] != "fn":
@@ -389,13 +538,21 @@ class _ExpressLinker:
                         self.mounted.add(alias["target"])
         for entries in self.entries.values():
             entries.sort(key=_ENTRY_ORDER)
+        made_by_factories = set(self.origins.values())
         roots = sorted(
             (n for n, kind in self.kinds.items()
-             if kind == "app" and n not in self.mounted and not is_test_file(n[1])),
+             if kind == "app" and n not in self.mounted and n not in made_by_factories
+             and not is_test_file(n[1])),
             key=lambda n: (n[1], str(n[2])),
         )
         for root in roots:
             self.walk(root, "", [], (root,))
+        for node in sorted(self.mounted - self.visited, key=lambda n: (n[1], str(n[2:]))):
+            # an app mounted only inside its own sub-apps (a cycle no root reaches) is served
+            # all the same: walked from itself, the mount closing the cycle is a warning
+            if (node not in self.visited and self.kinds.get(node) == "app" and node not in made_by_factories
+                    and not is_test_file(node[1]) and self._mounts_itself(node)):
+                self.walk(node, "", [], (node,))
         endpoints = list(self.endpoints.values())
         if any(e.auth_required for e in endpoints):
             for endpoint in endpoints:
@@ -408,18 +565,41 @@ class _ExpressLinker:
                     self.warn(file, error["line"], error["message"] + "; declarations in it may be missed")
         return endpoints, self.warnings
 
-    def _note_mounts(self, file: str, call: dict[str, Any]) -> None:
+    def _note_mounts(self, file: str, call: dict[str, Any], owner: tuple[Any, ...]) -> None:
         for desc in call["args"]:
             for item in desc["v"] if desc["t"] == "arr" else [desc]:
                 if item.get("t") == "ref":
                     node = self.node_of(file, item["ref"])
-                    if node is not None:
+                    if node is not None and node != owner:
+                        # an app mounted into itself is still a root: the walk warns
                         self.mounted.add(node)
+
+    def _mounts_itself(self, node: tuple[Any, ...]) -> bool:
+        """Whether `node` is mounted in an app or router it mounts (directly or further down)."""
+        seen: set[tuple[Any, ...]] = set()
+        todo = [node]
+        while todo:
+            current = todo.pop()
+            for _, _, file, entry in self._entries_of(current):
+                if entry["m"] != "use":
+                    continue
+                for desc in entry["args"]:
+                    for item in desc["v"] if desc["t"] == "arr" else [desc]:
+                        if item.get("t") != "ref":
+                            continue
+                        child = self.node_of(file, item["ref"])
+                        if child == node:
+                            return True
+                        if child is not None and child not in seen:
+                            seen.add(child)
+                            todo.append(child)
+        return False
 
     def walk(self, node: tuple[Any, ...], prefix: str, chain: list[str], stack: tuple[Any, ...]) -> None:
         self.touched_files.add(node[1])
+        self.visited.add(node)
         active: list[tuple[list[str] | None, list[str]]] = []
-        for _, _, file, entry in self.entries.get(node, []):
+        for _, _, file, entry in self._entries_of(node):
             self.touched_files.add(file)
             verb = entry["m"]
             if verb == "__alias__":
@@ -430,6 +610,18 @@ class _ExpressLinker:
                 self._use(file, entry, prefix, chain, active, stack)
             elif verb in ROUTE_METHODS:
                 self._route(file, entry, prefix, chain, active)
+
+    def _entries_of(self, node: tuple[Any, ...]) -> list[tuple[int, int, str, dict[str, Any]]]:
+        """The node's calls; for an object a factory made, the factory's calls on the object
+        it creates come first (they run before the factory returns)."""
+        origin = self.origins.get(node)
+        if origin is None:
+            return self.entries.get(node, [])
+        chain = [node]
+        while origin is not None and origin not in chain:
+            chain.append(origin)
+            origin = self.origins.get(origin)
+        return [e for n in reversed(chain) for e in self.entries.get(n, [])]
 
     def _active_names(self, active: list[tuple[list[str] | None, list[str]]], path: str | None) -> list[str]:
         names: list[str] = []
@@ -477,6 +669,7 @@ class _ExpressLinker:
                     file, entry["args"][0], MSG_DYNAMIC_PREFIX, MSG_PACKAGE_PREFIX, MSG_RUNTIME_PREFIX))
                 continue
             if child in stack:
+                self.warn(file, entry["line"], MSG_MOUNT_CYCLE)
                 continue
             inherited = chain + self._active_names(active, None) + middleware
             for p in prefixes or [""]:
@@ -499,9 +692,18 @@ class _ExpressLinker:
             return
         paths = [path_desc["v"]] if path_desc.get("t") == "str" else literal_strings(self.program, file, path_desc)
         if paths is None:
-            self.warn(file, entry["line"], self._dynamic_message(
-                file, path_desc, MSG_DYNAMIC_PATH, MSG_PACKAGE_PATH, MSG_RUNTIME_PATH))
-            return
+            text = path_desc.get("text") or "" if path_desc.get("t") == "dyn" else ""
+            if text.startswith("/"):
+                # only a regular-expression literal starts so (no expression starts with `/`)
+                template = regex_path_template(text)
+                if template is None:
+                    self.warn(file, entry["line"], MSG_REGEX_PATH)
+                    return
+                paths = [template]
+            else:
+                self.warn(file, entry["line"], self._dynamic_message(
+                    file, path_desc, MSG_DYNAMIC_PATH, MSG_PACKAGE_PATH, MSG_RUNTIME_PATH))
+                return
         names: list[str] = []
         for desc in handlers:
             kind = desc["t"]

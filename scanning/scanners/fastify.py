@@ -91,6 +91,10 @@ class _FastifyLinker:
         if target is None:
             return None
         if target[0] == "call" and _is_fastify(target[3]):
+            while len(target) > 4:
+                # made by a factory (`build()`): the instance the factory creates, as one object
+                # for all its callers (the factory's routes and its callers' are one tree)
+                target = target[4]
             return ("call", target[1], target[2])
         if target[0] == "param":
             return ("param", target[1], target[2], target[3])

@@ -1030,3 +1030,132 @@ EXPRESS_CHAINED_ENDPOINTS: set[tuple[str, str]] = {
     ("POST", "/{resource}/{id}/{nested}"),
     ("GET", "/meta/version"),
 }
+
+
+# An editor/admin API in the style of Node-RED's @node-red/editor-api: one factory module makes
+# every express app (`createExpressApp`), three files call it, the main app mounts the two others
+# (one of which mounts a fourth app the projects module makes with the same factory), and
+# module paths are regular-expression literals.
+EXPRESS_EDITOR_API: dict[str, str] = {
+    "package.json": '{"name": "editor-api", "dependencies": {"express": "^4.22.0"}}',
+    "lib/util.js": """
+        const express = require("express");
+
+        module.exports = {
+            errorHandler: function(err, req, res, next) {
+                res.status(400).json({ error: err.toString() });
+            },
+            createExpressApp: function(settings) {
+                const app = express();
+                const serverSettings = Object.assign(
+                    { "x-powered-by": false }, settings.httpServerOptions || {});
+                for (let option in serverSettings) {
+                    app.set(option, serverSettings[option]);
+                }
+                app.use(function ensureAuthenticated(req, res, next) { next(); });
+                return app;
+            }
+        };
+    """,
+    "lib/index.js": """
+        const apiUtil = require("./util");
+        const auth = require("./auth");
+
+        let adminApp;
+
+        function init(settings, server, runtimeAPI) {
+            adminApp = apiUtil.createExpressApp(settings);
+            adminApp.get("/auth/login", auth.login, apiUtil.errorHandler);
+            adminApp.post("/auth/token", auth.getToken, apiUtil.errorHandler);
+
+            const editorApp = require("./editor").init(server, settings, runtimeAPI);
+            adminApp.use(editorApp);
+
+            const adminApiApp = require("./admin").init(settings, runtimeAPI);
+            adminApp.use(adminApiApp);
+        }
+
+        module.exports = { init, get httpAdmin() { return adminApp; } };
+    """,
+    "lib/auth.js": """
+        module.exports = {
+            login: function(req, res) { res.json({}); },
+            getToken: function(req, res) { res.json({}); },
+        };
+    """,
+    "lib/admin/index.js": """
+        const apiUtil = require("../util");
+        const nodes = require("./nodes");
+
+        module.exports = {
+            init: function(settings, runtimeAPI) {
+                const adminApp = apiUtil.createExpressApp(settings);
+                adminApp.get("/nodes", nodes.getAll, apiUtil.errorHandler);
+                adminApp.get(/^\\/nodes\\/messages/, nodes.getModuleCatalogs);
+                adminApp.get(/^\\/nodes\\/((@[^\\/]+\\/)?[^\\/]+)$/, nodes.getModule);
+                adminApp.put(/^\\/nodes\\/((@[^\\/]+\\/)?[^\\/]+)\\/([^\\/]+)$/, nodes.putSet);
+                adminApp.get(/^\\/library\\/([^\\/]+)\\/([^\\/]+)(?:$|\\/(.*))/, nodes.getEntry);
+                adminApp.get(/^\\/locales\\/(.+)\\/?$/i, nodes.getLocale);
+                adminApp.delete(/^\\/nodes\\/(\\d+|latest)?$/, nodes.delete);
+                return adminApp;
+            }
+        };
+    """,
+    "lib/admin/nodes.js": """
+        module.exports = {
+            getAll: (req, res) => res.json([]),
+            getModuleCatalogs: (req, res) => res.json({}),
+            getModule: (req, res) => res.json({}),
+            putSet: (req, res) => res.json({}),
+            getEntry: (req, res) => res.json({}),
+            getLocale: (req, res) => res.json({}),
+            delete: (req, res) => res.status(204).end(),
+        };
+    """,
+    "lib/editor/index.js": """
+        const apiUtil = require("../util");
+
+        module.exports = {
+            init: function(server, settings, runtimeAPI) {
+                const editorApp = apiUtil.createExpressApp(settings);
+                editorApp.get("/", (req, res) => res.send("editor"));
+                editorApp.get("/settings", (req, res) => res.json({}));
+                if (settings.editorTheme && settings.editorTheme.projects) {
+                    editorApp.use("/projects", require("./projects").app());
+                }
+                return editorApp;
+            }
+        };
+    """,
+    "lib/editor/projects.js": """
+        const apiUtil = require("../util");
+
+        module.exports = {
+            app: function() {
+                const app = apiUtil.createExpressApp({});
+                app.get("/", (req, res) => res.json([]));
+                app.get("/:id", (req, res) => res.json({}));
+                app.delete("/:id", (req, res) => res.status(204).end());
+                return app;
+            }
+        };
+    """,
+}
+
+# The admin app is the root; the editor app, the admin API app and the projects app are mounted
+# into it (the projects app at /projects inside the editor app).
+EXPRESS_EDITOR_API_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/auth/login"),
+    ("POST", "/auth/token"),
+    ("GET", "/"),
+    ("GET", "/settings"),
+    ("GET", "/projects"),
+    ("GET", "/projects/{id}"),
+    ("DELETE", "/projects/{id}"),
+    ("GET", "/nodes"),
+    ("GET", "/nodes/messages"),
+    ("GET", "/nodes/{param1}"),
+    ("PUT", "/nodes/{param1}/{param2}"),
+    ("GET", "/library/{param1}/{param2}"),
+    ("GET", "/locales/{param1}"),
+}
