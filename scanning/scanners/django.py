@@ -102,7 +102,6 @@ DJANGO_GENERICS: dict[str, list[str]] = {
             "TemplateView",
             "ListView",
             "DetailView",
-            "RedirectView",
             "ArchiveIndexView",
             "YearArchiveView",
             "MonthArchiveView",
@@ -129,6 +128,8 @@ DJANGO_GENERICS: dict[str, list[str]] = {
         )
     },
     "LogoutView": ["POST"],
+    # RedirectView.get/post/put/patch/delete (and head, options) all redirect.
+    "RedirectView": ["GET", "POST", "PUT", "PATCH", "DELETE"],
 }
 # Views of third-party packages that are commonly mounted as they are, by the dotted name
 # they are imported under; a view outside the scanned tree is otherwise unknown.
@@ -521,41 +522,87 @@ class _Linker:
         if not self.emit:
             return  # finding roots only needs the include graph
         auth = context.auth
-        while call_func(view) is not None or (
-            isinstance(view, dict) and "call" in view and "n" not in view["call"]
-        ):
-            func = call_func(view)
-            if func and func.endswith(".as_view"):
+        shown = name_of(view)
+        # Where the view expression is read; the endpoint stays at the route (`path`, `line`).
+        at_path, at_scope = path, scope
+        for _ in range(8):
+            at_path, at_scope, view = self.project.located(at_path, at_scope, view)
+            while call_func(view) is not None or (
+                isinstance(view, dict) and "call" in view and "n" not in view["call"]
+            ):
+                func = call_func(view)
+                if func and self._view_factory(at_path, at_scope, func) is not None:
+                    break
+                wrapper = last(func) if func else ""
+                if wrapper in _AUTH_DECORATORS:
+                    auth = f"{wrapper}()"
+                inner = arg(view, 0)  # type: ignore[arg-type]
+                if inner is None:
+                    break
+                view = inner
+            # `login = LoginView.as_view()` in views.py, routed as `views.login`.
+            alias = self.project.resolve_expr(at_path, at_scope, view)
+            if alias is None or alias.kind != "assign" or alias.rest or alias.obj["v"] is None:
                 break
-            wrapper = last(func) if func else ""
-            if wrapper in _AUTH_DECORATORS:
-                auth = f"{wrapper}()"
-            inner = arg(view, 0)  # type: ignore[arg-type]
-            if inner is None:
-                break
-            view = inner
+            at_path, at_scope, view = alias.file, alias.scope, alias.obj["v"]
         func = call_func(view)
-        if func and func.endswith(".as_view"):
-            ref = self.project.resolve(path, scope, func[: -len(".as_view")])
-            if ref is None or (ref.kind != "class" and ref.kind != "external") or ref.rest:
-                self._warn(path, f"view class {func[: -len('.as_view')]} cannot be resolved", line)
+        ref = self._view_factory(at_path, at_scope, func) if func else None
+        if ref is not None:
+            if ref.kind != "class" and ref.kind != "external":
+                self._warn(path, f"view class {func.rsplit('.', 1)[0]} cannot be resolved", line)  # type: ignore[union-attr]
                 return
             mapping = None
             first = arg(view, 0, "actions")  # type: ignore[arg-type]
             if first is not None and "dict" in first:
                 try:
                     mapping = {
-                        str(k).upper(): str(v) for k, v in self.project.literal(path, scope, first).items()
+                        str(k).upper(): str(v)
+                        for k, v in self.project.literal(at_path, at_scope, first).items()
                     }
                 except (ValueError, AttributeError):
                     mapping = None
-            self._class_view(ref, path, line, context, auth, mapping)
+            allowed = None
+            if "http_method_names" in view["kw"]:  # type: ignore[index]
+                # `as_view(http_method_names=[...])` sets the class attribute for this route.
+                try:
+                    allowed = [
+                        str(m).lower()
+                        for m in self.project.literal(at_path, at_scope, view["kw"]["http_method_names"])  # type: ignore[index]
+                    ]
+                except (ValueError, TypeError):
+                    allowed = None
+            self._class_view(ref, path, line, context, auth, mapping, allowed)
             return
-        ref = self.project.resolve_expr(path, scope, view)
+        ref = self.project.resolve_expr(at_path, at_scope, view)
         if ref is not None and ref.kind == "function" and not ref.rest:
             self._function_view(ref, path, line, context, auth)
             return
-        self._warn(path, f"view {name_of(view) or 'expression'} cannot be resolved", line)
+        self._warn(path, f"view {shown or name_of(view) or 'expression'} cannot be resolved", line)
+
+    def _view_factory(self, path: str, scope: str, func: str) -> Ref | None:
+        """The class of `X.as_view`, or of `X.as_api_view` when that is a classmethod of X or
+        of its ancestors named `as_<something>_view` (a project's own wrapper around
+        `cls.as_view(...)`); a Ref that is neither class nor external when X is unresolved;
+        None when `func` is no view factory."""
+        if "." not in func:
+            return None
+        owner, method = func.rsplit(".", 1)
+        if method != "as_view" and not (method.startswith("as_") and method.endswith("_view")):
+            return None
+        ref = self.project.resolve(path, scope, owner)
+        if method == "as_view":
+            return ref if ref is not None and not ref.rest else Ref("unresolved")
+        if ref is None or ref.rest or ref.kind != "class":
+            return None
+        for cls in self.project.ancestors(ref):
+            if cls.kind != "class":
+                continue
+            for candidate in cls.obj["methods"]:
+                if candidate["name"] == method and any(
+                    name_of(d) == "classmethod" for d in candidate["dec"]
+                ):
+                    return ref
+        return None
 
     def _function_view(self, ref: Ref, path: str, line: int, context: _Context, auth: str) -> None:
         methods = ["GET"]
@@ -592,7 +639,14 @@ class _Linker:
             self._emit(method, context, path, line, ref.name, required, label, queries=queries)
 
     def _class_view(
-        self, ref: Ref, path: str, line: int, context: _Context, auth: str, mapping: dict[str, str] | None
+        self,
+        ref: Ref,
+        path: str,
+        line: int,
+        context: _Context,
+        auth: str,
+        mapping: dict[str, str] | None,
+        allowed_override: list[str] | None = None,
     ) -> None:
         chain = self.project.ancestors(ref)
         names = [last(r.name) if r.kind == "external" else r.name for r in chain]
@@ -635,7 +689,7 @@ class _Linker:
                     upper = method["name"].upper()
                     if upper in _REPORTED:
                         actions.setdefault(upper, "")
-            allowed = self._class_attr_literal(chain, "http_method_names")
+            allowed = allowed_override or self._class_attr_literal(chain, "http_method_names")
             if isinstance(allowed, list):
                 actions = {m: a for m, a in actions.items() if m.lower() in allowed}
         if not actions:
