@@ -364,37 +364,69 @@ class _Linker:
             self._entry(file, scope, item, context)
 
     def _urlpatterns(self, path: str, depth: int = 0) -> list[tuple[str, str, Expr]]:
-        facts = self.project.facts[path]
-        events: list[tuple[int, str, Expr]] = []
-        for assign in facts["assigns"]:
-            if assign["s"] == "" and "urlpatterns" in assign["t"]:
-                events.append((assign["line"], "set", assign["v"]))
-        for aug in facts["augassigns"]:
-            if aug["s"] == "" and aug["t"] == "urlpatterns" and aug["op"] == "Add":
-                events.append((aug["line"], "extend", aug["v"]))
-        for call in facts["calls"]:
-            func = call_func(call["e"])
-            if call["s"] == "" and func in ("urlpatterns.append", "urlpatterns.extend", "urlpatterns.insert"):
-                kind = func.rsplit(".", 1)[1]
-                events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
-        events.sort(key=lambda e: e[0])
+        events = self._list_events(path, "", "urlpatterns")
         items: list[tuple[str, str, Expr]] = []
         if not events or events[0][1] != "set":
             # `from .base import urlpatterns` (or `*`) in a urls package's `__init__.py`.
             items = self._imported_urlpatterns(path, depth)
+        return self._apply_events(path, "", events, items, 0)
+
+    def _list_events(self, path: str, scope: str, name: str) -> list[tuple[int, str, Expr]]:
+        """How a list variable of `scope` is built: assignments, `+=`, append/extend/insert,
+        in line order (conditions around them are not read)."""
+        facts = self.project.facts[path]
+        events: list[tuple[int, str, Expr]] = []
+        for assign in facts["assigns"]:
+            if assign["s"] == scope and name in assign["t"]:
+                events.append((assign["line"], "set", assign["v"]))
+        for aug in facts["augassigns"]:
+            if aug["s"] == scope and aug["t"] == name and aug["op"] == "Add":
+                events.append((aug["line"], "extend", aug["v"]))
+        methods = (f"{name}.append", f"{name}.extend", f"{name}.insert")
+        for call in facts["calls"]:
+            func = call_func(call["e"])
+            if call["s"] == scope and func in methods:
+                kind = func.rsplit(".", 1)[1]
+                events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
+        events.sort(key=lambda e: e[0])
+        return events
+
+    def _apply_events(
+        self,
+        path: str,
+        scope: str,
+        events: list[tuple[int, str, Expr]],
+        items: list[tuple[str, str, Expr]],
+        depth: int,
+    ) -> list[tuple[str, str, Expr]]:
         for _line, kind, value in events:
             if kind == "set":
-                items = self._patterns(path, "", value, current=items)
+                items = self._patterns(path, scope, value, depth, current=items)
             elif kind == "extend":
-                items += self._patterns(path, "", value, current=items)
+                items += self._patterns(path, scope, value, depth, current=items)
             elif kind == "append":
                 if value is not None:
-                    items.append((path, "", value))
+                    items.append((path, scope, value))
             elif kind == "insert":
                 item = arg(value, 1)
                 index = const(arg(value, 0), 0)
                 if item is not None:
-                    items.insert(index if isinstance(index, int) else 0, (path, "", item))
+                    items.insert(index if isinstance(index, int) else 0, (path, scope, item))
+        return items
+
+    def _built_patterns(self, ref: Ref, depth: int) -> list[tuple[str, str, Expr]]:
+        """The patterns a project function builds and returns (`def build_urlpatterns(client)`,
+        `include((build_urlpatterns(Client.APP), "headless"))`). Its parameters are not bound:
+        a route or view that depends on them is unknown and warned about where it is read."""
+        inner = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+        items: list[tuple[str, str, Expr]] = []
+        for returned in ref.obj["rl"]:
+            if "n" in returned:
+                items += self._apply_events(
+                    ref.file, inner, self._list_events(ref.file, inner, returned["n"]), [], depth + 1
+                )
+            else:
+                items += self._patterns(ref.file, inner, returned, depth + 1)
         return items
 
     def _imported_urlpatterns(self, path: str, depth: int) -> list[tuple[str, str, Expr]]:
@@ -443,6 +475,10 @@ class _Linker:
                 if router is not None:
                     return [(path, scope, {"router": list(router)})]
             ref = self.project.resolve(path, scope, name)
+            if ref is not None and ref.kind == "assign" and not ref.rest and ref.scope:
+                # A list a function builds (`patterns = []`, `patterns.append(path(...))`).
+                events = self._list_events(ref.file, ref.scope, ref.name)
+                return self._apply_events(ref.file, ref.scope, events, [], depth + 1)
             if ref is not None and ref.kind == "assign" and not ref.rest:
                 return self._patterns(ref.file, ref.scope, ref.obj["v"], depth + 1)
             if ref is not None and ref.kind == "module":
@@ -457,6 +493,9 @@ class _Linker:
                 return []
             if kind in ("path", "re_path", "url"):
                 return [(path, scope, e)]
+            ref = self.project.resolve_expr(path, scope, e["call"])
+            if ref is not None and ref.kind == "function" and not ref.rest and "rl" in ref.obj:
+                return self._built_patterns(ref, depth)
         self._warn(
             path,
             "urlpatterns built from an expression that cannot be resolved statically",
@@ -491,7 +530,15 @@ class _Linker:
     def _include(self, path: str, scope: str, call: Expr, context: _Context, line: int) -> None:
         target = arg(call, 0, "arg")
         items = list_items(target)
-        if items and len(items) in (2, 3) and isinstance(const(items[1]), str) and not call_func(items[0]):
+        if (
+            items
+            and len(items) in (2, 3)
+            and isinstance(const(items[1]), str)
+            and (
+                not call_func(items[0])
+                or self.project.canonical(path, scope, items[0]["call"]) not in ("path", "re_path", "url")
+            )
+        ):
             target = items[0]  # include((patterns_or_module, "app_name"))
         module = self.project.eval_str(path, scope, target)
         if module is not None:
@@ -581,7 +628,8 @@ class _Linker:
 
     def _view_factory(self, path: str, scope: str, func: str) -> Ref | None:
         """The class of `X.as_view`, or of `X.as_api_view` when that is a classmethod of X or
-        of its ancestors named `as_<something>_view` (a project's own wrapper around
+        of its ancestors (`@classmethod`/`@classonlymethod`) named `as_<something>_view` (a
+        project's own wrapper around
         `cls.as_view(...)`); a Ref that is neither class nor external when X is unresolved;
         None when `func` is no view factory."""
         if "." not in func:
@@ -599,7 +647,7 @@ class _Linker:
                 continue
             for candidate in cls.obj["methods"]:
                 if candidate["name"] == method and any(
-                    name_of(d) == "classmethod" for d in candidate["dec"]
+                    last(name_of(d)) in ("classmethod", "classonlymethod") for d in candidate["dec"]
                 ):
                     return ref
         return None
@@ -677,7 +725,12 @@ class _Linker:
                     if method == "GET" and "List" in generic
                     else ("retrieve" if method == "GET" else _GENERIC_ACTIONS[method])
                 )  # type: ignore[operator]
-            django_generic = next((n for n in names if n in DJANGO_GENERICS), None)
+            # Django's generic views by name; the routed class itself only when it is Django's
+            # (a project's own `class LoginView(APIView)` with a `post` is not `auth.LoginView`).
+            django_generic = next(
+                (n for i, n in enumerate(names) if n in DJANGO_GENERICS and (i or chain[0].kind == "external")),
+                None,
+            )
             for method in DJANGO_GENERICS.get(django_generic or "", []):
                 actions.setdefault(method, "")
             for cls in chain:
