@@ -5,7 +5,10 @@ settings module) — or, when no settings module names one, at every module defi
 ``urlpatterns`` that no other module includes — and follows ``path``/``re_path``/``url``
 entries through ``include("app.urls")`` (module strings resolved to files),
 ``include(module)``, ``include([...])``, ``include((patterns, "app"))`` and
-``include(router.urls)``; a urls package whose ``__init__.py`` re-exports ``urlpatterns``
+``include(router.urls)``, ``include((build_urlpatterns(client), "app"))`` of a project
+function building and returning its list (list literals, local lists grown by
+``append``/``extend``/``+=``; the arguments are not bound, so a route built from them is a
+warning, and ``if``s around appends are not read); a urls package whose ``__init__.py`` re-exports ``urlpatterns``
 (``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
 root is not served and not reported. Namespaces are irrelevant to paths and ignored.
@@ -23,6 +26,11 @@ Methods:
   restricted by ``http_method_names``; simplejwt's token views (``TokenObtainPairView``...)
   are POST; any other view class outside the scanned tree is a warning;
 * ``ViewSet.as_view({"get": "list"})`` → the mapping's methods;
+* a view is also reached through a name bound to it (``login = LoginView.as_view()`` in
+  views.py, routed as ``views.login``), and through a classmethod of the view class or its
+  bases named ``as_<something>_view`` (``SessionView.as_api_view(client=c)``, a project's
+  wrapper around ``cls.as_view``); ``as_view(http_method_names=[...])`` restricts the methods;
+  ``RedirectView`` answers GET, POST, PUT, PATCH and DELETE (it defines them all);
 * ``DefaultRouter``/``SimpleRouter`` registrations: the list route (GET list, POST create)
   and the detail route ``{lookup}`` (GET retrieve, PUT update, PATCH partial_update, DELETE
   destroy), limited to the actions the viewset has (``ModelViewSet`` all,
