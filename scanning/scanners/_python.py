@@ -332,13 +332,15 @@ class _FunctionBody:
     kept when it also builds an application or router (`_FACTORY_CALLS`).
     """
 
-    __slots__ = ("call_assigns", "wires", "factory", "returns")
+    __slots__ = ("call_assigns", "wires", "factory", "returns", "lists", "built")
 
     def __init__(self) -> None:
         self.call_assigns: list[ast.Assign | ast.AnnAssign] = []
         self.wires = False
         self.factory = False
         self.returns: list[str] = []
+        self.lists: set[str] = set()  # local names bound to a list literal
+        self.built: list[Expr] = []  # returned list literals of calls (`return [path(...)]`)
 
 
 def _call_name(value: ast.expr) -> str:
@@ -369,6 +371,8 @@ def _visit(
                 names = [t.id for t in stmt.targets if type(t) is ast.Name]  # type: ignore[attr-defined]
                 if names:
                     facts["assigns"].append({"t": names, "v": expr(value), "line": stmt.lineno, "s": scope})
+                    if function is not None and type(value) is ast.List:
+                        function.lists.update(names)
             elif kind is ast.Expr:
                 if type(value) is ast.Call:
                     facts["calls"].append({"e": expr(value), "s": scope})
@@ -377,6 +381,8 @@ def _visit(
                     facts["assigns"].append(
                         {"t": [stmt.target.id], "v": expr(value), "line": stmt.lineno, "s": scope}  # type: ignore[attr-defined]
                     )
+                    if function is not None and type(value) is ast.List:
+                        function.lists.add(stmt.target.id)  # type: ignore[attr-defined]
             elif type(stmt.target) is ast.Name:  # type: ignore[attr-defined]  # AugAssign
                 facts["augassigns"].append(
                     {
@@ -405,9 +411,19 @@ def _visit(
                         )
             if (notes.factory or notes.wires and notes.call_assigns) and notes.returns:
                 info["rn"] = notes.returns  # names the factory returns
+            if notes.built or notes.lists:
+                # A function building a list of calls (Django's `def build_urlpatterns(client)`):
+                # the list literals and the local lists it returns.
+                built = notes.built + [{"n": n} for n in notes.returns if n in notes.lists]
+                if built:
+                    info["rl"] = built
         elif kind is ast.Return:
-            if function is not None and type(stmt.value) is ast.Name:  # type: ignore[attr-defined]
-                function.returns.append(stmt.value.id)  # type: ignore[attr-defined]
+            if function is not None:
+                value = stmt.value  # type: ignore[attr-defined]
+                if type(value) is ast.Name:
+                    function.returns.append(value.id)
+                elif type(value) is ast.List and value.elts and type(value.elts[0]) is ast.Call:
+                    function.built.append(expr(value))  # type: ignore[arg-type]
         elif kind is ast.ImportFrom:
             for alias in stmt.names:  # type: ignore[attr-defined]
                 if alias.name == "*":
@@ -2206,7 +2222,8 @@ class PythonFrameworkScanner(Scanner):
     # 4: query parameters views read in their bodies (`queries`).
     # 5: loops holding calls (`loops`) and the loop around a call (`loop`), factories' returned
     # names (`rn`), a mounting factory's call assignments, small helpers' `returns`.
-    version = "5"
+    # 6: the lists of calls a function builds and returns (`rl`).
+    version = "6"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

@@ -5,7 +5,10 @@ settings module) — or, when no settings module names one, at every module defi
 ``urlpatterns`` that no other module includes — and follows ``path``/``re_path``/``url``
 entries through ``include("app.urls")`` (module strings resolved to files),
 ``include(module)``, ``include([...])``, ``include((patterns, "app"))`` and
-``include(router.urls)``; a urls package whose ``__init__.py`` re-exports ``urlpatterns``
+``include(router.urls)``, ``include((build_urlpatterns(client), "app"))`` of a project
+function building and returning its list (list literals, local lists grown by
+``append``/``extend``/``+=``; the arguments are not bound, so a route built from them is a
+warning, and ``if``s around appends are not read); a urls package whose ``__init__.py`` re-exports ``urlpatterns``
 (``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
 root is not served and not reported. Namespaces are irrelevant to paths and ignored.
@@ -23,6 +26,11 @@ Methods:
   restricted by ``http_method_names``; simplejwt's token views (``TokenObtainPairView``...)
   are POST; any other view class outside the scanned tree is a warning;
 * ``ViewSet.as_view({"get": "list"})`` → the mapping's methods;
+* a view is also reached through a name bound to it (``login = LoginView.as_view()`` in
+  views.py, routed as ``views.login``), and through a classmethod of the view class or its
+  bases named ``as_<something>_view`` (``SessionView.as_api_view(client=c)``, a project's
+  wrapper around ``cls.as_view``); ``as_view(http_method_names=[...])`` restricts the methods;
+  ``RedirectView`` answers GET, POST, PUT, PATCH and DELETE (it defines them all);
 * ``DefaultRouter``/``SimpleRouter`` registrations: the list route (GET list, POST create)
   and the detail route ``{lookup}`` (GET retrieve, PUT update, PATCH partial_update, DELETE
   destroy), limited to the actions the viewset has (``ModelViewSet`` all,
@@ -102,7 +110,6 @@ DJANGO_GENERICS: dict[str, list[str]] = {
             "TemplateView",
             "ListView",
             "DetailView",
-            "RedirectView",
             "ArchiveIndexView",
             "YearArchiveView",
             "MonthArchiveView",
@@ -129,6 +136,8 @@ DJANGO_GENERICS: dict[str, list[str]] = {
         )
     },
     "LogoutView": ["POST"],
+    # RedirectView.get/post/put/patch/delete (and head, options) all redirect.
+    "RedirectView": ["GET", "POST", "PUT", "PATCH", "DELETE"],
 }
 # Views of third-party packages that are commonly mounted as they are, by the dotted name
 # they are imported under; a view outside the scanned tree is otherwise unknown.
@@ -363,37 +372,69 @@ class _Linker:
             self._entry(file, scope, item, context)
 
     def _urlpatterns(self, path: str, depth: int = 0) -> list[tuple[str, str, Expr]]:
-        facts = self.project.facts[path]
-        events: list[tuple[int, str, Expr]] = []
-        for assign in facts["assigns"]:
-            if assign["s"] == "" and "urlpatterns" in assign["t"]:
-                events.append((assign["line"], "set", assign["v"]))
-        for aug in facts["augassigns"]:
-            if aug["s"] == "" and aug["t"] == "urlpatterns" and aug["op"] == "Add":
-                events.append((aug["line"], "extend", aug["v"]))
-        for call in facts["calls"]:
-            func = call_func(call["e"])
-            if call["s"] == "" and func in ("urlpatterns.append", "urlpatterns.extend", "urlpatterns.insert"):
-                kind = func.rsplit(".", 1)[1]
-                events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
-        events.sort(key=lambda e: e[0])
+        events = self._list_events(path, "", "urlpatterns")
         items: list[tuple[str, str, Expr]] = []
         if not events or events[0][1] != "set":
             # `from .base import urlpatterns` (or `*`) in a urls package's `__init__.py`.
             items = self._imported_urlpatterns(path, depth)
+        return self._apply_events(path, "", events, items, 0)
+
+    def _list_events(self, path: str, scope: str, name: str) -> list[tuple[int, str, Expr]]:
+        """How a list variable of `scope` is built: assignments, `+=`, append/extend/insert,
+        in line order (conditions around them are not read)."""
+        facts = self.project.facts[path]
+        events: list[tuple[int, str, Expr]] = []
+        for assign in facts["assigns"]:
+            if assign["s"] == scope and name in assign["t"]:
+                events.append((assign["line"], "set", assign["v"]))
+        for aug in facts["augassigns"]:
+            if aug["s"] == scope and aug["t"] == name and aug["op"] == "Add":
+                events.append((aug["line"], "extend", aug["v"]))
+        methods = (f"{name}.append", f"{name}.extend", f"{name}.insert")
+        for call in facts["calls"]:
+            func = call_func(call["e"])
+            if call["s"] == scope and func in methods:
+                kind = func.rsplit(".", 1)[1]
+                events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
+        events.sort(key=lambda e: e[0])
+        return events
+
+    def _apply_events(
+        self,
+        path: str,
+        scope: str,
+        events: list[tuple[int, str, Expr]],
+        items: list[tuple[str, str, Expr]],
+        depth: int,
+    ) -> list[tuple[str, str, Expr]]:
         for _line, kind, value in events:
             if kind == "set":
-                items = self._patterns(path, "", value, current=items)
+                items = self._patterns(path, scope, value, depth, current=items)
             elif kind == "extend":
-                items += self._patterns(path, "", value, current=items)
+                items += self._patterns(path, scope, value, depth, current=items)
             elif kind == "append":
                 if value is not None:
-                    items.append((path, "", value))
+                    items.append((path, scope, value))
             elif kind == "insert":
                 item = arg(value, 1)
                 index = const(arg(value, 0), 0)
                 if item is not None:
-                    items.insert(index if isinstance(index, int) else 0, (path, "", item))
+                    items.insert(index if isinstance(index, int) else 0, (path, scope, item))
+        return items
+
+    def _built_patterns(self, ref: Ref, depth: int) -> list[tuple[str, str, Expr]]:
+        """The patterns a project function builds and returns (`def build_urlpatterns(client)`,
+        `include((build_urlpatterns(Client.APP), "headless"))`). Its parameters are not bound:
+        a route or view that depends on them is unknown and warned about where it is read."""
+        inner = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+        items: list[tuple[str, str, Expr]] = []
+        for returned in ref.obj["rl"]:
+            if "n" in returned:
+                items += self._apply_events(
+                    ref.file, inner, self._list_events(ref.file, inner, returned["n"]), [], depth + 1
+                )
+            else:
+                items += self._patterns(ref.file, inner, returned, depth + 1)
         return items
 
     def _imported_urlpatterns(self, path: str, depth: int) -> list[tuple[str, str, Expr]]:
@@ -442,6 +483,10 @@ class _Linker:
                 if router is not None:
                     return [(path, scope, {"router": list(router)})]
             ref = self.project.resolve(path, scope, name)
+            if ref is not None and ref.kind == "assign" and not ref.rest and ref.scope:
+                # A list a function builds (`patterns = []`, `patterns.append(path(...))`).
+                events = self._list_events(ref.file, ref.scope, ref.name)
+                return self._apply_events(ref.file, ref.scope, events, [], depth + 1)
             if ref is not None and ref.kind == "assign" and not ref.rest:
                 return self._patterns(ref.file, ref.scope, ref.obj["v"], depth + 1)
             if ref is not None and ref.kind == "module":
@@ -456,6 +501,9 @@ class _Linker:
                 return []
             if kind in ("path", "re_path", "url"):
                 return [(path, scope, e)]
+            ref = self.project.resolve_expr(path, scope, e["call"])
+            if ref is not None and ref.kind == "function" and not ref.rest and "rl" in ref.obj:
+                return self._built_patterns(ref, depth)
         self._warn(
             path,
             "urlpatterns built from an expression that cannot be resolved statically",
@@ -490,7 +538,15 @@ class _Linker:
     def _include(self, path: str, scope: str, call: Expr, context: _Context, line: int) -> None:
         target = arg(call, 0, "arg")
         items = list_items(target)
-        if items and len(items) in (2, 3) and isinstance(const(items[1]), str) and not call_func(items[0]):
+        if (
+            items
+            and len(items) in (2, 3)
+            and isinstance(const(items[1]), str)
+            and (
+                not call_func(items[0])
+                or self.project.canonical(path, scope, items[0]["call"]) not in ("path", "re_path", "url")
+            )
+        ):
             target = items[0]  # include((patterns_or_module, "app_name"))
         module = self.project.eval_str(path, scope, target)
         if module is not None:
@@ -521,41 +577,88 @@ class _Linker:
         if not self.emit:
             return  # finding roots only needs the include graph
         auth = context.auth
-        while call_func(view) is not None or (
-            isinstance(view, dict) and "call" in view and "n" not in view["call"]
-        ):
-            func = call_func(view)
-            if func and func.endswith(".as_view"):
+        shown = name_of(view)
+        # Where the view expression is read; the endpoint stays at the route (`path`, `line`).
+        at_path, at_scope = path, scope
+        for _ in range(8):
+            at_path, at_scope, view = self.project.located(at_path, at_scope, view)
+            while call_func(view) is not None or (
+                isinstance(view, dict) and "call" in view and "n" not in view["call"]
+            ):
+                func = call_func(view)
+                if func and self._view_factory(at_path, at_scope, func) is not None:
+                    break
+                wrapper = last(func) if func else ""
+                if wrapper in _AUTH_DECORATORS:
+                    auth = f"{wrapper}()"
+                inner = arg(view, 0)  # type: ignore[arg-type]
+                if inner is None:
+                    break
+                view = inner
+            # `login = LoginView.as_view()` in views.py, routed as `views.login`.
+            alias = self.project.resolve_expr(at_path, at_scope, view)
+            if alias is None or alias.kind != "assign" or alias.rest or alias.obj["v"] is None:
                 break
-            wrapper = last(func) if func else ""
-            if wrapper in _AUTH_DECORATORS:
-                auth = f"{wrapper}()"
-            inner = arg(view, 0)  # type: ignore[arg-type]
-            if inner is None:
-                break
-            view = inner
+            at_path, at_scope, view = alias.file, alias.scope, alias.obj["v"]
         func = call_func(view)
-        if func and func.endswith(".as_view"):
-            ref = self.project.resolve(path, scope, func[: -len(".as_view")])
-            if ref is None or (ref.kind != "class" and ref.kind != "external") or ref.rest:
-                self._warn(path, f"view class {func[: -len('.as_view')]} cannot be resolved", line)
+        ref = self._view_factory(at_path, at_scope, func) if func else None
+        if ref is not None:
+            if ref.kind != "class" and ref.kind != "external":
+                self._warn(path, f"view class {func.rsplit('.', 1)[0]} cannot be resolved", line)  # type: ignore[union-attr]
                 return
             mapping = None
             first = arg(view, 0, "actions")  # type: ignore[arg-type]
             if first is not None and "dict" in first:
                 try:
                     mapping = {
-                        str(k).upper(): str(v) for k, v in self.project.literal(path, scope, first).items()
+                        str(k).upper(): str(v)
+                        for k, v in self.project.literal(at_path, at_scope, first).items()
                     }
                 except (ValueError, AttributeError):
                     mapping = None
-            self._class_view(ref, path, line, context, auth, mapping)
+            allowed = None
+            if "http_method_names" in view["kw"]:  # type: ignore[index]
+                # `as_view(http_method_names=[...])` sets the class attribute for this route.
+                try:
+                    allowed = [
+                        str(m).lower()
+                        for m in self.project.literal(at_path, at_scope, view["kw"]["http_method_names"])  # type: ignore[index]
+                    ]
+                except (ValueError, TypeError):
+                    allowed = None
+            self._class_view(ref, path, line, context, auth, mapping, allowed)
             return
-        ref = self.project.resolve_expr(path, scope, view)
+        ref = self.project.resolve_expr(at_path, at_scope, view)
         if ref is not None and ref.kind == "function" and not ref.rest:
             self._function_view(ref, path, line, context, auth)
             return
-        self._warn(path, f"view {name_of(view) or 'expression'} cannot be resolved", line)
+        self._warn(path, f"view {shown or name_of(view) or 'expression'} cannot be resolved", line)
+
+    def _view_factory(self, path: str, scope: str, func: str) -> Ref | None:
+        """The class of `X.as_view`, or of `X.as_api_view` when that is a classmethod of X or
+        of its ancestors (`@classmethod`/`@classonlymethod`) named `as_<something>_view` (a
+        project's own wrapper around
+        `cls.as_view(...)`); a Ref that is neither class nor external when X is unresolved;
+        None when `func` is no view factory."""
+        if "." not in func:
+            return None
+        owner, method = func.rsplit(".", 1)
+        if method != "as_view" and not (method.startswith("as_") and method.endswith("_view")):
+            return None
+        ref = self.project.resolve(path, scope, owner)
+        if method == "as_view":
+            return ref if ref is not None and not ref.rest else Ref("unresolved")
+        if ref is None or ref.rest or ref.kind != "class":
+            return None
+        for cls in self.project.ancestors(ref):
+            if cls.kind != "class":
+                continue
+            for candidate in cls.obj["methods"]:
+                if candidate["name"] == method and any(
+                    last(name_of(d)) in ("classmethod", "classonlymethod") for d in candidate["dec"]
+                ):
+                    return ref
+        return None
 
     def _function_view(self, ref: Ref, path: str, line: int, context: _Context, auth: str) -> None:
         methods = ["GET"]
@@ -592,7 +695,14 @@ class _Linker:
             self._emit(method, context, path, line, ref.name, required, label, queries=queries)
 
     def _class_view(
-        self, ref: Ref, path: str, line: int, context: _Context, auth: str, mapping: dict[str, str] | None
+        self,
+        ref: Ref,
+        path: str,
+        line: int,
+        context: _Context,
+        auth: str,
+        mapping: dict[str, str] | None,
+        allowed_override: list[str] | None = None,
     ) -> None:
         chain = self.project.ancestors(ref)
         names = [last(r.name) if r.kind == "external" else r.name for r in chain]
@@ -623,7 +733,12 @@ class _Linker:
                     if method == "GET" and "List" in generic
                     else ("retrieve" if method == "GET" else _GENERIC_ACTIONS[method])
                 )  # type: ignore[operator]
-            django_generic = next((n for n in names if n in DJANGO_GENERICS), None)
+            # Django's generic views by name; the routed class itself only when it is Django's
+            # (a project's own `class LoginView(APIView)` with a `post` is not `auth.LoginView`).
+            django_generic = next(
+                (n for i, n in enumerate(names) if n in DJANGO_GENERICS and (i or chain[0].kind == "external")),
+                None,
+            )
             for method in DJANGO_GENERICS.get(django_generic or "", []):
                 actions.setdefault(method, "")
             for cls in chain:
@@ -635,7 +750,7 @@ class _Linker:
                     upper = method["name"].upper()
                     if upper in _REPORTED:
                         actions.setdefault(upper, "")
-            allowed = self._class_attr_literal(chain, "http_method_names")
+            allowed = allowed_override or self._class_attr_literal(chain, "http_method_names")
             if isinstance(allowed, list):
                 actions = {m: a for m, a in actions.items() if m.lower() in allowed}
         if not actions:

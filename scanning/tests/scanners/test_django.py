@@ -546,3 +546,199 @@ def test_unresolvable_urlpatterns_and_external_views_are_precise_warnings():
         ("billing/urls.py",
          "urlpatterns imported from billing.compat.urlpatterns, which cannot be resolved statically"),
     ]
+
+
+# An allauth-like project: views bound as module-level aliases (`login = LoginView.as_view()`),
+# a headless API whose urlpatterns a function builds for each client and whose views come from
+# a classmethod factory `as_api_view`, and RedirectViews.
+SIGNIN_PROJECT = {
+    "site/settings.py": 'ROOT_URLCONF = "site.urls"\n',
+    "site/urls.py": """
+        from django.urls import include, path
+
+        urlpatterns = [
+            path("accounts/", include("signin.urls")),
+            path("_signin/", include("signin.headless.urls")),
+        ]
+    """,
+    "signin/__init__.py": "",
+    "signin/urls.py": """
+        from django.urls import include, path
+        from django.views.generic import RedirectView
+
+        from signin.account import urls as account_urls
+
+        urlpatterns = [
+            path("", include(account_urls)),
+            path("old-login/", RedirectView.as_view(url="/accounts/login/")),
+        ]
+    """,
+    "signin/account/__init__.py": "",
+    "signin/account/views.py": """
+        from django.contrib.auth.decorators import login_required
+        from django.views.generic import FormView, RedirectView, TemplateView, View
+
+        class LoginView(FormView):
+            template_name = "login.html"
+
+        login = LoginView.as_view()
+
+        class LogoutView(View):
+            def get(self, request):
+                ...
+
+            def post(self, request):
+                ...
+
+        logout = LogoutView.as_view(http_method_names=["post"])
+
+        class EmailView(View):
+            def get(self, request):
+                ...
+
+            def post(self, request):
+                ...
+
+        email = login_required(EmailView.as_view())
+
+        class ConfirmView(RedirectView):
+            pattern_name = "account_login"
+
+        confirm = ConfirmView.as_view()
+
+        sent = TemplateView.as_view(template_name="sent.html")
+        home = email
+        not_a_view = 42
+    """,
+    "signin/account/urls.py": """
+        from django.urls import path
+
+        from . import views
+        from .views import logout
+
+        urlpatterns = [
+            path("login/", views.login, name="account_login"),
+            path("logout/", logout),
+            path("email/", views.email),
+            path("confirm/<key>/", views.confirm),
+            path("sent/", views.sent),
+            path("home/", views.home),
+            path("broken/", views.not_a_view),
+        ]
+    """,
+    "signin/headless/__init__.py": "",
+    "signin/headless/constants.py": """
+        class Client:
+            APP = "app"
+            BROWSER = "browser"
+    """,
+    "signin/headless/base.py": """
+        from django.utils.decorators import classonlymethod
+        from django.views import View
+
+        class APIView(View):
+            client = None
+
+            @classonlymethod
+            def as_api_view(cls, **initkwargs):
+                view = cls.as_view(**initkwargs)
+                return view
+
+            def as_json_view(self):
+                return self
+    """,
+    "signin/headless/views.py": """
+        from signin.headless.base import APIView
+
+        class SessionView(APIView):
+            def get(self, request):
+                ...
+
+            def delete(self, request):
+                ...
+
+        class LoginView(APIView):
+            def post(self, request):
+                ...
+
+        class ConfigView(APIView):
+            def get(self, request):
+                ...
+    """,
+    "signin/headless/urls.py": """
+        from django.urls import include, path
+
+        from signin.headless import views
+        from signin.headless.constants import Client
+
+        def _config_patterns(client):
+            return [path("config", views.ConfigView.as_api_view(client=client))]
+
+        def build_urlpatterns(client):
+            patterns = []
+            patterns.extend(_config_patterns(client))
+            auth_patterns: list = [
+                path("session", views.SessionView.as_api_view(client=client)),
+            ]
+            auth_patterns.append(path("login", views.LoginView.as_api_view(client=client)))
+            auth_patterns.append(path(client + "/odd", views.LoginView.as_api_view(client=client)))
+            auth_patterns.append(path("json", views.LoginView.as_json_view(client=client)))
+            patterns.append(path("auth/", include(auth_patterns)))
+            return [path("v1/", include(patterns))]
+
+        urlpatterns = [
+            path("browser/", include((build_urlpatterns(Client.BROWSER), "headless"), namespace="browser")),
+        ]
+        urlpatterns.append(path("app/", include((build_urlpatterns(Client.APP), "headless"), namespace="app")))
+    """,
+}
+_REDIRECT = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SIGNIN_EXPECTED = {
+    ("GET", "/accounts/login"),
+    ("POST", "/accounts/login"),
+    ("POST", "/accounts/logout"),
+    ("GET", "/accounts/email"),
+    ("POST", "/accounts/email"),
+    *((m, "/accounts/confirm/{key}") for m in _REDIRECT),
+    *((m, "/accounts/old-login") for m in _REDIRECT),
+    ("GET", "/accounts/sent"),
+    ("GET", "/accounts/home"),
+    ("POST", "/accounts/home"),
+    *(
+        (method, f"/_signin/{client}/v1/{route}")
+        for client in ("browser", "app")
+        for method, route in (
+            ("GET", "config"),
+            ("GET", "auth/session"),
+            ("DELETE", "auth/session"),
+            ("POST", "auth/login"),
+        )
+    ),
+}
+
+
+def test_view_aliases_built_urlpatterns_and_view_factories_are_followed():
+    endpoints, warnings = _scan(SIGNIN_PROJECT)
+    assert keys(endpoints) == SIGNIN_EXPECTED
+    found = by_key(endpoints)
+    login = found[("POST", "/accounts/login")]
+    # The endpoint is where it is routed, its handler the class the alias names.
+    assert (login.file, login.line, login.handler) == ("signin/account/urls.py", 8, "LoginView")
+    assert found[("GET", "/accounts/email")].auth_required
+    assert found[("GET", "/accounts/home")].auth_required
+    assert found[("POST", "/_signin/app/v1/auth/login")].file == "signin/headless/urls.py"
+    assert sorted((w.file, w.line, w.message) for w in warnings) == [
+        ("signin/account/urls.py", 14, "view views.not_a_view cannot be resolved"),
+        # A route built from the function's parameter is unknown; so is a method that is
+        # not a classmethod view factory.
+        ("signin/headless/urls.py", 17, "URL route is not a constant string; its views are not reported"),
+        ("signin/headless/urls.py", 18, "view expression cannot be resolved"),
+    ]
+
+
+def test_a_project_class_named_like_a_django_generic_view_is_not_one():
+    # The headless `LoginView(APIView)` only posts: Django's `LoginView` (GET, POST) is
+    # another class.
+    endpoints, _ = _scan(SIGNIN_PROJECT)
+    assert ("POST", "/_signin/browser/v1/auth/login") in keys(endpoints)
+    assert ("GET", "/_signin/browser/v1/auth/login") not in keys(endpoints)

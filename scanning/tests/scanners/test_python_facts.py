@@ -185,3 +185,31 @@ def test_calls_in_for_loops_carry_the_loops_innermost_first():
     }
     assert second["loop"] == {"t": "x", "it": {"call": {"n": "items"}, "args": [], "kw": {}, "line": 5}, "line": 5}
     assert "loop" not in third
+
+
+def test_a_function_building_a_list_of_calls_keeps_what_it_returns():
+    found = facts(
+        """
+        def build(client):
+            patterns = []
+            patterns.append(path("a", view))
+            if client:
+                return patterns
+            return [path("v1/", include(patterns))]
+
+        def names():
+            return ["a", "b"]
+
+        def passthrough(items):
+            return items
+
+        def empty():
+            items = []
+            return []
+        """
+    )
+    built = {f["name"]: f.get("rl") for f in found["functions"]}
+    assert built["build"][0]["list"][0]["call"] == {"n": "path"}
+    assert built["build"][1] == {"n": "patterns"}
+    # a list of constants, a parameter, an empty list: nothing a urlconf is built from
+    assert built["names"] is None and built["passthrough"] is None and built["empty"] is None
