@@ -182,6 +182,7 @@ class _Linker:
         self._path_names: dict[str, list[str]] = {}  # read only
         self._router_classes: dict[tuple[str, str, str], str] = {}
         self._functions: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> function
+        self._classes: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> class
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -210,9 +211,76 @@ class _Linker:
         return self._named_object(path, scope, name) if name else None
 
     def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
+        if name.startswith("self."):
+            # `self.router`, set in a method of the class: the object is (class, attribute).
+            owner = self._owner(path, scope)
+            found = self.routers.get((path, owner, name)) if owner is not None else None
+            return found.key if found is not None else None
         key = self.project.assigned_key(path, scope, name, self.routers)
         # `api = create_api_app()` is an alias of the app the factory returns.
         return self.routers[key].key if key is not None else None
+
+    def _owner(self, path: str, scope: str) -> str | None:
+        """The class whose method (or function nested in one) `scope` is."""
+        classes = self._classes.get(path)
+        if classes is None:
+            classes = self._classes[path] = {
+                f"{c['s']}.{c['name']}" if c["s"] else c["name"]: c for c in self.project.facts[path]["classes"]
+            }
+        current = scope
+        while "." in current:
+            current = current.rsplit(".", 1)[0]
+            if current in classes:
+                return current
+        return None
+
+    def _endpoint_function(self, path: str, scope: str, e: Expr | None) -> tuple[dict[str, Any] | None, str]:
+        """The handler `add_api_route` names, and its file: a function, or `self.method`."""
+        name = name_of(e)
+        if name and name.startswith("self.") and name.count(".") == 1:
+            owner = self._owner(path, scope)
+            if owner is None:
+                return None, path
+            cls = self._classes[path][owner]
+            for ref in self.project.ancestors(Ref("class", path, cls["s"], cls["name"], cls)):
+                if ref.kind != "class":
+                    continue
+                for method in ref.obj["methods"]:
+                    if method["name"] == name[5:] and "args" in method:
+                        # Annotations are read where the class is written; `self` is skipped.
+                        return {**method, "s": ref.obj["s"]}, ref.file
+            return None, path
+        endpoint = self.project.resolve_expr(path, scope, e)
+        if endpoint is not None and endpoint.kind == "function":
+            return endpoint.obj, endpoint.file
+        return None, path
+
+    def _warn_unresolved(self, path: str, scope: str, receiver: str, line: int) -> None:
+        if self._unresolved_receiver(path, scope, receiver):
+            self.warnings.append(
+                ScanWarning(
+                    path,
+                    f"routes registered on {receiver!r}, which is not a FastAPI app or router "
+                    "created in this project (a parameter or an attribute set elsewhere); "
+                    "they are not reported",
+                    line,
+                )
+            )
+
+    def _unresolved_receiver(self, path: str, scope: str, receiver: str) -> bool:
+        """Routes registered on a parameter or an unknown `self.x`: lost, so worth a warning.
+
+        Names bound to anything (imports, other objects) are not guessed about, nor is the
+        router's own `self` (an `add_api_route` override calling itself).
+        """
+        head = receiver.split(".", 1)[0]
+        if head in ("self", "cls"):
+            return receiver.count(".") == 1 and self._owner(path, scope) is not None
+        return (
+            "(" not in receiver
+            and self.project.lookup(path, scope, head) is None
+            and not self.project.facts[path]["star_imports"]
+        )
 
     def _router_class(self, path: str, scope: str, callee: Expr) -> str:
         """"FastAPI"/"APIRouter" when `callee` is a project class deriving from one of them."""
@@ -295,6 +363,9 @@ class _Linker:
                     continue
                 key = self._named_object(path, function["s"], receiver)
                 if key is None:
+                    route_path = const(arg(decorator, 0, "path"))
+                    if isinstance(route_path, str) and route_path.startswith("/"):
+                        self._warn_unresolved(path, function["s"], receiver, decorator["line"])
                     continue
                 if method == "api_route":
                     methods = self._methods(
@@ -320,11 +391,12 @@ class _Linker:
             func = call_func(e)
             if not func or not func.endswith(".add_api_route"):
                 continue
-            key = self._named_object(path, scope, func.rsplit(".", 1)[0])
+            receiver = func.rsplit(".", 1)[0]
+            key = self._named_object(path, scope, receiver)
             if key is None:
+                self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
-            endpoint = self.project.resolve_expr(path, scope, arg(e, 1, "endpoint"))
-            function = endpoint.obj if endpoint is not None and endpoint.kind == "function" else None
+            function, function_file = self._endpoint_function(path, scope, arg(e, 1, "endpoint"))
             methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
             route_path = self._route_path(path, scope, arg(e, 0, "path"))
             self.routes.setdefault(key, []).append(
@@ -335,8 +407,8 @@ class _Linker:
                     methods,
                     route_path,
                     function,
-                    endpoint.file if function is not None else path,
-                    e["kw"],  # type: ignore[union-attr]
+                    function_file,
+                    e["kw"],
                 )
             )
 
@@ -381,6 +453,7 @@ class _Linker:
                 continue
             parent = self._named_object(path, scope, receiver)
             if parent is None:
+                self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
             if method == "include_router":
                 child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
