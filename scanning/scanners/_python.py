@@ -412,13 +412,7 @@ def _visit(
             notes = _FunctionBody(function.owner if function is not None else "")
             _visit(stmt.body, inner, facts, notes, methods)  # type: ignore[attr-defined]
             if notes.wires and notes.call_assigns:
-                for assign in notes.call_assigns:
-                    targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
-                    names = [t.id for t in targets if type(t) is ast.Name]
-                    if names:
-                        facts["assigns"].append(
-                            {"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner}
-                        )
+                _keep_call_assigns(notes, inner, facts)
             if (notes.factory or notes.wires and notes.call_assigns) and notes.returns:
                 info["rn"] = notes.returns  # names the factory returns
         elif kind is ast.Return:
@@ -492,13 +486,16 @@ def _visit_methods(node: ast.ClassDef, info: dict[str, Any], scope: str, facts: 
         notes = _FunctionBody(owner)
         _visit(stmt.body, inner, facts, notes, True)  # type: ignore[attr-defined]
         if notes.wires and notes.call_assigns:
-            for assign in notes.call_assigns:
-                targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
-                names = [t.id for t in targets if type(t) is ast.Name]
-                if names:
-                    facts["assigns"].append(
-                        {"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner}
-                    )
+            _keep_call_assigns(notes, inner, facts)
+
+
+def _keep_call_assigns(notes: _FunctionBody, scope: str, facts: dict[str, list[Any]]) -> None:
+    """A wiring body's call assignments (`api = create_api_app()`), kept in its scope."""
+    for assign in notes.call_assigns:
+        targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
+        names = [t.id for t in targets if type(t) is ast.Name]
+        if names:
+            facts["assigns"].append({"t": names, "v": expr(assign.value), "line": assign.lineno, "s": scope})
 
 
 def _loop(stmt: ast.For, calls: list[dict[str, Any]]) -> None:

@@ -17,6 +17,13 @@ path naming a parameter of the enclosing factory takes the parameter's default, 
 ``os.environ.get``/``os.getenv`` give their default. A mount of anything else than an app
 (``StaticFiles`` aside) is a warning. ``@x.websocket`` routes are not HTTP operations.
 
+A server class may build its app in its methods: ``self._app = FastAPI()`` and
+``self.router = MyRouter()`` are one object per class and attribute (methods of subclasses
+see a base class's), used as ``self.router.add_api_route("/reset", self.reset)`` and
+``self._app.include_router(self.router)`` in any method; ``self.reset`` is the class's (or a
+base class's) method, its signature read without ``self``. Objects local to a method are local
+to it, as in functions. Routes registered on a parameter or an unknown ``self.x`` are a warning.
+
 Rules:
 
 * path parameters are the ``{name}`` segments; function parameters named like them, or
@@ -213,9 +220,18 @@ class _Linker:
     def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
         if name.startswith("self."):
             # `self.router`, set in a method of the class: the object is (class, attribute).
+            # Set in a method of the class, or of a base class (`Server.__init__`).
             owner = self._owner(path, scope)
-            found = self.routers.get((path, owner, name)) if owner is not None else None
-            return found.key if found is not None else None
+            if owner is None:
+                return None
+            cls = self._classes[path][owner]
+            for ref in self.project.ancestors(Ref("class", path, cls["s"], cls["name"], cls)):
+                if ref.kind == "class":
+                    qualified = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+                    found = self.routers.get((ref.file, qualified, name))
+                    if found is not None:
+                        return found.key
+            return None
         key = self.project.assigned_key(path, scope, name, self.routers)
         # `api = create_api_app()` is an alias of the app the factory returns.
         return self.routers[key].key if key is not None else None

@@ -436,9 +436,13 @@ ORCHESTRA_EXPECTED = {
 VECTORSTORE_APP: dict[str, str] = {
     "vectorstore/__init__.py": "",
     "vectorstore/server/__init__.py": """
+        from fastapi import APIRouter
+
+
         class Server:
             def __init__(self, settings):
                 self.settings = settings
+                self.health = APIRouter(prefix="/health")
     """,
     "vectorstore/server/routing.py": """
         import fastapi
@@ -485,6 +489,8 @@ VECTORSTORE_APP: dict[str, str] = {
                 self.setup_v1_routes()
                 self._app.include_router(self.router)
                 self._app.include_router(admin_router, prefix="/api/v2")
+                self.health.add_api_route("/live", self.heartbeat)
+                self._app.include_router(self.health)
 
             def setup_v2_routes(self) -> None:
                 self.router.add_api_route("/api/v2/heartbeat", self.heartbeat, methods=["GET"])
@@ -554,6 +560,7 @@ VECTORSTORE_EXPECTED = {
     ("POST", "/api/v2/admin/compact"),
     ("GET", "/api/v1/heartbeat"),
     ("GET", "/api/v1/version"),
+    ("GET", "/health/live"),
 }
 
 
