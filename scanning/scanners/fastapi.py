@@ -190,6 +190,9 @@ class _Linker:
         self._router_classes: dict[tuple[str, str, str], str] = {}
         self._functions: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> function
         self._classes: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> class
+        # Warnings about a class's `self.router`: only said when the object is served (a
+        # library's own `FastAPI` class wires `self.router` with its parameters).
+        self._pending: dict[tuple[str, str, str], list[ScanWarning]] = {}
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -384,9 +387,11 @@ class _Linker:
                         self._warn_unresolved(path, function["s"], receiver, decorator["line"])
                     continue
                 if method == "api_route":
+                    start = len(self.warnings)
                     methods = self._methods(
                         path, function["s"], decorator["kw"].get("methods"), decorator["line"]
                     )
+                    self._defer(key, start)
                 else:
                     methods = [method.upper()]
                 route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
@@ -413,7 +418,9 @@ class _Linker:
                 self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
             function, function_file = self._endpoint_function(path, scope, arg(e, 1, "endpoint"))
+            start = len(self.warnings)
             methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
+            self._defer(key, start)
             route_path = self._route_path(path, scope, arg(e, 0, "path"))
             self.routes.setdefault(key, []).append(
                 _Route(
@@ -471,52 +478,72 @@ class _Linker:
             if parent is None:
                 self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
-            if method == "include_router":
-                child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
-            else:
-                child_expr, prefix_expr = arg(e, 1, "app"), arg(e, 0, "path")
-            bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
-            if loops:
-                found = self._loop_bindings(path, scope, loops, index, (child_expr, prefix_expr))
-                if isinstance(found, str):
+            start = len(self.warnings)
+            self._collect_edge(path, scope, loops, index, e, parent, method)
+            self._defer(parent, start)
+
+    def _defer(self, key: tuple[str, str, str], start: int) -> None:
+        """Warnings since `start` about a class's `self.x` object wait until it is walked."""
+        if len(self.warnings) > start and key[2].startswith("self."):
+            self._pending.setdefault(key, []).extend(self.warnings[start:])
+            del self.warnings[start:]
+
+    def _collect_edge(
+        self,
+        path: str,
+        scope: str,
+        loops: list[dict[str, Any]] | None,
+        index: int,
+        e: Expr,
+        parent: tuple[str, str, str],
+        method: str,
+    ) -> None:
+        if method == "include_router":
+            child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
+        else:
+            child_expr, prefix_expr = arg(e, 1, "app"), arg(e, 0, "path")
+        bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
+        if loops:
+            found = self._loop_bindings(path, scope, loops, index, (child_expr, prefix_expr))
+            if isinstance(found, str):
+                self.warnings.append(
+                    ScanWarning(
+                        path,
+                        f"{method} in a loop over {found}, not a constant list; "
+                        "its routes are not reported",
+                        e["line"],
+                    )
+                )
+                return
+            bindings = found
+        for binding in bindings:
+            cpath, cscope, cexpr = self._bound(path, scope, child_expr, binding)
+            child = self._child(cpath, cscope, cexpr)
+            if child is None:
+                if method == "include_router":
                     self.warnings.append(
                         ScanWarning(
                             path,
-                            f"{method} in a loop over {found}, not a constant list; "
-                            "its routes are not reported",
+                            f"include_router of an unresolved router ({name_of(cexpr) or 'expression'})",
                             e["line"],
                         )
                     )
-                    continue
-                bindings = found
-            for binding in bindings:
-                cpath, cscope, cexpr = self._bound(path, scope, child_expr, binding)
-                child = self._child(cpath, cscope, cexpr)
-                if child is None:
-                    if method == "include_router":
-                        self.warnings.append(
-                            ScanWarning(
-                                path,
-                                f"include_router of an unresolved router ({name_of(cexpr) or 'expression'})",
-                                e["line"],
-                            )
+                elif not self._is_static_files(cpath, cscope, cexpr):
+                    self.warnings.append(
+                        ScanWarning(
+                            path,
+                            f"mount of an application that is not a FastAPI app or router "
+                            f"({name_of(cexpr) or call_func(cexpr) or 'expression'}); "
+                            "the FastAPI scan does not report its routes",
+                            e["line"],
                         )
-                    elif not self._is_static_files(cpath, cscope, cexpr):
-                        self.warnings.append(
-                            ScanWarning(
-                                path,
-                                f"mount of an application that is not a FastAPI app or router "
-                                f"({name_of(cexpr) or call_func(cexpr) or 'expression'}); "
-                                "the FastAPI scan does not report its routes",
-                                e["line"],
-                            )
-                        )
-                    continue
-                ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
-                prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
-                self.edges.setdefault(parent, []).append(
-                    _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount")
-                )
+                    )
+                continue
+            ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
+            prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
+            self.edges.setdefault(parent, []).append(
+                _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount")
+            )
 
     def _child(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
         """The app or router an include or mount names, or builds with a factory call."""
@@ -691,6 +718,9 @@ class _Linker:
                 if endpoint.key not in seen:
                     seen.add(endpoint.key)
                     out.append(endpoint)
+        pending = self._pending.pop(key, None)
+        if pending:
+            self.warnings.extend(pending)
         for edge in self.edges.get(key, []):
             if edge.child in stack:
                 continue

@@ -659,3 +659,34 @@ def test_objects_local_to_a_method_stay_local_to_it():
     assert keys(endpoints) == {("GET", "/served")}
     assert params(endpoints[0]) == {("query", "q"): (True, {"type": "integer"})}
     assert warnings == []
+
+
+def test_a_class_router_wired_from_parameters_is_only_warned_about_when_served():
+    toolkit = """
+        from fastapi import APIRouter, FastAPI
+
+
+        class Toolkit:
+            def __init__(self):
+                self.router = APIRouter()
+
+            def add_route(self, path, endpoint, methods):
+                self.router.add_api_route("/fixed", endpoint, methods=methods)
+
+            def include(self, router):
+                self.router.include_router(router)
+    """
+    files = {"kit/__init__.py": "", "kit/toolkit.py": toolkit}
+    assert _scan(files) == ([], [])
+    served = toolkit + """
+            def serve(self):
+                app = FastAPI()
+                app.include_router(self.router)
+                return app
+    """
+    endpoints, warnings = _scan({"kit/__init__.py": "", "kit/toolkit.py": served})
+    assert keys(endpoints) == set()
+    assert sorted((w.line, w.message) for w in warnings) == [
+        (10, "route methods are not a constant list"),
+        (13, "include_router of an unresolved router (router)"),
+    ]
