@@ -332,15 +332,18 @@ class _FunctionBody:
     kept when it also builds an application or router (`_FACTORY_CALLS`).
     """
 
-    __slots__ = ("call_assigns", "wires", "factory", "returns", "lists", "built")
+    __slots__ = ("call_assigns", "wires", "factory", "returns", "lists", "built", "owner")
 
-    def __init__(self) -> None:
+    def __init__(self, owner: str = "") -> None:
         self.call_assigns: list[ast.Assign | ast.AnnAssign] = []
         self.wires = False
         self.factory = False
         self.returns: list[str] = []
         self.lists: set[str] = set()  # local names bound to a list literal
         self.built: list[Expr] = []  # returned list literals of calls (`return [path(...)]`)
+        # In a method body (or a function nested in one): the class's scope. There
+        # `self.router = APIRouter()` is kept as the class's `self.router` (see `_visit_methods`).
+        self.owner = owner
 
 
 def _call_name(value: ast.expr) -> str:
@@ -348,8 +351,22 @@ def _call_name(value: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
+def _self_attributes(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
+    """`self.x` targets of an assignment, as the names ``"self.x"``."""
+    targets = stmt.targets if type(stmt) is ast.Assign else [stmt.target]  # type: ignore[union-attr]
+    return [
+        f"self.{t.attr}"
+        for t in targets
+        if type(t) is ast.Attribute and type(t.value) is ast.Name and t.value.id == "self"
+    ]
+
+
 def _visit(
-    body: list[ast.stmt], scope: str, facts: dict[str, list[Any]], function: _FunctionBody | None = None
+    body: list[ast.stmt],
+    scope: str,
+    facts: dict[str, list[Any]],
+    function: _FunctionBody | None = None,
+    methods: bool = False,
 ) -> None:
     for stmt in body:
         kind = type(stmt)
@@ -357,6 +374,13 @@ def _visit(
             continue
         if kind in _VALUE_STATEMENTS:
             value = stmt.value  # type: ignore[attr-defined]
+            if function is not None and function.owner and kind in _ASSIGNS and type(value) is ast.Call:
+                attributes = _self_attributes(stmt)  # type: ignore[arg-type]
+                if attributes:
+                    facts["assigns"].append(
+                        {"t": attributes, "v": expr(value), "line": stmt.lineno, "s": function.owner}
+                    )
+                    continue
             if scope and (value is None or not _kept_in_function(value)):
                 if function is not None and type(value) is ast.Call and kind in _ASSIGNS:
                     function.call_assigns.append(stmt)  # type: ignore[arg-type]
@@ -399,16 +423,10 @@ def _visit(
             info = _function(stmt, scope)  # type: ignore[arg-type]
             facts["functions"].append(info)
             inner = f"{scope}.{stmt.name}" if scope else stmt.name  # type: ignore[attr-defined]
-            notes = _FunctionBody()
-            _visit(stmt.body, inner, facts, notes)  # type: ignore[attr-defined]
+            notes = _FunctionBody(function.owner if function is not None else "")
+            _visit(stmt.body, inner, facts, notes, methods)  # type: ignore[attr-defined]
             if notes.wires and notes.call_assigns:
-                for assign in notes.call_assigns:
-                    targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
-                    names = [t.id for t in targets if type(t) is ast.Name]
-                    if names:
-                        facts["assigns"].append(
-                            {"t": names, "v": expr(assign.value), "line": assign.lineno, "s": inner}
-                        )
+                _keep_call_assigns(notes, inner, facts)
             if (notes.factory or notes.wires and notes.call_assigns) and notes.returns:
                 info["rn"] = notes.returns  # names the factory returns
             if notes.built or notes.lists:
@@ -440,10 +458,13 @@ def _visit(
                     head = alias.name.split(".", 1)[0]
                     facts["imports"].append([head, 0, head, None, scope])
         elif kind is ast.ClassDef:
-            facts["classes"].append(_class(stmt, scope))  # type: ignore[arg-type]
+            info = _class(stmt, scope)  # type: ignore[arg-type]
+            facts["classes"].append(info)
+            if methods:
+                _visit_methods(stmt, info, scope, facts)  # type: ignore[arg-type]
         elif kind in _BLOCKS:
             first_call = len(facts["calls"])
-            _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
+            _visit(stmt.body, scope, facts, function, methods)  # type: ignore[attr-defined]
             if len(facts["calls"]) > first_call:
                 if kind in _LOOPS:
                     # `for router in ROUTERS: app.include_router(router)`: the linker unrolls the
@@ -459,13 +480,46 @@ def _visit(
                     )
                 if kind is ast.For:
                     _loop(stmt, facts["calls"][first_call:])  # type: ignore[arg-type]
-            _visit(getattr(stmt, "orelse", ()), scope, facts, function)
+            _visit(getattr(stmt, "orelse", ()), scope, facts, function, methods)
         else:  # try
-            _visit(stmt.body, scope, facts, function)  # type: ignore[attr-defined]
+            _visit(stmt.body, scope, facts, function, methods)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                _visit(handler.body, scope, facts, function)
-            _visit(stmt.orelse, scope, facts, function)  # type: ignore[attr-defined]
-            _visit(stmt.finalbody, scope, facts, function)  # type: ignore[attr-defined]
+                _visit(handler.body, scope, facts, function, methods)
+            _visit(stmt.orelse, scope, facts, function, methods)  # type: ignore[attr-defined]
+            _visit(stmt.finalbody, scope, facts, function, methods)  # type: ignore[attr-defined]
+
+
+def _visit_methods(node: ast.ClassDef, info: dict[str, Any], scope: str, facts: dict[str, list[Any]]) -> None:
+    """A server class wiring its app in its methods (``self.router = APIRouter()``, then
+    ``self.router.add_api_route("/reset", self.reset)``): the method bodies are visited as
+    function bodies (scope ``Class.method``), ``self.x = Call(...)`` is kept as an assignment
+    of ``"self.x"`` in the class's scope, and every method entry gets its ``args`` (and
+    ``ret``), as a method can be the endpoint."""
+    owner = f"{scope}.{node.name}" if scope else node.name
+    entries = info["methods"]
+    index = 0
+    for stmt in node.body:
+        if type(stmt) not in _FUNCTION_DEFS:
+            continue
+        entry = entries[index]
+        index += 1
+        entry["args"] = _arguments(stmt.args)  # type: ignore[attr-defined]
+        if stmt.returns is not None:  # type: ignore[attr-defined]
+            entry["ret"] = expr(stmt.returns)  # type: ignore[attr-defined]
+        inner = f"{owner}.{stmt.name}"  # type: ignore[attr-defined]
+        notes = _FunctionBody(owner)
+        _visit(stmt.body, inner, facts, notes, True)  # type: ignore[attr-defined]
+        if notes.wires and notes.call_assigns:
+            _keep_call_assigns(notes, inner, facts)
+
+
+def _keep_call_assigns(notes: _FunctionBody, scope: str, facts: dict[str, list[Any]]) -> None:
+    """A wiring body's call assignments (`api = create_api_app()`), kept in its scope."""
+    for assign in notes.call_assigns:
+        targets = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
+        names = [t.id for t in targets if type(t) is ast.Name]
+        if names:
+            facts["assigns"].append({"t": names, "v": expr(assign.value), "line": assign.lineno, "s": scope})
 
 
 def _loop(stmt: ast.For, calls: list[dict[str, Any]]) -> None:
@@ -490,6 +544,15 @@ def _loop(stmt: ast.For, calls: list[dict[str, Any]]) -> None:
             inner["in"] = loop
 
 
+# Method bodies are only visited in modules that can wire a FastAPI app in them: most
+# classes (models, serializers, views) declare no routing in their methods.
+_METHOD_WIRING_MARKERS = (b"fastapi", b"APIRouter", b"add_api_route", b"include_router")
+
+
+def _visits_methods(content: bytes) -> bool:
+    return any(marker in content for marker in _METHOD_WIRING_MARKERS)
+
+
 def module_facts(source: SourceFile) -> dict[str, Any]:
     """The facts of one Python module, computed once per SourceFile for every scanner."""
     cached = source.__dict__.get(_FACTS_ATTR)
@@ -509,7 +572,7 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         "classes": [],
     }
     try:
-        _visit(tree.body, "", facts)
+        _visit(tree.body, "", facts, None, _visits_methods(source.content))
         queries = query_reads(tree, source.content)
     except RecursionError as error:
         # Generated code can nest expressions deeper than the interpreter's stack.
@@ -2222,7 +2285,9 @@ class PythonFrameworkScanner(Scanner):
     # 4: query parameters views read in their bodies (`queries`).
     # 5: loops holding calls (`loops`) and the loop around a call (`loop`), factories' returned
     # names (`rn`), a mounting factory's call assignments, small helpers' `returns`.
-    # 6: the lists of calls a function builds and returns (`rl`).
+    # 6: the lists of calls a function builds and returns (`rl`); in modules mentioning FastAPI,
+    # method bodies (`Class.method` scopes), `self.x = Call()` assignments (target "self.x",
+    # class scope) and methods' `args`/`ret`.
     version = "6"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest

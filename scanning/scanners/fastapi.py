@@ -17,6 +17,13 @@ path naming a parameter of the enclosing factory takes the parameter's default, 
 ``os.environ.get``/``os.getenv`` give their default. A mount of anything else than an app
 (``StaticFiles`` aside) is a warning. ``@x.websocket`` routes are not HTTP operations.
 
+A server class may build its app in its methods: ``self._app = FastAPI()`` and
+``self.router = MyRouter()`` are one object per class and attribute (methods of subclasses
+see a base class's), used as ``self.router.add_api_route("/reset", self.reset)`` and
+``self._app.include_router(self.router)`` in any method; ``self.reset`` is the class's (or a
+base class's) method, its signature read without ``self``. Objects local to a method are local
+to it, as in functions. Routes registered on a parameter or an unknown ``self.x`` are a warning.
+
 Rules:
 
 * path parameters are the ``{name}`` segments; function parameters named like them, or
@@ -185,6 +192,10 @@ class _Linker:
         self._path_names: dict[str, list[str]] = {}  # read only
         self._router_classes: dict[tuple[str, str, str], str] = {}
         self._functions: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> function
+        self._classes: dict[str, dict[str, dict[str, Any]]] = {}  # file -> qualified name -> class
+        # Warnings about a class's `self.router`: only said when the object is served (a
+        # library's own `FastAPI` class wires `self.router` with its parameters).
+        self._pending: dict[tuple[str, str, str], list[ScanWarning]] = {}
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -213,9 +224,85 @@ class _Linker:
         return self._named_object(path, scope, name) if name else None
 
     def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
+        if name.startswith("self."):
+            # `self.router`, set in a method of the class: the object is (class, attribute).
+            # Set in a method of the class, or of a base class (`Server.__init__`).
+            owner = self._owner(path, scope)
+            if owner is None:
+                return None
+            cls = self._classes[path][owner]
+            for ref in self.project.ancestors(Ref("class", path, cls["s"], cls["name"], cls)):
+                if ref.kind == "class":
+                    qualified = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+                    found = self.routers.get((ref.file, qualified, name))
+                    if found is not None:
+                        return found.key
+            return None
         key = self.project.assigned_key(path, scope, name, self.routers)
         # `api = create_api_app()` is an alias of the app the factory returns.
         return self.routers[key].key if key is not None else None
+
+    def _owner(self, path: str, scope: str) -> str | None:
+        """The class whose method (or function nested in one) `scope` is."""
+        classes = self._classes.get(path)
+        if classes is None:
+            classes = self._classes[path] = {
+                f"{c['s']}.{c['name']}" if c["s"] else c["name"]: c for c in self.project.facts[path]["classes"]
+            }
+        current = scope
+        while "." in current:
+            current = current.rsplit(".", 1)[0]
+            if current in classes:
+                return current
+        return None
+
+    def _endpoint_function(self, path: str, scope: str, e: Expr | None) -> tuple[dict[str, Any] | None, str]:
+        """The handler `add_api_route` names, and its file: a function, or `self.method`."""
+        name = name_of(e)
+        if name and name.startswith("self.") and name.count(".") == 1:
+            owner = self._owner(path, scope)
+            if owner is None:
+                return None, path
+            cls = self._classes[path][owner]
+            for ref in self.project.ancestors(Ref("class", path, cls["s"], cls["name"], cls)):
+                if ref.kind != "class":
+                    continue
+                for method in ref.obj["methods"]:
+                    if method["name"] == name[5:] and "args" in method:
+                        # Annotations are read where the class is written; `self` is skipped.
+                        return {**method, "s": ref.obj["s"]}, ref.file
+            return None, path
+        endpoint = self.project.resolve_expr(path, scope, e)
+        if endpoint is not None and endpoint.kind == "function":
+            return endpoint.obj, endpoint.file
+        return None, path
+
+    def _warn_unresolved(self, path: str, scope: str, receiver: str, line: int) -> None:
+        if self._unresolved_receiver(path, scope, receiver):
+            self.warnings.append(
+                ScanWarning(
+                    path,
+                    f"routes registered on {receiver!r}, which is not a FastAPI app or router "
+                    "created in this project (a parameter or an attribute set elsewhere); "
+                    "they are not reported",
+                    line,
+                )
+            )
+
+    def _unresolved_receiver(self, path: str, scope: str, receiver: str) -> bool:
+        """Routes registered on a parameter or an unknown `self.x`: lost, so worth a warning.
+
+        Names bound to anything (imports, other objects) are not guessed about, nor is the
+        router's own `self` (an `add_api_route` override calling itself).
+        """
+        head = receiver.split(".", 1)[0]
+        if head in ("self", "cls"):
+            return receiver.count(".") == 1 and self._owner(path, scope) is not None
+        return (
+            "(" not in receiver
+            and self.project.lookup(path, scope, head) is None
+            and not self.project.facts[path]["star_imports"]
+        )
 
     def _router_class(self, path: str, scope: str, callee: Expr) -> str:
         """"FastAPI"/"APIRouter" when `callee` is a project class deriving from one of them."""
@@ -300,13 +387,19 @@ class _Linker:
                 method = func[dot + 1 :]
                 if dot < 0 or method not in _ROUTE_DECORATORS:
                     continue
-                key = self._named_object(path, function["s"], func[:dot])
+                receiver = func[:dot]
+                key = self._named_object(path, function["s"], receiver)
                 if key is None:
+                    route_path = const(arg(decorator, 0, "path"))
+                    if isinstance(route_path, str) and route_path.startswith("/"):
+                        self._warn_unresolved(path, function["s"], receiver, decorator["line"])
                     continue
                 if method == "api_route":
+                    start = len(self.warnings)
                     methods = self._methods(
                         path, function["s"], decorator["kw"].get("methods"), decorator["line"]
                     )
+                    self._defer(key, start)
                 else:
                     methods = [method.upper()]
                 route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
@@ -327,12 +420,15 @@ class _Linker:
             func = call_func(e)
             if not func or not func.endswith(".add_api_route"):
                 continue
-            key = self._named_object(path, scope, func.rsplit(".", 1)[0])
+            receiver = func.rsplit(".", 1)[0]
+            key = self._named_object(path, scope, receiver)
             if key is None:
+                self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
-            endpoint = self.project.resolve_expr(path, scope, arg(e, 1, "endpoint"))
-            function = endpoint.obj if endpoint is not None and endpoint.kind == "function" else None
+            function, function_file = self._endpoint_function(path, scope, arg(e, 1, "endpoint"))
+            start = len(self.warnings)
             methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
+            self._defer(key, start)
             route_path = self._route_path(path, scope, arg(e, 0, "path"))
             self.routes.setdefault(key, []).append(
                 _Route(
@@ -342,8 +438,8 @@ class _Linker:
                     methods,
                     route_path,
                     function,
-                    endpoint.file if function is not None else path,
-                    e["kw"],  # type: ignore[union-attr]
+                    function_file,
+                    e["kw"],
                 )
             )
 
@@ -388,53 +484,74 @@ class _Linker:
                 continue
             parent = self._named_object(path, scope, receiver)
             if parent is None:
+                self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
-            if method == "include_router":
-                child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
-            else:
-                child_expr, prefix_expr = arg(e, 1, "app"), arg(e, 0, "path")
-            bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
-            if loops:
-                found = self._loop_bindings(path, scope, loops, index, (child_expr, prefix_expr))
-                if isinstance(found, str):
+            start = len(self.warnings)
+            self._collect_edge(path, scope, loops, index, e, parent, method)
+            self._defer(parent, start)
+
+    def _defer(self, key: tuple[str, str, str], start: int) -> None:
+        """Warnings since `start` about a class's `self.x` object wait until it is walked."""
+        if len(self.warnings) > start and key[2].startswith("self."):
+            self._pending.setdefault(key, []).extend(self.warnings[start:])
+            del self.warnings[start:]
+
+    def _collect_edge(
+        self,
+        path: str,
+        scope: str,
+        loops: list[dict[str, Any]] | None,
+        index: int,
+        e: Expr,
+        parent: tuple[str, str, str],
+        method: str,
+    ) -> None:
+        if method == "include_router":
+            child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
+        else:
+            child_expr, prefix_expr = arg(e, 1, "app"), arg(e, 0, "path")
+        bindings: list[dict[str, tuple[str, str, Expr]]] = [{}]
+        if loops:
+            found = self._loop_bindings(path, scope, loops, index, (child_expr, prefix_expr))
+            if isinstance(found, str):
+                self.warnings.append(
+                    ScanWarning(
+                        path,
+                        f"{method} in a loop over {found}, not a constant list; "
+                        "its routes are not reported",
+                        e["line"],
+                    )
+                )
+                return
+            bindings = found
+        for binding in bindings:
+            cpath, cscope, cexpr = self._bound(path, scope, child_expr, binding)
+            child = self._child(cpath, cscope, cexpr)
+            if child is None:
+                if method == "include_router":
                     self.warnings.append(
                         ScanWarning(
                             path,
-                            f"{method} in a loop over {found}, not a constant list; "
-                            "its routes are not reported",
+                            f"include_router of an unresolved router ({name_of(cexpr) or 'expression'})",
                             e["line"],
                         )
                     )
-                    continue
-                bindings = found
-            for binding in bindings:
-                cpath, cscope, cexpr = self._bound(path, scope, child_expr, binding)
-                child = self._child(cpath, cscope, cexpr)
-                if child is None:
-                    if method == "include_router":
-                        self.warnings.append(
-                            ScanWarning(
-                                path,
-                                f"include_router of an unresolved router ({name_of(cexpr) or 'expression'})",
-                                e["line"],
-                            )
+                elif not self._is_static_files(cpath, cscope, cexpr):
+                    self.warnings.append(
+                        ScanWarning(
+                            path,
+                            f"mount of an application that is not a FastAPI app or router "
+                            f"({name_of(cexpr) or call_func(cexpr) or 'expression'}); "
+                            "the FastAPI scan does not report its routes",
+                            e["line"],
                         )
-                    elif not self._is_static_files(cpath, cscope, cexpr):
-                        self.warnings.append(
-                            ScanWarning(
-                                path,
-                                f"mount of an application that is not a FastAPI app or router "
-                                f"({name_of(cexpr) or call_func(cexpr) or 'expression'}); "
-                                "the FastAPI scan does not report its routes",
-                                e["line"],
-                            )
-                        )
-                    continue
-                ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
-                prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
-                self.edges.setdefault(parent, []).append(
-                    _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount")
-                )
+                    )
+                continue
+            ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
+            prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
+            self.edges.setdefault(parent, []).append(
+                _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount")
+            )
 
     def _child(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
         """The app or router an include or mount names, or builds with a factory call."""
@@ -612,6 +729,9 @@ class _Linker:
                 if endpoint_key not in seen:
                     seen.add(endpoint_key)
                     out.append(endpoint)
+        pending = self._pending.pop(key, None)
+        if pending:
+            self.warnings.extend(pending)
         for edge in self.edges.get(key, []):
             if edge.child in stack:
                 continue

@@ -536,6 +536,140 @@ LEDGER_WEB_EXPECTED = {
 }
 
 
+# A vector store's server (chromadb's shape): the app and a router subclass held in instance
+# attributes, routes added in methods with `add_api_route(path, self.method)`, a v1 router
+# built as a local in another method, and an admin router from another module.
+VECTORSTORE_APP: dict[str, str] = {
+    "vectorstore/__init__.py": "",
+    "vectorstore/server/__init__.py": """
+        from fastapi import APIRouter
+
+
+        class Server:
+            def __init__(self, settings):
+                self.settings = settings
+                self.health = APIRouter(prefix="/health")
+    """,
+    "vectorstore/server/routing.py": """
+        import fastapi
+
+
+        class SlashRouter(fastapi.APIRouter):
+            def add_api_route(self, path, *args, **kwargs):
+                super().add_api_route(path, *args, **kwargs)
+    """,
+    "vectorstore/server/admin.py": """
+        from fastapi import APIRouter
+
+        admin_router = APIRouter(prefix="/admin")
+
+
+        @admin_router.post("/compact")
+        def compact(force: bool = False):
+            return {}
+    """,
+    "vectorstore/server/fastapi/__init__.py": """
+        from typing import Dict, Optional
+
+        import fastapi
+        from fastapi import Request
+        from pydantic import BaseModel
+
+        from vectorstore.server import Server
+        from vectorstore.server.admin import admin_router
+        from vectorstore.server.routing import SlashRouter
+
+
+        class Collection(BaseModel):
+            name: str
+            dimension: int
+
+
+        class FastAPI(Server):
+            def __init__(self, settings):
+                super().__init__(settings)
+                self._app = fastapi.FastAPI(debug=True)
+                self._app.middleware("http")(self.log_requests)
+                self.router = SlashRouter()
+                self.setup_v2_routes()
+                self.setup_v1_routes()
+                self._app.include_router(self.router)
+                self._app.include_router(admin_router, prefix="/api/v2")
+                self.health.add_api_route("/live", self.heartbeat)
+                self._app.include_router(self.health)
+
+            def setup_v2_routes(self) -> None:
+                self.router.add_api_route("/api/v2/heartbeat", self.heartbeat, methods=["GET"])
+                self.router.add_api_route("/api/v2/reset", self.reset, methods=["POST"])
+                self.router.add_api_route(
+                    "/api/v2/tenants/{tenant}/collections",
+                    self.list_collections,
+                    methods=["GET"],
+                )
+                self.router.add_api_route(
+                    "/api/v2/tenants/{tenant}/collections/{collection_id}",
+                    self.get_collection,
+                    methods=["GET"],
+                    response_model=Collection,
+                )
+
+            def setup_v1_routes(self) -> None:
+                v1 = fastapi.APIRouter(prefix="/api/v1")
+                v1.add_api_route("/heartbeat", self.heartbeat, methods=["GET"])
+
+                @v1.get("/version")
+                def version() -> str:
+                    return "1"
+
+                self._app.include_router(v1)
+
+            async def log_requests(self, request: Request, call_next):
+                return await call_next(request)
+
+            def app(self) -> fastapi.FastAPI:
+                return self._app
+
+            async def heartbeat(self) -> Dict[str, int]:
+                return {"nanosecond heartbeat": 0}
+
+            async def reset(self, request: Request) -> bool:
+                return True
+
+            async def list_collections(
+                self, request: Request, tenant: str, limit: Optional[int] = None, offset: int = 0
+            ):
+                return []
+
+            async def get_collection(self, request: Request, tenant: str, collection_id: str):
+                return None
+
+            # Never registered: not an endpoint.
+            async def delete_collection(self, request: Request, collection_id: str):
+                return None
+
+
+        class Unused:
+            def __init__(self):
+                self.router = fastapi.APIRouter()
+                self.router.add_api_route("/unused", self.handle, methods=["GET"])
+
+            def handle(self):
+                return None
+    """,
+}
+
+VECTORSTORE_EXPECTED = {
+    ("GET", "/api/v2/heartbeat"),
+    ("POST", "/api/v2/reset"),
+    ("GET", "/api/v2/tenants/{tenant}/collections"),
+    ("GET", "/api/v2/tenants/{tenant}/collections/{collection_id}"),
+    ("POST", "/api/v2/admin/compact"),
+    ("GET", "/api/v1/heartbeat"),
+    ("GET", "/api/v1/version"),
+    ("GET", "/health/live"),
+}
+
+
 FLASK_APP: dict[str, str] = {
     "shop/__init__.py": """
         from flask import Flask, request

@@ -9,6 +9,8 @@ from scanning.tests.scanners.fixtures_python import (
     FASTAPI_EXPECTED,
     ORCHESTRA_APP,
     ORCHESTRA_EXPECTED,
+    VECTORSTORE_APP,
+    VECTORSTORE_EXPECTED,
     by_key,
     expected_endpoints,
     keys,
@@ -611,3 +613,132 @@ def read_flow(
         ("header", "X_Request_Id"): (False, {"type": "string"}),
         ("header", "trace-id"): (False, {"type": "string"}),
     }
+
+
+def test_a_server_class_wiring_its_app_and_router_in_methods_is_found_exactly():
+    endpoints, warnings = _scan(VECTORSTORE_APP)
+    assert keys(endpoints) == VECTORSTORE_EXPECTED
+    assert warnings == []
+
+
+def test_methods_as_endpoints_read_their_signature_without_self_and_request():
+    found = by_key(_scan(VECTORSTORE_APP)[0])
+    listing = found[("GET", "/api/v2/tenants/{tenant}/collections")]
+    assert (listing.handler, listing.file) == ("list_collections", "vectorstore/server/fastapi/__init__.py")
+    assert params(listing) == {
+        ("path", "tenant"): (True, {"type": "string"}),
+        ("query", "limit"): (False, {"type": "integer"}),
+        ("query", "offset"): (False, {"type": "integer", "default": 0}),
+    }
+    one = found[("GET", "/api/v2/tenants/{tenant}/collections/{collection_id}")]
+    assert params(one) == {
+        ("path", "tenant"): (True, {"type": "string"}),
+        ("path", "collection_id"): (True, {"type": "string"}),
+    }
+    assert one.responses["200"]["schema"]["properties"].keys() == {"name", "dimension"}
+    assert params(found[("POST", "/api/v2/reset")]) == {}
+    assert found[("GET", "/api/v1/heartbeat")].handler == "heartbeat"
+
+
+def test_routes_on_a_parameter_or_an_unknown_attribute_are_a_warning_not_an_endpoint():
+    files = {
+        "svc/__init__.py": "",
+        "svc/main.py": """
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI()
+
+
+            def register(router):
+                router.add_api_route("/ping", ping, methods=["GET"])
+
+                @router.get("/pong")
+                def pong():
+                    return {}
+
+
+            def ping():
+                return {}
+
+
+            class Plugin:
+                def setup(self, application):
+                    self.api.add_api_route("/plugin", self.handle, methods=["GET"])
+                    application.include_router(APIRouter())
+
+                def handle(self):
+                    return {}
+
+
+            class Router(APIRouter):
+                def add_api_route(self, path, endpoint, **kwargs):
+                    self.add_api_route(path + "/", endpoint, **kwargs)
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert endpoints == []
+    assert sorted((w.line, w.message.split(",")[0]) for w in warnings) == [
+        (8, "routes registered on 'router'"),
+        (10, "routes registered on 'router'"),
+        (21, "routes registered on 'self.api'"),
+        (22, "routes registered on 'application'"),
+    ]
+
+
+def test_objects_local_to_a_method_stay_local_to_it():
+    files = {
+        "svc/__init__.py": "",
+        "svc/server.py": """
+            import fastapi
+
+
+            class Server:
+                def __init__(self):
+                    app = fastapi.FastAPI()
+                    router = fastapi.APIRouter()
+                    router.add_api_route("/served", self.served, methods=["GET"])
+                    app.include_router(router)
+
+                def other(self):
+                    router = fastapi.APIRouter()
+                    router.add_api_route("/never-included", self.served, methods=["GET"])
+
+                def served(self, q: int):
+                    return q
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/served")}
+    assert params(endpoints[0]) == {("query", "q"): (True, {"type": "integer"})}
+    assert warnings == []
+
+
+def test_a_class_router_wired_from_parameters_is_only_warned_about_when_served():
+    toolkit = """
+        from fastapi import APIRouter, FastAPI
+
+
+        class Toolkit:
+            def __init__(self):
+                self.router = APIRouter()
+
+            def add_route(self, path, endpoint, methods):
+                self.router.add_api_route("/fixed", endpoint, methods=methods)
+
+            def include(self, router):
+                self.router.include_router(router)
+    """
+    files = {"kit/__init__.py": "", "kit/toolkit.py": toolkit}
+    assert _scan(files) == ([], [])
+    served = toolkit + """
+            def serve(self):
+                app = FastAPI()
+                app.include_router(self.router)
+                return app
+    """
+    endpoints, warnings = _scan({"kit/__init__.py": "", "kit/toolkit.py": served})
+    assert keys(endpoints) == set()
+    assert sorted((w.line, w.message) for w in warnings) == [
+        (10, "route methods are not a constant list"),
+        (13, "include_router of an unresolved router (router)"),
+    ]
