@@ -185,3 +185,40 @@ def test_calls_in_for_loops_carry_the_loops_innermost_first():
     }
     assert second["loop"] == {"t": "x", "it": {"call": {"n": "items"}, "args": [], "kw": {}, "line": 5}, "line": 5}
     assert "loop" not in third
+
+
+def test_a_factory_keeps_calls_passing_on_what_it_builds_and_assignments_it_registers():
+    found = facts(
+        """
+        def construct_blueprint(datastore):
+            total = compute()
+            bp = Blueprint("rss", __name__)
+            child = construct_child(datastore)
+            other = construct_other(datastore)
+            main_feed.construct_main_feed_routes(bp, datastore)
+            single_watch.construct_routes(datastore, blueprint=bp)
+            log("ready", datastore)
+            bp.register_blueprint(child)
+            return bp
+        """
+    )
+    assert [a["t"] for a in found["assigns"]] == [["bp"], ["child"]]
+    assert [c["e"]["call"]["n"] for c in found["calls"]] == [
+        "main_feed.construct_main_feed_routes",
+        "single_watch.construct_routes",
+        "bp.register_blueprint",
+    ]
+    (function,) = found["functions"]
+    assert function["rn"] == ["bp"]
+
+
+def test_a_function_building_nothing_keeps_no_calls_passing_names():
+    found = facts(
+        """
+        def helper(bp):
+            register_routes(bp)
+            bp = make()
+            register_routes(bp)
+        """
+    )
+    assert found["calls"] == [] and found["assigns"] == []
