@@ -358,7 +358,10 @@ def _keep_registered(
         return
     name = first.id  # type: ignore[attr-defined]
     for assign in function.call_assigns:
-        assigned = assign.targets if type(assign) is ast.Assign else [assign.target]  # type: ignore[union-attr]
+        if type(assign) is ast.Assign:
+            assigned = assign.targets
+        else:
+            assigned = [assign.target]  # type: ignore[union-attr]
         if any(type(t) is ast.Name and t.id == name for t in assigned):  # type: ignore[attr-defined]
             function.call_assigns.remove(assign)
             facts["assigns"].append({"t": [name], "v": expr(assign.value), "line": assign.lineno, "s": scope})
