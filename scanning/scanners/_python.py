@@ -332,7 +332,7 @@ class _FunctionBody:
     kept when it also builds an application or router (`_FACTORY_CALLS`).
     """
 
-    __slots__ = ("call_assigns", "wires", "factory", "returns", "lists", "built", "owner")
+    __slots__ = ("call_assigns", "wires", "factory", "returns", "lists", "built", "owner", "objects")
 
     def __init__(self, owner: str = "") -> None:
         self.call_assigns: list[ast.Assign | ast.AnnAssign] = []
@@ -344,6 +344,9 @@ class _FunctionBody:
         # In a method body (or a function nested in one): the class's scope. There
         # `self.router = APIRouter()` is kept as the class's `self.router` (see `_visit_methods`).
         self.owner = owner
+        # names bound to what a `_FACTORY_CALLS` call builds (`bp = Blueprint(...)`): a call
+        # passing one on (`add_routes(bp, store)`) is kept, the callee may route on it.
+        self.objects: set[str] = set()
 
 
 def _call_name(value: ast.expr) -> str:
@@ -359,6 +362,33 @@ def _self_attributes(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
         for t in targets
         if type(t) is ast.Attribute and type(t.value) is ast.Name and t.value.id == "self"
     ]
+
+
+def _passes(call: ast.Call, names: set[str]) -> bool:
+    """Whether `call` passes one of `names` as an argument."""
+    return any(type(a) is ast.Name and a.id in names for a in call.args) or any(
+        type(k.value) is ast.Name and k.value.id in names for k in call.keywords
+    )
+
+
+def _keep_registered(
+    call: ast.Call, scope: str, facts: dict[str, list[Any]], function: _FunctionBody
+) -> None:
+    """`child = construct_child(store)` then `parent.register_blueprint(child)` in a function
+    body: the assignment is kept (the linker resolves what the factory returns)."""
+    first = call.args[0] if call.args else None
+    if type(first) is not ast.Name:
+        return
+    name = first.id  # type: ignore[attr-defined]
+    for assign in function.call_assigns:
+        if type(assign) is ast.Assign:
+            assigned = assign.targets
+        else:
+            assigned = [assign.target]  # type: ignore[union-attr]
+        if any(type(t) is ast.Name and t.id == name for t in assigned):  # type: ignore[attr-defined]
+            function.call_assigns.remove(assign)
+            facts["assigns"].append({"t": [name], "v": expr(assign.value), "line": assign.lineno, "s": scope})
+            return
 
 
 def _visit(
@@ -382,15 +412,23 @@ def _visit(
                     )
                     continue
             if scope and (value is None or not _kept_in_function(value)):
-                if function is not None and type(value) is ast.Call and kind in _ASSIGNS:
-                    function.call_assigns.append(stmt)  # type: ignore[arg-type]
+                if function is not None and type(value) is ast.Call:
+                    if kind in _ASSIGNS:
+                        function.call_assigns.append(stmt)  # type: ignore[arg-type]
+                    elif kind is ast.Expr and function.objects and _passes(value, function.objects):
+                        facts["calls"].append({"e": expr(value), "s": scope})
                 continue
             if function is not None and type(value) is ast.Call:
                 name = _call_name(value)
                 if kind is ast.Expr:
                     function.wires = function.wires or name in _MOUNTS
-                else:
-                    function.factory = function.factory or name in _FACTORY_CALLS
+                    if name == "register_blueprint" and function.call_assigns:
+                        _keep_registered(value, scope, facts, function)  # type: ignore[arg-type]
+                elif name in _FACTORY_CALLS:
+                    function.factory = True
+                    if kind is ast.Assign:
+                        targets = stmt.targets  # type: ignore[attr-defined]
+                        function.objects.update(t.id for t in targets if type(t) is ast.Name)
             if kind is ast.Assign:
                 names = [t.id for t in stmt.targets if type(t) is ast.Name]  # type: ignore[attr-defined]
                 if names:
@@ -1006,6 +1044,12 @@ class PythonProject:
 
     def _follow_import(self, path: str, imp: list[Any], depth: int) -> Ref:
         target = self.import_target(path, imp)
+        if target.kind == "module" and imp[3] is not None:
+            # `from pkg.api import Watch` where pkg/api/__init__.py does `from .Watch import
+            # Watch`: the package's attribute is the class it rebinds, not the submodule.
+            package = self._rebinding_package(target.file, imp[3])
+            if package is not None and package != path:
+                return self.resolve(package, "", imp[3], depth + 1) or target
         if target.kind == "symbol":
             if (
                 self.lookup(target.file, "", target.name) is None
@@ -1018,6 +1062,26 @@ class PythonProject:
             resolved = self.resolve(target.file, "", target.name, depth + 1)
             return resolved or Ref("external", name=target.name)
         return target
+
+    def _rebinding_package(self, module_path: str, name: str) -> str | None:
+        """The package `__init__.py` holding submodule `name` (at `module_path`) when it binds
+        `name` to something else than that submodule (`from .Watch import Watch`)."""
+        base = module_path[:-3]
+        if base.endswith("/__init__"):
+            base = base[: -len("/__init__")]
+        if posixpath.basename(base) != name:
+            return None
+        package = f"{posixpath.dirname(base)}/__init__.py"
+        found = self.scopes(package)[""].get(name) if package in self.facts else None
+        if found is None:
+            return None
+        if found[1] == "import":
+            _local, level, module, imported, _scope = found[2]
+            dotted = f".{self.module_name(package)}"
+            own = level == 1 and not module or not level and dotted.endswith(f".{module}")
+            if imported == name and own:
+                return None  # `from . import views`: the submodule itself
+        return package
 
     def _descend(self, ref: Ref, rest: list[str], depth: int) -> Ref:
         while rest:
@@ -2287,7 +2351,9 @@ class PythonFrameworkScanner(Scanner):
     # names (`rn`), a mounting factory's call assignments, small helpers' `returns`.
     # 6: the lists of calls a function builds and returns (`rl`); in modules mentioning FastAPI,
     # method bodies (`Class.method` scopes), `self.x = Call()` assignments (target "self.x",
-    # class scope) and methods' `args`/`ret`.
+    # class scope) and methods' `args`/`ret`; a factory's calls passing on what it builds
+    # (`add_routes(bp)`); the assignment of a name a function body passes to
+    # `register_blueprint` (`child = construct_child()`).
     version = "6"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest

@@ -22,6 +22,11 @@ Rules:
   methods it (or its bases) defines; a plain ``View`` without ``methods`` serves GET;
 * the ``url_prefix`` given to ``register_blueprint`` overrides the one given at creation;
   a nested blueprint's prefix is appended to its parent's;
+* blueprint factories: a call to a project function that creates a blueprint and returns it
+  (``register_blueprint(tags.construct_blueprint(store), url_prefix="/tags")``, or
+  ``child = construct_child(store)`` then ``parent.register_blueprint(child)``) is that
+  blueprint, one per factory whatever the call site; a blueprint passed to a project function
+  (``add_feed_routes(bp, store)``) is its parameter there, routes decorated on it included;
 * Flask-RESTful / Flask-RESTX: ``Api(app_or_bp, prefix=...)`` (or ``api.init_app(app)``),
   ``api.add_resource(Resource, *urls)``, RESTX ``Namespace(name, path=...)`` /
   ``api.namespace(name)`` / ``api.add_namespace(ns, path=...)`` and ``@ns.route(*urls)`` on
@@ -76,6 +81,9 @@ _CONVERTER = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\
 _AUTO_METHODS = {"HEAD", "OPTIONS"}
 _STRING = {"type": "string"}
 _RESTFUL_PACKAGES = {"flask_restful", "flask_restx", "flask_restplus"}
+_REGISTRATIONS = frozenset(
+    {"add_url_rule", "register_blueprint", "add_resource", "init_app", "add_namespace"}
+)
 
 
 def converter_schema(converter: str | None, args: str | None) -> dict[str, Any]:
@@ -141,14 +149,21 @@ class _Linker:
         self._conversions: dict[str, tuple[str, list[tuple[str, str | None, str | None]]]] = {}
         self._path_names: dict[str, list[str]] = {}
         self._auth_names: dict[str, bool] = {}
+        # `bp = construct_blueprint(store)`: bp -> the blueprint the factory builds and returns.
+        self._aliases: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+        # `add_routes(bp, store)`: (file, function scope, parameter) -> the blueprint passed.
+        self._parameters: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+        self._factories: set[str] = set()
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         for path, facts in self.project.facts.items():
             self._collect_objects(path, facts)
         if not self.objects:
             return [], []
+        self._collect_factory_results()
         for path, facts in self.project.facts.items():
             self._collect_namespaces(path, facts)
+            self._collect_parameters(path, facts)
         for path, facts in self.project.facts.items():
             self._collect_decorated(path, facts)
             self._collect_calls(path, facts)
@@ -171,7 +186,96 @@ class _Linker:
         return self._named_object(path, scope, name) if name else None
 
     def _named_object(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
-        return self.project.assigned_key(path, scope, name, self.objects)
+        if self._parameters and "." not in name:
+            inner = scope
+            while inner:  # a parameter of the function, or of one around it
+                passed = self._parameters.get((path, inner, name))
+                if passed is not None:
+                    return passed
+                inner = inner.rsplit(".", 1)[0] if "." in inner else ""
+        key = self.project.assigned_key(path, scope, name, self.objects)
+        if key is None and self._aliases:
+            alias = self.project.assigned_key(path, scope, name, self._aliases)
+            key = self._aliases[alias] if alias is not None else None
+        return key
+
+    def _collect_factory_results(self) -> None:
+        """`bp = construct_blueprint(store)`: `bp` is the blueprint (or app) that the project
+        function builds and returns (one object per factory, whatever the call site)."""
+        for facts in self.project.facts.values():
+            for function in facts["functions"]:
+                if "rn" in function:
+                    self._factories.add(function["name"])
+        if not self._factories:
+            return
+        # ... and the names they are imported as (`import construct_blueprint as construct_tags`).
+        self._factories.update(
+            imp[0]
+            for facts in self.project.facts.values()
+            for imp in facts["imports"]
+            if imp[3] in self._factories
+        )
+        pending = [
+            (path, assign)
+            for path, facts in self.project.facts.items()
+            for assign in facts["assigns"]
+            if last(call_func(assign["v"])) in self._factories
+        ]
+        # A factory may return what another factory returns: resolved over a few rounds.
+        for _round in range(4):
+            found = False
+            for path, assign in pending:
+                child = self._factory_result(path, assign["s"], assign["v"])
+                if child is None:
+                    continue
+                for target in assign["t"]:
+                    key = (path, assign["s"], target)
+                    if key not in self.objects and key not in self._aliases:
+                        self._aliases[key] = child
+                        found = True
+            if not found:
+                break
+
+    def _factory_result(self, path: str, scope: str, call: Expr | None) -> tuple[str, str, str] | None:
+        """The blueprint or app a call to a project factory function returns (`return bp`)."""
+        path, scope, call = self.project.located(path, scope, call)
+        if not self._factories or last(call_func(call)) not in self._factories:
+            return None
+        ref = self.project.resolve_expr(path, scope, call["call"])  # type: ignore[index]
+        if ref is None or ref.kind != "function" or ref.rest or "rn" not in ref.obj:
+            return None
+        inner = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+        found = {self._named_object(ref.file, inner, name) for name in ref.obj["rn"]}
+        found.discard(None)
+        return found.pop() if len(found) == 1 else None
+
+    def _collect_parameters(self, path: str, facts: dict[str, Any]) -> None:
+        """`add_routes(bp, store)` passing a blueprint to a project function that routes on its
+        parameter (`@blueprint.route(...)` on functions nested in it)."""
+        for call in facts["calls"]:
+            e, scope = call["e"], call["s"]
+            func = call_func(e)
+            if not func or last(func) in _REGISTRATIONS:
+                continue
+            passed = [
+                (index, keyword, key)
+                for index, keyword, value in [
+                    *((i, None, a) for i, a in enumerate(e["args"])),
+                    *((None, k, v) for k, v in e["kw"].items()),
+                ]
+                if (name := name_of(value)) and (key := self._named_object(path, scope, name)) is not None
+            ]
+            if not passed:
+                continue
+            ref = self.project.resolve(path, scope, func)
+            if ref is None or ref.kind != "function" or ref.rest:
+                continue
+            inner = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+            parameters = [a["name"] for a in ref.obj["args"]]
+            for index, keyword, key in passed:
+                name = keyword if index is None else parameters[index] if index < len(parameters) else None
+                if name in parameters:
+                    self._parameters[(ref.file, inner, name)] = key
 
     def _collect_objects(self, path: str, facts: dict[str, Any]) -> None:
         for assign in facts["assigns"]:
@@ -315,13 +419,7 @@ class _Linker:
             if not func or "." not in func:
                 continue
             receiver, method = func.rsplit(".", 1)
-            if method not in (
-                "add_url_rule",
-                "register_blueprint",
-                "add_resource",
-                "init_app",
-                "add_namespace",
-            ):
+            if method not in _REGISTRATIONS:
                 continue
             key = self._named_object(path, scope, receiver)
             if key is None:
@@ -428,7 +526,10 @@ class _Linker:
                 )
             return
         if method == "register_blueprint":
-            child = self._object(path, scope, arg(e, 0, "blueprint"))
+            blueprint = arg(e, 0, "blueprint")
+            child = self._object(path, scope, blueprint)
+            if child is None and call_func(self.project.located(path, scope, blueprint)[2]):
+                child = self._factory_result(path, scope, blueprint)
             if child is None:
                 self.warnings.append(
                     ScanWarning(path, "register_blueprint of an unresolved blueprint", e["line"])

@@ -821,6 +821,268 @@ FLASK_EXPECTED = {
     ("POST", "/users"),
 }
 
+# changedetection.io's layout: every blueprint is built by a `construct_blueprint(datastore)`
+# factory and registered from the application factory as
+# `app.register_blueprint(tags.construct_blueprint(datastore), url_prefix="/tags")`; the ui
+# blueprint registers child blueprints built by other factories; the rss factory hands its
+# blueprint to functions that route on their parameter; the Flask-RESTful resources are
+# classes named like the submodules defining them (`from .Watch import Watch`).
+FLASK_FACTORIES_APP: dict[str, str] = {
+    "watchapp/__init__.py": "",
+    "watchapp/flask_app.py": """
+        from flask import Flask
+        from flask_restful import Api
+
+        from watchapp.api import Tags, Watch, WatchHistory
+        from watchapp.auth import login_optionally_required
+
+        app = Flask(__name__)
+
+
+        def watch_app(config, datastore):
+            watch_api = Api(app, decorators=[login_optionally_required])
+            watch_api.add_resource(Watch, "/api/v1/watch/<uuid_str:uuid>",
+                                   resource_class_kwargs={"datastore": datastore})
+            watch_api.add_resource(WatchHistory, "/api/v1/watch/<uuid_str:uuid>/history")
+            watch_api.add_resource(Tags, "/api/v1/tags")
+
+            import watchapp.blueprint.tags as tags
+            app.register_blueprint(tags.construct_blueprint(datastore), url_prefix="/tags")
+
+            from watchapp.blueprint.imports import construct_blueprint as construct_import_blueprint
+            app.register_blueprint(construct_import_blueprint(datastore), url_prefix="/imports")
+
+            import watchapp.blueprint.ui as ui
+            app.register_blueprint(ui.construct_blueprint(datastore), url_prefix="/ui")
+
+            import watchapp.blueprint.rss.blueprint as rss
+            app.register_blueprint(rss.construct_blueprint(datastore), url_prefix="/rss")
+
+            from watchapp.blueprint import settings
+            settings_blueprint = settings.construct_blueprint(datastore)
+            app.register_blueprint(settings_blueprint, url_prefix="/settings")
+
+            app.register_blueprint(load_plugin_blueprint(config))
+            return app
+
+
+        def load_plugin_blueprint(config):
+            return config.plugin.blueprint
+    """,
+    "watchapp/auth.py": """
+        def login_optionally_required(func):
+            return func
+    """,
+    "watchapp/api/__init__.py": """
+        from .Watch import Watch, WatchHistory
+        from .Tags import Tags
+    """,
+    "watchapp/api/Watch.py": """
+        from flask_restful import Resource
+
+
+        class Watch(Resource):
+            def get(self, uuid):
+                return {}
+
+            def put(self, uuid):
+                return {}
+
+            def delete(self, uuid):
+                return {}
+
+
+        class WatchHistory(Resource):
+            def get(self, uuid):
+                return {}
+    """,
+    "watchapp/api/Tags.py": """
+        from flask_restful import Resource
+
+
+        class Tags(Resource):
+            def get(self):
+                return {}
+    """,
+    "watchapp/blueprint/__init__.py": "",
+    "watchapp/blueprint/tags/__init__.py": """
+        from flask import Blueprint, render_template
+
+
+        def construct_blueprint(datastore):
+            tags_blueprint = Blueprint("tags", __name__, template_folder="templates")
+
+            @tags_blueprint.route("/list", methods=["GET"])
+            def tags_overview_page():
+                return render_template("groups-overview.html")
+
+            @tags_blueprint.route("/delete/<uuid_str:uuid>")
+            def delete(uuid):
+                return ""
+
+            def form_tag_edit(uuid):
+                return ""
+
+            tags_blueprint.add_url_rule(
+                "/edit/<uuid_str:uuid>", "edit", form_tag_edit, methods=["GET", "POST"]
+            )
+            return tags_blueprint
+    """,
+    "watchapp/blueprint/imports/__init__.py": """
+        from flask import Blueprint
+
+
+        def construct_blueprint(datastore):
+            import_blueprint = Blueprint("imports", __name__)
+
+            @import_blueprint.route("/import", methods=["GET", "POST"])
+            def import_page():
+                return ""
+
+            return import_blueprint
+    """,
+    "watchapp/blueprint/ui/__init__.py": """
+        from flask import Blueprint
+
+        from watchapp.blueprint.ui.edit import construct_blueprint as construct_edit_blueprint
+        from watchapp.blueprint.ui import preview
+
+
+        def construct_blueprint(datastore):
+            ui_blueprint = Blueprint("ui", __name__, template_folder="templates")
+
+            edit_blueprint = construct_edit_blueprint(datastore)
+            ui_blueprint.register_blueprint(edit_blueprint)
+
+            preview_blueprint = preview.construct_blueprint(datastore)
+            ui_blueprint.register_blueprint(preview_blueprint, url_prefix="/preview")
+
+            @ui_blueprint.route("/clear_history", methods=["GET", "POST"])
+            def clear_all_history():
+                return ""
+
+            return ui_blueprint
+    """,
+    "watchapp/blueprint/ui/edit.py": """
+        from flask import Blueprint
+
+
+        def construct_blueprint(datastore):
+            edit_blueprint = Blueprint("ui_edit", __name__, url_prefix="/edit")
+
+            @edit_blueprint.route("/<uuid_str:uuid>", methods=["GET", "POST"])
+            def edit_page(uuid):
+                return ""
+
+            return edit_blueprint
+    """,
+    "watchapp/blueprint/ui/preview.py": """
+        from flask import Blueprint
+
+
+        def construct_blueprint(datastore):
+            preview_blueprint = Blueprint("ui_preview", __name__)
+
+            @preview_blueprint.route("/<uuid_str:uuid>")
+            def preview_page(uuid):
+                return ""
+
+            return preview_blueprint
+    """,
+    "watchapp/blueprint/rss/__init__.py": "",
+    "watchapp/blueprint/rss/blueprint.py": """
+        from flask import Blueprint
+
+        from . import main_feed
+        from . import single_watch
+
+
+        def construct_blueprint(datastore):
+            rss_blueprint = Blueprint("rss", __name__)
+            main_feed.construct_main_feed_routes(rss_blueprint, datastore)
+            single_watch.construct_single_watch_routes(datastore=datastore, rss_blueprint=rss_blueprint)
+            return rss_blueprint
+    """,
+    "watchapp/blueprint/rss/main_feed.py": """
+        def construct_main_feed_routes(rss_blueprint, datastore):
+            @rss_blueprint.route("", methods=["GET"])
+            def feed():
+                return ""
+
+
+        def construct_legacy_routes(rss_blueprint):
+            @rss_blueprint.route("/legacy")
+            def legacy():
+                return ""
+    """,
+    "watchapp/blueprint/rss/single_watch.py": """
+        def construct_single_watch_routes(rss_blueprint, datastore):
+            @rss_blueprint.route("/watch/<uuid_str:uuid>")
+            def rss_single_watch(uuid):
+                return ""
+    """,
+    "watchapp/blueprint/settings/__init__.py": """
+        from flask import Blueprint
+
+        from watchapp.blueprint.settings.notifications import construct_blueprint as construct_notifications
+
+
+        def construct_blueprint(datastore):
+            settings_blueprint = Blueprint("settings", __name__)
+            notifications = construct_notifications(datastore)
+            settings_blueprint.register_blueprint(notifications, url_prefix="/notifications")
+            return settings_blueprint
+    """,
+    "watchapp/blueprint/settings/notifications.py": """
+        from flask import Blueprint
+
+
+        def construct_blueprint(datastore):
+            notifications_blueprint = Blueprint("notifications", __name__)
+
+            @notifications_blueprint.route("/apprise")
+            def apprise_urls():
+                return ""
+
+            return notifications_blueprint
+    """,
+    "watchapp/blueprint/unused.py": """
+        from flask import Blueprint
+
+
+        def construct_blueprint(datastore):
+            unused_blueprint = Blueprint("unused", __name__)
+
+            @unused_blueprint.route("/unused")
+            def unused():
+                return ""
+
+            return unused_blueprint
+    """,
+}
+
+FLASK_FACTORIES_EXPECTED = {
+    ("GET", "/api/v1/watch/{uuid}"),
+    ("PUT", "/api/v1/watch/{uuid}"),
+    ("DELETE", "/api/v1/watch/{uuid}"),
+    ("GET", "/api/v1/watch/{uuid}/history"),
+    ("GET", "/api/v1/tags"),
+    ("GET", "/tags/list"),
+    ("GET", "/tags/delete/{uuid}"),
+    ("GET", "/tags/edit/{uuid}"),
+    ("POST", "/tags/edit/{uuid}"),
+    ("GET", "/imports/import"),
+    ("POST", "/imports/import"),
+    ("GET", "/ui/clear_history"),
+    ("POST", "/ui/clear_history"),
+    ("GET", "/ui/edit/{uuid}"),
+    ("POST", "/ui/edit/{uuid}"),
+    ("GET", "/ui/preview/{uuid}"),
+    ("GET", "/rss"),
+    ("GET", "/rss/watch/{uuid}"),
+    ("GET", "/settings/notifications/apprise"),
+}
+
 
 DJANGO_PROJECT: dict[str, str] = {
     "manage.py": """

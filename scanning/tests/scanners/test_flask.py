@@ -8,6 +8,8 @@ from scanning.scanners.base import RepositoryIndex
 from scanning.scanners.flask import FlaskScanner
 from scanning.tests.scanners.fixtures_python import (
     FLASK_APP,
+    FLASK_FACTORIES_APP,
+    FLASK_FACTORIES_EXPECTED,
     FLASK_EXPECTED,
     LEDGER_WEB,
     LEDGER_WEB_EXPECTED,
@@ -536,3 +538,61 @@ def test_the_package_scanned_from_its_parent_serves_the_same_rules():
     nested = {f"ledger/web/{path}": text for path, text in LEDGER_WEB.items()}
     endpoints, _ = _scan({"ledger/__init__.py": "", **nested})
     assert keys(endpoints) == LEDGER_WEB_EXPECTED
+
+
+def test_blueprint_factories_nested_blueprints_and_resources_named_like_their_modules():
+    endpoints, warnings = _scan(FLASK_FACTORIES_APP)
+    assert keys(endpoints) == FLASK_FACTORIES_EXPECTED
+    found = by_key(endpoints)
+    assert found[("PUT", "/api/v1/watch/{uuid}")].handler == "Watch"
+    assert found[("GET", "/tags/edit/{uuid}")].handler == "form_tag_edit"
+    assert found[("GET", "/rss/watch/{uuid}")].file == "watchapp/blueprint/rss/single_watch.py"
+    assert params(found[("GET", "/ui/edit/{uuid}")]) == {("path", "uuid"): (True, {"type": "string"})}
+    # A blueprint only a run-time value returns stays a warning.
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        ("watchapp/flask_app.py", 34, "register_blueprint of an unresolved blueprint")
+    ]
+
+
+def test_factories_and_route_functions_never_called_serve_nothing():
+    endpoints, _ = _scan(FLASK_FACTORIES_APP)
+    # `unused.construct_blueprint` is never called; `construct_legacy_routes` is never given a
+    # blueprint; a parameter is not the module-level object of the same name.
+    assert not any(e.path.startswith(("/unused", "/rss/legacy", "/legacy")) for e in endpoints)
+    files = {
+        **FLASK_FACTORIES_APP,
+        "watchapp/blueprint/rss/single_watch.py": """
+            from flask import Blueprint
+
+            rss_blueprint = Blueprint("orphan", __name__)
+
+
+            def construct_single_watch_routes(rss_blueprint, datastore):
+                @rss_blueprint.route("/watch/<uuid_str:uuid>")
+                def rss_single_watch(uuid):
+                    return ""
+
+
+            @rss_blueprint.route("/orphan")
+            def orphan():
+                return ""
+        """,
+    }
+    endpoints, _ = _scan(files)
+    assert keys(endpoints) == FLASK_FACTORIES_EXPECTED
+
+
+def test_a_package_attribute_rebound_from_its_submodule_is_the_class_not_the_module():
+    files = {
+        **FLASK_FACTORIES_APP,
+        # `from . import Tags` binds the submodule itself: add_resource(module) stays a warning.
+        "watchapp/api/__init__.py": """
+            from .Watch import Watch, WatchHistory
+            from . import Tags
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == FLASK_FACTORIES_EXPECTED - {("GET", "/api/v1/tags")}
+    assert ("watchapp/flask_app.py", 16, "add_resource of an unresolved Resource class") in [
+        (w.file, w.line, w.message) for w in warnings
+    ]

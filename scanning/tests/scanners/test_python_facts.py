@@ -213,3 +213,40 @@ def test_a_function_building_a_list_of_calls_keeps_what_it_returns():
     assert built["build"][1] == {"n": "patterns"}
     # a list of constants, a parameter, an empty list: nothing a urlconf is built from
     assert built["names"] is None and built["passthrough"] is None and built["empty"] is None
+
+
+def test_a_factory_keeps_calls_passing_on_what_it_builds_and_assignments_it_registers():
+    found = facts(
+        """
+        def construct_blueprint(datastore):
+            total = compute()
+            bp = Blueprint("rss", __name__)
+            child = construct_child(datastore)
+            other = construct_other(datastore)
+            main_feed.construct_main_feed_routes(bp, datastore)
+            single_watch.construct_routes(datastore, blueprint=bp)
+            log("ready", datastore)
+            bp.register_blueprint(child)
+            return bp
+        """
+    )
+    assert [a["t"] for a in found["assigns"]] == [["bp"], ["child"]]
+    assert [c["e"]["call"]["n"] for c in found["calls"]] == [
+        "main_feed.construct_main_feed_routes",
+        "single_watch.construct_routes",
+        "bp.register_blueprint",
+    ]
+    (function,) = found["functions"]
+    assert function["rn"] == ["bp"]
+
+
+def test_a_function_building_nothing_keeps_no_calls_passing_names():
+    found = facts(
+        """
+        def helper(bp):
+            register_routes(bp)
+            bp = make()
+            register_routes(bp)
+        """
+    )
+    assert found["calls"] == [] and found["assigns"] == []
