@@ -122,19 +122,21 @@ DJANGO_GENERICS: dict[str, list[str]] = {
             "PasswordChangeDoneView",
         )
     },
+    # ProcessFormView: `put` handles the form as `post` does.
     **{
-        name: ["GET", "POST"]
+        name: ["GET", "POST", "PUT"]
         for name in (
             "FormView",
             "CreateView",
             "UpdateView",
-            "DeleteView",
             "LoginView",
             "PasswordChangeView",
             "PasswordResetView",
             "PasswordResetConfirmView",
         )
     },
+    # BaseDeleteView: `get` shows the confirmation, `post` submits it, DeletionMixin's `delete`.
+    "DeleteView": ["GET", "POST", "DELETE"],
     "LogoutView": ["POST"],
     # RedirectView.get/post/put/patch/delete (and head, options) all redirect.
     "RedirectView": ["GET", "POST", "PUT", "PATCH", "DELETE"],

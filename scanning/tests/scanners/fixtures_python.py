@@ -1404,6 +1404,7 @@ DJANGO_EXPECTED = {
     ("GET", "/blog"),
     ("GET", "/blog/new"),
     ("POST", "/blog/new"),
+    ("PUT", "/blog/new"),  # a CreateView: ProcessFormView.put handles the form as post does
     ("GET", "/blog/{slug}"),
     ("GET", "/blog/{year}/{month}"),
     ("GET", "/blog/tag/{tag}"),
@@ -1412,6 +1413,7 @@ DJANGO_EXPECTED = {
     ("GET", "/accounts/profile"),
     ("GET", "/accounts/login"),
     ("POST", "/accounts/login"),
+    ("PUT", "/accounts/login"),
     ("GET", "/api"),
     ("GET", "/api/users"),
     ("POST", "/api/users"),

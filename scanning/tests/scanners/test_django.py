@@ -696,6 +696,7 @@ _REDIRECT = ("GET", "POST", "PUT", "PATCH", "DELETE")
 SIGNIN_EXPECTED = {
     ("GET", "/accounts/login"),
     ("POST", "/accounts/login"),
+    ("PUT", "/accounts/login"),
     ("POST", "/accounts/logout"),
     ("GET", "/accounts/email"),
     ("POST", "/accounts/email"),
@@ -742,3 +743,43 @@ def test_a_project_class_named_like_a_django_generic_view_is_not_one():
     endpoints, _ = _scan(SIGNIN_PROJECT)
     assert ("POST", "/_signin/browser/v1/auth/login") in keys(endpoints)
     assert ("GET", "/_signin/browser/v1/auth/login") not in keys(endpoints)
+
+
+def test_django_editing_views_serve_the_methods_their_bases_define():
+    files = {
+        "settings.py": 'ROOT_URLCONF = "urls"\n',
+        "urls.py": """
+            from django.contrib.auth import views as auth_views
+            from django.urls import path
+            from views import NoteDelete, NoteEdit, NoteList
+
+            urlpatterns = [
+                path("notes/", NoteList.as_view()),
+                path("notes/<int:pk>/edit/", NoteEdit.as_view()),
+                path("notes/<int:pk>/delete/", NoteDelete.as_view()),
+                path("password/", auth_views.PasswordChangeView.as_view()),
+                path("logout/", auth_views.LogoutView.as_view()),
+            ]
+        """,
+        "views.py": """
+            from django.views.generic import DeleteView, ListView, UpdateView
+
+            class NoteList(ListView):
+                pass
+
+            class NoteEdit(UpdateView):
+                fields = ["title"]
+
+            class NoteDelete(DeleteView):
+                success_url = "/notes/"
+        """,
+    }
+    endpoints, _ = _scan(files)
+    # ProcessFormView.put posts the form; BaseDeleteView has DeletionMixin's delete, no put.
+    assert keys(endpoints) == {
+        ("GET", "/notes"),
+        *((m, "/notes/{pk}/edit") for m in ("GET", "POST", "PUT")),
+        *((m, "/notes/{pk}/delete") for m in ("GET", "POST", "DELETE")),
+        *((m, "/password") for m in ("GET", "POST", "PUT")),
+        ("POST", "/logout"),
+    }
