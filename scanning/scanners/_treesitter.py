@@ -41,7 +41,8 @@ that aliased imports (``@/routes/users``) resolve like relative ones.
 Code is parsed, never executed. Argument descriptors: ``{"t": "str", "v"}``, ``{"t": "arr",
 "v": [...]}``, ``{"t": "obj", "v": json}`` (object literals converted to JSON, non-literal
 values kept as ``{"__js__": {"ref", "name"}}`` markers), ``{"t": "ref", "ref", "name"}``,
-``{"t": "dyn", "text"}`` for anything that cannot be known statically.
+``{"t": "dyn", "text"}`` for anything that cannot be known statically (with the ``default`` ref of
+``opt ?? CONST`` / ``opt || CONST`` as its ``ref``).
 """
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 # The JavaScript scanners' shared front end: `extract_js` facts, cached once per file for all
 # of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
 JS_FRONT_END = "javascript"
-JS_FACTS_VERSION = "6"  # 6: functions' end positions (objects a factory creates are one per call)
+# 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs
+JS_FACTS_VERSION = "7"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -913,6 +915,16 @@ class _JsExtractor:
         if typ == "assignment_expression":
             # `var _default = exports.default = function () {...}` (Babel): the assigned value
             return self.ref(node.child_by_field_name("right"), scope)
+        if typ == "binary_expression":
+            # `opts.endpoint ?? DEFAULT_ENDPOINT`: a value with a fallback, kept as both sides;
+            # `resolve` does not know it (only `JsProgram.fallback` does, for who asks)
+            operator = node.child_by_field_name("operator")
+            if operator is not None and operator.type in ("??", "||"):
+                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+                if left is not None and right is not None:
+                    return {"k": "default", "op": operator.type, "opt": self.ref(left, scope),
+                            "v": self.ref(right, scope)}
+            return {"k": "none"}
         literal = self.literal(node, scope)
         if literal is not _UNKNOWN:
             return {"k": "lit", "v": literal}
@@ -1067,6 +1079,11 @@ class _JsExtractor:
             value = self.literal(node, scope)
             if value is not _UNKNOWN:
                 return {"t": "lit", "v": value}
+        elif typ == "binary_expression":
+            ref = self._ref(node, typ, scope)
+            if ref["k"] == "default":
+                # `opts.path ?? '/metrics'`: not known, but its fallback may be (`JsProgram.fallback`)
+                return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1, "ref": ref}
         return {"t": "dyn", "text": node_text(node)[:120], "line": node.start_point[0] + 1}
 
     # --- finishing: resolve `local` refs against the scope chain ---------------------------
@@ -1491,6 +1508,22 @@ class JsProgram:
         if kind == "lit":
             return ("lit", ref["v"])
         return None
+
+    def fallback(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
+        """What `opt ?? CONST` (or `opt || CONST`) is when `opt` is an option read at run time —
+        a function parameter or a member of an object (`opts.readiness?.endpoint`,
+        `process.env.METRICS_PATH`) — and CONST a literal: CONST, the value when the option is not
+        given (`opt` itself when it turns out to be a constant); None for anything else."""
+        if ref.get("k") != "default":
+            return None
+        opt = ref["opt"]
+        if opt.get("k") not in ("attr", "param"):
+            return None
+        given = self.resolve(file, opt)
+        if given is not None and given[0] == "lit" and (given[1] if ref["op"] == "||" else given[1] is not None):
+            return given
+        target = self.resolve(file, ref["v"])
+        return target if target is not None and target[0] == "lit" else None
 
     def _own_export(self, file: str, of: dict[str, Any], name: str, depth: int) -> Any:
         """`exports.router` / `module.exports.router` read inside the module that exports it

@@ -10,7 +10,10 @@ Linking rebuilds Fastify's encapsulation tree without running it:
   with its first parameter bound to a child instance; nested prefixes compose;
   ``@fastify/autoload`` registers every plugin file under its ``dir`` with folder prefixes;
 * routes: ``instance.get/post/put/patch/delete/head/options/all(url, [opts], handler)`` and
-  ``instance.route({ method, url, schema, handler })`` (``method`` may be an array);
+  ``instance.route({ method, url, schema, handler })`` (``method`` may be an array); a url (or
+  prefix) ``opts.endpoint ?? DEFAULT_ENDPOINT`` read from an option with a constant fallback is
+  the constant (the route as declared when the option is not given); ``{ websocket: true }``
+  routes (``@fastify/websocket``) are WebSocket endpoints, not HTTP operations, and are skipped;
 * ``schema: { params, querystring, headers, body, response }`` object literals (constants
   and TypeBox ``Type.*`` builders included) become parameters, request body and responses;
 * auth: an auth-looking ``onRequest``/``preHandler``/``preValidation`` hook on the route or
@@ -205,7 +208,9 @@ class _FastifyLinker:
         if isinstance(value, str):
             return value
         if isinstance(value, dict) and JS_MARKER in value:
-            target = self.program.resolve(file, value[JS_MARKER]["ref"])
+            ref = value[JS_MARKER]["ref"]
+            # `url: opts.endpoint ?? DEFAULT_ENDPOINT`: the path when the option is not given
+            target = self.program.resolve(file, ref) or self.program.fallback(file, ref)
             if target is not None and target[0] == "lit" and isinstance(target[1], str):
                 return target[1]
         return None
@@ -302,7 +307,13 @@ class _FastifyLinker:
             opts = self.options(file, args[1]) or {}
         if handler_desc is None and "handler" not in opts:
             return
+        if opts.get("websocket") is True:
+            return  # @fastify/websocket: a WebSocket endpoint, not an HTTP operation
         urls = literal_strings(self.program, file, url)
+        if urls is None and url.get("t") in ("ref", "dyn") and "ref" in url:
+            fallback = self.program.fallback(file, url["ref"])
+            if fallback is not None and isinstance(fallback[1], str):
+                urls = [fallback[1]]
         if urls is None:
             self.warn(file, entry["line"], MSG_DYNAMIC_PATH)
             return
@@ -319,7 +330,7 @@ class _FastifyLinker:
         if not entry["args"]:
             return
         opts = self.options(file, entry["args"][0])
-        if opts is None:
+        if opts is None or opts.get("websocket") is True:
             return
         methods_value = opts.get("method")
         raw_methods = methods_value if isinstance(methods_value, list) else [methods_value]

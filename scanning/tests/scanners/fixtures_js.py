@@ -521,6 +521,70 @@ FASTIFY_CLI_APP: dict[str, str] = {
 
 FASTIFY_CLI_ENDPOINTS: set[tuple[str, str]] = {("GET", "/v2"), ("GET", "/v2/users"), ("GET", "/v2/users/{id}")}
 
+# A runtime with a management API (WebSocket routes from @fastify/websocket among its HTTP ones,
+# registered under a prefix) and a Prometheus server whose paths are options with constant
+# defaults, as @platformatic/runtime writes them.
+FASTIFY_RUNTIME: dict[str, str] = {
+    "package.json": '{"name": "runtime", "dependencies": {"fastify": "^5.0.0", "@fastify/websocket": "^11.0.0"}}',
+    "lib/constants.js": """
+        export const DEFAULT_READINESS_ENDPOINT = '/ready'
+    """,
+    "lib/prom-server.js": """
+        import fastify from 'fastify'
+        import { DEFAULT_READINESS_ENDPOINT } from './constants.js'
+
+        const DEFAULT_METRICS_ENDPOINT = '/metrics'
+        const DEFAULT_LIVENESS_ENDPOINT = '/status'
+        const quiet = { logLevel: 'warn' }
+
+        export async function startPrometheusServer (runtime, opts) {
+          opts = typeof opts === 'object' && opts !== null ? opts : {}
+          const metricsEndpoint = opts.endpoint ?? DEFAULT_METRICS_ENDPOINT
+          const readinessEndpoint = opts.readiness?.endpoint ?? DEFAULT_READINESS_ENDPOINT
+          const livenessEndpoint = opts.liveness?.endpoint || DEFAULT_LIVENESS_ENDPOINT
+
+          const promServer = fastify({ name: 'Prometheus server' })
+          promServer.route({ url: '/', method: 'GET', handler: () => 'Hello' })
+          promServer.route({ url: metricsEndpoint, method: 'GET', handler: async () => runtime.getMetrics() })
+          promServer.route({ url: readinessEndpoint, method: 'GET', handler: async () => 'OK' })
+          promServer.get(livenessEndpoint, quiet, async () => 'OK')
+          promServer.get(opts.custom?.path ?? '/custom', async () => 'OK')
+          await promServer.listen({ port: opts.port ?? 9090 })
+          return promServer
+        }
+    """,
+    "lib/management-api.js": """
+        import fastify from 'fastify'
+        import fastifyWebsocket from '@fastify/websocket'
+
+        async function managementApiPlugin (app, opts) {
+          app.register(fastifyWebsocket)
+          const quiet = { logLevel: 'warn' }
+
+          app.get('/status', async () => ({ status: 'ok' }))
+          app.get('/applications/:id', quiet, async (request) => ({ id: request.params.id }))
+          app.get('/metrics/live', { ...quiet, websocket: true }, async socket => {
+            socket.send('metrics')
+          })
+          app.get('/logs/live', { websocket: true }, async socket => socket.close())
+          app.route({ method: 'GET', url: '/applications/:id/repl', websocket: true, handler: async socket => {} })
+          app.route({ method: 'POST', url: '/applications/:id/restart', handler: async () => ({}) })
+        }
+
+        export async function startManagementApi (runtime) {
+          const managementApi = fastify()
+          managementApi.register(managementApiPlugin, { prefix: '/api/v1' })
+          await managementApi.listen({ path: '/tmp/runtime.sock' })
+          return managementApi
+        }
+    """,
+}
+
+FASTIFY_RUNTIME_ENDPOINTS: set[tuple[str, str]] = {
+    ("GET", "/"), ("GET", "/metrics"), ("GET", "/ready"), ("GET", "/status"), ("GET", "/custom"),
+    ("GET", "/api/v1/status"), ("GET", "/api/v1/applications/{id}"), ("POST", "/api/v1/applications/{id}/restart"),
+}
+
 
 # --- NestJS: a members API -------------------------------------------------------------------
 

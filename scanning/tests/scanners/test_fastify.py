@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanning.scanners.fastify import MSG_DYNAMIC_PREFIX, FastifyScanner
+from scanning.scanners.fastify import MSG_DYNAMIC_PATH, MSG_DYNAMIC_PREFIX, FastifyScanner
 from scanning.tests.scanners.fixtures_js import (
     FASTIFY_BLOG,
     FASTIFY_BLOG_ENDPOINTS,
     FASTIFY_CLI_APP,
     FASTIFY_CLI_ENDPOINTS,
+    FASTIFY_RUNTIME,
+    FASTIFY_RUNTIME_ENDPOINTS,
     by_key,
     keys,
     params,
@@ -161,3 +163,57 @@ def test_plugins_registered_through_dynamic_import_are_entered() -> None:
         "routes/b.js": "module.exports = async (f) => { f.post('/y', async () => 1); };",
     }
     assert keys(scan_files(SCANNER, files)[0]) == {("GET", "/a/x"), ("POST", "/y")}
+
+
+def test_option_paths_with_constant_defaults_and_websocket_routes(tmp_path: Path) -> None:
+    endpoints, warnings, detected = scan_repo(SCANNER, write_repo(tmp_path, FASTIFY_RUNTIME))
+    assert detected
+    # the option paths as declared when the options are not given; WebSocket routes left out
+    assert keys(endpoints) == FASTIFY_RUNTIME_ENDPOINTS
+    assert by_key(endpoints)[("GET", "/metrics")].file == "lib/prom-server.js"
+    assert warnings == []
+
+
+def test_option_paths_without_a_constant_default_are_still_skipped_with_a_warning() -> None:
+    files = {
+        "server.js": """
+            const fastify = require('fastify')
+            const DEFAULTS = require('./defaults')
+            function start (opts, env) {
+              const app = fastify()
+              const metrics = opts.endpoint
+              app.route({ url: metrics, method: 'GET', handler: async () => '' })
+              app.route({ url: opts.health ?? DEFAULTS.health, method: 'GET', handler: async () => '' })
+              app.get(opts.other ?? computePath(), async () => '')
+              app.get(buildPath() ?? '/built', async () => '')
+              app.get(opts.ready ?? '/ready', async () => '')
+              return app
+            }
+            module.exports = start
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    # the one option with a literal fallback is the only route served
+    assert keys(endpoints) == {("GET", "/ready")}
+    assert [(w.line, w.message) for w in warnings] == [
+        (6, MSG_DYNAMIC_PATH), (7, MSG_DYNAMIC_PATH), (8, MSG_DYNAMIC_PATH), (9, MSG_DYNAMIC_PATH)]
+
+
+def test_a_constant_option_is_its_own_value_and_a_websocket_route_is_never_http() -> None:
+    files = {
+        "app.js": """
+            const fastify = require('fastify')
+            const config = { prefix: '/v2', path: '' }
+            const app = fastify()
+            app.register(async (api) => {
+              api.get(config.path || '/fallback', async () => '')
+              api.get('/socket', { websocket: true }, (socket) => socket.close())
+              api.get('/both', { websocket: false }, async () => '')
+              api.get(process.env.HEALTH_PATH ?? '/health', async () => '')
+            }, { prefix: config.prefix ?? '/v1' })
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    # `config.prefix` is a constant: it wins over the fallback; `''` is falsy, so `||` falls back
+    assert keys(endpoints) == {("GET", "/v2/fallback"), ("GET", "/v2/both"), ("GET", "/v2/health")}
+    assert warnings == []
