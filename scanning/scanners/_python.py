@@ -467,6 +467,10 @@ def _visit(
                 _keep_call_assigns(notes, inner, facts)
             if (notes.factory or notes.wires and notes.call_assigns) and notes.returns:
                 info["rn"] = notes.returns  # names the factory returns
+            if notes.returns and _returns_parameter(stmt, notes.returns):  # type: ignore[arg-type]
+                # `def decorate_urlpatterns(urlpatterns, decorator): ...; return urlpatterns`:
+                # a call of it is its argument (changed in place at most).
+                info["ri"] = notes.returns[0]
             if notes.built or notes.lists:
                 # A function building a list of calls (Django's `def build_urlpatterns(client)`):
                 # the list literals and the local lists it returns.
@@ -549,6 +553,45 @@ def _visit_methods(node: ast.ClassDef, info: dict[str, Any], scope: str, facts: 
         _visit(stmt.body, inner, facts, notes, True)  # type: ignore[attr-defined]
         if notes.wires and notes.call_assigns:
             _keep_call_assigns(notes, inner, facts)
+
+
+def _returns_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef, returned: list[str]) -> bool:
+    """Whether every `return` of the function returns the same parameter, which it never
+    rebinds. `returned` (the names its `_visit`ed returns return) makes this cheap: only a
+    function returning a bare parameter name is walked, and the walk checks the returns
+    `_visit` does not see (`return`, `return f(x)`, returns inside `match`)."""
+    name = returned[0]
+    if any(n != name for n in returned):
+        return False
+    args = node.args
+    if not any(a.arg == name for a in (*args.posonlyargs, *args.args)):  # its position is its index
+        return False
+    todo: list[ast.AST] = list(node.body)
+    while todo:
+        current = todo.pop()
+        kind = type(current)
+        if kind in _FUNCTION_DEFS or kind is ast.ClassDef or kind is ast.Lambda:
+            if kind is not ast.Lambda and current.name == name:  # type: ignore[attr-defined]
+                return False
+            continue  # their own returns and locals
+        if kind is ast.Return:
+            value = current.value  # type: ignore[attr-defined]
+            if type(value) is not ast.Name or value.id != name:
+                return False
+        elif kind is ast.Name:
+            if current.id == name and type(current.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                return False
+        elif kind in (ast.Global, ast.Nonlocal):
+            if name in current.names:  # type: ignore[attr-defined]
+                return False
+        elif kind is ast.ExceptHandler or kind is ast.MatchAs or kind is ast.MatchStar:
+            if current.name == name:  # type: ignore[attr-defined]
+                return False
+        elif kind is ast.alias:
+            if (current.asname or current.name.split(".", 1)[0]) == name:  # type: ignore[attr-defined]
+                return False
+        todo.extend(ast.iter_child_nodes(current))
+    return True
 
 
 def _keep_call_assigns(notes: _FunctionBody, scope: str, facts: dict[str, list[Any]]) -> None:
@@ -2354,7 +2397,9 @@ class PythonFrameworkScanner(Scanner):
     # class scope) and methods' `args`/`ret`; a factory's calls passing on what it builds
     # (`add_routes(bp)`); the assignment of a name a function body passes to
     # `register_blueprint` (`child = construct_child()`).
-    version = "6"
+    # 7: `ri`, the parameter a function returns unchanged from every `return` (and never
+    # rebinds): `urlpatterns = decorate_urlpatterns(urlpatterns, ...)`.
+    version = "7"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

@@ -120,6 +120,18 @@ DJANGO_GENERICS: dict[str, list[str]] = {
             "PasswordResetDoneView",
             "PasswordResetCompleteView",
             "PasswordChangeDoneView",
+            # The `Base*` views hold the handlers (`BaseListView.get`); projects derive
+            # their own template handling from them (`class IndexView(MyTemplateMixin, BaseListView)`).
+            "BaseListView",
+            "BaseDetailView",
+            "BaseDateListView",
+            "BaseArchiveIndexView",
+            "BaseYearArchiveView",
+            "BaseMonthArchiveView",
+            "BaseWeekArchiveView",
+            "BaseDayArchiveView",
+            "BaseTodayArchiveView",
+            "BaseDateDetailView",
         )
     },
     # ProcessFormView: `put` handles the form as `post` does.
@@ -133,10 +145,16 @@ DJANGO_GENERICS: dict[str, list[str]] = {
             "PasswordChangeView",
             "PasswordResetView",
             "PasswordResetConfirmView",
+            "ProcessFormView",
+            "BaseFormView",
+            "BaseCreateView",
+            "BaseUpdateView",
         )
     },
     # BaseDeleteView: `get` shows the confirmation, `post` submits it, DeletionMixin's `delete`.
     "DeleteView": ["GET", "POST", "DELETE"],
+    "BaseDeleteView": ["GET", "POST", "DELETE"],
+    "DeletionMixin": ["POST", "DELETE"],
     "LogoutView": ["POST"],
     # RedirectView.get/post/put/patch/delete (and head, options) all redirect.
     "RedirectView": ["GET", "POST", "PUT", "PATCH", "DELETE"],
@@ -411,7 +429,7 @@ class _Linker:
     ) -> list[tuple[str, str, Expr]]:
         for _line, kind, value in events:
             if kind == "set":
-                items = self._patterns(path, scope, value, depth, current=items)
+                items = self._patterns(path, scope, value, depth, current=items, replacing=True)
             elif kind == "extend":
                 items += self._patterns(path, scope, value, depth, current=items)
             elif kind == "append":
@@ -459,8 +477,10 @@ class _Linker:
         e: Expr | None,
         depth: int = 0,
         current: list[tuple[str, str, Expr]] | None = None,
+        replacing: bool = False,
     ) -> list[tuple[str, str, Expr]]:
-        """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far."""
+        """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far,
+        `replacing` when the expression is assigned to it (rather than added)."""
         if e is None or depth > 12:
             return []
         if current is not None and name_of(e) == "urlpatterns" and scope == "":
@@ -470,13 +490,13 @@ class _Linker:
             out: list[tuple[str, str, Expr]] = []
             for item in e["list"]:
                 if item is not None and "star" in item:
-                    out += self._patterns(path, scope, item["star"], depth + 1, current)
+                    out += self._patterns(path, scope, item["star"], depth + 1, current, replacing)
                 elif item is not None:
                     out.append((path, scope, item))
             return out
         if e.get("op") == "Add":
-            return self._patterns(path, scope, e["l"], depth + 1, current) + self._patterns(
-                path, scope, e["r"], depth + 1, current
+            return self._patterns(path, scope, e["l"], depth + 1, current, replacing) + self._patterns(
+                path, scope, e["r"], depth + 1, current, replacing
             )
         name = name_of(e)
         if name:
@@ -504,14 +524,52 @@ class _Linker:
             if kind in ("path", "re_path", "url"):
                 return [(path, scope, e)]
             ref = self.project.resolve_expr(path, scope, e["call"])
-            if ref is not None and ref.kind == "function" and not ref.rest and "rl" in ref.obj:
-                return self._built_patterns(ref, depth)
-        self._warn(
-            path,
-            "urlpatterns built from an expression that cannot be resolved statically",
-            e.get("line", 0) if isinstance(e, dict) else 0,
-        )
+            if ref is not None and ref.kind == "function" and not ref.rest:
+                if "ri" in ref.obj:
+                    # `urlpatterns = decorate_urlpatterns(urlpatterns, require_admin)`: a
+                    # function returning its parameter unchanged is its argument.
+                    passed = self._returned_argument(ref, e)
+                    if passed is not None:
+                        return self._patterns(path, scope, passed, depth + 1, current, replacing)
+                if "rl" in ref.obj:
+                    return self._built_patterns(ref, depth)
+            if (
+                replacing
+                and current
+                and (ref is None or ref.kind == "external")
+                and any(name_of(a) == "urlpatterns" for a in e["args"])
+            ):
+                # `urlpatterns = wrap(urlpatterns)` with `wrap` outside the scanned tree: a
+                # function given the list built so far is taken to keep its routes (as
+                # wrapping helpers do). A project function that returns something else
+                # replaces them.
+                self._warn(
+                    path,
+                    f"urlpatterns passed through {call_func(e)}(), which cannot be resolved statically; "
+                    f"the {len(current)} entries collected before it are kept as they are",
+                    e.get("line", 0),
+                )
+                return list(current)
+        line = e.get("line", 0) if isinstance(e, dict) else 0
+        if replacing and current:
+            self._warn(
+                path,
+                "urlpatterns reassigned from an expression that cannot be resolved statically; "
+                f"the {len(current)} entries collected before it are dropped",
+                line,
+            )
+        else:
+            self._warn(path, "urlpatterns built from an expression that cannot be resolved statically", line)
         return []
+
+    @staticmethod
+    def _returned_argument(ref: Ref, call: Expr) -> Expr | None:
+        """The argument a call passes to the parameter its function returns (`ri`)."""
+        names = [a["name"] for a in ref.obj["args"]]
+        index = names.index(ref.obj["ri"])
+        if any(a is not None and "star" in a for a in call["args"][:index]):
+            return None  # `f(*items, urlpatterns)`: which argument lands there is not known
+        return arg(call, index, ref.obj["ri"])
 
     def _entry(self, path: str, scope: str, e: Expr, context: _Context) -> None:
         if "router" in e:
@@ -735,14 +793,14 @@ class _Linker:
                     if method == "GET" and "List" in generic
                     else ("retrieve" if method == "GET" else _GENERIC_ACTIONS[method])
                 )  # type: ignore[operator]
-            # Django's generic views by name; the routed class itself only when it is Django's
-            # (a project's own `class LoginView(APIView)` with a `post` is not `auth.LoginView`).
-            django_generic = next(
-                (n for i, n in enumerate(names) if n in DJANGO_GENERICS and (i or chain[0].kind == "external")),
-                None,
-            )
-            for method in DJANGO_GENERICS.get(django_generic or "", []):
-                actions.setdefault(method, "")
+            # Django's generic views by name, wherever they are in the ancestry (each adds the
+            # handlers it defines, as in the MRO); the routed class itself only when it is
+            # Django's (a project's own `class LoginView(APIView)` with a `post` is not
+            # `auth.LoginView`).
+            for i, n in enumerate(names):
+                if n in DJANGO_GENERICS and (i or chain[0].kind == "external"):
+                    for method in DJANGO_GENERICS[n]:
+                        actions.setdefault(method, "")
             for cls in chain:
                 if cls.kind != "class":
                     for method in _KNOWN_EXTERNAL_VIEWS.get(cls.name, ()):

@@ -783,3 +783,250 @@ def test_django_editing_views_serve_the_methods_their_bases_define():
         *((m, "/password") for m in ("GET", "POST", "PUT")),
         ("POST", "/logout"),
     }
+
+
+# A CMS admin in the way of Wagtail: the admin URLconf collects its routes, passes them
+# through a helper of another module that decorates every view and returns the list it
+# was given, adds the routes that need no login, and decorates again. Its views derive
+# from the project's generic views, which derive from Django's `Base*` views (the handlers)
+# through the project's own template mixin.
+CMS_PROJECT = {
+    "settings.py": 'ROOT_URLCONF = "site_urls"\n',
+    "site_urls.py": """
+        from django.urls import include, path
+
+        from cms.admin import urls as admin_urls
+
+        urlpatterns = [
+            path("cms-admin/", include(admin_urls)),
+            path("", include("cms.urls")),
+        ]
+    """,
+    "cms/__init__.py": "",
+    "cms/urls.py": """
+        from django.urls import path
+
+        from cms.views import serve
+
+        urlpatterns = [path("<path:page_path>", serve)]
+    """,
+    "cms/views.py": """
+        def serve(request, page_path):
+            return render_page(request, page_path)
+    """,
+    "cms/utils/__init__.py": "",
+    "cms/utils/urlpatterns.py": """
+        from functools import update_wrapper
+
+
+        def decorate_urlpatterns(urlpatterns, decorator):
+            \"\"\"Decorate all the views in the passed urlpatterns list with the given decorator\"\"\"
+            for pattern in urlpatterns:
+                if hasattr(pattern, "url_patterns"):
+                    decorate_urlpatterns(pattern.url_patterns, decorator)
+                if getattr(pattern, "callback", None):
+                    pattern.callback = update_wrapper(decorator(pattern.callback), pattern.callback)
+            return urlpatterns
+    """,
+    "cms/admin/__init__.py": "",
+    "cms/admin/auth.py": """
+        def require_admin_access(view_func):
+            return view_func
+    """,
+    "cms/admin/urls/__init__.py": """
+        from django.urls import include, path
+        from django.views.decorators.cache import never_cache
+
+        from cms.admin.auth import require_admin_access
+        from cms.admin.urls import collections as collections_urls
+        from cms.admin.views import account, home, reports
+        from cms.utils.urlpatterns import decorate_urlpatterns
+
+        urlpatterns = [
+            path("", home.HomeView.as_view(), name="home"),
+            path("collections/", include(collections_urls, namespace="collections")),
+            path("reports/aging-pages/", reports.AgingPagesView.as_view()),
+        ]
+
+        # Add the access check to everything above
+        urlpatterns = decorate_urlpatterns(urlpatterns, require_admin_access)
+
+        # These url patterns do not require an authenticated admin user
+        urlpatterns += [
+            path("login/", account.LoginView.as_view(), name="login"),
+        ]
+
+        urlpatterns = decorate_urlpatterns(urlpatterns, never_cache)
+    """,
+    "cms/admin/urls/collections.py": """
+        from django.urls import path
+
+        from cms.admin.views import collections
+
+        app_name = "collections"
+        urlpatterns = [
+            path("", collections.IndexView.as_view(), name="index"),
+            path("<int:pk>/", collections.EditView.as_view(), name="edit"),
+            path("<int:pk>/delete/", collections.DeleteView.as_view(), name="delete"),
+        ]
+    """,
+    "cms/admin/views/__init__.py": "",
+    "cms/admin/views/generic.py": """
+        from django.views.generic.base import ContextMixin, TemplateResponseMixin
+        from django.views.generic.edit import BaseDeleteView, BaseUpdateView
+        from django.views.generic.list import BaseListView
+
+
+        class AdminTemplateMixin(TemplateResponseMixin, ContextMixin):
+            header_icon = ""
+
+
+        class BaseListingView(AdminTemplateMixin, BaseListView):
+            paginate_by = 50
+
+
+        class IndexView(BaseListingView):
+            model = None
+
+
+        class EditView(AdminTemplateMixin, BaseUpdateView):
+            def post(self, request, *args, **kwargs):
+                self.object = self.get_object()
+                return super().post(request, *args, **kwargs)
+
+
+        class DeleteView(AdminTemplateMixin, BaseDeleteView):
+            pass
+    """,
+    "cms/admin/views/collections.py": """
+        from cms.admin.views import generic
+
+
+        class IndexView(generic.IndexView):
+            model = "Collection"
+
+
+        class EditView(generic.EditView):
+            model = "Collection"
+
+
+        class DeleteView(generic.DeleteView):
+            model = "Collection"
+    """,
+    "cms/admin/views/home.py": """
+        from django.views.generic import TemplateView
+
+        from cms.admin.views.generic import AdminTemplateMixin
+
+
+        class HomeView(AdminTemplateMixin, TemplateView):
+            template_name = "cms/home.html"
+    """,
+    "cms/admin/views/reports.py": """
+        from django.views.generic import ListView
+
+        from cms.admin.views.generic import AdminTemplateMixin
+
+
+        class ReportView(AdminTemplateMixin, ListView):
+            paginate_by = 20
+
+
+        class AgingPagesView(ReportView):
+            template_name = "cms/reports/aging.html"
+    """,
+    "cms/admin/views/account.py": """
+        from django.contrib.auth import views as auth_views
+
+
+        class LoginView(auth_views.LoginView):
+            template_name = "cms/login.html"
+    """,
+}
+_FORM = ("GET", "POST", "PUT")
+CMS_EXPECTED = {
+    ("GET", "/cms-admin"),
+    ("GET", "/cms-admin/collections"),
+    *((m, "/cms-admin/collections/{pk}") for m in _FORM),
+    *((m, "/cms-admin/collections/{pk}/delete") for m in ("GET", "POST", "DELETE")),
+    ("GET", "/cms-admin/reports/aging-pages"),
+    *((m, "/cms-admin/login") for m in _FORM),
+    ("GET", "/{page_path}"),
+}
+
+
+def test_urlpatterns_passed_through_a_helper_returning_them_keep_their_routes():
+    endpoints, warnings = _scan(CMS_PROJECT)
+    assert keys(endpoints) == CMS_EXPECTED
+    assert warnings == []
+
+
+def test_handlers_come_from_any_django_generic_ancestor_behind_project_bases():
+    found = by_key(_scan(CMS_PROJECT)[0])
+    # The project's own `post` and the `get`/`put` of Django's ProcessFormView.
+    edit = found[("PUT", "/cms-admin/collections/{pk}")]
+    assert (edit.file, edit.line, edit.handler) == ("cms/admin/urls/collections.py", 9, "EditView")
+    assert params(edit) == {("path", "pk"): (True, {"type": "integer"})}
+
+
+def test_a_project_helper_returning_another_list_replaces_the_urlpatterns():
+    files = {
+        **CMS_PROJECT,
+        "cms/utils/urlpatterns.py": """
+            def decorate_urlpatterns(urlpatterns, decorator):
+                return [p for p in urlpatterns if decorator(p)]
+
+            def copy_urlpatterns(urlpatterns, decorator):
+                patterns = list(urlpatterns)
+                return patterns
+        """,
+    }
+    files["cms/admin/urls/__init__.py"] = files["cms/admin/urls/__init__.py"].replace(
+        "urlpatterns = decorate_urlpatterns(urlpatterns, never_cache)",
+        "urlpatterns = copy_urlpatterns(urlpatterns, never_cache)",
+    ).replace("decorate_urlpatterns\n", "decorate_urlpatterns, copy_urlpatterns\n")
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/{page_path}")}
+    assert sorted((w.file, w.line, w.message) for w in warnings) == [
+        (
+            "cms/admin/urls/__init__.py",
+            line,
+            "urlpatterns reassigned from an expression that cannot be resolved statically; "
+            f"the {count} entries collected before it are dropped",
+        )
+        for line, count in ((17, 3), (24, 1))
+    ]
+
+
+def test_urlpatterns_passed_through_a_helper_outside_the_tree_are_kept_with_a_warning():
+    files = {**CMS_PROJECT}
+    del files["cms/utils/urlpatterns.py"]
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == CMS_EXPECTED
+    assert sorted((w.file, w.line, w.message) for w in warnings) == [
+        (
+            "cms/admin/urls/__init__.py",
+            line,
+            "urlpatterns passed through decorate_urlpatterns(), which cannot be resolved statically; "
+            f"the {count} entries collected before it are kept as they are",
+        )
+        for line, count in ((17, 3), (24, 4))
+    ]
+
+
+def test_a_project_view_deriving_only_from_djangos_mixins_has_no_handler():
+    files = {
+        **CMS_PROJECT,
+        "cms/admin/views/home.py": """
+            from cms.admin.views.generic import AdminTemplateMixin
+
+
+            class HomeView(AdminTemplateMixin):
+                template_name = "cms/home.html"
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == CMS_EXPECTED - {("GET", "/cms-admin")}
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        ("cms/admin/urls/__init__.py", 11, "view HomeView defines no HTTP handler")
+    ]

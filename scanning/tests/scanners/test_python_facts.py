@@ -215,6 +215,71 @@ def test_a_function_building_a_list_of_calls_keeps_what_it_returns():
     assert built["names"] is None and built["passthrough"] is None and built["empty"] is None
 
 
+def test_a_function_returning_its_parameter_unchanged_is_noted():
+    found = facts(
+        """
+        def decorate_urlpatterns(urlpatterns, decorator):
+            for pattern in urlpatterns:
+                if hasattr(pattern, "url_patterns"):
+                    decorate_urlpatterns(pattern.url_patterns, decorator)
+                pattern.callback = decorator(pattern.callback)
+            return urlpatterns
+
+        def guarded(patterns, enabled):
+            if not enabled:
+                return patterns
+            try:
+                patterns.sort()
+            finally:
+                return patterns
+
+        def filtered(urlpatterns, keep):
+            return [p for p in urlpatterns if keep(p)]
+
+        def copied(urlpatterns):
+            patterns = list(urlpatterns)
+            return patterns
+
+        def rebound(urlpatterns):
+            urlpatterns = urlpatterns[:1]
+            return urlpatterns
+
+        def extended(urlpatterns):
+            urlpatterns += [path("x/", view)]
+            return urlpatterns
+
+        def sometimes(urlpatterns, flag):
+            if flag:
+                return
+            return urlpatterns
+
+        def matched(urlpatterns, kind):
+            match kind:
+                case "none":
+                    return []
+            return urlpatterns
+
+        def looped(urlpatterns, others):
+            for urlpatterns in others:
+                pass
+            return urlpatterns
+
+        def keyword_only(*, urlpatterns):
+            return urlpatterns
+
+        def not_a_parameter(request):
+            return urlpatterns
+        """
+    )
+    returned = {f["name"]: f.get("ri") for f in found["functions"]}
+    assert returned.pop("decorate_urlpatterns") == "urlpatterns"
+    assert returned.pop("guarded") == "patterns"
+    # another value, another name, a rebound, extended or looped-over parameter, a bare
+    # `return` or one `_visit` does not see, a keyword-only parameter, a global
+    assert set(returned.values()) == {None}
+    assert len(returned) == 9
+
+
 def test_a_factory_keeps_calls_passing_on_what_it_builds_and_assignments_it_registers():
     found = facts(
         """
