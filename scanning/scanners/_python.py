@@ -566,9 +566,9 @@ def _returns_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef, returned: l
     args = node.args
     if not any(a.arg == name for a in (*args.posonlyargs, *args.args)):  # its position is its index
         return False
-    todo: list[ast.AST] = list(node.body)
-    while todo:
-        current = todo.pop()
+    unvisited: list[ast.AST] = list(node.body)
+    while unvisited:
+        current = unvisited.pop()
         kind = type(current)
         if kind in _FUNCTION_DEFS or kind is ast.ClassDef or kind is ast.Lambda:
             if kind is not ast.Lambda and current.name == name:  # type: ignore[attr-defined]
@@ -590,7 +590,7 @@ def _returns_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef, returned: l
         elif kind is ast.alias:
             if (current.asname or current.name.split(".", 1)[0]) == name:  # type: ignore[attr-defined]
                 return False
-        todo.extend(ast.iter_child_nodes(current))
+        unvisited.extend(ast.iter_child_nodes(current))
     return True
 
 

@@ -577,9 +577,9 @@ class _ExpressLinker:
     def _mounts_itself(self, node: tuple[Any, ...]) -> bool:
         """Whether `node` is mounted in an app or router it mounts (directly or further down)."""
         seen: set[tuple[Any, ...]] = set()
-        todo = [node]
-        while todo:
-            current = todo.pop()
+        unvisited = [node]
+        while unvisited:
+            current = unvisited.pop()
             for _, _, file, entry in self._entries_of(current):
                 if entry["m"] != "use":
                     continue
@@ -592,7 +592,7 @@ class _ExpressLinker:
                             return True
                         if child is not None and child not in seen:
                             seen.add(child)
-                            todo.append(child)
+                            unvisited.append(child)
         return False
 
     def walk(self, node: tuple[Any, ...], prefix: str, chain: list[str], stack: tuple[Any, ...]) -> None:
