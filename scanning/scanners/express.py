@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, ClassVar
 
@@ -108,16 +109,21 @@ _REGEX_LITERAL = re.compile(r"/(.+)/([dgimsuvy]*)", re.S)
 _REGEX_SPECIAL = frozenset(".*+?[]{}|^$()")
 
 
-def _group_end(body: str, start: int) -> int | None:
-    """Index of the `)` closing the group opened at `start` (escapes and classes skipped)."""
+def _structure(body: str, start: int = 0) -> Iterator[tuple[int, str, int, bool]]:
+    """(index, token, depth, outside) for the tokens of a regular expression from `start`: an
+    escape (`\\/`) is one token; `outside` is false for the characters of a character class
+    (`[^/|]`), whose `(`, `)` and `|` mean themselves; `depth` counts the groups open after
+    the token (a `(` outside a class opens one, a `)` closes one)."""
     depth = 0
-    i = start
     in_class = False
+    i = start
     while i < len(body):
         c = body[i]
         if c == "\\":
+            yield i, body[i:i + 2], depth, not in_class
             i += 2
             continue
+        outside = not in_class
         if in_class:
             in_class = c != "]"
         elif c == "[":
@@ -126,40 +132,26 @@ def _group_end(body: str, start: int) -> int | None:
             depth += 1
         elif c == ")":
             depth -= 1
-            if depth == 0:
-                return i
+        yield i, c, depth, outside
         i += 1
-    return None
+
+
+def _group_end(body: str, start: int) -> int | None:
+    """Index of the `)` closing the group opened at `start` (escapes and classes skipped)."""
+    return next((i for i, token, depth, outside in _structure(body, start)
+                 if outside and token == ")" and depth == 0), None)
 
 
 def _top_level_alternatives(body: str) -> list[str]:
     """`body` split at its `|` outside groups and classes."""
     parts: list[str] = []
-    depth = 0
-    in_class = False
     current = ""
-    i = 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            current += body[i:i + 2]
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    for _, token, depth, outside in _structure(body):
+        if outside and token == "|" and depth == 0:
             parts.append(current)
             current = ""
-            i += 1
-            continue
-        current += c
-        i += 1
+        else:
+            current += token
     parts.append(current)
     return parts
 
