@@ -39,6 +39,10 @@ Methods:
   position, ``@action(["post"], detail=False)``) and ``@x.mapping.<method>``;
   the lookup is ``lookup_url_kwarg`` or ``lookup_field`` or ``pk``; a ``DefaultRouter`` also
   serves its API root (GET) at the prefix it is included under. HEAD/OPTIONS are not reported.
+  A project subclass of one (a class named ``...Router`` deriving from it) serves the same,
+  without the root when it sets ``include_root_view = False``; a subclass's own ``routes =
+  [Route(url=..., mapping={...}), DynamicRoute(...)]`` limit the routes to those listed (only
+  DRF's four URL templates are read; another template is a warning).
 
 Path parameters: ``<int:x>`` → integer, ``<slug:x>`` → string with the slug pattern,
 ``<uuid:x>`` → string/uuid, others string; regex groups ``(?P<x>\\d+)``/``[0-9]+`` → integer,
@@ -185,6 +189,23 @@ _VIEWSET_ACTIONS = {
     "DestroyModelMixin": ["destroy"],
 }
 _STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
+_ROUTER_KINDS = frozenset(
+    {
+        "DefaultRouter",
+        "SimpleRouter",
+        "ExtendedSimpleRouter",
+        "ExtendedDefaultRouter",
+        "NestedSimpleRouter",
+        "NestedDefaultRouter",
+    }
+)
+# DRF's route URL templates (SimpleRouter.routes): which route, and whether it is a DynamicRoute.
+_ROUTE_TEMPLATES = {
+    "^{prefix}{trailing_slash}$": ("list", False),
+    "^{prefix}/{url_path}{trailing_slash}$": ("list", True),
+    "^{prefix}/{lookup}{trailing_slash}$": ("detail", False),
+    "^{prefix}/{lookup}/{url_path}{trailing_slash}$": ("detail", True),
+}
 _LIST_ROUTE = {"list": "GET", "create": "POST"}
 _DETAIL_ROUTE = {"retrieve": "GET", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
 _GENERIC_ACTIONS = {"POST": "create", "PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}
@@ -278,6 +299,9 @@ class _Router:
     line: int
     registrations: list[tuple[str, str, Expr]] = field(default_factory=list)  # file, scope, register call
     nested: tuple[str, str, Expr] | None = None  # drf-nested-routers: (file, scope, constructor call)
+    root_view: bool = True  # a DefaultRouter's API root; `include_root_view = False` in a subclass
+    # A subclass's own `routes`: (list table, detail table, @action routes on the list, on the detail).
+    routes: tuple[dict[str, str], dict[str, str], bool, bool] | None = None
 
 
 # Where list views filter: query parameters read here belong to the list (or GET) endpoint.
@@ -868,11 +892,22 @@ class _Linker:
                 if not call_func(assign["v"]):
                     continue
                 kind = self.project.canonical(path, assign["s"], assign["v"]["call"])
+                chain: list[Ref] = []
+                if kind not in _ROUTER_KINDS and kind.endswith("Router"):
+                    # A project subclass: `class ApiRouter(DefaultRouter): include_root_view = False`.
+                    kind, chain = self._router_subclass(path, assign["s"], assign["v"]["call"])
                 if kind in ("DefaultRouter", "SimpleRouter", "ExtendedSimpleRouter", "ExtendedDefaultRouter"):
+                    no_root = self._class_attr_literal(chain, "include_root_view") is False
+                    root_view = "Default" in kind and not no_root
+                    routes = self._router_table(chain)
                     for target in assign["t"]:
                         key = (path, assign["s"], target)
                         self.routers[key] = _Router(
-                            key, "DefaultRouter" if "Default" in kind else "SimpleRouter", assign["line"]
+                            key,
+                            "DefaultRouter" if "Default" in kind else "SimpleRouter",
+                            assign["line"],
+                            root_view=root_view,
+                            routes=routes,
                         )
                 elif kind in ("NestedSimpleRouter", "NestedDefaultRouter"):
                     for target in assign["t"]:
@@ -887,6 +922,68 @@ class _Linker:
                     key = self._router(path, call["s"], func[: -len(".register")])
                     if key is not None:
                         self.routers[key].registrations.append((path, call["s"], call["e"]))
+
+    def _router_subclass(self, path: str, scope: str, func: Expr) -> tuple[str, list[Ref]]:
+        """The DRF router a project router class derives from, and its ancestry."""
+        ref = self.project.class_ref(path, scope, func)
+        if ref is None or ref.kind != "class":
+            return "", []
+        chain = self.project.ancestors(ref)
+        for cls in chain[1:]:
+            name = last(cls.name) if cls.kind == "external" else cls.name
+            if name in _ROUTER_KINDS:
+                return name, chain
+        return "", []
+
+    def _router_table(self, chain: list[Ref]) -> tuple[dict[str, str], dict[str, str], bool, bool] | None:
+        """A router subclass's own `routes = [Route(url=..., mapping={...}), DynamicRoute(...)]`.
+
+        Routes whose URL template is one of DRF's four (list, detail, and the @action routes under
+        each) are read; any other template is warned about and not reported.
+        """
+        found = self._class_attr(chain, "routes")
+        if found is None:
+            return None
+        cls, value = found
+        line = cls.obj["line"]
+        items = self.project.eval_list(cls.file, cls.scope, value)
+        if items is None:
+            message = "router routes are not a literal list; DRF's default routes are reported"
+            self._warn(cls.file, message, line)
+            return None
+        list_table: dict[str, str] = {}
+        detail_table: dict[str, str] = {}
+        list_extra = detail_extra = False
+        for item in items:
+            if item is None or not call_func(item):
+                continue
+            url = self.project.eval_str(cls.file, cls.scope, arg(item, 0, "url"))
+            shape = _ROUTE_TEMPLATES.get(url or "")
+            dynamic = self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute"
+            if shape is None or shape[1] != dynamic:
+                self._warn(
+                    cls.file,
+                    f"router route {url or '<dynamic>'} is not one of DRF's route templates; "
+                    "its routes are not reported",
+                    line,
+                )
+                continue
+            if dynamic:
+                list_extra = list_extra or shape[0] == "list"
+                detail_extra = detail_extra or shape[0] == "detail"
+                continue
+            try:
+                mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
+            except ValueError:
+                mapping = None
+            if not isinstance(mapping, dict):
+                message = "router route mapping is not a literal dict; its routes are not reported"
+                self._warn(cls.file, message, line)
+                continue
+            table = list_table if shape[0] == "list" else detail_table
+            for method, action in mapping.items():
+                table[str(action)] = str(method).upper()
+        return list_table, detail_table, list_extra, detail_extra
 
     def _router(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
         ref = self.project.resolve(path, scope, name)
@@ -942,7 +1039,7 @@ class _Linker:
         if base is None:
             return
         context = base
-        if router.kind == "DefaultRouter":
+        if router.kind == "DefaultRouter" and router.root_view:
             required, label = self._auth("GET", [context.auth] if context.auth else [], True, None, "")
             self._emit("GET", context, key[0], router.line, "APIRootView", required, label)
         for file, scope, call in router.registrations:
@@ -957,9 +1054,16 @@ class _Linker:
                 self._warn(file, "registered viewset cannot be resolved", call["line"])
                 continue
             text, schemas = django_route(prefix, regex=True)
-            self._viewset_routes(viewset, file, call["line"], context.under(text, schemas))
+            self._viewset_routes(viewset, file, call["line"], context.under(text, schemas), router.routes)
 
-    def _viewset_routes(self, viewset: Ref, file: str, line: int, context: _Context) -> None:
+    def _viewset_routes(
+        self,
+        viewset: Ref,
+        file: str,
+        line: int,
+        context: _Context,
+        routes: tuple[dict[str, str], dict[str, str], bool, bool] | None = None,
+    ) -> None:
         chain = self.project.ancestors(viewset)
         names = [last(r.name) if r.kind == "external" else r.name for r in chain]
         actions: list[str] = []
@@ -989,7 +1093,13 @@ class _Linker:
         serializer = self._class_attr_ref(chain, "serializer_class")
         labels = [context.auth] if context.auth else []
         handler = viewset.name
-        for route_context, table in ((context, _LIST_ROUTE), (detail, _DETAIL_ROUTE)):
+        list_table, detail_table, list_extra, detail_extra = routes or (
+            _LIST_ROUTE,
+            _DETAIL_ROUTE,
+            True,
+            True,
+        )
+        for route_context, table in ((context, list_table), (detail, detail_table)):
             for action, method in table.items():
                 if action in actions and method in allowed_methods:
                     required, label = self._auth(method, labels, True, permissions, "permission_classes")
@@ -1022,6 +1132,8 @@ class _Linker:
             url_path = kwargs.get("url_path", method["name"])
             text, schemas = django_route(str(url_path), regex=True)
             base = detail if kwargs.get("detail") is True else context
+            if not (detail_extra if kwargs.get("detail") is True else list_extra):
+                continue
             action_permissions = (
                 self._permission_names(cls.file, cls.scope, decorator["kw"]["permission_classes"])
                 if "permission_classes" in decorator["kw"]
