@@ -41,8 +41,12 @@ Methods:
   serves its API root (GET) at the prefix it is included under. HEAD/OPTIONS are not reported.
   A project subclass of one (a class named ``...Router`` deriving from it) serves the same,
   without the root when it sets ``include_root_view = False``; a subclass's own ``routes =
-  [Route(url=..., mapping={...}), DynamicRoute(...)]`` limit the routes to those listed (only
-  DRF's four URL templates are read; another template is a warning).
+  [Route(url=r"^{prefix}/add/$", mapping={"get": "create"}), DynamicRoute(...)]`` replace
+  DRF's: each ``Route`` serves the mapped methods whose action the viewset defines (any method
+  name, ``bulk_create``), each ``DynamicRoute`` the ``@action`` routes of its ``detail``; a
+  template with another placeholder than ``{prefix}``/``{lookup}``/``{url_path}``/
+  ``{trailing_slash}`` is a warning. Routes changed at run time (``self.routes[0].mapping.update``
+  in ``__init__``) are not read.
 
 Path parameters: ``<int:x>`` → integer, ``<slug:x>`` → string with the slug pattern,
 ``<uuid:x>`` → string/uuid, others string; regex groups ``(?P<x>\\d+)``/``[0-9]+`` → integer,
@@ -199,15 +203,19 @@ _ROUTER_KINDS = frozenset(
         "NestedDefaultRouter",
     }
 )
-# DRF's route URL templates (SimpleRouter.routes): which route, and whether it is a DynamicRoute.
-_ROUTE_TEMPLATES = {
-    "^{prefix}{trailing_slash}$": ("list", False),
-    "^{prefix}/{url_path}{trailing_slash}$": ("list", True),
-    "^{prefix}/{lookup}{trailing_slash}$": ("detail", False),
-    "^{prefix}/{lookup}/{url_path}{trailing_slash}$": ("detail", True),
-}
-_LIST_ROUTE = {"list": "GET", "create": "POST"}
-_DETAIL_ROUTE = {"retrieve": "GET", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
+# A router route: (URL template, {method: action} or None for a DynamicRoute (@action), detail).
+_RouteSpec = tuple[str, dict[str, str] | None, bool]
+# DRF's SimpleRouter.routes.
+_DRF_ROUTES: list[_RouteSpec] = [
+    ("^{prefix}{trailing_slash}$", {"get": "list", "post": "create"}, False),
+    ("^{prefix}/{url_path}{trailing_slash}$", None, False),
+    (
+        "^{prefix}/{lookup}{trailing_slash}$",
+        {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"},
+        True,
+    ),
+    ("^{prefix}/{lookup}/{url_path}{trailing_slash}$", None, True),
+]
 _GENERIC_ACTIONS = {"POST": "create", "PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}
 _AUTH_DECORATORS = {
     "login_required",
@@ -292,6 +300,19 @@ class _Context:
         return _Context([*self.parts, text], {**self.schemas, **schemas}, self.stack, auth or self.auth)
 
 
+def _route_segments(url: str, dynamic: bool) -> list[str] | None:
+    """A router URL template's segments (`{prefix}`, `{lookup}`, `{url_path}` or literal text);
+    None when it cannot be read (another placeholder, or `{url_path}` where it has no meaning)."""
+    text = url.removeprefix("^").removesuffix("$").replace("{trailing_slash}", "").strip("/")
+    segments = text.split("/")
+    if segments[0] != "{prefix}" or ("{url_path}" in segments) != dynamic:
+        return None
+    for segment in segments:
+        if "{" in segment and segment not in ("{prefix}", "{lookup}", "{url_path}"):
+            return None
+    return segments
+
+
 @dataclass
 class _Router:
     key: tuple[str, str, str]
@@ -300,8 +321,7 @@ class _Router:
     registrations: list[tuple[str, str, Expr]] = field(default_factory=list)  # file, scope, register call
     nested: tuple[str, str, Expr] | None = None  # drf-nested-routers: (file, scope, constructor call)
     root_view: bool = True  # a DefaultRouter's API root; `include_root_view = False` in a subclass
-    # A subclass's own `routes`: (list table, detail table, @action routes on the list, on the detail).
-    routes: tuple[dict[str, str], dict[str, str], bool, bool] | None = None
+    routes: list[_RouteSpec] = field(default_factory=lambda: _DRF_ROUTES)  # a subclass's own `routes`
 
 
 # Where list views filter: query parameters read here belong to the list (or GET) endpoint.
@@ -907,7 +927,7 @@ class _Linker:
                             "DefaultRouter" if "Default" in kind else "SimpleRouter",
                             assign["line"],
                             root_view=root_view,
-                            routes=routes,
+                            routes=_DRF_ROUTES if routes is None else routes,
                         )
                 elif kind in ("NestedSimpleRouter", "NestedDefaultRouter"):
                     for target in assign["t"]:
@@ -935,12 +955,8 @@ class _Linker:
                 return name, chain
         return "", []
 
-    def _router_table(self, chain: list[Ref]) -> tuple[dict[str, str], dict[str, str], bool, bool] | None:
-        """A router subclass's own `routes = [Route(url=..., mapping={...}), DynamicRoute(...)]`.
-
-        Routes whose URL template is one of DRF's four (list, detail, and the @action routes under
-        each) are read; any other template is warned about and not reported.
-        """
+    def _router_table(self, chain: list[Ref]) -> list[_RouteSpec] | None:
+        """A router subclass's own `routes = [Route(url=..., mapping={...}), DynamicRoute(...)]`."""
         found = self._class_attr(chain, "routes")
         if found is None:
             return None
@@ -951,39 +967,39 @@ class _Linker:
             message = "router routes are not a literal list; DRF's default routes are reported"
             self._warn(cls.file, message, line)
             return None
-        list_table: dict[str, str] = {}
-        detail_table: dict[str, str] = {}
-        list_extra = detail_extra = False
+        routes: list[_RouteSpec] = []
         for item in items:
             if item is None or not call_func(item):
                 continue
             url = self.project.eval_str(cls.file, cls.scope, arg(item, 0, "url"))
-            shape = _ROUTE_TEMPLATES.get(url or "")
-            dynamic = self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute"
-            if shape is None or shape[1] != dynamic:
+            try:
+                detail = self.project.literal(cls.file, cls.scope, item["kw"].get("detail"))
+            except ValueError:
+                detail = None
+            if detail is None and url is not None:
+                detail = "{lookup}" in url
+            if self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute":
+                mapping: Any = None
+            else:
+                try:
+                    mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
+                except ValueError:
+                    mapping = None
+                if not isinstance(mapping, dict):
+                    message = "router route mapping is not a literal dict; its routes are not reported"
+                    self._warn(cls.file, message, line)
+                    continue
+                mapping = {str(method): str(action) for method, action in mapping.items()}
+            if url is None or not isinstance(detail, bool) or _route_segments(url, mapping is None) is None:
                 self._warn(
                     cls.file,
-                    f"router route {url or '<dynamic>'} is not one of DRF's route templates; "
+                    f"router route {url or '<dynamic>'} cannot be read statically; "
                     "its routes are not reported",
                     line,
                 )
                 continue
-            if dynamic:
-                list_extra = list_extra or shape[0] == "list"
-                detail_extra = detail_extra or shape[0] == "detail"
-                continue
-            try:
-                mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
-            except ValueError:
-                mapping = None
-            if not isinstance(mapping, dict):
-                message = "router route mapping is not a literal dict; its routes are not reported"
-                self._warn(cls.file, message, line)
-                continue
-            table = list_table if shape[0] == "list" else detail_table
-            for method, action in mapping.items():
-                table[str(action)] = str(method).upper()
-        return list_table, detail_table, list_extra, detail_extra
+            routes.append((url, mapping, detail))
+        return routes
 
     def _router(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
         ref = self.project.resolve(path, scope, name)
@@ -1054,15 +1070,16 @@ class _Linker:
                 self._warn(file, "registered viewset cannot be resolved", call["line"])
                 continue
             text, schemas = django_route(prefix, regex=True)
-            self._viewset_routes(viewset, file, call["line"], context.under(text, schemas), router.routes)
+            self._viewset_routes(viewset, file, call["line"], context, (text, schemas), router.routes)
 
     def _viewset_routes(
         self,
         viewset: Ref,
         file: str,
         line: int,
-        context: _Context,
-        routes: tuple[dict[str, str], dict[str, str], bool, bool] | None = None,
+        base: _Context,
+        prefix: tuple[str, dict[str, dict[str, Any]]],
+        routes: list[_RouteSpec],
     ) -> None:
         chain = self.project.ancestors(viewset)
         names = [last(r.name) if r.kind == "external" else r.name for r in chain]
@@ -1075,8 +1092,7 @@ class _Linker:
             if cls.kind != "class":
                 continue
             for method in cls.obj["methods"]:
-                if method["name"] in _STANDARD_ACTIONS:
-                    actions.append(method["name"])
+                actions.append(method["name"])
                 for decorator in method["dec"]:
                     func = call_func(decorator) or ""
                     if last(func) == "action" and "." not in func.replace("decorators.", ""):
@@ -1088,26 +1104,35 @@ class _Linker:
         lookup, lookup_schema = self._lookup(chain)
         allowed = self._class_attr_literal(chain, "http_method_names")
         allowed_methods = {str(m).upper() for m in allowed} if isinstance(allowed, list) else set(_REPORTED)
-        detail = context.under("{" + lookup + "}", {lookup: lookup_schema})
         permissions = self._class_permissions(chain)
         serializer = self._class_attr_ref(chain, "serializer_class")
-        labels = [context.auth] if context.auth else []
+        labels = [base.auth] if base.auth else []
         handler = viewset.name
-        list_table, detail_table, list_extra, detail_extra = routes or (
-            _LIST_ROUTE,
-            _DETAIL_ROUTE,
-            True,
-            True,
-        )
-        for route_context, table in ((context, list_table), (detail, detail_table)):
-            for action, method in table.items():
+
+        def route_context(segments: list[str], url_path: str = "") -> _Context:
+            context = base
+            for segment in segments:
+                if segment == "{prefix}":
+                    context = context.under(*prefix)
+                elif segment == "{lookup}":
+                    context = context.under("{" + lookup + "}", {lookup: lookup_schema})
+                else:
+                    text = url_path if segment == "{url_path}" else segment
+                    context = context.under(*django_route(text, regex=True))
+            return context
+
+        for url, mapping, _detail in routes:
+            if mapping is None:
+                continue
+            for http_method, action in mapping.items():
+                method = http_method.upper()
                 if action in actions and method in allowed_methods:
                     required, label = self._auth(method, labels, True, permissions, "permission_classes")
                     body, responses = self._action_schemas(action, method, serializer, chain)
                     queries = self._reads(chain, (action, *(_QUERYSET_METHODS if action == "list" else ())))
                     self._emit(
                         method,
-                        route_context,
+                        route_context(_route_segments(url, False) or []),
                         file,
                         line,
                         f"{handler}.{action}",
@@ -1129,11 +1154,9 @@ class _Linker:
                         pass
             methods = [str(m).upper() for m in kwargs.get("methods", ["get"])]
             methods += mappings.get(method["name"], [])
-            url_path = kwargs.get("url_path", method["name"])
-            text, schemas = django_route(str(url_path), regex=True)
-            base = detail if kwargs.get("detail") is True else context
-            if not (detail_extra if kwargs.get("detail") is True else list_extra):
-                continue
+            url_path = str(kwargs.get("url_path", method["name"]))
+            on_detail = kwargs.get("detail") is True
+            dynamic = [url for url, mapping, detail in routes if mapping is None and detail is on_detail]
             action_permissions = (
                 self._permission_names(cls.file, cls.scope, decorator["kw"]["permission_classes"])
                 if "permission_classes" in decorator["kw"]
@@ -1144,7 +1167,7 @@ class _Linker:
                 action_serializer = self.project.class_ref(
                     cls.file, cls.scope, decorator["kw"]["serializer_class"]
                 )
-            for http in dict.fromkeys(methods):
+            for url, http in ((url, m) for url in dynamic for m in dict.fromkeys(methods)):
                 if http not in _REPORTED or http not in allowed_methods:
                     continue
                 required, label = self._auth(http, labels, True, action_permissions, "permission_classes")
@@ -1152,7 +1175,7 @@ class _Linker:
                 queries = self.project.facts[cls.file].get("queries", {}).get(str(method["line"]))
                 self._emit(
                     http,
-                    base.under(text, schemas),
+                    route_context(_route_segments(url, True) or [], url_path),
                     cls.file,
                     decorator["line"],
                     f"{handler}.{method['name']}",
