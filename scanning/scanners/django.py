@@ -36,7 +36,7 @@ Methods:
   destroy), limited to the actions the viewset has (``ModelViewSet`` all,
   ``ReadOnlyModelViewSet`` list+retrieve, mixins, methods it defines), plus
   ``@action(detail=..., methods=[...], url_path=...)`` routes (the parameters by keyword or
-  position, ``@action(["post"], detail=False)``) and ``@x.mapping.<method>``;
+  position, ``@action(["post"], detail=False)``; also imported as another name, ``drf_action``) and ``@x.mapping.<method>``;
   the lookup is ``lookup_url_kwarg`` or ``lookup_field`` or ``pk``; a ``DefaultRouter`` also
   serves its API root (GET) at the prefix it is included under. HEAD/OPTIONS are not reported.
   A project subclass of one (a class named ``...Router`` deriving from it) serves the same,
@@ -1095,7 +1095,12 @@ class _Linker:
                 actions.append(method["name"])
                 for decorator in method["dec"]:
                     func = call_func(decorator) or ""
-                    if last(func) == "action" and "." not in func.replace("decorators.", ""):
+                    if (last(func) == "action" and "." not in func.replace("decorators.", "")) or (
+                        # `from rest_framework.decorators import action as drf_action`
+                        "." not in func
+                        and func.endswith("action")
+                        and self.project.canonical(cls.file, cls.scope, decorator["call"]) == "action"
+                    ):
                         extra.append({"cls": cls, "method": method, "dec": decorator})
                     elif ".mapping." in func:
                         mappings.setdefault(func.split(".mapping.")[0], []).append(

@@ -1121,13 +1121,28 @@ FORUM_ROUTERS = {
     "forum/users/views.py": """
         from rest_framework import viewsets
         from rest_framework.decorators import action
+        from rest_framework.decorators import action as drf_action
 
 
         def auth(request):
             return None
 
 
-        class UserViewSet(viewsets.ModelViewSet):
+        def bulk_action(**kwargs):
+            return lambda f: f
+
+
+        class HistoryMixin:
+            @drf_action(detail=True, url_path="history")
+            def changelog(self, request, pk=None):
+                return None
+
+            @bulk_action(detail=True)
+            def export(self, request, pk=None):
+                return None
+
+
+        class UserViewSet(HistoryMixin, viewsets.ModelViewSet):
             @action(detail=True, methods=["get", "post"])
             def avatar(self, request, pk=None):
                 return None
@@ -1200,6 +1215,7 @@ def test_router_subclasses_serve_their_own_routes():
         ("DELETE", "/api/users/{pk}"),
         ("GET", "/api/users/{pk}/avatar"),
         ("POST", "/api/users/{pk}/avatar"),
+        ("GET", "/api/users/{pk}/history"),  # `action` imported as `drf_action`; `bulk_action` is not it
         # ThreadsRouter inherits ForumApiRouter's routes; partial_update has no route.
         ("GET", "/api/threads/{thread_pk}/posts"),
         ("POST", "/api/threads/{thread_pk}/posts"),
