@@ -36,9 +36,17 @@ Methods:
   destroy), limited to the actions the viewset has (``ModelViewSet`` all,
   ``ReadOnlyModelViewSet`` list+retrieve, mixins, methods it defines), plus
   ``@action(detail=..., methods=[...], url_path=...)`` routes (the parameters by keyword or
-  position, ``@action(["post"], detail=False)``) and ``@x.mapping.<method>``;
+  position, ``@action(["post"], detail=False)``; also imported as another name, ``drf_action``) and ``@x.mapping.<method>``;
   the lookup is ``lookup_url_kwarg`` or ``lookup_field`` or ``pk``; a ``DefaultRouter`` also
   serves its API root (GET) at the prefix it is included under. HEAD/OPTIONS are not reported.
+  A project subclass of one (a class named ``...Router`` deriving from it) serves the same,
+  without the root when it sets ``include_root_view = False``; a subclass's own ``routes =
+  [Route(url=r"^{prefix}/add/$", mapping={"get": "create"}), DynamicRoute(...)]`` replace
+  DRF's: each ``Route`` serves the mapped methods whose action the viewset defines (any method
+  name, ``bulk_create``), each ``DynamicRoute`` the ``@action`` routes of its ``detail``; a
+  template with another placeholder than ``{prefix}``/``{lookup}``/``{url_path}``/
+  ``{trailing_slash}`` is a warning. Routes changed at run time (``self.routes[0].mapping.update``
+  in ``__init__``) are not read.
 
 Path parameters: ``<int:x>`` → integer, ``<slug:x>`` → string with the slug pattern,
 ``<uuid:x>`` → string/uuid, others string; regex groups ``(?P<x>\\d+)``/``[0-9]+`` → integer,
@@ -185,8 +193,29 @@ _VIEWSET_ACTIONS = {
     "DestroyModelMixin": ["destroy"],
 }
 _STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
-_LIST_ROUTE = {"list": "GET", "create": "POST"}
-_DETAIL_ROUTE = {"retrieve": "GET", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
+_ROUTER_KINDS = frozenset(
+    {
+        "DefaultRouter",
+        "SimpleRouter",
+        "ExtendedSimpleRouter",
+        "ExtendedDefaultRouter",
+        "NestedSimpleRouter",
+        "NestedDefaultRouter",
+    }
+)
+# A router route: (URL template, {method: action} or None for a DynamicRoute (@action), detail).
+_RouteSpec = tuple[str, dict[str, str] | None, bool]
+# DRF's SimpleRouter.routes.
+_DRF_ROUTES: list[_RouteSpec] = [
+    ("^{prefix}{trailing_slash}$", {"get": "list", "post": "create"}, False),
+    ("^{prefix}/{url_path}{trailing_slash}$", None, False),
+    (
+        "^{prefix}/{lookup}{trailing_slash}$",
+        {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"},
+        True,
+    ),
+    ("^{prefix}/{lookup}/{url_path}{trailing_slash}$", None, True),
+]
 _GENERIC_ACTIONS = {"POST": "create", "PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}
 _AUTH_DECORATORS = {
     "login_required",
@@ -271,6 +300,19 @@ class _Context:
         return _Context([*self.parts, text], {**self.schemas, **schemas}, self.stack, auth or self.auth)
 
 
+def _route_segments(url: str, dynamic: bool) -> list[str] | None:
+    """A router URL template's segments (`{prefix}`, `{lookup}`, `{url_path}` or literal text);
+    None when it cannot be read (another placeholder, or `{url_path}` where it has no meaning)."""
+    text = url.removeprefix("^").removesuffix("$").replace("{trailing_slash}", "").strip("/")
+    segments = text.split("/")
+    if segments[0] != "{prefix}" or ("{url_path}" in segments) != dynamic:
+        return None
+    for segment in segments:
+        if "{" in segment and segment not in ("{prefix}", "{lookup}", "{url_path}"):
+            return None
+    return segments
+
+
 @dataclass
 class _Router:
     key: tuple[str, str, str]
@@ -278,6 +320,8 @@ class _Router:
     line: int
     registrations: list[tuple[str, str, Expr]] = field(default_factory=list)  # file, scope, register call
     nested: tuple[str, str, Expr] | None = None  # drf-nested-routers: (file, scope, constructor call)
+    root_view: bool = True  # a DefaultRouter's API root; `include_root_view = False` in a subclass
+    routes: list[_RouteSpec] = field(default_factory=lambda: _DRF_ROUTES)  # a subclass's own `routes`
 
 
 # Where list views filter: query parameters read here belong to the list (or GET) endpoint.
@@ -868,11 +912,22 @@ class _Linker:
                 if not call_func(assign["v"]):
                     continue
                 kind = self.project.canonical(path, assign["s"], assign["v"]["call"])
+                chain: list[Ref] = []
+                if kind not in _ROUTER_KINDS and kind.endswith("Router"):
+                    # A project subclass: `class ApiRouter(DefaultRouter): include_root_view = False`.
+                    kind, chain = self._router_subclass(path, assign["s"], assign["v"]["call"])
                 if kind in ("DefaultRouter", "SimpleRouter", "ExtendedSimpleRouter", "ExtendedDefaultRouter"):
+                    no_root = self._class_attr_literal(chain, "include_root_view") is False
+                    root_view = "Default" in kind and not no_root
+                    routes = self._router_table(chain)
                     for target in assign["t"]:
                         key = (path, assign["s"], target)
                         self.routers[key] = _Router(
-                            key, "DefaultRouter" if "Default" in kind else "SimpleRouter", assign["line"]
+                            key,
+                            "DefaultRouter" if "Default" in kind else "SimpleRouter",
+                            assign["line"],
+                            root_view=root_view,
+                            routes=_DRF_ROUTES if routes is None else routes,
                         )
                 elif kind in ("NestedSimpleRouter", "NestedDefaultRouter"):
                     for target in assign["t"]:
@@ -887,6 +942,64 @@ class _Linker:
                     key = self._router(path, call["s"], func[: -len(".register")])
                     if key is not None:
                         self.routers[key].registrations.append((path, call["s"], call["e"]))
+
+    def _router_subclass(self, path: str, scope: str, func: Expr) -> tuple[str, list[Ref]]:
+        """The DRF router a project router class derives from, and its ancestry."""
+        ref = self.project.class_ref(path, scope, func)
+        if ref is None or ref.kind != "class":
+            return "", []
+        chain = self.project.ancestors(ref)
+        for cls in chain[1:]:
+            name = last(cls.name) if cls.kind == "external" else cls.name
+            if name in _ROUTER_KINDS:
+                return name, chain
+        return "", []
+
+    def _router_table(self, chain: list[Ref]) -> list[_RouteSpec] | None:
+        """A router subclass's own `routes = [Route(url=..., mapping={...}), DynamicRoute(...)]`."""
+        found = self._class_attr(chain, "routes")
+        if found is None:
+            return None
+        cls, value = found
+        line = cls.obj["line"]
+        items = self.project.eval_list(cls.file, cls.scope, value)
+        if items is None:
+            message = "router routes are not a literal list; DRF's default routes are reported"
+            self._warn(cls.file, message, line)
+            return None
+        routes: list[_RouteSpec] = []
+        for item in items:
+            if item is None or not call_func(item):
+                continue
+            url = self.project.eval_str(cls.file, cls.scope, arg(item, 0, "url"))
+            try:
+                detail = self.project.literal(cls.file, cls.scope, item["kw"].get("detail"))
+            except ValueError:
+                detail = None
+            if detail is None and url is not None:
+                detail = "{lookup}" in url
+            if self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute":
+                mapping: Any = None
+            else:
+                try:
+                    mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
+                except ValueError:
+                    mapping = None
+                if not isinstance(mapping, dict):
+                    message = "router route mapping is not a literal dict; its routes are not reported"
+                    self._warn(cls.file, message, line)
+                    continue
+                mapping = {str(method): str(action) for method, action in mapping.items()}
+            if url is None or not isinstance(detail, bool) or _route_segments(url, mapping is None) is None:
+                self._warn(
+                    cls.file,
+                    f"router route {url or '<dynamic>'} cannot be read statically; "
+                    "its routes are not reported",
+                    line,
+                )
+                continue
+            routes.append((url, mapping, detail))
+        return routes
 
     def _router(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
         ref = self.project.resolve(path, scope, name)
@@ -942,7 +1055,7 @@ class _Linker:
         if base is None:
             return
         context = base
-        if router.kind == "DefaultRouter":
+        if router.kind == "DefaultRouter" and router.root_view:
             required, label = self._auth("GET", [context.auth] if context.auth else [], True, None, "")
             self._emit("GET", context, key[0], router.line, "APIRootView", required, label)
         for file, scope, call in router.registrations:
@@ -957,9 +1070,17 @@ class _Linker:
                 self._warn(file, "registered viewset cannot be resolved", call["line"])
                 continue
             text, schemas = django_route(prefix, regex=True)
-            self._viewset_routes(viewset, file, call["line"], context.under(text, schemas))
+            self._viewset_routes(viewset, file, call["line"], context, (text, schemas), router.routes)
 
-    def _viewset_routes(self, viewset: Ref, file: str, line: int, context: _Context) -> None:
+    def _viewset_routes(
+        self,
+        viewset: Ref,
+        file: str,
+        line: int,
+        base: _Context,
+        prefix: tuple[str, dict[str, dict[str, Any]]],
+        routes: list[_RouteSpec],
+    ) -> None:
         chain = self.project.ancestors(viewset)
         names = [last(r.name) if r.kind == "external" else r.name for r in chain]
         actions: list[str] = []
@@ -971,11 +1092,15 @@ class _Linker:
             if cls.kind != "class":
                 continue
             for method in cls.obj["methods"]:
-                if method["name"] in _STANDARD_ACTIONS:
-                    actions.append(method["name"])
+                actions.append(method["name"])
                 for decorator in method["dec"]:
                     func = call_func(decorator) or ""
-                    if last(func) == "action" and "." not in func.replace("decorators.", ""):
+                    if (last(func) == "action" and "." not in func.replace("decorators.", "")) or (
+                        # `from rest_framework.decorators import action as drf_action`
+                        "." not in func
+                        and func.endswith("action")
+                        and self.project.canonical(cls.file, cls.scope, decorator["call"]) == "action"
+                    ):
                         extra.append({"cls": cls, "method": method, "dec": decorator})
                     elif ".mapping." in func:
                         mappings.setdefault(func.split(".mapping.")[0], []).append(
@@ -984,20 +1109,35 @@ class _Linker:
         lookup, lookup_schema = self._lookup(chain)
         allowed = self._class_attr_literal(chain, "http_method_names")
         allowed_methods = {str(m).upper() for m in allowed} if isinstance(allowed, list) else set(_REPORTED)
-        detail = context.under("{" + lookup + "}", {lookup: lookup_schema})
         permissions = self._class_permissions(chain)
         serializer = self._class_attr_ref(chain, "serializer_class")
-        labels = [context.auth] if context.auth else []
+        labels = [base.auth] if base.auth else []
         handler = viewset.name
-        for route_context, table in ((context, _LIST_ROUTE), (detail, _DETAIL_ROUTE)):
-            for action, method in table.items():
+
+        def route_context(segments: list[str], url_path: str = "") -> _Context:
+            context = base
+            for segment in segments:
+                if segment == "{prefix}":
+                    context = context.under(*prefix)
+                elif segment == "{lookup}":
+                    context = context.under("{" + lookup + "}", {lookup: lookup_schema})
+                else:
+                    text = url_path if segment == "{url_path}" else segment
+                    context = context.under(*django_route(text, regex=True))
+            return context
+
+        for url, mapping, _detail in routes:
+            if mapping is None:
+                continue
+            for http_method, action in mapping.items():
+                method = http_method.upper()
                 if action in actions and method in allowed_methods:
                     required, label = self._auth(method, labels, True, permissions, "permission_classes")
                     body, responses = self._action_schemas(action, method, serializer, chain)
                     queries = self._reads(chain, (action, *(_QUERYSET_METHODS if action == "list" else ())))
                     self._emit(
                         method,
-                        route_context,
+                        route_context(_route_segments(url, False) or []),
                         file,
                         line,
                         f"{handler}.{action}",
@@ -1019,9 +1159,9 @@ class _Linker:
                         pass
             methods = [str(m).upper() for m in kwargs.get("methods", ["get"])]
             methods += mappings.get(method["name"], [])
-            url_path = kwargs.get("url_path", method["name"])
-            text, schemas = django_route(str(url_path), regex=True)
-            base = detail if kwargs.get("detail") is True else context
+            url_path = str(kwargs.get("url_path", method["name"]))
+            on_detail = kwargs.get("detail") is True
+            dynamic = [url for url, mapping, detail in routes if mapping is None and detail is on_detail]
             action_permissions = (
                 self._permission_names(cls.file, cls.scope, decorator["kw"]["permission_classes"])
                 if "permission_classes" in decorator["kw"]
@@ -1032,7 +1172,7 @@ class _Linker:
                 action_serializer = self.project.class_ref(
                     cls.file, cls.scope, decorator["kw"]["serializer_class"]
                 )
-            for http in dict.fromkeys(methods):
+            for url, http in ((url, m) for url in dynamic for m in dict.fromkeys(methods)):
                 if http not in _REPORTED or http not in allowed_methods:
                     continue
                 required, label = self._auth(http, labels, True, action_permissions, "permission_classes")
@@ -1040,7 +1180,7 @@ class _Linker:
                 queries = self.project.facts[cls.file].get("queries", {}).get(str(method["line"]))
                 self._emit(
                     http,
-                    base.under(text, schemas),
+                    route_context(_route_segments(url, True) or [], url_path),
                     cls.file,
                     decorator["line"],
                     f"{handler}.{method['name']}",

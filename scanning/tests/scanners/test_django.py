@@ -1030,3 +1030,217 @@ def test_a_project_view_deriving_only_from_djangos_mixins_has_no_handler():
     assert [(w.file, w.line, w.message) for w in warnings] == [
         ("cms/admin/urls/__init__.py", 11, "view HomeView defines no HTTP handler")
     ]
+
+
+# A forum whose API routers are project subclasses of DRF's (as Misago's MisagoApiRouter).
+FORUM_ROUTERS = {
+    "settings.py": 'ROOT_URLCONF = "forum.urls"\n',
+    "forum/urls.py": """
+        from django.urls import include, path
+
+        apipatterns = [
+            path("", include("forum.users.urls.api")),
+            path("", include("forum.threads.urls.api")),
+        ]
+        urlpatterns = [
+            path("api/", include((apipatterns, "api"), namespace="api")),
+            path("api/v2/", include("forum.tags.urls")),
+            path("api/legacy/", include("forum.legacy.urls")),
+        ]
+    """,
+    "forum/core/apirouter.py": """
+        from rest_framework.routers import DefaultRouter, DynamicRoute, Route, SimpleRouter
+
+
+        class ForumApiRouter(DefaultRouter):
+            include_root_view = False
+            include_format_suffixes = False
+
+            routes = [
+                Route(
+                    url=r"^{prefix}{trailing_slash}$",
+                    mapping={"get": "list", "post": "create"},
+                    name="{basename}-list",
+                    initkwargs={"suffix": "List"},
+                    detail=False,
+                ),
+                Route(
+                    url=r"^{prefix}/{lookup}{trailing_slash}$",
+                    mapping={"get": "retrieve", "delete": "destroy"},
+                    name="{basename}-detail",
+                    initkwargs={"suffix": "Instance"},
+                    detail=True,
+                ),
+                DynamicRoute(
+                    url=r"^{prefix}/{lookup}/{url_path}{trailing_slash}$",
+                    name="{basename}-{url_name}",
+                    initkwargs={},
+                    detail=True,
+                ),
+            ]
+
+
+        class ThreadsRouter(ForumApiRouter):
+            pass
+
+
+        class TaggedRouter(DefaultRouter):
+            pass
+
+
+        class LegacyRouter(SimpleRouter):
+            routes = [
+                Route(url=r"^{prefix}{trailing_slash}$", mapping={"get": "list"}, name="{basename}-list"),
+                Route(url=r"^{prefix}/all/$", mapping={"get": "list"}, name="{basename}-all"),
+                Route(url=r"^{prefix}/add/$", mapping={"get": "create", "post": "create"}, name="add"),
+                Route(url=r"^{prefix}/{lookup}/changelog/$", mapping={"get": "changelog"}, name="log"),
+                Route(url=r"^{prefix}/{lookup}/delete/$", mapping={"post": "bulk_destroy"}, name="del"),
+                Route(url=r"^{prefix}/{version}/$", mapping={"get": "list"}, name="{basename}-version"),
+            ]
+
+
+        class NotificationRouter:
+            def register(self, prefix, viewset):
+                pass
+    """,
+    "forum/users/urls/api.py": """
+        from django.urls import path
+
+        from ...core.apirouter import ForumApiRouter, NotificationRouter
+        from .. import views
+
+        urlpatterns = [path("auth/", views.auth)]
+
+        router = ForumApiRouter()
+        router.register(r"users", views.UserViewSet)
+        urlpatterns += router.urls
+
+        notifications = NotificationRouter()
+        notifications.register(r"notifications", views.UserViewSet)
+    """,
+    "forum/users/views.py": """
+        from rest_framework import viewsets
+        from rest_framework.decorators import action
+        from rest_framework.decorators import action as drf_action
+
+
+        def auth(request):
+            return None
+
+
+        def bulk_action(**kwargs):
+            return lambda f: f
+
+
+        class HistoryMixin:
+            @drf_action(detail=True, url_path="history")
+            def changelog(self, request, pk=None):
+                return None
+
+            @bulk_action(detail=True)
+            def export(self, request, pk=None):
+                return None
+
+
+        class UserViewSet(HistoryMixin, viewsets.ModelViewSet):
+            @action(detail=True, methods=["get", "post"])
+            def avatar(self, request, pk=None):
+                return None
+
+            @action(detail=False)
+            def active(self, request):
+                return None
+    """,
+    "forum/threads/urls/api.py": """
+        from ...core.apirouter import ThreadsRouter
+        from ..api import PostViewSet
+
+        router = ThreadsRouter()
+        router.register(r"threads/(?P<thread_pk>[^/.]+)/posts", PostViewSet, basename="thread-post")
+        urlpatterns = router.urls
+    """,
+    "forum/threads/api.py": """
+        from rest_framework import viewsets
+
+
+        class PostViewSet(viewsets.GenericViewSet):
+            def list(self, request, thread_pk=None):
+                return None
+
+            def create(self, request, thread_pk=None):
+                return None
+
+            def retrieve(self, request, pk=None, thread_pk=None):
+                return None
+
+            def partial_update(self, request, pk=None, thread_pk=None):
+                return None
+    """,
+    "forum/tags/urls.py": """
+        from django.urls import include, path
+        from forum.core.apirouter import TaggedRouter
+        from forum.tags.views import TagViewSet
+
+        router = TaggedRouter()
+        router.register(r"tags", TagViewSet)
+        urlpatterns = [path("", include(router.urls))]
+    """,
+    "forum/tags/views.py": """
+        from rest_framework import viewsets
+
+
+        class TagViewSet(viewsets.ReadOnlyModelViewSet):
+            def changelog(self, request, pk=None):
+                return None
+    """,
+    "forum/legacy/urls.py": """
+        from forum.core.apirouter import LegacyRouter
+        from forum.tags.views import TagViewSet
+
+        router = LegacyRouter()
+        router.register(r"tags", TagViewSet)
+        urlpatterns = router.urls
+    """,
+}
+
+
+def test_router_subclasses_serve_their_own_routes():
+    endpoints, warnings = _scan(FORUM_ROUTERS)
+    assert keys(endpoints) == {
+        ("GET", "/api/auth"),
+        # ForumApiRouter: no API root, no PUT/PATCH, @action only on the detail route.
+        ("GET", "/api/users"),
+        ("POST", "/api/users"),
+        ("GET", "/api/users/{pk}"),
+        ("DELETE", "/api/users/{pk}"),
+        ("GET", "/api/users/{pk}/avatar"),
+        ("POST", "/api/users/{pk}/avatar"),
+        ("GET", "/api/users/{pk}/history"),  # `action` imported as `drf_action`; `bulk_action` is not it
+        # ThreadsRouter inherits ForumApiRouter's routes; partial_update has no route.
+        ("GET", "/api/threads/{thread_pk}/posts"),
+        ("POST", "/api/threads/{thread_pk}/posts"),
+        ("GET", "/api/threads/{thread_pk}/posts/{pk}"),
+        # TaggedRouter is a plain DefaultRouter: API root and DRF's routes.
+        ("GET", "/api/v2"),
+        ("GET", "/api/v2/tags"),
+        ("GET", "/api/v2/tags/{pk}"),  # `changelog` is no @action: DRF's routes do not serve it
+        # LegacyRouter: only its own routes whose actions the viewset has (no create, no bulk_destroy).
+        ("GET", "/api/legacy/tags"),
+        ("GET", "/api/legacy/tags/all"),
+        ("GET", "/api/legacy/tags/{pk}/changelog"),
+    }
+    assert params(by_key(endpoints)[("GET", "/api/threads/{thread_pk}/posts/{pk}")]) == {
+        ("path", "thread_pk"): (True, {"type": "string", "pattern": "^[^/.]+$"}),
+        ("path", "pk"): (True, {"type": "integer"}),
+    }
+    assert [(w.file, w.message) for w in warnings] == [
+        (
+            "forum/core/apirouter.py",
+            "router route ^{prefix}/{version}/$ cannot be read statically; its routes are not reported",
+        )
+    ]
+
+
+def test_a_class_merely_named_router_registers_nothing():
+    endpoints, _ = _scan(FORUM_ROUTERS)
+    assert not any("notifications" in e.path or "active" in e.path for e in endpoints)
