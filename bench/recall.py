@@ -1,0 +1,275 @@
+"""Discovery recall: the endpoints real open-source backends serve against those the scan finds.
+
+For each target, at pinned versions:
+
+1. install its packages into a throwaway environment under the work directory (a virtualenv
+   for PyPI packages, an npm prefix installed from a lock file for npm packages);
+2. build the ground truth by running the application in that environment and listing the
+   routes its framework holds (Django's URL resolver, the Express router stack; nothing
+   listens on a port) — the helper scripts are in `bench/recall/`;
+3. copy the package's sources out of site-packages / node_modules (the scan skips both) and
+   scan the copy in-process with every scanner, as `manage.py discover_endpoints` does;
+4. compare by method and normalized path: path parameters of any syntax made alike, trailing
+   slashes ignored, HEAD/OPTIONS and DRF format-suffix routes left out; a Django function view
+   (any method) counts with the methods the scan reports for its path, or GET.
+
+The work directory (`--workdir`, default a new temporary directory) is reused when it exists,
+so a rerun skips the installs.
+
+Run `python -m bench recall [--target NAME ...] [--workdir DIR] [--no-write]`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench._common import machine_line, setup_django, write_section
+
+DATA = Path(__file__).resolve().parent / "recall"
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    label: str  # as the table in BENCHMARKS.md names it
+    framework: str
+    registry: str  # "pip" or "npm"
+    packages: tuple[str, ...]  # pip specs (`-r FILE` under bench/recall/); npm: the package-lock dir
+    sources: tuple[str, ...]  # directories copied out of site-packages / node_modules
+    skipped: tuple[str, ...]  # names not copied, at any depth (tests, static files, translations)
+    extra_sources: str | None  # a directory of bench/recall/ whose content is copied next to them
+    ground_truth: Callable[[Path, Path], list[dict[str, Any]]]  # (environment, copied sources)
+
+
+# --- environments ----------------------------------------------------------------------------
+
+
+def run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        output = done.stdout[-2000:] + done.stderr[-2000:]
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{output}")
+    return done
+
+
+def pip_environment(target: Target, workdir: Path) -> Path:
+    env = workdir / f"{target.name}-venv"
+    stamp = env / "bench-requirements.txt"
+    # A `-r FILE` spec stamps the file's content, so that editing the pins reinstalls.
+    wanted = "\n".join(target.packages) + "\n" + "".join(
+        (DATA / spec[3:]).read_text() for spec in target.packages if spec.startswith("-r "))
+    if stamp.exists() and stamp.read_text() == wanted:
+        return env
+    shutil.rmtree(env, ignore_errors=True)
+    run([sys.executable, "-m", "venv", str(env)])
+    specs = [arg for spec in target.packages
+             for arg in (("-r", str(DATA / spec[3:])) if spec.startswith("-r ") else (spec,))]
+    run([str(env / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q", *specs])
+    stamp.write_text(wanted)
+    return env
+
+
+def npm_environment(target: Target, workdir: Path) -> Path:
+    env = workdir / f"{target.name}-npm"
+    lock = DATA / target.packages[0] / "package-lock.json"
+    stamp = env / "bench-package-lock.json"
+    if stamp.exists() and stamp.read_text() == lock.read_text():
+        return env
+    shutil.rmtree(env, ignore_errors=True)
+    env.mkdir(parents=True)
+    shutil.copy(DATA / target.packages[0] / "package.json", env)
+    shutil.copy(lock, env)
+    run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=env)
+    shutil.copy(lock, stamp)
+    return env
+
+
+def site_packages(env: Path) -> Path:
+    return next((env / "lib").glob("python3*/site-packages"))
+
+
+def copy_sources(target: Target, env: Path, workdir: Path) -> Path:
+    base = site_packages(env) if target.registry == "pip" else env / "node_modules"
+    dest = workdir / f"{target.name}-src"
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for name in target.sources:
+        ignore = shutil.ignore_patterns("__pycache__", "node_modules", *target.skipped)
+        shutil.copytree(base / name, dest / Path(name).name, ignore=ignore)
+    if target.extra_sources:
+        shutil.copytree(DATA / target.extra_sources, dest, dirs_exist_ok=True)
+    return dest
+
+
+# --- ground truth ----------------------------------------------------------------------------
+
+
+def django_ground_truth(settings_module: str) -> Callable[[Path, Path], list[dict[str, Any]]]:
+    def build(env: Path, sources: Path) -> list[dict[str, Any]]:
+        # The project (settings, urls) is in the copied tree; the packages come from the venv.
+        out = run([str(env / "bin" / "python"), str(DATA / "django_gt.py"), str(sources), settings_module],
+                  cwd=tempfile.gettempdir()).stdout
+        return [r for r in json.loads(out) if not r["format_suffix"]]
+    return build
+
+
+def script_ground_truth(script: str) -> Callable[[Path, Path], list[dict[str, Any]]]:
+    """A script run by the environment's Python that writes its routes to the file it is given."""
+    def build(env: Path, sources: Path) -> list[dict[str, Any]]:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "routes.json"
+            run([str(env / "bin" / "python"), str(DATA / script), str(out)], cwd=tmp)
+            return json.loads(out.read_text())
+    return build
+
+
+def node_ground_truth(script: str) -> Callable[[Path, Path], list[dict[str, Any]]]:
+    def build(env: Path, sources: Path) -> list[dict[str, Any]]:
+        return json.loads(run(["node", str(DATA / script), str(env / "node_modules")]).stdout)
+    return build
+
+
+TARGETS = [
+    Target(
+        name="djoser", label="djoser 2.3.5 (DRF)", framework="django", registry="pip",
+        # djoser==2.3.5 with DRF, simplejwt and social-auth-app-django, every version pinned.
+        packages=("-r djoser/requirements.txt",),
+        sources=("djoser",), skipped=(), extra_sources="djoser/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
+    Target(
+        name="json-server", label="json-server 0.17.4 (Express)", framework="express", registry="npm",
+        packages=("json-server",), sources=("json-server",), skipped=(), extra_sources=None,
+        ground_truth=node_ground_truth("jsonserver_gt.js"),
+    ),
+    Target(
+        name="changedetection", label="changedetection.io 0.60.10 (Flask)", framework="flask", registry="pip",
+        packages=("-r changedetection/requirements.txt",),  # `pip freeze` of changedetection.io==0.60.10
+        sources=("changedetectionio",), skipped=("tests", "static", "translations"), extra_sources=None,
+        ground_truth=script_ground_truth("changedetection_gt.py"),
+    ),
+]
+
+
+# --- matching --------------------------------------------------------------------------------
+
+
+def normalize(path: str) -> str:
+    path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "{}", path)  # Flask / Django <int:id>
+    path = re.sub(r"\{[^}]+\}", "{}", path)  # {id}, {id:path}
+    path = re.sub(r":[A-Za-z_][A-Za-z0-9_]*(\([^)]*\))?\??", "{}", path)  # Express :id, :id?
+    path = re.sub(r"/+", "/", path)
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return path if path.startswith("/") else "/" + path
+
+
+def regex_groups(path: str) -> str:
+    """Regex groups as parameters: the ground truth drops backslashes, the scan keeps them."""
+    previous = None
+    while previous != path:
+        previous, path = path, re.sub(r"\((?:[^()])*\)", "{}", path)
+    return path.replace(".*", "{}")
+
+
+def compare(truth: list[dict[str, Any]], scanned: list[dict[str, Any]], *, django: bool) -> dict[str, Any]:
+    if django:
+        scanned = [dict(r, path=regex_groups(r["path"])) for r in scanned]
+        by_path: dict[str, set[str]] = defaultdict(set)
+        for r in scanned:
+            by_path[normalize(r["path"])].add(r["method"])
+        expanded = []
+        for r in truth:
+            r = dict(r, path=regex_groups(r["path"]))
+            if r["method"] == "ANY":
+                expanded += [dict(r, method=m) for m in sorted(by_path.get(normalize(r["path"])) or {"GET"})]
+            else:
+                expanded.append(r)
+        truth = expanded
+    served = {(r["method"], normalize(r["path"])) for r in truth if r["method"] not in IGNORED_METHODS}
+    found = {(r["method"], normalize(r["path"])) for r in scanned if r["method"] not in IGNORED_METHODS}
+    matched = served & found
+    return {"served": len(served), "found": len(found), "matched": len(matched),
+            "recall": len(matched) / max(len(served), 1), "precision": len(matched) / max(len(found), 1),
+            "missed": sorted(served - found), "extra": sorted(found - served)}
+
+
+# --- the benchmark ---------------------------------------------------------------------------
+
+
+def measure(target: Target, workdir: Path) -> dict[str, Any]:
+    from scanning import engine
+    from scanning.scanners.registry import all_scanners
+
+    started = time.perf_counter()
+    env = (pip_environment if target.registry == "pip" else npm_environment)(target, workdir)
+    sources = copy_sources(target, env, workdir)
+    truth = target.ground_truth(env, sources)
+    result = engine.scan_tree(sources, scanners=all_scanners(), cache=engine.MemoryFactsCache())
+    scanned = [{"method": e.method, "path": e.path, "file": e.file, "line": e.line} for e in result.endpoints]
+    stats = compare(truth, scanned, django=target.framework == "django")
+    stats.update(warnings=len(result.warnings), seconds=time.perf_counter() - started)
+    return stats
+
+
+def report(results: dict[Target, dict[str, Any]]) -> str:
+    lines = [
+        "| Application (framework) | Served | Found | Matched | Recall | Precision | Warnings |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for target, s in results.items():
+        lines.append(f"| {target.label} | {s['served']} | {s['found']} | {s['matched']} | "
+                     f"{s['recall']:.3f} | {s['precision']:.3f} | {s['warnings']} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    names = [t.name for t in TARGETS]
+    parser = argparse.ArgumentParser(prog="python -m bench recall", description=__doc__.split("\n")[0])
+    parser.add_argument("--target", action="append", choices=names, help="Only this target (repeatable).")
+    parser.add_argument("--workdir", type=Path, help="Environments and copied sources; reused if it exists.")
+    parser.add_argument("--no-write", action="store_true", help="Print only; leave BENCHMARKS.md alone.")
+    args = parser.parse_args(argv)
+    workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="testgen-recall-"))).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    setup_django()
+
+    results: dict[Target, dict[str, Any]] = {}
+    for target in (t for t in TARGETS if not args.target or t.name in args.target):
+        stats = measure(target, workdir)
+        results[target] = stats
+        print(f"{target.name:<16} served {stats['served']:>4}  found {stats['found']:>4}  "
+              f"matched {stats['matched']:>4}  recall {stats['recall']:.3f}  "
+              f"precision {stats['precision']:.3f}  warnings {stats['warnings']}  ({stats['seconds']:.1f} s)")
+        for method, path in stats["missed"]:
+            print(f"    missed {method} {path}")
+        for method, path in stats["extra"]:
+            print(f"    not served {method} {path}")
+    print(f"work directory: {workdir}")
+
+    table = report(results)
+    print(table)
+    if not args.no_write:
+        write_section("Discovery recall", f"""
+Machine-written by `python -m bench recall` (targets: {', '.join(t.name for t in results)}).
+Ground truth from running each application at pinned versions in its own environment; the scan
+over a copy of the package's sources; matching as described in "Discovery on real open-source
+backends". {time.strftime('%Y-%m-%d')}, {machine_line()}.
+
+{table}
+""")
+    return 0
