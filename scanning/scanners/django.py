@@ -44,7 +44,7 @@ Methods:
   [Route(url=r"^{prefix}/add/$", mapping={"get": "create"}), DynamicRoute(...)]`` replace
   DRF's: each ``Route`` serves the mapped methods whose action the viewset defines (any method
   name, ``bulk_create``), each ``DynamicRoute`` the ``@action`` routes of its ``detail``; a
-  template with another placeholder than ``{prefix}``/``{lookup}``/``{url_path}``/
+  template with another field than ``{prefix}``/``{lookup}``/``{url_path}``/
   ``{trailing_slash}`` is a warning. Routes changed at run time (``self.routes[0].mapping.update``
   in ``__init__``) are not read.
 
@@ -302,7 +302,7 @@ class _Context:
 
 def _route_segments(url: str, dynamic: bool) -> list[str] | None:
     """A router URL template's segments (`{prefix}`, `{lookup}`, `{url_path}` or literal text);
-    None when it cannot be read (another placeholder, or `{url_path}` where it has no meaning)."""
+    None when it cannot be read (another template field, or `{url_path}` where it has no meaning)."""
     text = url.removeprefix("^").removesuffix("$").replace("{trailing_slash}", "").strip("/")
     segments = text.split("/")
     if segments[0] != "{prefix}" or ("{url_path}" in segments) != dynamic:

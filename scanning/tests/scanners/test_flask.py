@@ -503,23 +503,23 @@ def test_resources_added_in_a_loop_over_a_module_level_table():
         "api/resources.py": """
             from flask_restful import Resource
 
-            class Todo(Resource):
-                def get(self, todo_id):
+            class Note(Resource):
+                def get(self, note_id):
                     return {}
 
-                def delete(self, todo_id):
+                def delete(self, note_id):
                     return {}
 
-            class TodoList(Resource):
+            class NoteList(Resource):
                 def post(self):
                     return {}
 
-            RESOURCES = [(Todo, "/todos/<int:todo_id>"), (TodoList, "/todos")]
+            RESOURCES = [(Note, "/notes/<int:note_id>"), (NoteList, "/notes")]
         """,
     }
     endpoints, warnings = _scan(files)
-    assert keys(endpoints) == {("GET", "/v1/todos/{todo_id}"), ("DELETE", "/v1/todos/{todo_id}"), ("POST", "/v1/todos")}
-    assert by_key(endpoints)[("POST", "/v1/todos")].handler == "TodoList"
+    assert keys(endpoints) == {("GET", "/v1/notes/{note_id}"), ("DELETE", "/v1/notes/{note_id}"), ("POST", "/v1/notes")}
+    assert by_key(endpoints)[("POST", "/v1/notes")].handler == "NoteList"
     assert warnings == []
 
 
