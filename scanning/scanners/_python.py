@@ -9,7 +9,8 @@ plain JSON facts in a single pass over its statements:
   content hash and the same content may live at another path;
 * assignments, expression-statement calls (with the ``for`` loops around them), functions
   (with decorators and arguments; small module-level helpers with their ``return``s) and
-  classes (bases, class-body fields, methods, inner ``Meta``/``Config`` classes).
+  classes (bases, class-body fields, methods, inner ``Meta``/``Config`` classes; what an
+  ``__init__`` changes in ``self.routes``, as DRF router subclasses do).
 
 The facts are identical for the three scanners, so they are computed once per
 ``SourceFile`` and shared. Linking (`PythonProject`) maps module names to files, resolves
@@ -232,13 +233,16 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
                 if isinstance(target, ast.Name):
                     fields.append({"name": target.id, "ann": None, "v": value, "line": stmt.lineno})
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            methods.append(
-                {
-                    "name": stmt.name,
-                    "line": stmt.lineno,
-                    "dec": [expr(d) for d in stmt.decorator_list],
-                }
-            )
+            method: dict[str, Any] = {
+                "name": stmt.name,
+                "line": stmt.lineno,
+                "dec": [expr(d) for d in stmt.decorator_list],
+            }
+            if stmt.name == "__init__":
+                edits = _route_edits(stmt.body)
+                if edits:
+                    method["routes"] = edits
+            methods.append(method)
         elif isinstance(stmt, ast.ClassDef):
             inner[stmt.name] = _class(stmt, "")
     return {
@@ -252,6 +256,36 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
         "methods": methods,
         "inner": inner,
     }
+
+
+def _on_self_routes(node: ast.expr) -> bool:
+    """Whether `node` is `self.routes` or reached from it (`self.routes[0].mapping.update`)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        owner = node.value
+        if isinstance(node, ast.Attribute) and node.attr == "routes":
+            if isinstance(owner, ast.Name) and owner.id == "self":
+                return True
+        node = owner
+    return False
+
+
+def _route_edits(body: list[ast.stmt]) -> list[dict[str, Any]]:
+    """How an `__init__` changes `self.routes` (a DRF router subclass adapting its route table):
+    ``{"call": e}`` for ``self.routes[0].mapping.update({...})``/``self.routes.append(Route(...))``,
+    ``{"set": target, "v": value}`` for ``self.routes[0].mapping["put"] = "bulk_update"`` or
+    ``self.routes = [...]``, ``{"add": target, "v": value}`` for ``self.routes += [...]``."""
+    edits: list[dict[str, Any]] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Expr):
+            if isinstance(stmt.value, ast.Call) and _on_self_routes(stmt.value.func):
+                edits.append({"call": expr(stmt.value), "line": stmt.lineno})
+        elif isinstance(stmt, ast.Assign):
+            if len(stmt.targets) == 1 and _on_self_routes(stmt.targets[0]):
+                edits.append({"set": expr(stmt.targets[0]), "v": expr(stmt.value), "line": stmt.lineno})
+        elif isinstance(stmt, ast.AugAssign):
+            if isinstance(stmt.op, ast.Add) and _on_self_routes(stmt.target):
+                edits.append({"add": expr(stmt.target), "v": expr(stmt.value), "line": stmt.lineno})
+    return edits
 
 
 # Inside function bodies only these statements can declare routing structure (application
@@ -2399,7 +2433,9 @@ class PythonFrameworkScanner(Scanner):
     # `register_blueprint` (`child = construct_child()`).
     # 7: `ri`, the parameter a function returns unchanged from every `return` (and never
     # rebinds): `urlpatterns = decorate_urlpatterns(urlpatterns, ...)`.
-    version = "7"
+    # 8: `routes` on an `__init__` method: how it changes `self.routes` (DRF router subclasses,
+    # `self.routes[0].mapping.update({...})`).
+    version = "8"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

@@ -45,8 +45,14 @@ Methods:
   DRF's: each ``Route`` serves the mapped methods whose action the viewset defines (any method
   name, ``bulk_create``), each ``DynamicRoute`` the ``@action`` routes of its ``detail``; a
   template with another field than ``{prefix}``/``{lookup}``/``{url_path}``/
-  ``{trailing_slash}`` is a warning. Routes changed at run time (``self.routes[0].mapping.update``
-  in ``__init__``) are not read.
+  ``{trailing_slash}`` is a warning. What the ``__init__`` of such a subclass (or of its
+  bases, base first) does to ``self.routes`` is applied: ``self.routes[0].mapping.update({"put":
+  "bulk_update"})`` (``routes[i]`` is DRF's list, list-``@action``, detail and
+  detail-``@action`` route in that order, or the subclass's own ``i``-th), ``.mapping[m] = a``,
+  ``.mapping.pop(m)``, ``self.routes = [...]``/``self.routes + [...]``, ``+=``, ``append``/
+  ``extend``/``insert``, ``self.routes[i] = Route(...)``; any other change is a warning. (DRF's
+  routes are class-level: an in-place change also reaches other routers of the process, which
+  is not modelled.)
 
 Path parameters: ``<int:x>`` → integer, ``<slug:x>`` → string with the slug pattern,
 ``<uuid:x>`` → string/uuid, others string; regex groups ``(?P<x>\\d+)``/``[0-9]+`` → integer,
@@ -927,7 +933,7 @@ class _Linker:
                             "DefaultRouter" if "Default" in kind else "SimpleRouter",
                             assign["line"],
                             root_view=root_view,
-                            routes=_DRF_ROUTES if routes is None else routes,
+                            routes=routes,
                         )
                 elif kind in ("NestedSimpleRouter", "NestedDefaultRouter"):
                     for target in assign["t"]:
@@ -955,51 +961,197 @@ class _Linker:
                 return name, chain
         return "", []
 
-    def _router_table(self, chain: list[Ref]) -> list[_RouteSpec] | None:
-        """A router subclass's own `routes = [Route(url=..., mapping={...}), DynamicRoute(...)]`."""
+    def _router_table(self, chain: list[Ref]) -> list[_RouteSpec]:
+        """A router class's routes: DRF's, or a subclass's own `routes = [Route(url=...,
+        mapping={...}), DynamicRoute(...)]`, as the `__init__`s along its ancestry change them
+        (`self.routes[0].mapping.update({"put": "bulk_update"})`), base classes first: each is
+        taken to call `super().__init__()` before its own changes."""
+        table = self._class_routes(chain)
+        for cls in reversed(chain):
+            if cls.kind != "class":
+                continue
+            init = next((m for m in cls.obj["methods"] if m["name"] == "__init__"), None)
+            for edit in init.get("routes", ()) if init is not None else ():
+                edited = self._edited_routes(cls, table, edit)
+                if edited is None:
+                    message = (
+                        f"router route change in {cls.name}.__init__ cannot be read statically; "
+                        "it is not applied"
+                    )
+                    self._warn(cls.file, message, edit["line"])
+                else:
+                    table = edited
+        return table
+
+    def _class_routes(self, chain: list[Ref]) -> list[_RouteSpec]:
         found = self._class_attr(chain, "routes")
         if found is None:
-            return None
+            return _DRF_ROUTES
         cls, value = found
         line = cls.obj["line"]
         items = self.project.eval_list(cls.file, cls.scope, value)
         if items is None:
             message = "router routes are not a literal list; DRF's default routes are reported"
             self._warn(cls.file, message, line)
+            return _DRF_ROUTES
+        routes: list[_RouteSpec] = []
+        for item in items:
+            if item is not None and call_func(item):
+                route = self._route_spec(cls, item, line)
+                if route is not None:
+                    routes.append(route)
+        return routes
+
+    def _route_spec(self, cls: Ref, item: Expr, line: int) -> _RouteSpec | None:
+        """A `Route(url=..., mapping={...}, detail=...)` or `DynamicRoute(...)`; None (warned)
+        when it cannot be read."""
+        url = self.project.eval_str(cls.file, cls.scope, arg(item, 0, "url"))
+        try:
+            detail = self.project.literal(cls.file, cls.scope, item["kw"].get("detail"))
+        except ValueError:
+            detail = None
+        if detail is None and url is not None:
+            detail = "{lookup}" in url
+        if self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute":
+            mapping: Any = None
+        else:
+            try:
+                mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
+            except ValueError:
+                mapping = None
+            if not isinstance(mapping, dict):
+                message = "router route mapping is not a literal dict; its routes are not reported"
+                self._warn(cls.file, message, line)
+                return None
+            mapping = {str(method): str(action) for method, action in mapping.items()}
+        if url is None or not isinstance(detail, bool) or _route_segments(url, mapping is None) is None:
+            self._warn(
+                cls.file,
+                f"router route {url or '<dynamic>'} cannot be read statically; its routes are not reported",
+                line,
+            )
+            return None
+        return url, mapping, detail
+
+    def _edited_routes(
+        self, cls: Ref, table: list[_RouteSpec], edit: dict[str, Any]
+    ) -> list[_RouteSpec] | None:
+        """The route table after one change an `__init__` makes to `self.routes`; None when the
+        change cannot be read. The table is copied, never changed in place (DRF's is shared)."""
+        line = edit["line"]
+        if "add" in edit:
+            added = self._route_list(cls, edit["v"], table, line)
+            return None if added is None or name_of(edit["add"]) != "self.routes" else [*table, *added]
+        if "set" in edit:
+            target = edit["set"]
+            if name_of(target) == "self.routes":
+                return self._route_list(cls, edit["v"], table, line)
+            owner = target.get("sub")
+            if name_of(owner) == "self.routes":  # `self.routes[1] = Route(...)`
+                index = self._route_index(cls, target["idx"], table)
+                replaced = self._route_list(cls, {"list": [edit["v"]]}, table, line)
+                if index is None or not replaced:
+                    return None
+                return [*table[:index], *replaced, *table[index + 1 :]]
+            # `self.routes[0].mapping["put"] = "bulk_update"`
+            index = self._mapping_index(cls, owner, table)
+            method = const(target.get("idx"))
+            action = const(edit["v"])
+            if index is None or not isinstance(method, str) or not isinstance(action, str):
+                return None
+            return self._with_mapping(table, index, {method: action}, ())
+        call = edit["call"]
+        func = call["call"]
+        name = name_of(func) or ""
+        if name in ("self.routes.append", "self.routes.extend", "self.routes.insert"):
+            kind = name.rsplit(".", 1)[1]
+            position: Any = len(table)
+            if kind == "insert":
+                position, items = const(arg(call, 0)), {"list": [arg(call, 1)]}
+            else:
+                items = arg(call, 0) if kind == "extend" else {"list": [arg(call, 0)]}
+            added = self._route_list(cls, items, table, line)
+            if added is None or not isinstance(position, int) or position < 0:
+                return None
+            return [*table[:position], *added, *table[position:]]
+        if "attr" not in func or func["attr"] not in ("update", "pop"):
+            return None
+        index = self._mapping_index(cls, func["of"], table)
+        if index is None:
+            return None
+        if func["attr"] == "pop":
+            method = const(arg(call, 0))
+            return self._with_mapping(table, index, {}, (method,)) if isinstance(method, str) else None
+        if "**" in call["kw"] or len(call["args"]) > 1:
+            return None
+        try:
+            changes = dict(self.project.literal(cls.file, cls.scope, arg(call, 0))) if call["args"] else {}
+            changes.update({k: self.project.literal(cls.file, cls.scope, v) for k, v in call["kw"].items()})
+        except (ValueError, TypeError):
+            return None
+        if not all(isinstance(v, str) for v in changes.values()):
+            return None
+        return self._with_mapping(table, index, {str(k): v for k, v in changes.items()}, ())
+
+    def _route_list(
+        self, cls: Ref, e: Expr | None, table: list[_RouteSpec], line: int
+    ) -> list[_RouteSpec] | None:
+        """The routes of a list expression in an `__init__`: literals of `Route(...)`, the
+        current `self.routes`, `list(...)` of one, and `+` of them."""
+        if e is None:
+            return None
+        if name_of(e) == "self.routes":
+            return list(table)
+        if e.get("op") == "Add":
+            left = self._route_list(cls, e["l"], table, line)
+            right = self._route_list(cls, e["r"], table, line)
+            return None if left is None or right is None else left + right
+        if call_func(e) == "list" and len(e["args"]) == 1:
+            return self._route_list(cls, e["args"][0], table, line)
+        items = e["list"] if "list" in e else self.project.eval_list(cls.file, cls.scope, e)
+        if items is None:
             return None
         routes: list[_RouteSpec] = []
         for item in items:
+            if item is not None and "star" in item:
+                inner = self._route_list(cls, item["star"], table, line)
+                if inner is None:
+                    return None
+                routes += inner
+                continue
             if item is None or not call_func(item):
-                continue
-            url = self.project.eval_str(cls.file, cls.scope, arg(item, 0, "url"))
-            try:
-                detail = self.project.literal(cls.file, cls.scope, item["kw"].get("detail"))
-            except ValueError:
-                detail = None
-            if detail is None and url is not None:
-                detail = "{lookup}" in url
-            if self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute":
-                mapping: Any = None
-            else:
-                try:
-                    mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
-                except ValueError:
-                    mapping = None
-                if not isinstance(mapping, dict):
-                    message = "router route mapping is not a literal dict; its routes are not reported"
-                    self._warn(cls.file, message, line)
-                    continue
-                mapping = {str(method): str(action) for method, action in mapping.items()}
-            if url is None or not isinstance(detail, bool) or _route_segments(url, mapping is None) is None:
-                self._warn(
-                    cls.file,
-                    f"router route {url or '<dynamic>'} cannot be read statically; "
-                    "its routes are not reported",
-                    line,
-                )
-                continue
-            routes.append((url, mapping, detail))
+                return None
+            route = self._route_spec(cls, item, line)  # an unreadable route is warned and left out
+            if route is not None:
+                routes.append(route)
         return routes
+
+    def _mapping_index(self, cls: Ref, e: Expr | None, table: list[_RouteSpec]) -> int | None:
+        """The index of `self.routes[i].mapping` into the table, when its route has a mapping."""
+        if not isinstance(e, dict) or e.get("attr") != "mapping":
+            return None
+        owner = e["of"]
+        if not isinstance(owner, dict) or name_of(owner.get("sub")) != "self.routes":
+            return None
+        index = self._route_index(cls, owner["idx"], table)
+        return index if index is not None and table[index][1] is not None else None
+
+    def _route_index(self, cls: Ref, e: Expr | None, table: list[_RouteSpec]) -> int | None:
+        try:
+            index = self.project.literal(cls.file, cls.scope, e)
+        except ValueError:
+            return None
+        if not isinstance(index, int) or not -len(table) <= index < len(table):
+            return None
+        return index % len(table)
+
+    @staticmethod
+    def _with_mapping(
+        table: list[_RouteSpec], index: int, changes: dict[str, str], removed: tuple[str, ...]
+    ) -> list[_RouteSpec]:
+        url, mapping, detail = table[index]
+        mapping = {m: a for m, a in {**(mapping or {}), **changes}.items() if m not in removed}
+        return [*table[:index], (url, mapping, detail), *table[index + 1 :]]
 
     def _router(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
         ref = self.project.resolve(path, scope, name)
