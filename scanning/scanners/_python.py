@@ -507,7 +507,7 @@ def _visit(
                 info["ri"] = notes.returns[0]
             if notes.built or notes.lists:
                 # A function building a list of calls (Django's `def build_urlpatterns(client)`):
-                # the list literals and the local lists it returns.
+                # the list literals and comprehensions and the local lists it returns.
                 built = notes.built + [{"n": n} for n in notes.returns if n in notes.lists]
                 if built:
                     info["rl"] = built
@@ -518,6 +518,10 @@ def _visit(
                     function.returns.append(value.id)
                 elif type(value) is ast.List and value.elts and type(value.elts[0]) is ast.Call:
                     function.built.append(expr(value))  # type: ignore[arg-type]
+                elif isinstance(value, ast.ListComp) and isinstance(value.elt, ast.Call):
+                    comprehension = _comprehension(value)
+                    if comprehension is not None:
+                        function.built.append(comprehension)
         elif kind is ast.ImportFrom:
             for alias in stmt.names:  # type: ignore[attr-defined]
                 if alias.name == "*":
@@ -637,15 +641,33 @@ def _keep_call_assigns(notes: _FunctionBody, scope: str, facts: dict[str, list[A
             facts["assigns"].append({"t": names, "v": expr(assign.value), "line": assign.lineno, "s": scope})
 
 
+def _loop_names(target: ast.expr) -> list[str] | str | None:
+    """A loop target as the name it binds, or the names a tuple of names unpacks to."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts):
+        return [t.id for t in target.elts]  # type: ignore[attr-defined]
+    return None
+
+
+def _comprehension(node: ast.ListComp) -> dict[str, Any] | None:
+    """`[path(f"{prefix}/{name}/", view) for name, view in views]` returned by a function, as its
+    element and the loop around it (``{"comp": elt, "t": names, "it": iterable}``), so that the
+    linker can unroll it over a known iterable; None for filtered or nested comprehensions."""
+    if len(node.generators) != 1:
+        return None
+    generator = node.generators[0]
+    names = _loop_names(generator.target)
+    if generator.ifs or generator.is_async or names is None:
+        return None
+    return {"comp": expr(node.elt), "t": names, "it": expr(generator.iter), "line": node.lineno}
+
+
 def _loop(stmt: ast.For, calls: list[dict[str, Any]]) -> None:
     """Calls made in the body of `for a, b in iterable:` carry the loop under "loop", so that a
     linker can unroll it over a statically known iterable (routes registered in a loop)."""
-    target = stmt.target
-    if isinstance(target, ast.Name):
-        names: list[str] | str = target.id
-    elif isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts):
-        names = [t.id for t in target.elts]  # type: ignore[attr-defined]
-    else:
+    names = _loop_names(stmt.target)
+    if names is None:
         return
     loop = {"t": names, "it": expr(stmt.iter), "line": stmt.lineno}
     for call in calls:
@@ -2434,7 +2456,8 @@ class PythonFrameworkScanner(Scanner):
     # 7: `ri`, the parameter a function returns unchanged from every `return` (and never
     # rebinds): `urlpatterns = decorate_urlpatterns(urlpatterns, ...)`.
     # 8: `routes` on an `__init__` method: how it changes `self.routes` (DRF router subclasses,
-    # `self.routes[0].mapping.update({...})`).
+    # `self.routes[0].mapping.update({...})`); returned list comprehensions of calls in `rl`
+    # (`{"comp", "t", "it"}`).
     version = "8"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest

@@ -6,9 +6,13 @@ settings module) — or, when no settings module names one, at every module defi
 entries through ``include("app.urls")`` (module strings resolved to files),
 ``include(module)``, ``include([...])``, ``include((patterns, "app"))`` and
 ``include(router.urls)``, ``include((build_urlpatterns(client), "app"))`` of a project
-function building and returning its list (list literals, local lists grown by
-``append``/``extend``/``+=``; the arguments are not bound, so a route built from them is a
-warning, and ``if``s around appends are not read); a urls package whose ``__init__.py`` re-exports ``urlpatterns``
+function building and returning its list (list literals, list comprehensions, local lists
+grown by ``append``/``extend``/``+=``; ``if``s around appends are not read). The call's
+arguments are bound in what the function returns, and its loops over them are unrolled when
+they are literal lists or tuples (``[path(f"{prefix}/{name}/", view) for name, view in
+views]``, ``for i, pattern in enumerate(patterns): urls.append(path(pattern,
+view.as_view()))``); a route built from what is not bound is a warning. A urls package whose
+``__init__.py`` re-exports ``urlpatterns``
 (``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
 root is not served and not reported. Namespaces are irrelevant to paths and ignored.
@@ -96,6 +100,7 @@ from scanning.scanners._python import (
     list_items,
     name_of,
     prefer_non_test,
+    substitute,
 )
 from scanning.scanners.base import (
     DiscoveredEndpoint,
@@ -449,9 +454,12 @@ class _Linker:
             items = self._imported_urlpatterns(path, depth)
         return self._apply_events(path, "", events, items, 0)
 
-    def _list_events(self, path: str, scope: str, name: str) -> list[tuple[int, str, Expr]]:
+    def _list_events(
+        self, path: str, scope: str, name: str, loops: bool = False
+    ) -> list[tuple[int, str, Expr]]:
         """How a list variable of `scope` is built: assignments, `+=`, append/extend/insert,
-        in line order (conditions around them are not read)."""
+        in line order (conditions around them are not read); with `loops`, the value of a call
+        made in a `for` loop is `{"loop": loop, "e": value}`."""
         facts = self.project.facts[path]
         events: list[tuple[int, str, Expr]] = []
         for assign in facts["assigns"]:
@@ -465,7 +473,10 @@ class _Linker:
             func = call_func(call["e"])
             if call["s"] == scope and func in methods:
                 kind = func.rsplit(".", 1)[1]
-                events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
+                value = call["e"] if kind == "insert" else arg(call["e"], 0)
+                if loops and "loop" in call and value is not None:
+                    value = {"loop": call["loop"], "e": value}
+                events.append((call["e"]["line"], kind, value))
         events.sort(key=lambda e: e[0])
         return events
 
@@ -492,20 +503,108 @@ class _Linker:
                     items.insert(index if isinstance(index, int) else 0, (path, scope, item))
         return items
 
-    def _built_patterns(self, ref: Ref, depth: int) -> list[tuple[str, str, Expr]]:
+    def _built_patterns(
+        self, ref: Ref, depth: int, call: tuple[str, str, Expr] | None = None
+    ) -> list[tuple[str, str, Expr]]:
         """The patterns a project function builds and returns (`def build_urlpatterns(client)`,
-        `include((build_urlpatterns(Client.APP), "headless"))`). Its parameters are not bound:
-        a route or view that depends on them is unknown and warned about where it is read."""
+        `include((build_urlpatterns(Client.APP), "headless"))`). Given the call (where it is
+        read, and the call), the parameters are bound to its arguments in what the function
+        returns (its list literal, comprehension, or the list it appends to), and the loops
+        building it (`for pattern in patterns: urls.append(path(pattern, view))`,
+        `[path(f"{prefix}/{name}/", view) for name, view in views]`, over `enumerate(...)` too)
+        are unrolled over literal lists and tuples. A route or view that depends on what is not
+        bound (a local list it includes, a loop over something else) stays unknown and is
+        warned about where it is read."""
         inner = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+        bindings = self._call_bindings(ref, *call) if call is not None else {}
         items: list[tuple[str, str, Expr]] = []
         for returned in ref.obj["rl"]:
             if "n" in returned:
-                items += self._apply_events(
-                    ref.file, inner, self._list_events(ref.file, inner, returned["n"]), [], depth + 1
-                )
+                events: list[tuple[int, str, Expr]] = []
+                for line, kind, value in self._list_events(ref.file, inner, returned["n"], loops=True):
+                    if "loop" in value:
+                        unrolled = self._unrolled(ref.file, inner, value["loop"], value["e"], bindings)
+                        events += [(line, kind, e) for e in unrolled]
+                    else:
+                        events.append((line, kind, substitute(value, bindings)))
+                items += self._apply_events(ref.file, inner, events, [], depth + 1)
+            elif "comp" in returned:
+                for value in self._unrolled(ref.file, inner, returned, returned["comp"], bindings):
+                    items.append((ref.file, inner, value))
             else:
-                items += self._patterns(ref.file, inner, returned, depth + 1)
+                items += self._patterns(ref.file, inner, substitute(returned, bindings), depth + 1)
         return items
+
+    @staticmethod
+    def _call_bindings(ref: Ref, path: str, scope: str, call: Expr) -> dict[str, Expr]:
+        """A function's parameters bound to a call's arguments (or their defaults), each with
+        where it is read; none when the call unpacks `*args` or `**kwargs`."""
+        if any(a is None or "star" in a for a in call["args"]) or "**" in call["kw"]:
+            return {}
+        bindings: dict[str, Expr] = {}
+        for index, parameter in enumerate(ref.obj["args"]):
+            name = parameter["name"]
+            if index < len(call["args"]):
+                bindings[name] = {"at": [path, scope], "e": call["args"][index]}
+            elif name in call["kw"]:
+                bindings[name] = {"at": [path, scope], "e": call["kw"][name]}
+            elif "def" in parameter:
+                bindings[name] = {"at": [ref.file, ref.scope], "e": parameter["def"]}
+        return bindings
+
+    def _unrolled(
+        self, path: str, scope: str, loop: dict[str, Any], e: Expr, bindings: dict[str, Expr]
+    ) -> list[Expr]:
+        """`e` once per item of the loop around it (`{"t": names, "it": iterable}`), the loop's
+        names bound to the item; `e` as it is, its loop names unbound, when the items are not
+        known."""
+        names = loop["t"]
+        targets = {names} if isinstance(names, str) else set(names)
+        outer = {name: value for name, value in bindings.items() if name not in targets}
+        e = substitute(e, outer)
+        items = None if "in" in loop else self._loop_items(path, scope, substitute(loop["it"], outer))
+        if items is None:
+            return [e]
+        out: list[Expr] = []
+        for item in items:
+            if isinstance(names, str):
+                out.append(substitute(e, {names: item}))
+                continue
+            values = self._unpacked(item, len(names))
+            if values is None:
+                return [e]
+            out.append(substitute(e, dict(zip(names, values, strict=True))))
+        return out
+
+    def _loop_items(self, path: str, scope: str, e: Expr | None, depth: int = 0) -> list[Expr] | None:
+        """The items of a literal list or tuple (or a module constant holding one, or
+        `enumerate()` of one), each with where it is read; None when they are not known."""
+        path, scope, e = self.project.located(path, scope, e)
+        if e is None or depth > 8:
+            return None
+        if call_func(e) == "enumerate" and len(e["args"]) == 1 and not e["kw"]:
+            items = self._loop_items(path, scope, e["args"][0], depth + 1)
+            if items is None:
+                return None
+            return [{"at": [path, scope], "e": {"list": [{"c": i}, item]}} for i, item in enumerate(items)]
+        if "list" in e:
+            if any(item is None or "star" in item for item in e["list"]):
+                return None
+            return [{"at": [path, scope], "e": item} for item in e["list"]]
+        name = name_of(e)
+        if name:
+            ref = self.project.resolve(path, scope, name)
+            if ref is not None and ref.kind == "assign" and not ref.rest and not ref.scope:
+                return self._loop_items(ref.file, ref.scope, ref.obj["v"], depth + 1)
+        return None
+
+    def _unpacked(self, item: Expr, count: int) -> list[Expr] | None:
+        """The values `for a, b in ...` binds from one item, each with where it is read."""
+        path, scope, value = self.project.located("", "", item)
+        values = list_items(value)
+        if values is None or len(values) != count or any(v is None or "star" in v for v in values):
+            return None
+        return [v if "at" in v else {"at": [path, scope], "e": v} for v in values]
 
     def _imported_urlpatterns(self, path: str, depth: int) -> list[tuple[str, str, Expr]]:
         """The urlpatterns a module re-exports from another module of the repository."""
@@ -531,6 +630,7 @@ class _Linker:
     ) -> list[tuple[str, str, Expr]]:
         """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far,
         `replacing` when the expression is assigned to it (rather than added)."""
+        path, scope, e = self.project.located(path, scope, e)  # a helper's bound argument
         if e is None or depth > 12:
             return []
         if current is not None and name_of(e) == "urlpatterns" and scope == "":
@@ -582,7 +682,7 @@ class _Linker:
                     if passed is not None:
                         return self._patterns(path, scope, passed, depth + 1, current, replacing)
                 if "rl" in ref.obj:
-                    return self._built_patterns(ref, depth)
+                    return self._built_patterns(ref, depth, (path, scope, e))
             if (
                 replacing
                 and current
@@ -692,6 +792,10 @@ class _Linker:
         at_path, at_scope = path, scope
         for _ in range(8):
             at_path, at_scope, view = self.project.located(at_path, at_scope, view)
+            if isinstance(view, dict) and isinstance(view.get("call"), dict) and "at" in view["call"]:
+                # `view.as_view()` in a URL helper, `view` bound to the caller's class.
+                at_path, at_scope, func = self.project.located(at_path, at_scope, view["call"])
+                view = {**view, "call": func}
             while call_func(view) is not None or (
                 isinstance(view, dict) and "call" in view and "n" not in view["call"]
             ):
