@@ -36,6 +36,7 @@ from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, ScanWarn
 Expr = dict[str, Any]
 
 _FACTS_ATTR = "_python_module_facts"
+_PLAIN_CONVERSIONS = re.compile(r"%[sd%]")
 _MAX_DEPTH = 16
 _NO_NAMES: dict[str, Any] = {}
 _UNKNOWN: Any = object()  # "not memoized yet", where None is a memoized answer
@@ -1259,6 +1260,8 @@ class PythonProject:
             left = self.eval_str(path, scope, e["l"], depth + 1)
             right = self.eval_str(path, scope, e["r"], depth + 1)
             return left + right if left is not None and right is not None else None
+        if e.get("op") == "Mod" or "sub" in e:
+            return self._formatted_or_indexed(path, scope, e, depth)
         if "n" in e:
             ref = self.resolve(path, scope, e["n"])
             if ref and ref.kind == "assign" and not ref.rest:
@@ -1268,6 +1271,28 @@ class PythonProject:
                 if default is not None:
                     return self.eval_str(default[0].file, default[0].scope, default[1], depth + 1)
         return None
+
+    def _formatted_or_indexed(self, path: str, scope: str, e: Expr, depth: int) -> str | None:
+        """`"%s/<int:pk>/" % prefix` (strings and integers formatted) and `prefix[0]` (a
+        character of a constant string), as older Django URL helpers build their routes."""
+        text = self.eval_str(path, scope, e["l"] if "op" in e else e["sub"], depth + 1)
+        if text is None:
+            return None
+        try:
+            value = self.literal(path, scope, e["r"] if "op" in e else e["idx"], depth + 1)
+        except ValueError:
+            return None
+        if "sub" in e:
+            return text[value] if isinstance(value, int) and -len(text) <= value < len(text) else None
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            return None
+        if "%" in _PLAIN_CONVERSIONS.sub("", text):
+            return None  # widths, precisions, mapping keys: a scanned `"%999999999s"` is no route
+        try:
+            return text % tuple(values)
+        except (TypeError, ValueError):
+            return None
 
     def _format_part(self, path: str, scope: str, e: Expr | None, depth: int) -> str | None:
         """An f-string part: a string, or an integer formatted (`f"/api/{version}.0"`)."""

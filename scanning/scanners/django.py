@@ -11,7 +11,8 @@ grown by ``append``/``extend``/``+=``; ``if``s around appends are not read). The
 arguments are bound in what the function returns, and its loops over them are unrolled when
 they are literal lists or tuples (``[path(f"{prefix}/{name}/", view) for name, view in
 views]``, ``for i, pattern in enumerate(patterns): urls.append(path(pattern,
-view.as_view()))``); a route built from what is not bound is a warning. A urls package whose
+view.as_view()))``; routes formatted as ``"%s/<int:pk>/" % prefix[0]`` are read too); a
+route built from what is not bound is a warning. A urls package whose
 ``__init__.py`` re-exports ``urlpatterns``
 (``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
 included module without ``urlpatterns`` is a warning. A urls module never reached from a

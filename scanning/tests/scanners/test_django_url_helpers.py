@@ -37,9 +37,18 @@ BOARD = {
                     path(pattern, view.as_view(), name=f"{name}-{i}", kwargs={"list_type": LIST_TYPES[i]})
                 )
             return urls
+
+
+        def thread_patterns(prefix, view):
+            urls = [
+                path("%s/<slug:slug>/<int:pk>/" % prefix[0], view.as_view(), name=prefix),
+                path("%s/<slug:slug>/<int:pk>/%d/" % (prefix[0], 2), view.as_view()),
+                path("%5s/" % prefix, view.as_view()),
+            ]
+            return urls
     """,
     "board/threads/urls.py": """
-        from board.core.urlhelpers import list_patterns
+        from board.core.urlhelpers import list_patterns, thread_patterns
 
         from .views import CategoryThreadsList, ThreadsList
 
@@ -47,6 +56,7 @@ BOARD = {
 
         urlpatterns = list_patterns(ThreadsList, ("threads/", "threads/new/", "threads/unread/"))
         urlpatterns += list_patterns(CategoryThreadsList, CATEGORY_PATHS, name="category")
+        urlpatterns += thread_patterns("thread", ThreadsList)
     """,
     "board/threads/views.py": """
         from django.views import View
@@ -107,6 +117,9 @@ def test_helpers_looping_over_literal_arguments_serve_one_route_per_item():
         ("POST", "/c/{slug}"),
         ("GET", "/c/{slug}/new"),
         ("POST", "/c/{slug}/new"),
+        # Routes formatted with `%` from a character of the argument.
+        ("GET", "/t/{slug}/{pk}"),
+        ("GET", "/t/{slug}/{pk}/2"),
         # The comprehension over a list of pairs, and over a tuple of one pair.
         ("POST", "/api/users/{pk}/follow"),
         ("POST", "/api/users/{pk}/block"),
@@ -117,9 +130,11 @@ def test_helpers_looping_over_literal_arguments_serve_one_route_per_item():
     found = by_key(endpoints)
     assert found[("POST", "/c/{slug}/new")].handler == "CategoryThreadsList"
     assert found[("POST", "/api/users/{pk}/block")].handler == "block"
-    # A helper given what a function call returns: its items are not known.
+    # A helper given what a function call returns: its items are not known; a width in a
+    # `%` format is not read.
     assert [(w.file, w.line, w.message) for w in warnings] == [
-        ("board/core/urlhelpers.py", 8, "URL route is not a constant string; its views are not reported")
+        ("board/core/urlhelpers.py", 24, "URL route is not a constant string; its views are not reported"),
+        ("board/core/urlhelpers.py", 8, "URL route is not a constant string; its views are not reported"),
     ]
 
 
