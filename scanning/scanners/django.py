@@ -523,7 +523,7 @@ class _Linker:
             if "n" in returned:
                 events: list[tuple[int, str, Expr]] = []
                 for line, kind, value in self._list_events(ref.file, inner, returned["n"], loops=True):
-                    if "loop" in value:
+                    if isinstance(value, dict) and "loop" in value:
                         unrolled = self._unrolled(ref.file, inner, value["loop"], value["e"], bindings)
                         events += [(line, kind, e) for e in unrolled]
                     else:
