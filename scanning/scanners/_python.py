@@ -9,7 +9,8 @@ plain JSON facts in a single pass over its statements:
   content hash and the same content may live at another path;
 * assignments, expression-statement calls (with the ``for`` loops around them), functions
   (with decorators and arguments; small module-level helpers with their ``return``s) and
-  classes (bases, class-body fields, methods, inner ``Meta``/``Config`` classes).
+  classes (bases, class-body fields, methods, inner ``Meta``/``Config`` classes; what an
+  ``__init__`` changes in ``self.routes``, as DRF router subclasses do).
 
 The facts are identical for the three scanners, so they are computed once per
 ``SourceFile`` and shared. Linking (`PythonProject`) maps module names to files, resolves
@@ -35,6 +36,7 @@ from scanning.scanners.base import DiscoveredEndpoint, RepositoryIndex, ScanWarn
 Expr = dict[str, Any]
 
 _FACTS_ATTR = "_python_module_facts"
+_PLAIN_CONVERSIONS = re.compile(r"%[sd%]")
 _MAX_DEPTH = 16
 _NO_NAMES: dict[str, Any] = {}
 _UNKNOWN: Any = object()  # "not memoized yet", where None is a memoized answer
@@ -232,13 +234,16 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
                 if isinstance(target, ast.Name):
                     fields.append({"name": target.id, "ann": None, "v": value, "line": stmt.lineno})
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            methods.append(
-                {
-                    "name": stmt.name,
-                    "line": stmt.lineno,
-                    "dec": [expr(d) for d in stmt.decorator_list],
-                }
-            )
+            method: dict[str, Any] = {
+                "name": stmt.name,
+                "line": stmt.lineno,
+                "dec": [expr(d) for d in stmt.decorator_list],
+            }
+            if stmt.name == "__init__":
+                edits = _route_edits(stmt.body)
+                if edits:
+                    method["routes"] = edits
+            methods.append(method)
         elif isinstance(stmt, ast.ClassDef):
             inner[stmt.name] = _class(stmt, "")
     return {
@@ -252,6 +257,36 @@ def _class(node: ast.ClassDef, scope: str) -> dict[str, Any]:
         "methods": methods,
         "inner": inner,
     }
+
+
+def _on_self_routes(node: ast.expr) -> bool:
+    """Whether `node` is `self.routes` or reached from it (`self.routes[0].mapping.update`)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        owner = node.value
+        if isinstance(node, ast.Attribute) and node.attr == "routes":
+            if isinstance(owner, ast.Name) and owner.id == "self":
+                return True
+        node = owner
+    return False
+
+
+def _route_edits(body: list[ast.stmt]) -> list[dict[str, Any]]:
+    """How an `__init__` changes `self.routes` (a DRF router subclass adapting its route table):
+    ``{"call": e}`` for ``self.routes[0].mapping.update({...})``/``self.routes.append(Route(...))``,
+    ``{"set": target, "v": value}`` for ``self.routes[0].mapping["put"] = "bulk_update"`` or
+    ``self.routes = [...]``, ``{"add": target, "v": value}`` for ``self.routes += [...]``."""
+    edits: list[dict[str, Any]] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Expr):
+            if isinstance(stmt.value, ast.Call) and _on_self_routes(stmt.value.func):
+                edits.append({"call": expr(stmt.value), "line": stmt.lineno})
+        elif isinstance(stmt, ast.Assign):
+            if len(stmt.targets) == 1 and _on_self_routes(stmt.targets[0]):
+                edits.append({"set": expr(stmt.targets[0]), "v": expr(stmt.value), "line": stmt.lineno})
+        elif isinstance(stmt, ast.AugAssign):
+            if isinstance(stmt.op, ast.Add) and _on_self_routes(stmt.target):
+                edits.append({"add": expr(stmt.target), "v": expr(stmt.value), "line": stmt.lineno})
+    return edits
 
 
 # Inside function bodies only these statements can declare routing structure (application
@@ -473,7 +508,7 @@ def _visit(
                 info["ri"] = notes.returns[0]
             if notes.built or notes.lists:
                 # A function building a list of calls (Django's `def build_urlpatterns(client)`):
-                # the list literals and the local lists it returns.
+                # the list literals and comprehensions and the local lists it returns.
                 built = notes.built + [{"n": n} for n in notes.returns if n in notes.lists]
                 if built:
                     info["rl"] = built
@@ -484,6 +519,10 @@ def _visit(
                     function.returns.append(value.id)
                 elif type(value) is ast.List and value.elts and type(value.elts[0]) is ast.Call:
                     function.built.append(expr(value))  # type: ignore[arg-type]
+                elif isinstance(value, ast.ListComp) and isinstance(value.elt, ast.Call):
+                    comprehension = _comprehension(value)
+                    if comprehension is not None:
+                        function.built.append(comprehension)
         elif kind is ast.ImportFrom:
             for alias in stmt.names:  # type: ignore[attr-defined]
                 if alias.name == "*":
@@ -603,15 +642,33 @@ def _keep_call_assigns(notes: _FunctionBody, scope: str, facts: dict[str, list[A
             facts["assigns"].append({"t": names, "v": expr(assign.value), "line": assign.lineno, "s": scope})
 
 
+def _loop_names(target: ast.expr) -> list[str] | str | None:
+    """A loop target as the name it binds, or the names a tuple of names unpacks to."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts):
+        return [t.id for t in target.elts]  # type: ignore[attr-defined]
+    return None
+
+
+def _comprehension(node: ast.ListComp) -> dict[str, Any] | None:
+    """`[path(f"{prefix}/{name}/", view) for name, view in views]` returned by a function, as its
+    element and the loop around it (``{"comp": elt, "t": names, "it": iterable}``), so that the
+    linker can unroll it over a known iterable; None for filtered or nested comprehensions."""
+    if len(node.generators) != 1:
+        return None
+    generator = node.generators[0]
+    names = _loop_names(generator.target)
+    if generator.ifs or generator.is_async or names is None:
+        return None
+    return {"comp": expr(node.elt), "t": names, "it": expr(generator.iter), "line": node.lineno}
+
+
 def _loop(stmt: ast.For, calls: list[dict[str, Any]]) -> None:
     """Calls made in the body of `for a, b in iterable:` carry the loop under "loop", so that a
     linker can unroll it over a statically known iterable (routes registered in a loop)."""
-    target = stmt.target
-    if isinstance(target, ast.Name):
-        names: list[str] | str = target.id
-    elif isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts):
-        names = [t.id for t in target.elts]  # type: ignore[attr-defined]
-    else:
+    names = _loop_names(stmt.target)
+    if names is None:
         return
     loop = {"t": names, "it": expr(stmt.iter), "line": stmt.lineno}
     for call in calls:
@@ -1203,6 +1260,8 @@ class PythonProject:
             left = self.eval_str(path, scope, e["l"], depth + 1)
             right = self.eval_str(path, scope, e["r"], depth + 1)
             return left + right if left is not None and right is not None else None
+        if e.get("op") == "Mod" or "sub" in e:
+            return self._formatted_or_indexed(path, scope, e, depth)
         if "n" in e:
             ref = self.resolve(path, scope, e["n"])
             if ref and ref.kind == "assign" and not ref.rest:
@@ -1212,6 +1271,28 @@ class PythonProject:
                 if default is not None:
                     return self.eval_str(default[0].file, default[0].scope, default[1], depth + 1)
         return None
+
+    def _formatted_or_indexed(self, path: str, scope: str, e: Expr, depth: int) -> str | None:
+        """`"%s/<int:pk>/" % prefix` (strings and integers formatted) and `prefix[0]` (a
+        character of a constant string), as older Django URL helpers build their routes."""
+        text = self.eval_str(path, scope, e["l"] if "op" in e else e["sub"], depth + 1)
+        if text is None:
+            return None
+        try:
+            value = self.literal(path, scope, e["r"] if "op" in e else e["idx"], depth + 1)
+        except ValueError:
+            return None
+        if "sub" in e:
+            return text[value] if isinstance(value, int) and -len(text) <= value < len(text) else None
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            return None
+        if "%" in _PLAIN_CONVERSIONS.sub("", text):
+            return None  # widths, precisions, mapping keys: a scanned `"%999999999s"` is no route
+        try:
+            return text % tuple(values)
+        except (TypeError, ValueError):
+            return None
 
     def _format_part(self, path: str, scope: str, e: Expr | None, depth: int) -> str | None:
         """An f-string part: a string, or an integer formatted (`f"/api/{version}.0"`)."""
@@ -2399,7 +2480,10 @@ class PythonFrameworkScanner(Scanner):
     # `register_blueprint` (`child = construct_child()`).
     # 7: `ri`, the parameter a function returns unchanged from every `return` (and never
     # rebinds): `urlpatterns = decorate_urlpatterns(urlpatterns, ...)`.
-    version = "7"
+    # 8: `routes` on an `__init__` method: how it changes `self.routes` (DRF router subclasses,
+    # `self.routes[0].mapping.update({...})`); returned list comprehensions of calls in `rl`
+    # (`{"comp", "t", "it"}`).
+    version = "8"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

@@ -6,9 +6,14 @@ settings module) — or, when no settings module names one, at every module defi
 entries through ``include("app.urls")`` (module strings resolved to files),
 ``include(module)``, ``include([...])``, ``include((patterns, "app"))`` and
 ``include(router.urls)``, ``include((build_urlpatterns(client), "app"))`` of a project
-function building and returning its list (list literals, local lists grown by
-``append``/``extend``/``+=``; the arguments are not bound, so a route built from them is a
-warning, and ``if``s around appends are not read); a urls package whose ``__init__.py`` re-exports ``urlpatterns``
+function building and returning its list (list literals, list comprehensions, local lists
+grown by ``append``/``extend``/``+=``; ``if``s around appends are not read). The call's
+arguments are bound in what the function returns, and its loops over them are unrolled when
+they are literal lists or tuples (``[path(f"{prefix}/{name}/", view) for name, view in
+views]``, ``for i, pattern in enumerate(patterns): urls.append(path(pattern,
+view.as_view()))``; routes formatted as ``"%s/<int:pk>/" % prefix[0]`` are read too); a
+route built from what is not bound is a warning. A urls package whose
+``__init__.py`` re-exports ``urlpatterns``
 (``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
 root is not served and not reported. Namespaces are irrelevant to paths and ignored.
@@ -45,8 +50,14 @@ Methods:
   DRF's: each ``Route`` serves the mapped methods whose action the viewset defines (any method
   name, ``bulk_create``), each ``DynamicRoute`` the ``@action`` routes of its ``detail``; a
   template with another field than ``{prefix}``/``{lookup}``/``{url_path}``/
-  ``{trailing_slash}`` is a warning. Routes changed at run time (``self.routes[0].mapping.update``
-  in ``__init__``) are not read.
+  ``{trailing_slash}`` is a warning. What the ``__init__`` of such a subclass (or of its
+  bases, base first) does to ``self.routes`` is applied: ``self.routes[0].mapping.update({"put":
+  "bulk_update"})`` (``routes[i]`` is DRF's list, list-``@action``, detail and
+  detail-``@action`` route in that order, or the subclass's own ``i``-th), ``.mapping[m] = a``,
+  ``.mapping.pop(m)``, ``self.routes = [...]``/``self.routes + [...]``, ``+=``, ``append``/
+  ``extend``/``insert``, ``self.routes[i] = Route(...)``; any other change is a warning. (DRF's
+  routes are class-level: an in-place change also reaches other routers of the process, which
+  is not modelled.)
 
 Path parameters: ``<int:x>`` → integer, ``<slug:x>`` → string with the slug pattern,
 ``<uuid:x>`` → string/uuid, others string; regex groups ``(?P<x>\\d+)``/``[0-9]+`` → integer,
@@ -90,6 +101,7 @@ from scanning.scanners._python import (
     list_items,
     name_of,
     prefer_non_test,
+    substitute,
 )
 from scanning.scanners.base import (
     DiscoveredEndpoint,
@@ -443,9 +455,12 @@ class _Linker:
             items = self._imported_urlpatterns(path, depth)
         return self._apply_events(path, "", events, items, 0)
 
-    def _list_events(self, path: str, scope: str, name: str) -> list[tuple[int, str, Expr]]:
+    def _list_events(
+        self, path: str, scope: str, name: str, loops: bool = False
+    ) -> list[tuple[int, str, Expr]]:
         """How a list variable of `scope` is built: assignments, `+=`, append/extend/insert,
-        in line order (conditions around them are not read)."""
+        in line order (conditions around them are not read); with `loops`, the value of a call
+        made in a `for` loop is `{"loop": loop, "e": value}`."""
         facts = self.project.facts[path]
         events: list[tuple[int, str, Expr]] = []
         for assign in facts["assigns"]:
@@ -459,7 +474,10 @@ class _Linker:
             func = call_func(call["e"])
             if call["s"] == scope and func in methods:
                 kind = func.rsplit(".", 1)[1]
-                events.append((call["e"]["line"], kind, call["e"] if kind == "insert" else arg(call["e"], 0)))
+                value = call["e"] if kind == "insert" else arg(call["e"], 0)
+                if loops and "loop" in call and value is not None:
+                    value = {"loop": call["loop"], "e": value}
+                events.append((call["e"]["line"], kind, value))
         events.sort(key=lambda e: e[0])
         return events
 
@@ -486,20 +504,108 @@ class _Linker:
                     items.insert(index if isinstance(index, int) else 0, (path, scope, item))
         return items
 
-    def _built_patterns(self, ref: Ref, depth: int) -> list[tuple[str, str, Expr]]:
+    def _built_patterns(
+        self, ref: Ref, depth: int, call: tuple[str, str, Expr] | None = None
+    ) -> list[tuple[str, str, Expr]]:
         """The patterns a project function builds and returns (`def build_urlpatterns(client)`,
-        `include((build_urlpatterns(Client.APP), "headless"))`). Its parameters are not bound:
-        a route or view that depends on them is unknown and warned about where it is read."""
+        `include((build_urlpatterns(Client.APP), "headless"))`). Given the call (where it is
+        read, and the call), the parameters are bound to its arguments in what the function
+        returns (its list literal, comprehension, or the list it appends to), and the loops
+        building it (`for pattern in patterns: urls.append(path(pattern, view))`,
+        `[path(f"{prefix}/{name}/", view) for name, view in views]`, over `enumerate(...)` too)
+        are unrolled over literal lists and tuples. A route or view that depends on what is not
+        bound (a local list it includes, a loop over something else) stays unknown and is
+        warned about where it is read."""
         inner = f"{ref.scope}.{ref.name}" if ref.scope else ref.name
+        bindings = self._call_bindings(ref, *call) if call is not None else {}
         items: list[tuple[str, str, Expr]] = []
         for returned in ref.obj["rl"]:
             if "n" in returned:
-                items += self._apply_events(
-                    ref.file, inner, self._list_events(ref.file, inner, returned["n"]), [], depth + 1
-                )
+                events: list[tuple[int, str, Expr]] = []
+                for line, kind, value in self._list_events(ref.file, inner, returned["n"], loops=True):
+                    if isinstance(value, dict) and "loop" in value:
+                        unrolled = self._unrolled(ref.file, inner, value["loop"], value["e"], bindings)
+                        events += [(line, kind, e) for e in unrolled]
+                    else:
+                        events.append((line, kind, substitute(value, bindings)))
+                items += self._apply_events(ref.file, inner, events, [], depth + 1)
+            elif "comp" in returned:
+                for value in self._unrolled(ref.file, inner, returned, returned["comp"], bindings):
+                    items.append((ref.file, inner, value))
             else:
-                items += self._patterns(ref.file, inner, returned, depth + 1)
+                items += self._patterns(ref.file, inner, substitute(returned, bindings), depth + 1)
         return items
+
+    @staticmethod
+    def _call_bindings(ref: Ref, path: str, scope: str, call: Expr) -> dict[str, Expr]:
+        """A function's parameters bound to a call's arguments (or their defaults), each with
+        where it is read; none when the call unpacks `*args` or `**kwargs`."""
+        if any(a is None or "star" in a for a in call["args"]) or "**" in call["kw"]:
+            return {}
+        bindings: dict[str, Expr] = {}
+        for index, parameter in enumerate(ref.obj["args"]):
+            name = parameter["name"]
+            if index < len(call["args"]):
+                bindings[name] = {"at": [path, scope], "e": call["args"][index]}
+            elif name in call["kw"]:
+                bindings[name] = {"at": [path, scope], "e": call["kw"][name]}
+            elif "def" in parameter:
+                bindings[name] = {"at": [ref.file, ref.scope], "e": parameter["def"]}
+        return bindings
+
+    def _unrolled(
+        self, path: str, scope: str, loop: dict[str, Any], e: Expr, bindings: dict[str, Expr]
+    ) -> list[Expr]:
+        """`e` once per item of the loop around it (`{"t": names, "it": iterable}`), the loop's
+        names bound to the item; `e` as it is, its loop names unbound, when the items are not
+        known."""
+        names = loop["t"]
+        targets = {names} if isinstance(names, str) else set(names)
+        outer = {name: value for name, value in bindings.items() if name not in targets}
+        e = substitute(e, outer)
+        items = None if "in" in loop else self._loop_items(path, scope, substitute(loop["it"], outer))
+        if items is None:
+            return [e]
+        out: list[Expr] = []
+        for item in items:
+            if isinstance(names, str):
+                out.append(substitute(e, {names: item}))
+                continue
+            values = self._unpacked(item, len(names))
+            if values is None:
+                return [e]
+            out.append(substitute(e, dict(zip(names, values, strict=True))))
+        return out
+
+    def _loop_items(self, path: str, scope: str, e: Expr | None, depth: int = 0) -> list[Expr] | None:
+        """The items of a literal list or tuple (or a module constant holding one, or
+        `enumerate()` of one), each with where it is read; None when they are not known."""
+        path, scope, e = self.project.located(path, scope, e)
+        if e is None or depth > 8:
+            return None
+        if call_func(e) == "enumerate" and len(e["args"]) == 1 and not e["kw"]:
+            items = self._loop_items(path, scope, e["args"][0], depth + 1)
+            if items is None:
+                return None
+            return [{"at": [path, scope], "e": {"list": [{"c": i}, item]}} for i, item in enumerate(items)]
+        if "list" in e:
+            if any(item is None or "star" in item for item in e["list"]):
+                return None
+            return [{"at": [path, scope], "e": item} for item in e["list"]]
+        name = name_of(e)
+        if name:
+            ref = self.project.resolve(path, scope, name)
+            if ref is not None and ref.kind == "assign" and not ref.rest and not ref.scope:
+                return self._loop_items(ref.file, ref.scope, ref.obj["v"], depth + 1)
+        return None
+
+    def _unpacked(self, item: Expr, count: int) -> list[Expr] | None:
+        """The values `for a, b in ...` binds from one item, each with where it is read."""
+        path, scope, value = self.project.located("", "", item)
+        values = list_items(value)
+        if values is None or len(values) != count or any(v is None or "star" in v for v in values):
+            return None
+        return [v if "at" in v else {"at": [path, scope], "e": v} for v in values]
 
     def _imported_urlpatterns(self, path: str, depth: int) -> list[tuple[str, str, Expr]]:
         """The urlpatterns a module re-exports from another module of the repository."""
@@ -525,6 +631,7 @@ class _Linker:
     ) -> list[tuple[str, str, Expr]]:
         """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far,
         `replacing` when the expression is assigned to it (rather than added)."""
+        path, scope, e = self.project.located(path, scope, e)  # a helper's bound argument
         if e is None or depth > 12:
             return []
         if current is not None and name_of(e) == "urlpatterns" and scope == "":
@@ -576,7 +683,7 @@ class _Linker:
                     if passed is not None:
                         return self._patterns(path, scope, passed, depth + 1, current, replacing)
                 if "rl" in ref.obj:
-                    return self._built_patterns(ref, depth)
+                    return self._built_patterns(ref, depth, (path, scope, e))
             if (
                 replacing
                 and current
@@ -686,6 +793,10 @@ class _Linker:
         at_path, at_scope = path, scope
         for _ in range(8):
             at_path, at_scope, view = self.project.located(at_path, at_scope, view)
+            if isinstance(view, dict) and isinstance(view.get("call"), dict) and "at" in view["call"]:
+                # `view.as_view()` in a URL helper, `view` bound to the caller's class.
+                at_path, at_scope, func = self.project.located(at_path, at_scope, view["call"])
+                view = {**view, "call": func}
             while call_func(view) is not None or (
                 isinstance(view, dict) and "call" in view and "n" not in view["call"]
             ):
@@ -927,7 +1038,7 @@ class _Linker:
                             "DefaultRouter" if "Default" in kind else "SimpleRouter",
                             assign["line"],
                             root_view=root_view,
-                            routes=_DRF_ROUTES if routes is None else routes,
+                            routes=routes,
                         )
                 elif kind in ("NestedSimpleRouter", "NestedDefaultRouter"):
                     for target in assign["t"]:
@@ -955,51 +1066,197 @@ class _Linker:
                 return name, chain
         return "", []
 
-    def _router_table(self, chain: list[Ref]) -> list[_RouteSpec] | None:
-        """A router subclass's own `routes = [Route(url=..., mapping={...}), DynamicRoute(...)]`."""
+    def _router_table(self, chain: list[Ref]) -> list[_RouteSpec]:
+        """A router class's routes: DRF's, or a subclass's own `routes = [Route(url=...,
+        mapping={...}), DynamicRoute(...)]`, as the `__init__`s along its ancestry change them
+        (`self.routes[0].mapping.update({"put": "bulk_update"})`), base classes first: each is
+        taken to call `super().__init__()` before its own changes."""
+        table = self._class_routes(chain)
+        for cls in reversed(chain):
+            if cls.kind != "class":
+                continue
+            init = next((m for m in cls.obj["methods"] if m["name"] == "__init__"), None)
+            for edit in init.get("routes", ()) if init is not None else ():
+                edited = self._edited_routes(cls, table, edit)
+                if edited is None:
+                    message = (
+                        f"router route change in {cls.name}.__init__ cannot be read statically; "
+                        "it is not applied"
+                    )
+                    self._warn(cls.file, message, edit["line"])
+                else:
+                    table = edited
+        return table
+
+    def _class_routes(self, chain: list[Ref]) -> list[_RouteSpec]:
         found = self._class_attr(chain, "routes")
         if found is None:
-            return None
+            return _DRF_ROUTES
         cls, value = found
         line = cls.obj["line"]
         items = self.project.eval_list(cls.file, cls.scope, value)
         if items is None:
             message = "router routes are not a literal list; DRF's default routes are reported"
             self._warn(cls.file, message, line)
+            return _DRF_ROUTES
+        routes: list[_RouteSpec] = []
+        for item in items:
+            if item is not None and call_func(item):
+                route = self._route_spec(cls, item, line)
+                if route is not None:
+                    routes.append(route)
+        return routes
+
+    def _route_spec(self, cls: Ref, item: Expr, line: int) -> _RouteSpec | None:
+        """A `Route(url=..., mapping={...}, detail=...)` or `DynamicRoute(...)`; None (warned)
+        when it cannot be read."""
+        url = self.project.eval_str(cls.file, cls.scope, arg(item, 0, "url"))
+        try:
+            detail = self.project.literal(cls.file, cls.scope, item["kw"].get("detail"))
+        except ValueError:
+            detail = None
+        if detail is None and url is not None:
+            detail = "{lookup}" in url
+        if self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute":
+            mapping: Any = None
+        else:
+            try:
+                mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
+            except ValueError:
+                mapping = None
+            if not isinstance(mapping, dict):
+                message = "router route mapping is not a literal dict; its routes are not reported"
+                self._warn(cls.file, message, line)
+                return None
+            mapping = {str(method): str(action) for method, action in mapping.items()}
+        if url is None or not isinstance(detail, bool) or _route_segments(url, mapping is None) is None:
+            self._warn(
+                cls.file,
+                f"router route {url or '<dynamic>'} cannot be read statically; its routes are not reported",
+                line,
+            )
+            return None
+        return url, mapping, detail
+
+    def _edited_routes(
+        self, cls: Ref, table: list[_RouteSpec], edit: dict[str, Any]
+    ) -> list[_RouteSpec] | None:
+        """The route table after one change an `__init__` makes to `self.routes`; None when the
+        change cannot be read. The table is copied, never changed in place (DRF's is shared)."""
+        line = edit["line"]
+        if "add" in edit:
+            added = self._route_list(cls, edit["v"], table, line)
+            return None if added is None or name_of(edit["add"]) != "self.routes" else [*table, *added]
+        if "set" in edit:
+            target = edit["set"]
+            if name_of(target) == "self.routes":
+                return self._route_list(cls, edit["v"], table, line)
+            owner = target.get("sub")
+            if name_of(owner) == "self.routes":  # `self.routes[1] = Route(...)`
+                index = self._route_index(cls, target["idx"], table)
+                replaced = self._route_list(cls, {"list": [edit["v"]]}, table, line)
+                if index is None or not replaced:
+                    return None
+                return [*table[:index], *replaced, *table[index + 1 :]]
+            # `self.routes[0].mapping["put"] = "bulk_update"`
+            index = self._mapping_index(cls, owner, table)
+            method = const(target.get("idx"))
+            action = const(edit["v"])
+            if index is None or not isinstance(method, str) or not isinstance(action, str):
+                return None
+            return self._with_mapping(table, index, {method: action}, ())
+        call = edit["call"]
+        func = call["call"]
+        name = name_of(func) or ""
+        if name in ("self.routes.append", "self.routes.extend", "self.routes.insert"):
+            kind = name.rsplit(".", 1)[1]
+            position: Any = len(table)
+            if kind == "insert":
+                position, items = const(arg(call, 0)), {"list": [arg(call, 1)]}
+            else:
+                items = arg(call, 0) if kind == "extend" else {"list": [arg(call, 0)]}
+            added = self._route_list(cls, items, table, line)
+            if added is None or not isinstance(position, int) or position < 0:
+                return None
+            return [*table[:position], *added, *table[position:]]
+        if "attr" not in func or func["attr"] not in ("update", "pop"):
+            return None
+        index = self._mapping_index(cls, func["of"], table)
+        if index is None:
+            return None
+        if func["attr"] == "pop":
+            method = const(arg(call, 0))
+            return self._with_mapping(table, index, {}, (method,)) if isinstance(method, str) else None
+        if "**" in call["kw"] or len(call["args"]) > 1:
+            return None
+        try:
+            changes = dict(self.project.literal(cls.file, cls.scope, arg(call, 0))) if call["args"] else {}
+            changes.update({k: self.project.literal(cls.file, cls.scope, v) for k, v in call["kw"].items()})
+        except (ValueError, TypeError):
+            return None
+        if not all(isinstance(v, str) for v in changes.values()):
+            return None
+        return self._with_mapping(table, index, {str(k): v for k, v in changes.items()}, ())
+
+    def _route_list(
+        self, cls: Ref, e: Expr | None, table: list[_RouteSpec], line: int
+    ) -> list[_RouteSpec] | None:
+        """The routes of a list expression in an `__init__`: literals of `Route(...)`, the
+        current `self.routes`, `list(...)` of one, and `+` of them."""
+        if e is None:
+            return None
+        if name_of(e) == "self.routes":
+            return list(table)
+        if e.get("op") == "Add":
+            left = self._route_list(cls, e["l"], table, line)
+            right = self._route_list(cls, e["r"], table, line)
+            return None if left is None or right is None else left + right
+        if call_func(e) == "list" and len(e["args"]) == 1:
+            return self._route_list(cls, e["args"][0], table, line)
+        items = e["list"] if "list" in e else self.project.eval_list(cls.file, cls.scope, e)
+        if items is None:
             return None
         routes: list[_RouteSpec] = []
         for item in items:
+            if item is not None and "star" in item:
+                inner = self._route_list(cls, item["star"], table, line)
+                if inner is None:
+                    return None
+                routes += inner
+                continue
             if item is None or not call_func(item):
-                continue
-            url = self.project.eval_str(cls.file, cls.scope, arg(item, 0, "url"))
-            try:
-                detail = self.project.literal(cls.file, cls.scope, item["kw"].get("detail"))
-            except ValueError:
-                detail = None
-            if detail is None and url is not None:
-                detail = "{lookup}" in url
-            if self.project.canonical(cls.file, cls.scope, item["call"]) == "DynamicRoute":
-                mapping: Any = None
-            else:
-                try:
-                    mapping = self.project.literal(cls.file, cls.scope, arg(item, 1, "mapping"))
-                except ValueError:
-                    mapping = None
-                if not isinstance(mapping, dict):
-                    message = "router route mapping is not a literal dict; its routes are not reported"
-                    self._warn(cls.file, message, line)
-                    continue
-                mapping = {str(method): str(action) for method, action in mapping.items()}
-            if url is None or not isinstance(detail, bool) or _route_segments(url, mapping is None) is None:
-                self._warn(
-                    cls.file,
-                    f"router route {url or '<dynamic>'} cannot be read statically; "
-                    "its routes are not reported",
-                    line,
-                )
-                continue
-            routes.append((url, mapping, detail))
+                return None
+            route = self._route_spec(cls, item, line)  # an unreadable route is warned and left out
+            if route is not None:
+                routes.append(route)
         return routes
+
+    def _mapping_index(self, cls: Ref, e: Expr | None, table: list[_RouteSpec]) -> int | None:
+        """The index of `self.routes[i].mapping` into the table, when its route has a mapping."""
+        if not isinstance(e, dict) or e.get("attr") != "mapping":
+            return None
+        owner = e["of"]
+        if not isinstance(owner, dict) or name_of(owner.get("sub")) != "self.routes":
+            return None
+        index = self._route_index(cls, owner["idx"], table)
+        return index if index is not None and table[index][1] is not None else None
+
+    def _route_index(self, cls: Ref, e: Expr | None, table: list[_RouteSpec]) -> int | None:
+        try:
+            index = self.project.literal(cls.file, cls.scope, e)
+        except ValueError:
+            return None
+        if not isinstance(index, int) or not -len(table) <= index < len(table):
+            return None
+        return index % len(table)
+
+    @staticmethod
+    def _with_mapping(
+        table: list[_RouteSpec], index: int, changes: dict[str, str], removed: tuple[str, ...]
+    ) -> list[_RouteSpec]:
+        url, mapping, detail = table[index]
+        mapping = {m: a for m, a in {**(mapping or {}), **changes}.items() if m not in removed}
+        return [*table[:index], (url, mapping, detail), *table[index + 1 :]]
 
     def _router(self, path: str, scope: str, name: str) -> tuple[str, str, str] | None:
         ref = self.project.resolve(path, scope, name)
