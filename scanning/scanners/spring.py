@@ -49,6 +49,14 @@ MAPPING_METHODS = {
 }
 ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CONTROLLER_ANNOTATIONS = {"RestController", "Controller"}
+# Annotations every controller wears that are never an application's own composed annotation:
+# not looked up as `@interface` declarations.
+_WELL_KNOWN_ANNOTATIONS = frozenset({
+    "Override", "Deprecated", "SuppressWarnings", "RequestMapping", "RestController", "Controller",
+    "ResponseBody", "ResponseStatus", "PathVariable", "RequestParam", "RequestBody", "RequestHeader",
+    "Valid", "Validated", "PreAuthorize", "Secured", "Transactional", "CrossOrigin", "Operation", "Tag",
+    "ApiOperation", "Api", "Autowired", "Bean", "Value",
+})
 AUTH_REQUIRED = {"PreAuthorize", "PostAuthorize", "Secured", "RolesAllowed", "SecurityRequirement"}
 AUTH_PUBLIC = {"PermitAll", "AnonymousAllowed"}
 PARAM_LOCATIONS = {"PathVariable": "path", "RequestParam": "query", "RequestHeader": "header",
@@ -79,6 +87,28 @@ _NOT_PARAMETERS = {"MultipartFile", "HttpServletRequest", "HttpServletResponse",
 _CONSTRAINTS = {"NotNull", "NotBlank", "NotEmpty", "Size", "Min", "Max", "DecimalMin", "DecimalMax", "Email",
                 "Pattern", "Positive", "PositiveOrZero"}
 _BINDABLE = {"ModelAttribute", "Valid", "Validated"} | _CONSTRAINTS
+
+# Spring Boot Actuator web endpoints (Boot 2.x/3.x): operations as (method, selector path).
+# `logfile` needs a configured log file and `prometheus` a Prometheus registry on the
+# classpath; `shutdown` is the one disabled unless enabled.
+_ACTUATOR_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "health": (("GET", ""), ("GET", "{path}")),
+    "info": (("GET", ""),),
+    "env": (("GET", ""), ("GET", "{toMatch}")),
+    "configprops": (("GET", ""), ("GET", "{prefix}")),
+    "beans": (("GET", ""),),
+    "conditions": (("GET", ""),),
+    "mappings": (("GET", ""),),
+    "scheduledtasks": (("GET", ""),),
+    "threaddump": (("GET", ""),),
+    "heapdump": (("GET", ""),),
+    "loggers": (("GET", ""), ("GET", "{name}"), ("POST", "{name}")),
+    "metrics": (("GET", ""), ("GET", "{requiredMetricName}")),
+    "caches": (("GET", ""), ("DELETE", ""), ("GET", "{cache}"), ("DELETE", "{cache}")),
+    "logfile": (("GET", ""),),
+    "prometheus": (("GET", ""),),
+    "shutdown": (("POST", ""),),
+}
 
 MSG_UNRESOLVED_PLACEHOLDER = "mapping path {path!r} names a property that is not configured; mapping skipped"
 MSG_UNRESOLVED_CONSTANT = "mapping path {expr} is not a string constant of this class; mapping skipped"
@@ -195,6 +225,16 @@ def _param(node: Any) -> dict[str, Any] | None:
     return {"name": node_text(name_node), "type": param_type, "ann": annotations}
 
 
+# `@interface` declarations too: a composed annotation (`@AnonymousGetMapping`, `@ApiController`)
+# maps requests through the Spring annotations it carries.
+_TYPE_DECLARATIONS = frozenset({"class_declaration", "interface_declaration", "record_declaration",
+                                "enum_declaration", "annotation_type_declaration"})
+
+
+# Fields of interfaces and annotation types are constants whether or not they say so.
+_IMPLICITLY_STATIC = frozenset({"interface", "annotation_type"})
+
+
 def _class_facts(node: Any, package: str, outer: str) -> list[dict[str, Any]]:
     kind = node.type.replace("_declaration", "")
     name_node = node.child_by_field_name("name")
@@ -243,7 +283,7 @@ def _class_facts(node: Any, package: str, outer: str) -> list[dict[str, Any]]:
 
 def _member(member: Any, facts: dict[str, Any], nested: list[dict[str, Any]], package: str, outer: str) -> None:
     mtype = member.type
-    if mtype in ("class_declaration", "interface_declaration", "record_declaration", "enum_declaration"):
+    if mtype in _TYPE_DECLARATIONS:
         nested.extend(_class_facts(member, package, outer))
     elif mtype in ("field_declaration", "constant_declaration"):
         modifiers = next((c for c in member.children if c.type == "modifiers"), None)
@@ -252,14 +292,14 @@ def _member(member: Any, facts: dict[str, Any], nested: list[dict[str, Any]], pa
         if type_node is None:
             return
         field_type = _type(type_node)
-        is_static = "static" in keywords or facts["kind"] == "interface" or mtype == "constant_declaration"
+        is_static = "static" in keywords or facts["kind"] in _IMPLICITLY_STATIC or mtype == "constant_declaration"
         for declarator in member.children_by_field_name("declarator"):
             name_node = declarator.child_by_field_name("name")
             if name_node is None:
                 continue
             value = declarator.child_by_field_name("value")
             if is_static:
-                if value is not None and ("final" in keywords or facts["kind"] == "interface"):
+                if value is not None and ("final" in keywords or facts["kind"] in _IMPLICITLY_STATIC):
                     facts["constants"][node_text(name_node)] = _value(value)
             elif "transient" not in keywords:
                 facts["fields"].append({"name": node_text(name_node), "type": field_type, "ann": annotations})
@@ -461,8 +501,7 @@ def extract_java(source: SourceFile) -> dict[str, Any]:
             package = node_text(child.named_children[-1]) if child.named_children else ""
         elif child.type == "import_declaration":
             imports.append(node_text(child).removeprefix("import").strip().rstrip(";").strip())
-        elif child.type in ("class_declaration", "interface_declaration", "record_declaration",
-                            "enum_declaration"):
+        elif child.type in _TYPE_DECLARATIONS:
             classes.extend(_class_facts(child, package, ""))
         elif child.type == "ERROR":
             classes.extend(_recover_class(child, package))
@@ -498,14 +537,19 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
             raise ValueError(f"invalid YAML: {exc}") from exc
         for document in documents:
             flat = _flatten(document) if isinstance(document, dict) else {}
-            if any(k.startswith(("spring.config.activate.on-profile", "spring.profiles")) for k in flat):
+            if "spring.profiles" in flat or any(k.startswith("spring.config.activate.on-profile") for k in flat):
                 continue  # a profile-specific document does not apply by default
+            # (`spring.profiles.active`/`include` only name profiles: that document applies)
             settings.update(flat)
-    # Scalar settings only: context paths, and values `${...}` placeholders in mappings name.
-    return {"kind": "config", "settings": {
-        k: str(v).lower() if isinstance(v, bool) else str(v)
-        for k, v in settings.items() if isinstance(v, (str, int, float, bool)) and len(str(v)) < 300
-    }}
+    # Scalar settings (context paths, values `${...}` placeholders in mappings name) and lists
+    # of scalars joined by commas, as a .properties file writes them (actuator exposure lists).
+    out: dict[str, str] = {}
+    for key, value in settings.items():
+        if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            value = ",".join(str(v) for v in value)
+        if isinstance(value, (str, int, float, bool)) and len(str(value)) < 300:
+            out[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return {"kind": "config", "settings": out}
 
 
 # --- link --------------------------------------------------------------------------------
@@ -514,7 +558,7 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
 class SpringScanner(Scanner):
     name = "spring"
     language = "java"
-    version = "3"
+    version = "4"
     extensions = (".java", ".properties", ".yml", ".yaml")
 
     def wants(self, source: SourceFile) -> bool:
@@ -540,7 +584,7 @@ class SpringScanner(Scanner):
     def link(
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
     ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-        return _SpringLinker(facts).run()
+        return _SpringLinker(facts, index).run()
 
 
 def _module_root(path: str) -> str:
@@ -549,8 +593,9 @@ def _module_root(path: str) -> str:
 
 
 class _SpringLinker:
-    def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, facts: dict[str, dict[str, Any]], index: RepositoryIndex | None = None) -> None:
         self.facts = facts
+        self.manifests = index.manifests if index is not None else {}
         self.warnings: list[ScanWarning] = []
         self.classes: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.qualified: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -572,13 +617,16 @@ class _SpringLinker:
             for cls in f["classes"]:
                 if cls["kind"] != "class":
                     continue
-                if CONTROLLER_ANNOTATIONS & set(cls["ann"]):
+                if self.is_controller(file, cls):
                     for endpoint in self.controller(file, cls):
                         endpoints.setdefault(endpoint.key, endpoint)
                 for method in cls["methods"]:
                     if "Bean" in method["ann"] and method.get("router"):
                         for endpoint in self.functional(file, cls, method):
                             endpoints.setdefault(endpoint.key, endpoint)
+                if "SpringBootApplication" in cls["ann"]:
+                    for endpoint in self.actuator(file, cls):
+                        endpoints.setdefault(endpoint.key, endpoint)
         return list(endpoints.values()), self.warnings
 
     # --- lookups -----------------------------------------------------------------------
@@ -699,25 +747,96 @@ class _SpringLinker:
 
     def controller(self, file: str, cls: dict[str, Any]) -> list[DiscoveredEndpoint]:
         class_mapping = self.type_mapping(file, cls)
-        base_paths = self.strings(_path_arg(class_mapping), file, cls, cls["line"]) if class_mapping else [""]
+        if class_mapping is None:
+            base_paths: list[str] | None = [""]
+        else:
+            value, value_file, value_cls = class_mapping
+            base_paths = self.strings(value, value_file, value_cls, cls["line"])
         if base_paths is None:
             return []
         context = self.context_path(file)
         out: list[DiscoveredEndpoint] = []
         for method_file, owner, method in self.methods_of(file, cls):
-            mappings = [(name, args) for name, args in method["ann"].items()
-                        if name in MAPPING_METHODS or name == "RequestMapping"]
-            for ann_name, args in mappings:
-                paths = self.strings(_path_arg(args), method_file, owner, method["line"])
+            for ann_name, args in method["ann"].items():
+                mapping = self.request_mapping(ann_name, args, method_file)
+                if mapping is None:
+                    continue
+                http_methods, value, origin = mapping
+                value_file, value_cls = origin or (method_file, owner)
+                paths = self.strings(value, value_file, value_cls, method["line"])
                 if paths is None:
                     continue
-                http_methods = MAPPING_METHODS.get(ann_name) or _request_methods(args.get("method")) or ANY_METHOD
                 for base in base_paths:
                     for path in paths:
                         full = join_paths(context, base, path)
                         for http in http_methods:
                             out.append(self.endpoint(http, full, method_file, owner, cls, method))
         return out
+
+    def build_mentions(self, file: str, *needles: str) -> bool:
+        """Whether a build file of `file`'s module (or of a module above it) names a dependency."""
+        root = _module_root(file)
+        return any(root.startswith(posixpath.dirname(path) + "/" if "/" in path else "")
+                   and any(needle in text for needle in needles)
+                   for path, text in self.manifests.items())
+
+    def actuator(self, file: str, cls: dict[str, Any]) -> list[DiscoveredEndpoint]:
+        """The Spring Boot Actuator endpoints an application exposes over HTTP: those its build
+        pulls in, `management.endpoints.web.exposure.include` (default: health) less `exclude`
+        and disabled ones, under `management.endpoints.web.base-path` (default /actuator)."""
+        if not self.build_mentions(file, "spring-boot-starter-actuator", "spring-boot-actuator"):
+            return []
+        settings = self.settings_for(file)
+        prefix = self.context_path(file)
+        port = settings.get("management.server.port")
+        if port and port != settings.get("server.port", "8080"):
+            if port.strip() == "-1":
+                return []
+            # a management server of its own: the application's context path does not apply
+            prefix = join_paths(settings.get("management.server.base-path")
+                                or settings.get("management.server.servlet.context-path", ""))
+        base = settings.get("management.endpoints.web.base-path", "/actuator")
+
+        def listed(key: str, default: str) -> set[str]:
+            return {item.strip().lower() for item in settings.get(key, default).split(",") if item.strip()}
+
+        include = listed("management.endpoints.web.exposure.include", "health")
+        exclude = listed("management.endpoints.web.exposure.exclude", "")
+        by_default = settings.get("management.endpoints.enabled-by-default", "true") != "false"
+        available = {
+            "logfile": bool(settings.get("logging.file.name") or settings.get("logging.file.path")
+                            or settings.get("management.endpoint.logfile.external-file")),
+            "prometheus": self.build_mentions(file, "micrometer-registry-prometheus"),
+        }
+        out: list[DiscoveredEndpoint] = []
+        exposed = []
+        for endpoint_id, operations in _ACTUATOR_ENDPOINTS.items():
+            enabled = settings.get(f"management.endpoint.{endpoint_id}.enabled",
+                                   "true" if by_default and endpoint_id != "shutdown" else "false") != "false"
+            if settings.get(f"management.endpoint.{endpoint_id}.access") == "none":
+                enabled = False
+            if ("*" in include or endpoint_id in include) and endpoint_id not in exclude and enabled \
+                    and available.get(endpoint_id, True):
+                exposed.append((endpoint_id, operations))
+        if exposed and base.strip("/") and settings.get("management.endpoints.web.discovery.enabled") != "false":
+            out.append(self.actuator_endpoint("GET", join_paths(prefix, base), file, cls, "links"))
+        for endpoint_id, operations in exposed:
+            mapped = settings.get(f"management.endpoints.web.path-mapping.{endpoint_id}", endpoint_id)
+            for http, selector in operations:
+                out.append(self.actuator_endpoint(http, join_paths(prefix, base, mapped, selector), file, cls,
+                                                  endpoint_id))
+        return out
+
+    @staticmethod
+    def actuator_endpoint(http: str, path: str, file: str, cls: dict[str, Any], endpoint_id: str
+                          ) -> DiscoveredEndpoint:
+        return DiscoveredEndpoint(
+            method=http, path=path, framework="spring", file=file, line=cls["line"],
+            handler=f"actuator:{endpoint_id}",
+            parameters=[Parameter(name=name, location="path", required=True, schema={"type": "string"})
+                        for name in path_parameter_names(path)],
+            responses={"200": {"description": ""}},
+        )
 
     def functional(self, file: str, cls: dict[str, Any], method: dict[str, Any]) -> list[DiscoveredEndpoint]:
         """The endpoints of a `@Bean RouterFunction` method: WebFlux routes live under
@@ -753,8 +872,54 @@ class _SpringLinker:
                 # `.add(userRoutes())`: that method's routes, under this nesting
                 self.expand(file, cls, methods[item["ref"]]["router"], prefixes, entered | {item["ref"]}, out)
 
-    def type_mapping(self, file: str, cls: dict[str, Any]) -> dict[str, Any] | None:
-        """The class's @RequestMapping, else one inherited from an interface or superclass."""
+    def annotation_type(self, name: str, file: str) -> tuple[str, dict[str, Any]] | None:
+        """The repository's `@interface` declaration of an annotation used in `file`."""
+        if name in MAPPING_METHODS or name in _WELL_KNOWN_ANNOTATIONS:
+            return None
+        found = self.find_class(name, file)
+        return found if found is not None and found[1]["kind"] == "annotation_type" else None
+
+    def request_mapping(self, name: str, args: dict[str, Any], file: str, depth: int = 0
+                        ) -> tuple[tuple[str, ...], dict[str, Any] | None, tuple[str, dict[str, Any]] | None] | None:
+        """What an annotation maps: (methods, path value, where that value resolves — None for
+        where it is written), or None for an annotation that maps nothing. A composed annotation
+        maps what the Spring mapping annotation it carries maps, with its own `value`/`path`
+        (its `@AliasFor` attributes) in place of the carried one's when it is given."""
+        if name in MAPPING_METHODS:
+            return MAPPING_METHODS[name], _path_arg(args), None
+        if name == "RequestMapping":
+            return _request_methods(args.get("method")) or ANY_METHOD, _path_arg(args), None
+        found = self.annotation_type(name, file) if depth < 4 else None
+        if found is None:
+            return None
+        annotation_file, annotation = found
+        for meta_name, meta_args in annotation["ann"].items():
+            carried = self.request_mapping(meta_name, meta_args, annotation_file, depth + 1)
+            if carried is None:
+                continue
+            http_methods, value, origin = carried
+            if _path_arg(args) is not None:
+                return http_methods, _path_arg(args), None
+            return http_methods, value, origin or (annotation_file, annotation)
+        return None
+
+    def carries(self, name: str, file: str, wanted: set[str], depth: int = 0) -> bool:
+        """Whether annotation `name` is one of `wanted` or a composed annotation carrying one."""
+        if name in wanted:
+            return True
+        found = self.annotation_type(name, file) if depth < 4 else None
+        return found is not None and any(self.carries(meta, found[0], wanted, depth + 1) for meta in found[1]["ann"])
+
+    def is_controller(self, file: str, cls: dict[str, Any]) -> bool:
+        return cls["kind"] == "class" and any(self.carries(name, file, CONTROLLER_ANNOTATIONS) for name in cls["ann"])
+
+    def is_mapped(self, method: dict[str, Any], file: str) -> bool:
+        return any(self.request_mapping(name, args, file) is not None for name, args in method["ann"].items())
+
+    def type_mapping(self, file: str, cls: dict[str, Any]
+                     ) -> tuple[dict[str, Any] | None, str, dict[str, Any]] | None:
+        """The path value of the class's @RequestMapping (written on it, carried by a composed
+        annotation, else inherited from an interface or superclass) and where it resolves."""
         queue: list[tuple[str, dict[str, Any]]] = [(file, cls)]
         seen: set[str] = set()
         while queue:
@@ -762,8 +927,11 @@ class _SpringLinker:
             if current["qualified"] in seen:
                 continue
             seen.add(current["qualified"])
-            if "RequestMapping" in current["ann"]:
-                return current["ann"]["RequestMapping"]
+            for name, args in current["ann"].items():
+                mapping = self.request_mapping(name, args, current_file)
+                if mapping is not None:
+                    value_file, value_cls = mapping[2] or (current_file, current)
+                    return mapping[1], value_file, value_cls
             for name in ([current["extends"]] if current["extends"] else []) + current["implements"]:
                 found = self.find_class(name, current_file)
                 if found is not None:
@@ -773,7 +941,7 @@ class _SpringLinker:
     def methods_of(self, file: str, cls: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         """The class's methods, then mapped methods it inherits (interfaces, superclasses)."""
         out = [(file, cls, m) for m in cls["methods"]]
-        names = {m["name"] for m in cls["methods"] if _is_mapped(m)}
+        names = {m["name"] for m in cls["methods"] if self.is_mapped(m, file)}
         queue = [(file, n) for n in ([cls["extends"]] if cls["extends"] else []) + cls["implements"]]
         seen = {cls["qualified"]}
         while queue:
@@ -784,7 +952,7 @@ class _SpringLinker:
             seen.add(found[1]["qualified"])
             parent_file, parent = found
             for method in parent["methods"]:
-                if _is_mapped(method) and method["name"] not in names:
+                if method["name"] not in names and self.is_mapped(method, parent_file):
                     names.add(method["name"])
                     out.append((parent_file, parent, method))
             queue.extend((parent_file, n) for n in ([parent["extends"]] if parent["extends"] else [])
@@ -921,10 +1089,6 @@ class _SpringLinker:
         for class_file, klass in reversed(chain):
             out.extend((class_file, field) for field in klass["fields"])
         return out
-
-
-def _is_mapped(method: dict[str, Any]) -> bool:
-    return any(name in MAPPING_METHODS or name == "RequestMapping" for name in method["ann"])
 
 
 def _path_arg(args: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -1,0 +1,394 @@
+"""Spring idioms met in real applications (eladmin, JHipster, spring-petclinic): composed
+mapping annotations, profile-naming configuration documents, Actuator endpoints."""
+from __future__ import annotations
+
+from scanning.scanners.spring import SpringScanner
+from scanning.tests.scanners.fixtures_js import by_key, keys, params, scan_files
+
+SCANNER = SpringScanner()
+HELPDESK = "src/main/java/com/acme/helpdesk"
+
+# A helpdesk whose controllers use the application's own annotations: `@ApiController` (a
+# `@RestController` with a base path) and `@AnonymousGetMapping`-style method annotations, as
+# eladmin declares them, each in a file of its own.
+HELPDESK_APP: dict[str, str] = {
+    "pom.xml": """
+        <project>
+          <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId></parent>
+          <dependencies>
+            <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency>
+          </dependencies>
+        </project>
+    """,
+    "src/main/resources/application.yml": """
+        server:
+          servlet:
+            context-path: /helpdesk
+    """,
+    f"{HELPDESK}/annotation/AnonymousAccess.java": """
+        package com.acme.helpdesk.annotation;
+
+        import java.lang.annotation.*;
+
+        @Documented
+        @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+        @Retention(RetentionPolicy.RUNTIME)
+        public @interface AnonymousAccess {
+        }
+    """,
+    f"{HELPDESK}/annotation/AnonymousGetMapping.java": """
+        package com.acme.helpdesk.annotation;
+
+        import java.lang.annotation.*;
+        import org.springframework.core.annotation.AliasFor;
+        import org.springframework.web.bind.annotation.RequestMapping;
+        import org.springframework.web.bind.annotation.RequestMethod;
+
+        @AnonymousAccess
+        @Target(ElementType.METHOD)
+        @Retention(RetentionPolicy.RUNTIME)
+        @Documented
+        @RequestMapping(method = RequestMethod.GET)
+        public @interface AnonymousGetMapping {
+            @AliasFor(annotation = RequestMapping.class)
+            String[] value() default {};
+
+            @AliasFor(annotation = RequestMapping.class)
+            String[] path() default {};
+        }
+    """,
+    f"{HELPDESK}/annotation/AnonymousPostMapping.java": """
+        package com.acme.helpdesk.annotation;
+
+        import java.lang.annotation.*;
+        import org.springframework.core.annotation.AliasFor;
+        import org.springframework.web.bind.annotation.RequestMapping;
+        import org.springframework.web.bind.annotation.RequestMethod;
+
+        @AnonymousAccess
+        @Target(ElementType.METHOD)
+        @Retention(RetentionPolicy.RUNTIME)
+        @RequestMapping(method = RequestMethod.POST)
+        public @interface AnonymousPostMapping {
+            @AliasFor(annotation = RequestMapping.class)
+            String[] value() default {};
+        }
+    """,
+    f"{HELPDESK}/annotation/ProbeMapping.java": """
+        package com.acme.helpdesk.annotation;
+
+        import java.lang.annotation.*;
+        import org.springframework.web.bind.annotation.RequestMapping;
+        import org.springframework.web.bind.annotation.RequestMethod;
+
+        /** A fixed route: the annotation names the path itself. */
+        @Target(ElementType.METHOD)
+        @Retention(RetentionPolicy.RUNTIME)
+        @RequestMapping(path = ProbeMapping.PATH, method = {RequestMethod.GET, RequestMethod.HEAD})
+        public @interface ProbeMapping {
+            String PATH = "/probe";
+        }
+    """,
+    f"{HELPDESK}/annotation/Audited.java": """
+        package com.acme.helpdesk.annotation;
+
+        import java.lang.annotation.*;
+
+        @Target(ElementType.METHOD)
+        @Retention(RetentionPolicy.RUNTIME)
+        public @interface Audited {
+            String value() default "";
+        }
+    """,
+    f"{HELPDESK}/web/ApiController.java": """
+        package com.acme.helpdesk.web;
+
+        import java.lang.annotation.*;
+        import org.springframework.web.bind.annotation.RequestMapping;
+        import org.springframework.web.bind.annotation.RestController;
+
+        @Target(ElementType.TYPE)
+        @Retention(RetentionPolicy.RUNTIME)
+        @RestController
+        @RequestMapping("/api/v1")
+        public @interface ApiController {
+        }
+    """,
+    f"{HELPDESK}/web/TicketController.java": """
+        package com.acme.helpdesk.web;
+
+        import com.acme.helpdesk.annotation.AnonymousGetMapping;
+        import com.acme.helpdesk.annotation.Audited;
+        import org.springframework.web.bind.annotation.*;
+
+        @ApiController
+        public class TicketController {
+
+            @AnonymousGetMapping("/tickets")
+            public List<Ticket> list(@RequestParam(required = false) String status) { return null; }
+
+            @AnonymousGetMapping(path = "/tickets/{ticketId}")
+            public Ticket get(@PathVariable long ticketId) { return null; }
+
+            @Audited("ticket created")
+            @PostMapping("/tickets")
+            public Ticket create(@RequestBody Ticket ticket) { return null; }
+
+            @Audited("reindex")
+            public void reindex() { }
+        }
+    """,
+    f"{HELPDESK}/web/AuthController.java": """
+        package com.acme.helpdesk.web;
+
+        import com.acme.helpdesk.annotation.AnonymousPostMapping;
+        import com.acme.helpdesk.annotation.ProbeMapping;
+        import org.springframework.web.bind.annotation.*;
+
+        @RestController
+        @RequestMapping("/auth")
+        public class AuthController {
+
+            @AnonymousPostMapping(value = "/login")
+            public String login(@RequestBody Credentials credentials) { return ""; }
+
+            @ProbeMapping
+            public String probe() { return "ok"; }
+        }
+    """,
+    f"{HELPDESK}/web/ApiExceptionHandler.java": """
+        package com.acme.helpdesk.web;
+
+        import org.springframework.web.bind.annotation.ExceptionHandler;
+        import org.springframework.web.bind.annotation.RestControllerAdvice;
+        import com.acme.helpdesk.annotation.AnonymousGetMapping;
+
+        @RestControllerAdvice
+        public class ApiExceptionHandler {
+            @ExceptionHandler(IllegalStateException.class)
+            public String conflict(IllegalStateException e) { return e.getMessage(); }
+
+            @AnonymousGetMapping("/advice-is-not-served")
+            public String notServed() { return ""; }
+        }
+    """,
+    f"{HELPDESK}/jobs/ReindexJob.java": """
+        package com.acme.helpdesk.jobs;
+
+        import com.acme.helpdesk.annotation.AnonymousGetMapping;
+        import org.springframework.stereotype.Component;
+
+        @Component
+        public class ReindexJob {
+            @AnonymousGetMapping("/job-is-not-served")
+            public void run() { }
+        }
+    """,
+}
+
+
+def test_it_serves_composed_mapping_annotations_of_the_application() -> None:
+    endpoints, warnings = scan_files(SCANNER, HELPDESK_APP)
+    assert keys(endpoints) == {
+        ("GET", "/helpdesk/api/v1/tickets"),
+        ("GET", "/helpdesk/api/v1/tickets/{ticketId}"),
+        ("POST", "/helpdesk/api/v1/tickets"),
+        ("POST", "/helpdesk/auth/login"),
+        ("GET", "/helpdesk/auth/probe"),
+        ("HEAD", "/helpdesk/auth/probe"),
+    }
+    assert warnings == []
+
+
+def test_it_reads_parameters_of_methods_mapped_by_a_composed_annotation() -> None:
+    endpoints = by_key(scan_files(SCANNER, HELPDESK_APP)[0])
+    ticket = endpoints[("GET", "/helpdesk/api/v1/tickets/{ticketId}")]
+    assert (ticket.handler, ticket.file) == ("TicketController.get", f"{HELPDESK}/web/TicketController.java")
+    assert params(ticket) == [("path", "ticketId", True, {"type": "integer"})]
+    assert params(endpoints[("GET", "/helpdesk/api/v1/tickets")]) == [("query", "status", False, {"type": "string"})]
+
+
+def test_an_interface_method_mapped_by_a_composed_annotation_is_inherited() -> None:
+    files = {
+        **HELPDESK_APP,
+        f"{HELPDESK}/web/StatusApi.java": """
+            package com.acme.helpdesk.web;
+
+            import com.acme.helpdesk.annotation.AnonymousGetMapping;
+
+            public interface StatusApi {
+                @AnonymousGetMapping("/status")
+                String status();
+            }
+        """,
+        f"{HELPDESK}/web/StatusController.java": """
+            package com.acme.helpdesk.web;
+
+            @ApiController
+            public class StatusController implements StatusApi {
+                @Override
+                public String status() { return "up"; }
+            }
+        """,
+    }
+    status = by_key(scan_files(SCANNER, files)[0])[("GET", "/helpdesk/api/v1/status")]
+    assert status.handler == "StatusApi.status"
+
+
+# --- configuration documents ------------------------------------------------------------------
+
+def test_a_document_that_activates_profiles_still_applies() -> None:
+    files = {
+        "src/main/resources/config/application.yml": """
+            spring:
+              application:
+                name: board
+              profiles:
+                # filled in by the build
+                active: #spring.profiles.active#
+            server:
+              servlet:
+                context-path: /board
+            ---
+            spring:
+              profiles: legacy
+            server:
+              servlet:
+                context-path: /legacy-only
+            ---
+            spring:
+              config:
+                activate:
+                  on-profile: dev
+            server:
+              servlet:
+                context-path: /dev-only
+        """,
+        "src/main/java/b/BoardController.java": """
+            package b;
+            @RestController
+            @RequestMapping("/cards")
+            public class BoardController { @GetMapping public String cards() { return ""; } }
+        """,
+    }
+    assert keys(scan_files(SCANNER, files)[0]) == {("GET", "/board/cards")}
+
+
+# --- Actuator ---------------------------------------------------------------------------------
+
+SHOP = "shop/src/main/java/com/acme/shop"
+BILLING = "billing/src/main/java/com/acme/billing"
+
+STORE: dict[str, str] = {
+    "pom.xml": """
+        <project>
+          <parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId></parent>
+          <modules><module>shop</module><module>billing</module></modules>
+        </project>
+    """,
+    "shop/pom.xml": """
+        <project>
+          <artifactId>shop</artifactId>
+          <dependencies>
+            <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency>
+            <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-actuator</artifactId></dependency>
+          </dependencies>
+        </project>
+    """,
+    "shop/src/main/resources/application.yml": """
+        server:
+          servlet:
+            context-path: /shop
+        management:
+          endpoints:
+            web:
+              base-path: /manage
+              exposure:
+                include: [ "health", "info", "loggers", "prometheus", "logfile" ]
+              path-mapping:
+                health: status
+    """,
+    f"{SHOP}/ShopApplication.java": """
+        package com.acme.shop;
+
+        import org.springframework.boot.SpringApplication;
+        import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+        @SpringBootApplication
+        public class ShopApplication {
+            public static void main(String[] args) { SpringApplication.run(ShopApplication.class, args); }
+        }
+    """,
+    f"{SHOP}/web/CartController.java": """
+        package com.acme.shop.web;
+
+        @RestController
+        @RequestMapping("/cart")
+        public class CartController { @GetMapping public String cart() { return ""; } }
+    """,
+    "billing/pom.xml": """
+        <project>
+          <artifactId>billing</artifactId>
+          <dependencies>
+            <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency>
+          </dependencies>
+        </project>
+    """,
+    "billing/src/main/resources/application.properties": "management.endpoints.web.exposure.include=*\n",
+    f"{BILLING}/BillingApplication.java": """
+        package com.acme.billing;
+
+        @SpringBootApplication
+        public class BillingApplication {
+            public static void main(String[] args) { SpringApplication.run(BillingApplication.class, args); }
+        }
+    """,
+}
+
+
+def test_it_serves_the_actuator_endpoints_the_configuration_exposes() -> None:
+    endpoints, warnings = scan_files(SCANNER, STORE)
+    # billing has no actuator dependency; prometheus needs a registry and logfile a log file
+    assert keys(endpoints) == {
+        ("GET", "/shop/cart"),
+        ("GET", "/shop/manage"),
+        ("GET", "/shop/manage/status"),
+        ("GET", "/shop/manage/status/{path}"),
+        ("GET", "/shop/manage/info"),
+        ("GET", "/shop/manage/loggers"),
+        ("GET", "/shop/manage/loggers/{name}"),
+        ("POST", "/shop/manage/loggers/{name}"),
+    }
+    assert warnings == []
+    loggers = by_key(endpoints)[("POST", "/shop/manage/loggers/{name}")]
+    assert (loggers.handler, loggers.file) == ("actuator:loggers", f"{SHOP}/ShopApplication.java")
+    assert params(loggers) == [("path", "name", True, {"type": "string"})]
+
+
+def test_actuator_defaults_to_health_under_the_actuator_base_path() -> None:
+    files = {**STORE, "shop/src/main/resources/application.yml": "server:\n  port: 8081\n"}
+    actuator = {key for key in keys(scan_files(SCANNER, files)[0]) if key[1] != "/cart"}
+    assert actuator == {("GET", "/actuator"), ("GET", "/actuator/health"), ("GET", "/actuator/health/{path}")}
+
+
+def test_actuator_honours_exclusions_disabled_endpoints_and_a_management_port() -> None:
+    files = {
+        **STORE,
+        "shop/src/main/resources/application.properties": "\n".join([
+            "server.servlet.context-path=/shop",
+            "management.server.port=9090",
+            "management.endpoints.web.exposure.include=*",
+            "management.endpoints.web.exposure.exclude=env,beans,heapdump,threaddump,conditions,mappings",
+            "management.endpoint.caches.enabled=false",
+            "management.endpoint.configprops.access=none",
+            "logging.file.name=shop.log",
+        ]),
+        "shop/src/main/resources/application.yml": "",
+    }
+    actuator = {key for key in keys(scan_files(SCANNER, files)[0]) if not key[1].startswith("/shop")}
+    assert actuator == {
+        ("GET", "/actuator"), ("GET", "/actuator/health"), ("GET", "/actuator/health/{path}"),
+        ("GET", "/actuator/info"), ("GET", "/actuator/scheduledtasks"), ("GET", "/actuator/logfile"),
+        ("GET", "/actuator/loggers"), ("GET", "/actuator/loggers/{name}"), ("POST", "/actuator/loggers/{name}"),
+        ("GET", "/actuator/metrics"), ("GET", "/actuator/metrics/{requiredMetricName}"),
+    }
