@@ -62,6 +62,9 @@ AUTH_PUBLIC = {"PermitAll", "AnonymousAllowed"}
 PARAM_LOCATIONS = {"PathVariable": "path", "RequestParam": "query", "RequestHeader": "header",
                    "CookieValue": "cookie"}
 CONFIG_NAMES = re.compile(r"(^|/)(application|bootstrap)\.(properties|ya?ml)$")
+# OpenAPI documents openapi-generator makes controller interfaces from (`OwnersApi`), which
+# exist only in the build output: their operations map the controllers' overriding methods.
+SPEC_NAMES = re.compile(r"(^|/)[\w.-]*(openapi|swagger)[\w.-]*\.ya?ml$", re.IGNORECASE)
 
 _SCALARS: dict[str, dict[str, Any]] = {
     **{t: {"type": "string"} for t in ("String", "CharSequence", "char", "Character")},
@@ -552,6 +555,24 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
     return {"kind": "config", "settings": out}
 
 
+def extract_spec(source: SourceFile) -> dict[str, Any]:
+    """The operations of an OpenAPI document: operationId -> method and path."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        document = yaml.load(source.text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"invalid YAML: {exc}") from exc
+    operations: dict[str, dict[str, str]] = {}
+    paths = document.get("paths") if isinstance(document, dict) else None
+    if isinstance(paths, dict) and ("openapi" in document or "swagger" in document):
+        for path, item in paths.items():
+            for method, operation in (item.items() if isinstance(item, dict) else ()):
+                if str(method).upper() in ANY_METHOD + ("HEAD", "OPTIONS") and isinstance(operation, dict) \
+                        and isinstance(operation.get("operationId"), str):
+                    operations[operation["operationId"]] = {"m": str(method).upper(), "p": str(path)}
+    return {"kind": "openapi", "operations": operations}
+
+
 # --- link --------------------------------------------------------------------------------
 
 
@@ -564,7 +585,9 @@ class SpringScanner(Scanner):
     def wants(self, source: SourceFile) -> bool:
         if source.extension == ".java":
             return "/build/" not in "/" + source.rel_path and "/target/" not in "/" + source.rel_path
-        return bool(CONFIG_NAMES.search(source.rel_path)) and "/test/" not in "/" + source.rel_path
+        return bool(CONFIG_NAMES.search(source.rel_path) or (source.extension != ".properties"
+                                                             and SPEC_NAMES.search(source.rel_path))) \
+            and "/test/" not in "/" + source.rel_path
 
     def detect(self, index: RepositoryIndex, facts: dict[str, dict[str, Any]]) -> bool:
         if index.manifest_mentions("spring-boot", "org.springframework"):
@@ -577,7 +600,9 @@ class SpringScanner(Scanner):
         try:
             if source.extension == ".java":
                 return extract_java(source)
-            return extract_config(source)
+            if CONFIG_NAMES.search(source.rel_path):
+                return extract_config(source)
+            return extract_spec(source)
         except RecursionError as error:
             raise ValueError("expressions nested too deeply to analyse") from error
 
@@ -604,6 +629,7 @@ class _SpringLinker:
                 self.classes.setdefault(cls["name"], []).append((file, cls))
                 self.qualified[cls["qualified"]] = (file, cls)
         self.configs = {f: facts[f]["settings"] for f in sorted(facts) if facts[f].get("kind") == "config"}
+        self.specs = {f: facts[f]["operations"] for f in sorted(facts) if facts[f].get("kind") == "openapi"}
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
@@ -771,7 +797,28 @@ class _SpringLinker:
                         full = join_paths(context, base, path)
                         for http in http_methods:
                             out.append(self.endpoint(http, full, method_file, owner, cls, method))
+        for method, operation in self.generated_operations(file, cls):
+            for base in base_paths:
+                full = join_paths(context, base, operation["p"])
+                out.append(self.endpoint(operation["m"], full, file, cls, cls,
+                                         _as_generated(method, operation["m"], full)))
         return out
+
+    def generated_operations(self, file: str, cls: dict[str, Any]
+                             ) -> list[tuple[dict[str, Any], dict[str, str]]]:
+        """Methods a controller overrides from an interface the build generates (named in
+        `implements`, declared nowhere in the repository), mapped by the OpenAPI operation whose
+        operationId is the method's name, from a document of the controller's module."""
+        if not self.specs or not any(self.find_class(name, file) is None for name in cls["implements"]):
+            return []
+        root = _module_root(file)
+        operations: dict[str, dict[str, str]] = {}
+        for spec_file in sorted(self.specs, key=lambda f: len(_module_root(f))):
+            if root.startswith(_module_root(spec_file)) or _module_root(spec_file) == "/":
+                operations.update(self.specs[spec_file])
+        return [(method, operations[method["name"]]) for method in cls["methods"]
+                if "Override" in method["ann"] and method["name"] in operations
+                and not self.is_mapped(method, file)]
 
     def build_mentions(self, file: str, *needles: str) -> bool:
         """Whether a build file of `file`'s module (or of a module above it) names a dependency."""
@@ -1089,6 +1136,25 @@ class _SpringLinker:
         for class_file, klass in reversed(chain):
             out.extend((class_file, field) for field in klass["fields"])
         return out
+
+
+def _as_generated(method: dict[str, Any], http: str, path: str) -> dict[str, Any]:
+    """An overriding method with the binding annotations its generated interface declares:
+    parameters named like path variables are those, other simple values query parameters, and
+    an object the body of a method that takes one."""
+    names = set(path_parameter_names(path))
+    params = []
+    for param in method["params"]:
+        ann = dict(param["ann"])
+        if not set(ann) & {"PathVariable", "RequestParam", "RequestBody", "RequestHeader", "CookieValue"}:
+            if param["name"] in names:
+                ann["PathVariable"] = {}
+            elif param["type"]["n"] in _SCALARS or param["type"]["n"] in _ARRAYS:
+                ann["RequestParam"] = {"required": {"lit": False}}
+            elif http in ("POST", "PUT", "PATCH") and param["type"]["n"] not in _NOT_PARAMETERS:
+                ann["RequestBody"] = {}
+        params.append({**param, "ann": ann})
+    return {**method, "params": params}
 
 
 def _path_arg(args: dict[str, Any] | None) -> dict[str, Any] | None:

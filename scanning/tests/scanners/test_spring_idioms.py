@@ -392,3 +392,139 @@ def test_actuator_honours_exclusions_disabled_endpoints_and_a_management_port() 
         ("GET", "/actuator/loggers"), ("GET", "/actuator/loggers/{name}"), ("POST", "/actuator/loggers/{name}"),
         ("GET", "/actuator/metrics"), ("GET", "/actuator/metrics/{requiredMetricName}"),
     }
+
+
+# --- controllers of interfaces openapi-generator makes at build time ------------------------
+
+LIBRARY = "library/src/main/java/com/acme/library"
+LIBRARY_APP: dict[str, str] = {
+    "library/pom.xml": """
+        <project>
+          <artifactId>library</artifactId>
+          <build><plugins><plugin>
+            <groupId>org.openapitools</groupId><artifactId>openapi-generator-maven-plugin</artifactId>
+            <configuration>
+              <inputSpec>${project.basedir}/src/main/resources/openapi.yml</inputSpec>
+              <generatorName>spring</generatorName>
+              <configOptions><interfaceOnly>true</interfaceOnly></configOptions>
+            </configuration>
+          </plugin></plugins></build>
+        </project>
+    """,
+    "library/src/main/resources/application.properties": "server.servlet.context-path=/library/\n",
+    "library/src/main/resources/openapi.yml": """
+        openapi: 3.0.1
+        info:
+          title: Library
+          version: '1.0'
+        paths:
+          /books:
+            get:
+              operationId: listBooks
+              parameters:
+                - name: author
+                  in: query
+                  schema:
+                    type: string
+              responses:
+                200:
+                  description: The books.
+            post:
+              operationId: addBook
+              responses:
+                201:
+                  description: Added.
+          /books/{bookId}:
+            get:
+              operationId: getBook
+              responses:
+                200:
+                  description: The book.
+            delete:
+              operationId: deleteBook
+              responses:
+                204:
+                  description: Deleted.
+          /loans:
+            post:
+              operationId: lendBook
+              responses:
+                201:
+                  description: Lent.
+    """,
+    f"{LIBRARY}/web/BookController.java": """
+        package com.acme.library.web;
+
+        import com.acme.library.api.BooksApi;
+        import com.acme.library.dto.BookDto;
+        import org.springframework.http.ResponseEntity;
+        import org.springframework.web.bind.annotation.*;
+
+        @RestController
+        @RequestMapping("/api")
+        public class BookController implements BooksApi {
+
+            @Override
+            public ResponseEntity<List<BookDto>> listBooks(String author) { return null; }
+
+            @Override
+            public ResponseEntity<BookDto> addBook(BookDto bookDto) { return null; }
+
+            @Override
+            public ResponseEntity<BookDto> getBook(Long bookId) { return null; }
+
+            // not an override: a helper sharing an operation's name maps nothing
+            public ResponseEntity<Void> deleteBook(Long bookId) { return null; }
+
+            @GetMapping("/books/export")
+            public String export() { return ""; }
+        }
+    """,
+    f"{LIBRARY}/web/LoanController.java": """
+        package com.acme.library.web;
+
+        @RestController
+        @RequestMapping("/api")
+        public class LoanController implements LoanOperations {
+            @Override
+            public String lendBook(String isbn) { return ""; }
+        }
+    """,
+    f"{LIBRARY}/web/LoanOperations.java": """
+        package com.acme.library.web;
+
+        /** Declared here, so not generated: its methods map only what they say they map. */
+        public interface LoanOperations {
+            String lendBook(String isbn);
+        }
+    """,
+    "reports/src/main/java/com/acme/reports/ReportController.java": """
+        package com.acme.reports;
+
+        @RestController
+        public class ReportController implements ReportsApi {
+            @Override
+            public String listBooks() { return ""; }
+        }
+    """,
+}
+
+
+def test_it_maps_overrides_of_generated_interfaces_by_operation_id() -> None:
+    endpoints, warnings = scan_files(SCANNER, LIBRARY_APP)
+    # deleteBook is no override, lendBook overrides a declared interface, and reports has no spec
+    assert keys(endpoints) == {
+        ("GET", "/library/api/books"),
+        ("POST", "/library/api/books"),
+        ("GET", "/library/api/books/{bookId}"),
+        ("GET", "/library/api/books/export"),
+    }
+    assert warnings == []
+
+
+def test_parameters_of_a_generated_operation_bind_as_the_interface_declares_them() -> None:
+    endpoints = by_key(scan_files(SCANNER, LIBRARY_APP)[0])
+    assert params(endpoints[("GET", "/library/api/books/{bookId}")]) == [("path", "bookId", True, {"type": "integer"})]
+    assert params(endpoints[("GET", "/library/api/books")]) == [("query", "author", False, {"type": "string"})]
+    added = endpoints[("POST", "/library/api/books")]
+    assert (added.handler, added.request_body, params(added)) == ("BookController.addBook", {"type": "object"}, [])
