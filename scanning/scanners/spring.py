@@ -1014,7 +1014,8 @@ class _SpringLinker:
         for param in method["params"]:
             ann = param["ann"]
             if "RequestBody" in ann:
-                body = self.schema(param["type"], file, set())
+                body = self.rooted(self.schema(param["type"], file, set()), param["type"], file,
+                                   "deserialization.unwrap_root_value")
                 continue
             location_ann = next((a for a in PARAM_LOCATIONS if a in ann), None)
             if location_ann is None:
@@ -1048,7 +1049,8 @@ class _SpringLinker:
         returns = method["returns"]
         responses: dict[str, dict[str, Any]] = {}
         if returns["n"] != "void":
-            response_schema = self.schema(returns, file, set())
+            response_schema = self.rooted(self.schema(returns, file, set()), returns, file,
+                                          "serialization.wrap_root_value")
             responses[status] = {"description": "", "schema": response_schema} if response_schema else {
                 "description": ""}
         else:
@@ -1058,6 +1060,28 @@ class _SpringLinker:
             handler=f"{owner['name']}.{method['name']}", parameters=path_params + parameters,
             request_body=body, responses=responses, auth_required=auth_required, auth=auth,
         )
+
+    def jackson_feature(self, file: str, feature: str) -> bool:
+        """Whether `spring.jackson.<feature>` is on in the module's configuration (any spelling:
+        UNWRAP_ROOT_VALUE, unwrap-root-value)."""
+        wanted = "spring.jackson." + feature
+        return any(key.lower().replace("-", "_") == wanted and value.strip().lower() == "true"
+                   for key, value in self.settings_for(file).items())
+
+    def rooted(self, schema: dict[str, Any], type_: dict[str, Any], file: str, feature: str) -> dict[str, Any]:
+        """With Jackson's (UN)WRAP_ROOT_VALUE on, a repository class travels inside an object
+        keyed by its @JsonRootName (else its simple name): `{"user": {...}}`."""
+        while type_["n"] in _WRAPPERS and type_["a"]:
+            type_ = type_["a"][0]
+        if not schema or type_["n"] in _SCALARS or not self.jackson_feature(file, feature):
+            return schema
+        found = self.find_class(type_["n"], file)
+        if found is None or found[1]["kind"] not in ("class", "record"):
+            return schema
+        root = found[1]["ann"].get("JsonRootName", {})
+        named = root.get("value") or root.get("name")
+        key = named["s"] if named and named.get("s") else found[1]["name"]
+        return {"type": "object", "properties": {key: schema}, "required": [key]}
 
     def bound_query_parameters(self, param: dict[str, Any], file: str) -> list[Parameter]:
         """Spring binds an unannotated simple parameter as an optional request parameter, and an
@@ -1097,6 +1121,8 @@ class _SpringLinker:
         if name in ("Void", "?"):
             return {}
         found = self.find_class(name, file)
+        if found is None and name in _PAGES and args:
+            return _page_schema(name, self.schema(args[0], file, seen))
         if found is None:
             return {"type": "object"}
         class_file, cls = found
@@ -1136,6 +1162,25 @@ class _SpringLinker:
         for class_file, klass in reversed(chain):
             out.extend((class_file, field) for field in klass["fields"])
         return out
+
+
+# Spring Data's page types as Jackson writes them (PageImpl's properties; PagedModel, the
+# stable form since Spring Data 3.3, nests the counters under "page").
+_PAGES = frozenset({"Page", "Slice", "PageImpl", "SliceImpl", "PagedModel"})
+
+
+def _page_schema(name: str, item: dict[str, Any]) -> dict[str, Any]:
+    integer, boolean = {"type": "integer"}, {"type": "boolean"}
+    counters = {"size": integer, "number": integer, "totalElements": integer, "totalPages": integer}
+    content = {"type": "array", "items": item}
+    if name == "PagedModel":
+        return {"type": "object", "properties": {"content": content, "page": {"type": "object",
+                                                                             "properties": counters}}}
+    properties: dict[str, Any] = {"content": content, "size": integer, "number": integer,
+                                  "numberOfElements": integer, "first": boolean, "last": boolean, "empty": boolean}
+    if name in ("Page", "PageImpl"):
+        properties.update(totalElements=integer, totalPages=integer)
+    return {"type": "object", "properties": properties}
 
 
 def _as_generated(method: dict[str, Any], http: str, path: str) -> dict[str, Any]:

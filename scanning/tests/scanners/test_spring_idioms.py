@@ -528,3 +528,69 @@ def test_parameters_of_a_generated_operation_bind_as_the_interface_declares_them
     assert params(endpoints[("GET", "/library/api/books")]) == [("query", "author", False, {"type": "string"})]
     added = endpoints[("POST", "/library/api/books")]
     assert (added.handler, added.request_body, params(added)) == ("BookController.addBook", {"type": "object"}, [])
+
+
+# --- bodies: Jackson root wrapping, Spring Data pages -----------------------------------------
+
+CONDUIT = "src/main/java/io/conduit"
+CONDUIT_APP: dict[str, str] = {
+    "src/main/resources/application.properties": (
+        "spring.jackson.deserialization.UNWRAP_ROOT_VALUE=true\n"
+        "spring.jackson.serialization.wrap-root-value=true\n"
+    ),
+    f"{CONDUIT}/api/UsersApi.java": """
+        package io.conduit.api;
+
+        import com.fasterxml.jackson.annotation.JsonRootName;
+        import javax.validation.Valid;
+        import javax.validation.constraints.NotBlank;
+        import org.springframework.http.ResponseEntity;
+        import org.springframework.web.bind.annotation.*;
+
+        @RestController
+        public class UsersApi {
+            @RequestMapping(path = "/users/login", method = RequestMethod.POST)
+            public ResponseEntity<Profile> login(@Valid @RequestBody LoginParam loginParam) { return null; }
+
+            @GetMapping("/users")
+            public ResponseEntity<Page<Profile>> users(Pageable pageable) { return null; }
+
+            @GetMapping("/tags")
+            public List<String> tags() { return null; }
+        }
+
+        @JsonRootName("user")
+        class LoginParam {
+            @NotBlank private String email;
+            @NotBlank private String password;
+        }
+    """,
+    f"{CONDUIT}/api/Profile.java": """
+        package io.conduit.api;
+
+        public record Profile(String username, String bio) {}
+    """,
+}
+PROFILE = {"type": "object", "properties": {"username": {"type": "string"}, "bio": {"type": "string"}}}
+
+
+def test_root_wrapping_puts_bodies_under_their_root_name() -> None:
+    endpoints = by_key(scan_files(SCANNER, CONDUIT_APP)[0])
+    login = endpoints[("POST", "/users/login")]
+    assert login.request_body == {"type": "object", "required": ["user"], "properties": {"user": {
+        "type": "object", "required": ["email", "password"],
+        "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}
+    # no @JsonRootName: Jackson names the root after the class
+    assert login.responses["200"]["schema"] == {"type": "object", "properties": {"Profile": PROFILE},
+                                                "required": ["Profile"]}
+    assert endpoints[("GET", "/tags")].responses["200"]["schema"] == {"type": "array", "items": {"type": "string"}}
+
+
+def test_without_root_wrapping_bodies_are_bare_and_pages_have_their_counters() -> None:
+    files = {**CONDUIT_APP, "src/main/resources/application.properties": "spring.jackson.default-property-inclusion=non_null\n"}
+    endpoints = by_key(scan_files(SCANNER, files)[0])
+    assert endpoints[("POST", "/users/login")].responses["200"]["schema"] == PROFILE
+    page = endpoints[("GET", "/users")].responses["200"]["schema"]
+    assert page["properties"]["content"] == {"type": "array", "items": PROFILE}
+    assert {name for name, schema in page["properties"].items() if schema == {"type": "integer"}} == {
+        "size", "number", "numberOfElements", "totalElements", "totalPages"}
