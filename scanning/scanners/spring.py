@@ -251,6 +251,10 @@ def _class_facts(node: Any, package: str, outer: str) -> list[dict[str, Any]]:
         "line": node.start_point[0] + 1, "ann": annotations, "ann_text": texts,
         "constants": {}, "fields": [], "methods": [], "enum": [], "extends": None, "implements": [],
     }
+    type_parameters = node.child_by_field_name("type_parameters")
+    facts["tp"] = [node_text(name) for parameter in (type_parameters.named_children if type_parameters else [])
+                   if parameter.type == "type_parameter"
+                   for name in parameter.named_children[:1] if name.type in ("type_identifier", "identifier")]
     superclass = node.child_by_field_name("superclass")
     if superclass is not None and superclass.named_children:
         facts["extends"] = _type(superclass.named_children[0])["n"]
@@ -1131,6 +1135,10 @@ class _SpringLinker:
         if cls["qualified"] in seen:
             return {"type": "object"}  # a recursive DTO: stop rather than loop
         seen = seen | {cls["qualified"]}
+        # `CommonResult<List<Item>>`: the class's type parameters stand for the arguments given
+        # (Object, any value, for a raw `CommonResult`)
+        binding = {name: args[i] if i < len(args) else {"n": "Object", "a": []}
+                   for i, name in enumerate(cls.get("tp", []))}
         properties: dict[str, Any] = {}
         required: list[str] = []
         for field_file, field in self.fields_of(class_file, cls):
@@ -1139,7 +1147,7 @@ class _SpringLinker:
                 continue
             json_name = ann.get("JsonProperty", {}).get("value") or ann.get("JsonProperty", {}).get("name")
             prop = json_name["s"] if json_name and "s" in json_name else field["name"]
-            field_schema = self.schema(field["type"], field_file, seen)
+            field_schema = self.schema(_bind(field["type"], binding) if binding else field["type"], field_file, seen)
             field_schema.update(_constraints(ann, field_schema))
             properties[prop] = field_schema
             if {"NotNull", "NotBlank", "NotEmpty"} & set(ann):
@@ -1181,6 +1189,12 @@ def _page_schema(name: str, item: dict[str, Any]) -> dict[str, Any]:
     if name in ("Page", "PageImpl"):
         properties.update(totalElements=integer, totalPages=integer)
     return {"type": "object", "properties": properties}
+
+
+def _bind(type_: dict[str, Any], binding: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    if type_["n"] in binding and not type_["a"]:
+        return binding[type_["n"]]
+    return {"n": type_["n"], "a": [_bind(arg, binding) for arg in type_["a"]]}
 
 
 def _as_generated(method: dict[str, Any], http: str, path: str) -> dict[str, Any]:

@@ -594,3 +594,69 @@ def test_without_root_wrapping_bodies_are_bare_and_pages_have_their_counters() -
     assert page["properties"]["content"] == {"type": "array", "items": PROFILE}
     assert {name for name, schema in page["properties"].items() if schema == {"type": "integer"}} == {
         "size", "number", "numberOfElements", "totalElements", "totalPages"}
+
+
+MALL = "mall-portal/src/main/java/com/macro/mall/portal"
+MALL_APP: dict[str, str] = {
+    "mall-common/src/main/java/com/macro/mall/common/api/CommonResult.java": """
+        package com.macro.mall.common.api;
+
+        public class CommonResult<T> {
+            private long code;
+            private String message;
+            private T data;
+
+            public static <T> CommonResult<T> success(T data) { return new CommonResult<T>(); }
+        }
+    """,
+    "mall-common/src/main/java/com/macro/mall/common/api/CommonPage.java": """
+        package com.macro.mall.common.api;
+
+        public class CommonPage<T extends Serializable> {
+            private Integer pageNum;
+            private Long total;
+            private List<T> list;
+        }
+    """,
+    f"{MALL}/domain/ReadHistory.java": """
+        package com.macro.mall.portal.domain;
+
+        public class ReadHistory implements Serializable {
+            private String productName;
+        }
+    """,
+    f"{MALL}/controller/ReadHistoryController.java": """
+        package com.macro.mall.portal.controller;
+
+        import com.macro.mall.common.api.CommonPage;
+        import com.macro.mall.common.api.CommonResult;
+        import com.macro.mall.portal.domain.ReadHistory;
+
+        @Controller
+        @RequestMapping("/member/readHistory")
+        public class ReadHistoryController {
+            @RequestMapping(value = "/list", method = RequestMethod.GET)
+            @ResponseBody
+            public CommonResult<CommonPage<ReadHistory>> list(@RequestParam(defaultValue = "1") Integer pageNum) {
+                return null;
+            }
+
+            @RequestMapping(value = "/clear", method = RequestMethod.POST)
+            @ResponseBody
+            public CommonResult clear() { return null; }
+        }
+    """,
+}
+
+
+def test_generic_wrappers_carry_their_type_arguments_into_the_response_schema() -> None:
+    endpoints = by_key(scan_files(SCANNER, MALL_APP)[0])
+    envelope = {"code": {"type": "integer"}, "message": {"type": "string"}}
+    assert endpoints[("GET", "/member/readHistory/list")].responses["200"]["schema"] == {
+        "type": "object", "properties": {**envelope, "data": {"type": "object", "properties": {
+            "pageNum": {"type": "integer"}, "total": {"type": "integer"},
+            "list": {"type": "array", "items": {"type": "object", "properties": {"productName": {"type": "string"}}}},
+        }}}}
+    # a raw wrapper: its data is any value
+    assert endpoints[("POST", "/member/readHistory/clear")].responses["200"]["schema"] == {
+        "type": "object", "properties": {**envelope, "data": {}}}
