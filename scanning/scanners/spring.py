@@ -655,7 +655,7 @@ class _SpringLinker:
                         for endpoint in self.functional(file, cls, method):
                             endpoints.setdefault(endpoint.key, endpoint)
                 if "SpringBootApplication" in cls["ann"]:
-                    for endpoint in self.actuator(file, cls):
+                    for endpoint in self.actuator(file, cls) + self.springdoc(file, cls):
                         endpoints.setdefault(endpoint.key, endpoint)
         return list(endpoints.values()), self.warnings
 
@@ -878,12 +878,34 @@ class _SpringLinker:
                                                   endpoint_id))
         return out
 
+    def springdoc(self, file: str, cls: dict[str, Any]) -> list[DiscoveredEndpoint]:
+        """The documents springdoc-openapi serves (`/v3/api-docs`, its YAML form) and, with its
+        UI starter, the Swagger UI entry point and its configuration, at their configured paths."""
+        if not self.build_mentions(file, "springdoc-openapi"):
+            return []
+        settings = self.settings_for(file)
+        prefix = self.context_path(file)
+        out: list[DiscoveredEndpoint] = []
+        docs = settings.get("springdoc.api-docs.path", "/v3/api-docs")
+        if settings.get("springdoc.api-docs.enabled", "true") != "false":
+            out.append(self.actuator_endpoint("GET", join_paths(prefix, docs), file, cls, "api-docs", "springdoc"))
+            out.append(self.actuator_endpoint("GET", join_paths(prefix, docs + ".yaml"), file, cls, "api-docs.yaml",
+                                              "springdoc"))
+        if self.build_mentions(file, "springdoc-openapi-ui", "-webmvc-ui", "-webflux-ui") \
+                and settings.get("springdoc.swagger-ui.enabled", "true") != "false":
+            ui = settings.get("springdoc.swagger-ui.path", "/swagger-ui.html")
+            out.append(self.actuator_endpoint("GET", join_paths(prefix, ui), file, cls, "swagger-ui", "springdoc"))
+            out.append(self.actuator_endpoint("GET", join_paths(prefix, docs, "swagger-config"), file, cls,
+                                              "swagger-config", "springdoc"))
+        return out
+
     @staticmethod
-    def actuator_endpoint(http: str, path: str, file: str, cls: dict[str, Any], endpoint_id: str
-                          ) -> DiscoveredEndpoint:
+    def actuator_endpoint(http: str, path: str, file: str, cls: dict[str, Any], endpoint_id: str,
+                          provider: str = "actuator") -> DiscoveredEndpoint:
+        """An endpoint the framework serves for the application class in `file`."""
         return DiscoveredEndpoint(
             method=http, path=path, framework="spring", file=file, line=cls["line"],
-            handler=f"actuator:{endpoint_id}",
+            handler=f"{provider}:{endpoint_id}",
             parameters=[Parameter(name=name, location="path", required=True, schema={"type": "string"})
                         for name in path_parameter_names(path)],
             responses={"200": {"description": ""}},

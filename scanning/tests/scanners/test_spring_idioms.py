@@ -660,3 +660,26 @@ def test_generic_wrappers_carry_their_type_arguments_into_the_response_schema() 
     # a raw wrapper: its data is any value
     assert endpoints[("POST", "/member/readHistory/clear")].responses["200"]["schema"] == {
         "type": "object", "properties": {**envelope, "data": {}}}
+
+
+def test_springdoc_serves_its_documents_and_ui_at_the_configured_paths() -> None:
+    springdoc = "<dependency><groupId>org.springdoc</groupId><artifactId>springdoc-openapi-starter-webmvc-{}</artifactId></dependency>"
+    files = {
+        **STORE,
+        "billing/pom.xml": f"<project><artifactId>billing</artifactId><dependencies>{springdoc.format('ui')}</dependencies></project>",
+        "billing/src/main/resources/application.properties": "\n".join([
+            "server.servlet.context-path=/billing",
+            "springdoc.api-docs.path=/api-docs",
+            "springdoc.swagger-ui.path=/docs.html",
+        ]),
+        "shop/pom.xml": f"<project><artifactId>shop</artifactId><dependencies>{springdoc.format('api')}</dependencies></project>",
+        "shop/src/main/resources/application.yml": "springdoc:\n  api-docs:\n    enabled: false\n",
+    }
+    endpoints = scan_files(SCANNER, files)[0]
+    # shop has the documents switched off and no actuator any more; billing has no controllers
+    assert keys(endpoints) == {
+        ("GET", "/cart"),
+        ("GET", "/billing/api-docs"), ("GET", "/billing/api-docs.yaml"),
+        ("GET", "/billing/docs.html"), ("GET", "/billing/api-docs/swagger-config"),
+    }
+    assert by_key(endpoints)[("GET", "/billing/docs.html")].handler == "springdoc:swagger-ui"
