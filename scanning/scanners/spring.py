@@ -62,6 +62,10 @@ AUTH_PUBLIC = {"PermitAll", "AnonymousAllowed"}
 PARAM_LOCATIONS = {"PathVariable": "path", "RequestParam": "query", "RequestHeader": "header",
                    "CookieValue": "cookie"}
 CONFIG_NAMES = re.compile(r"(^|/)(application|bootstrap)\.(properties|ya?ml)$")
+# Maven/Gradle test source sets (src/test, src/integrationTest, src/testFixtures, src/it):
+# controllers there (JHipster's ExceptionTranslatorTestController) exist for MockMvc tests
+# and are never served by the application.
+TEST_SOURCES = re.compile(r"(^|/)src/(it|test\w*|\w*Test\w*)/")
 # OpenAPI documents openapi-generator makes controller interfaces from (`OwnersApi`), which
 # exist only in the build output: their operations map the controllers' overriding methods.
 SPEC_NAMES = re.compile(r"(^|/)[\w.-]*(openapi|swagger)[\w.-]*\.ya?ml$", re.IGNORECASE)
@@ -114,6 +118,7 @@ _ACTUATOR_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 MSG_UNRESOLVED_PLACEHOLDER = "mapping path {path!r} names a property that is not configured; mapping skipped"
+MSG_UNRESOLVED_PREFIX = "servlet path {path!r} names a property that is not configured; paths are listed without it"
 MSG_UNRESOLVED_CONSTANT = "mapping path {expr} is not a string constant of this class; mapping skipped"
 
 
@@ -588,7 +593,8 @@ class SpringScanner(Scanner):
 
     def wants(self, source: SourceFile) -> bool:
         if source.extension == ".java":
-            return "/build/" not in "/" + source.rel_path and "/target/" not in "/" + source.rel_path
+            return "/build/" not in "/" + source.rel_path and "/target/" not in "/" + source.rel_path \
+                and not TEST_SOURCES.search(source.rel_path)
         return bool(CONFIG_NAMES.search(source.rel_path) or (source.extension != ".properties"
                                                              and SPEC_NAMES.search(source.rel_path))) \
             and "/test/" not in "/" + source.rel_path
@@ -625,6 +631,7 @@ class _SpringLinker:
     def __init__(self, facts: dict[str, dict[str, Any]], index: RepositoryIndex | None = None) -> None:
         self.facts = facts
         self.manifests = index.manifests if index is not None else {}
+        self.unresolved_prefixes: set[str] = set()
         self.warnings: list[ScanWarning] = []
         self.classes: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.qualified: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -702,8 +709,18 @@ class _SpringLinker:
 
     def context_path(self, file: str) -> str:
         settings = self.settings_for(file)
-        return join_paths(settings.get("server.servlet.context-path") or settings.get("server.servlet.contextPath", ""),
-                          settings.get("spring.mvc.servlet.path", ""))
+        parts = []
+        for value in (settings.get("server.servlet.context-path") or settings.get("server.servlet.contextPath", ""),
+                      settings.get("spring.mvc.servlet.path", "")):
+            # `${CONTEXT_PATH:/shop}`: the environment is unknown here, the default is the path
+            resolved = self.placeholders(value, file) if "${" in value else value
+            if resolved is None:
+                if value not in self.unresolved_prefixes:
+                    self.unresolved_prefixes.add(value)
+                    self.warnings.append(ScanWarning(file=file, message=MSG_UNRESOLVED_PREFIX.format(path=value)))
+                resolved = ""
+            parts.append(resolved)
+        return join_paths(*parts)
 
     def placeholders(self, text: str, file: str) -> str | None:
         """`${api.base:/api}` from the module's configuration (or its default); None if unknown."""

@@ -2,7 +2,7 @@
 mapping annotations, profile-naming configuration documents, Actuator endpoints."""
 from __future__ import annotations
 
-from scanning.scanners.spring import SpringScanner
+from scanning.scanners.spring import MSG_UNRESOLVED_PREFIX, SpringScanner
 from scanning.tests.scanners.fixtures_js import by_key, keys, params, scan_files
 
 SCANNER = SpringScanner()
@@ -683,3 +683,45 @@ def test_springdoc_serves_its_documents_and_ui_at_the_configured_paths() -> None
         ("GET", "/billing/docs.html"), ("GET", "/billing/api-docs/swagger-config"),
     }
     assert by_key(endpoints)[("GET", "/billing/docs.html")].handler == "springdoc:swagger-ui"
+
+
+def test_test_sources_are_not_served_and_a_placeholder_context_path_takes_its_default() -> None:
+    files = {
+        "src/main/resources/application.yml": "server:\n  servlet:\n    context-path: ${CONTEXT_PATH:/board}\n",
+        "src/main/java/b/BoardController.java": """
+            package b;
+            @RestController
+            public class BoardController { @GetMapping("/cards") public String cards() { return ""; } }
+        """,
+        # JHipster's MockMvc fixture: a controller of the test sources
+        "src/test/java/b/errors/ExceptionTranslatorTestController.java": """
+            package b.errors;
+            @RestController
+            public class ExceptionTranslatorTestController {
+                @GetMapping("/api/exception-translator-test/access-denied") public void denied() { }
+            }
+        """,
+        "src/integrationTest/java/b/ProbeController.java": """
+            package b;
+            @RestController
+            public class ProbeController { @GetMapping("/probe") public void probe() { } }
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("GET", "/board/cards")}
+    assert warnings == []
+
+
+def test_an_unresolvable_context_path_is_a_warning() -> None:
+    files = {
+        "src/main/resources/application.properties": "server.servlet.context-path=${CONTEXT_PATH}\n",
+        "src/main/java/b/BoardController.java": """
+            package b;
+            @RestController
+            public class BoardController { @GetMapping("/cards") public String cards() { return ""; } }
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("GET", "/cards")}
+    assert [(w.file, w.message) for w in warnings] == [
+        ("src/main/java/b/BoardController.java", MSG_UNRESOLVED_PREFIX.format(path="${CONTEXT_PATH}"))]
