@@ -61,7 +61,7 @@ AUTH_REQUIRED = {"PreAuthorize", "PostAuthorize", "Secured", "RolesAllowed", "Se
 AUTH_PUBLIC = {"PermitAll", "AnonymousAllowed"}
 PARAM_LOCATIONS = {"PathVariable": "path", "RequestParam": "query", "RequestHeader": "header",
                    "CookieValue": "cookie"}
-CONFIG_NAMES = re.compile(r"(^|/)(application|bootstrap)\.(properties|ya?ml)$")
+CONFIG_NAMES = re.compile(r"(^|/)(application|bootstrap)(-[\w.-]+)?\.(properties|ya?ml)$")
 # Maven/Gradle test source sets (src/test, src/integrationTest, src/testFixtures, src/it):
 # controllers there (JHipster's ExceptionTranslatorTestController) exist for MockMvc tests
 # and are never served by the application.
@@ -531,8 +531,23 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _scalars(settings: dict[str, Any]) -> dict[str, str]:
+    """Scalar settings (context paths, values `${...}` placeholders in mappings name) and lists
+    of scalars joined by commas, as a .properties file writes them (actuator exposure lists)."""
+    out: dict[str, str] = {}
+    for key, value in settings.items():
+        if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            value = ",".join(str(v) for v in value)
+        if isinstance(value, (str, int, float, bool)) and len(str(value)) < 300:
+            out[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return out
+
+
 def extract_config(source: SourceFile) -> dict[str, Any]:
+    """Settings of the documents that always apply, and those of profile-specific documents
+    (`spring.config.activate.on-profile: dev`, Boot 2.3's `spring.profiles: dev`) by profile."""
     settings: dict[str, Any] = {}
+    profiles: dict[str, dict[str, Any]] = {}
     if source.extension == ".properties":
         for raw in source.text.splitlines():
             line = raw.strip()
@@ -549,19 +564,19 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
             raise ValueError(f"invalid YAML: {exc}") from exc
         for document in documents:
             flat = _flatten(document) if isinstance(document, dict) else {}
-            if "spring.profiles" in flat or any(k.startswith("spring.config.activate.on-profile") for k in flat):
-                continue  # a profile-specific document does not apply by default
             # (`spring.profiles.active`/`include` only name profiles: that document applies)
-            settings.update(flat)
-    # Scalar settings (context paths, values `${...}` placeholders in mappings name) and lists
-    # of scalars joined by commas, as a .properties file writes them (actuator exposure lists).
-    out: dict[str, str] = {}
-    for key, value in settings.items():
-        if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-            value = ",".join(str(v) for v in value)
-        if isinstance(value, (str, int, float, bool)) and len(str(value)) < 300:
-            out[key] = str(value).lower() if isinstance(value, bool) else str(value)
-    return {"kind": "config", "settings": out}
+            condition = flat.get("spring.config.activate.on-profile", flat.get("spring.profiles"))
+            if condition is None and not any(k.startswith("spring.config.activate.on-profile") for k in flat):
+                settings.update(flat)
+                continue
+            # a profile-specific document applies when its profile is active; expressions
+            # (`dev & !cloud`) and lists are not evaluated
+            names = str(condition).split(",") if isinstance(condition, str) else []
+            for name in (n.strip() for n in names):
+                if re.fullmatch(r"[\w.-]+", name):
+                    profiles.setdefault(name, {}).update(flat)
+    return {"kind": "config", "settings": _scalars(settings),
+            "profiles": {name: _scalars(values) for name, values in profiles.items()}}
 
 
 def extract_spec(source: SourceFile) -> dict[str, Any]:
@@ -640,6 +655,8 @@ class _SpringLinker:
                 self.classes.setdefault(cls["name"], []).append((file, cls))
                 self.qualified[cls["qualified"]] = (file, cls)
         self.configs = {f: facts[f]["settings"] for f in sorted(facts) if facts[f].get("kind") == "config"}
+        self.profile_settings = {f: facts[f].get("profiles", {}) for f in self.configs}
+        self.settings_cache: dict[str, dict[str, str]] = {}
         self.specs = {f: facts[f]["operations"] for f in sorted(facts) if facts[f].get("kind") == "openapi"}
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
@@ -685,17 +702,38 @@ class _SpringLinker:
         return candidates[0]
 
     def settings_for(self, file: str) -> dict[str, str]:
-        """The application configuration of the module holding `file`."""
+        """The application configuration of the module holding `file`: its application
+        file, overlaid with what the profiles it activates (`spring.profiles.active`) set in
+        its own profile documents and in the application-{profile} files beside it."""
         root = _module_root(file)
-        best: tuple[int, dict[str, str]] | None = None
-        for config_file, settings in self.configs.items():
+        if root in self.settings_cache:
+            return self.settings_cache[root]
+        best: tuple[int, str] | None = None
+        for config_file in self.configs:
             config_root = _module_root(config_file)
+            if CONFIG_NAMES.search(config_file).group(3):  # type: ignore[union-attr]
+                continue  # application-{profile}: applies only through an active profile
             if root.startswith(config_root) or config_root == "/":
                 # application.properties of src/main/resources beats stray copies elsewhere
                 rank = len(config_root) * 2 + (1 if "src/main/resources/" in config_file else 0)
                 if best is None or rank > best[0]:
-                    best = (rank, settings)
-        return best[1] if best else {}
+                    best = (rank, config_file)
+        settings: dict[str, str] = {}
+        if best is not None:
+            config_file = best[1]
+            settings = dict(self.configs[config_file])
+            directory = posixpath.dirname(config_file)
+            stem = CONFIG_NAMES.search(config_file).group(2)  # type: ignore[union-attr]
+            for profile in (p.strip() for p in settings.get("spring.profiles.active", "").split(",")):
+                if not profile:
+                    continue
+                settings.update(self.profile_settings.get(config_file, {}).get(profile, {}))
+                for extension in ("yml", "yaml", "properties"):  # .properties wins, as in Spring
+                    other = posixpath.join(directory, f"{stem}-{profile}.{extension}")
+                    settings.update(self.configs.get(other, {}))
+                    settings.update(self.profile_settings.get(other, {}).get(profile, {}))
+        self.settings_cache[root] = settings
+        return settings
 
     def static_import(self, name: str, file: str) -> tuple[str, dict[str, Any]] | None:
         for imp in self.facts.get(file, {}).get("imports", []):

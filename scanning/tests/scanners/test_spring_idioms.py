@@ -725,3 +725,56 @@ def test_an_unresolvable_context_path_is_a_warning() -> None:
     assert keys(endpoints) == {("GET", "/cards")}
     assert [(w.file, w.message) for w in warnings] == [
         ("src/main/java/b/BoardController.java", MSG_UNRESOLVED_PREFIX.format(path="${CONTEXT_PATH}"))]
+
+
+def test_active_profiles_overlay_their_documents_and_application_profile_files() -> None:
+    files = {
+        "src/main/resources/application.yml": """
+            spring:
+              profiles:
+                active: prod,metrics
+            server:
+              servlet:
+                context-path: /shop
+            ---
+            spring:
+              config:
+                activate:
+                  on-profile: metrics
+            management:
+              endpoints:
+                web:
+                  exposure:
+                    include: health,metrics
+            ---
+            spring:
+              config:
+                activate:
+                  on-profile: dev
+            server:
+              servlet:
+                context-path: /dev-only
+        """,
+        "src/main/resources/application-prod.properties": "server.servlet.context-path=/store\napi.version=v2\n",
+        "src/main/resources/application-dev.yml": "server:\n  servlet:\n    context-path: /dev-file-only\n",
+        "pom.xml": "<project><dependencies><dependency><artifactId>spring-boot-starter-actuator</artifactId>"
+                   "</dependency></dependencies></project>",
+        "src/main/java/s/ShopApplication.java": """
+            package s;
+            @SpringBootApplication
+            public class ShopApplication { }
+        """,
+        "src/main/java/s/CartController.java": """
+            package s;
+            @RestController
+            @RequestMapping("/${api.version}/cart")
+            public class CartController { @GetMapping public String cart() { return ""; } }
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {
+        ("GET", "/store/v2/cart"),
+        ("GET", "/store/actuator"), ("GET", "/store/actuator/health"), ("GET", "/store/actuator/health/{path}"),
+        ("GET", "/store/actuator/metrics"), ("GET", "/store/actuator/metrics/{requiredMetricName}"),
+    }
+    assert warnings == []
