@@ -3,18 +3,30 @@
 ``extract`` reads the type declarations of one ``.java`` file — never method bodies, so
 one pass over class members is all the tree walking there is — and records per class its
 annotations, ``static final`` constants, fields (or record components) with their validation
-annotations, enum constants, supertypes, and per method its mapping annotations, parameters
-and return type. ``application.properties``/``application.yml`` files yield the
-``server.servlet.context-path`` (and ``spring.mvc.servlet.path``).
+annotations, enum constants, supertypes, type parameters, and per method its mapping
+annotations, parameters and return type; ``@interface`` declarations are classes too. Test
+source sets (``src/test``...) are not read: what they declare is never served.
+``application[-profile].properties``/``.yml`` files yield their settings (profile-specific
+documents apart), and OpenAPI YAML documents their operations by operationId.
 
 ``link`` serves methods of classes annotated ``@RestController``/``@Controller`` (mappings
 inherited from implemented interfaces and superclasses included): class-level
 ``@RequestMapping`` paths × method-level ``@Get/Post/Put/Patch/DeleteMapping`` or
 ``@RequestMapping(method=...)`` paths, under the context path of the nearest application
-configuration. Path constants resolve when they are ``static final String`` fields of the
-same class (or of a named class in the repository, ``ApiPaths.USERS``); anything else is a
-warning, never a guessed path. ``@RequestBody`` DTOs become JSON Schemas built from the
-repository's classes, records and enums with their Bean Validation and Jackson annotations.
+configuration (with the profiles it activates). An application's own composed annotations
+(``@AnonymousGetMapping``, a class-level ``@ApiController``) map what the Spring annotation
+they carry maps. A controller implementing an interface openapi-generator writes at build
+time (declared nowhere in the repository) serves its overriding methods under the operation
+of the module's OpenAPI document whose operationId is the method's name. Path constants
+resolve when they are ``static final String`` fields of the same class (or of a named class
+in the repository, ``ApiPaths.USERS``); anything else is a warning, never a guessed path.
+``@RequestBody`` DTOs become JSON Schemas built from the repository's classes, records and
+enums with their Bean Validation and Jackson annotations (root wrapping included), generic
+wrappers with their type arguments.
+
+An application class (``@SpringBootApplication``) also serves what its build pulls in and
+its configuration exposes: Spring Boot Actuator's web endpoints and springdoc-openapi's
+documents and UI.
 
 Functional endpoints (WebFlux and Spring MVC ``RouterFunction`` beans) are served too: the
 body of a ``@Bean`` method returning ``RouterFunction`` is the one method body read, for its
