@@ -592,12 +592,13 @@ def extract_config(source: SourceFile) -> dict[str, Any]:
 
 
 def extract_spec(source: SourceFile) -> dict[str, Any]:
-    """The operations of an OpenAPI document: operationId -> method and path."""
+    """The operations of an OpenAPI document: operationId -> method and path. A document that
+    does not parse maps nothing; saying so is the spec importer's business, not this scanner's."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         document = yaml.load(source.text, Loader=loader)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"invalid YAML: {exc}") from exc
+    except yaml.YAMLError:
+        document = None
     operations: dict[str, dict[str, str]] = {}
     paths = document.get("paths") if isinstance(document, dict) else None
     if isinstance(paths, dict) and ("openapi" in document or "swagger" in document):

@@ -778,3 +778,10 @@ def test_active_profiles_overlay_their_documents_and_application_profile_files()
         ("GET", "/store/actuator/metrics"), ("GET", "/store/actuator/metrics/{requiredMetricName}"),
     }
     assert warnings == []
+
+
+def test_a_broken_openapi_document_maps_nothing_and_warns_nothing() -> None:
+    files = {**LIBRARY_APP, "library/src/main/resources/openapi.yml": "openapi: 3.0.1\npaths: [unclosed\n"}
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("GET", "/library/api/books/export")}
+    assert warnings == []
