@@ -1107,6 +1107,9 @@ class _SpringLinker:
         declared_path: dict[str, Parameter] = {}
         for param in method["params"]:
             ann = param["ann"]
+            if param["type"]["n"] in ("Pageable", "Sort"):
+                parameters.extend(self.paging_parameters(param, file))
+                continue
             if "RequestBody" in ann:
                 body = self.rooted(self.schema(param["type"], file, set()), param["type"], file,
                                    "deserialization.unwrap_root_value")
@@ -1154,6 +1157,30 @@ class _SpringLinker:
             handler=f"{owner['name']}.{method['name']}", parameters=path_params + parameters,
             request_body=body, responses=responses, auth_required=auth_required, auth=auth,
         )
+
+    def paging_parameters(self, param: dict[str, Any], file: str) -> list[Parameter]:
+        """The request parameters Spring Data binds a `Pageable` (page, size, sort) or a `Sort`
+        from, with `spring.data.web.*` names and bounds and `@PageableDefault` defaults."""
+        settings = self.settings_for(file)
+        pageable = "spring.data.web.pageable."
+        one_based = settings.get(pageable + "one-indexed-parameters") == "true"
+        sort = Parameter(name=settings.get("spring.data.web.sort.sort-parameter", "sort"), location="query",
+                         schema={"type": "array", "items": {"type": "string"}})
+        if param["type"]["n"] == "Sort":
+            return [sort]
+        prefix = settings.get(pageable + "prefix", "")
+        defaults = param["ann"].get("PageableDefault", {})
+        size = _number(defaults.get("size") or defaults.get("value")) \
+            or _number({"s": settings.get(pageable + "default-page-size", "20")}) or 20
+        page = (_number(defaults.get("page")) or 0) + (1 if one_based else 0)
+        most = _number({"s": settings.get(pageable + "max-page-size", "2000")}) or 2000
+        return [
+            Parameter(name=prefix + settings.get(pageable + "page-parameter", "page"), location="query",
+                      schema={"type": "integer", "minimum": 1 if one_based else 0, "default": page}),
+            Parameter(name=prefix + settings.get(pageable + "size-parameter", "size"), location="query",
+                      schema={"type": "integer", "minimum": 1, "maximum": most, "default": size}),
+            sort,
+        ]
 
     def jackson_feature(self, file: str, feature: str) -> bool:
         """Whether `spring.jackson.<feature>` is on in the module's configuration (any spelling:

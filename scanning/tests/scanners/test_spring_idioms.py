@@ -785,3 +785,45 @@ def test_a_broken_openapi_document_maps_nothing_and_warns_nothing() -> None:
     endpoints, warnings = scan_files(SCANNER, files)
     assert keys(endpoints) == {("GET", "/library/api/books/export")}
     assert warnings == []
+
+
+def test_a_pageable_binds_page_size_and_sort_query_parameters() -> None:
+    files = {
+        "src/main/resources/application.yml": """
+            spring:
+              data:
+                web:
+                  pageable:
+                    one-indexed-parameters: true
+                    max-page-size: 100
+        """,
+        "src/main/java/r/RoleController.java": """
+            package r;
+            @RestController
+            @RequestMapping("/api/roles")
+            public class RoleController {
+                @GetMapping
+                public ResponseEntity<Object> list(RoleQueryCriteria criteria, Pageable pageable) { return null; }
+
+                @GetMapping("/all")
+                public ResponseEntity<Object> all(@PageableDefault(value = 50, sort = {"level"}) Pageable pageable) {
+                    return null;
+                }
+
+                @GetMapping("/names")
+                public List<String> names(@org.springdoc.core.annotations.ParameterObject Sort sort) { return null; }
+            }
+        """,
+        "src/main/java/r/RoleQueryCriteria.java": "package r;\npublic class RoleQueryCriteria { private String blurry; }\n",
+    }
+    endpoints = by_key(scan_files(SCANNER, files)[0])
+    sort = ("query", "sort", False, {"type": "array", "items": {"type": "string"}})
+    assert params(endpoints[("GET", "/api/roles")]) == [
+        ("query", "blurry", False, {"type": "string"}),
+        ("query", "page", False, {"type": "integer", "minimum": 1, "default": 1}),
+        ("query", "size", False, {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+        sort,
+    ]
+    assert params(endpoints[("GET", "/api/roles/all")])[1] == (
+        "query", "size", False, {"type": "integer", "minimum": 1, "maximum": 100, "default": 50})
+    assert params(endpoints[("GET", "/api/roles/names")]) == [sort]
