@@ -1211,7 +1211,8 @@ class _SpringLinker:
         name = type_["n"]
         if name in _NOT_PARAMETERS or name in _MAPS or name in ("Object", "JsonNode", "ObjectNode"):
             return []
-        if name in _SCALARS or name == "Optional":
+        simple_items = (name == "[]" or name in _ARRAYS) and bool(type_["a"]) and type_["a"][0]["n"] in _SCALARS
+        if name in _SCALARS or name == "Optional" or simple_items:  # `Long[] roleIds`: ?roleIds=1,2
             schema = self.schema(type_, file, set())
             schema.update(_constraints(param["ann"], schema))
             return [Parameter(name=param["name"], location="query", required=False, schema=schema)]

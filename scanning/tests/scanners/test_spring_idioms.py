@@ -827,3 +827,25 @@ def test_a_pageable_binds_page_size_and_sort_query_parameters() -> None:
     assert params(endpoints[("GET", "/api/roles/all")])[1] == (
         "query", "size", False, {"type": "integer", "minimum": 1, "maximum": 100, "default": 50})
     assert params(endpoints[("GET", "/api/roles/names")]) == [sort]
+
+
+def test_an_unannotated_array_of_simple_values_is_a_query_parameter() -> None:
+    files = {
+        "ruoyi-admin/src/main/java/com/ruoyi/web/SysUserController.java": """
+            package com.ruoyi.web;
+            @RestController
+            @RequestMapping("/system/user")
+            public class SysUserController extends BaseController {
+                @PutMapping("/authRole")
+                public AjaxResult insertAuthRole(Long userId, Long[] roleIds, List<String> tags, SysDept[] depts) {
+                    return null;
+                }
+            }
+        """,
+    }
+    grant = by_key(scan_files(SCANNER, files)[0])[("PUT", "/system/user/authRole")]
+    assert params(grant) == [
+        ("query", "userId", False, {"type": "integer"}),
+        ("query", "roleIds", False, {"type": "array", "items": {"type": "integer"}}),
+        ("query", "tags", False, {"type": "array", "items": {"type": "string"}}),
+    ]
