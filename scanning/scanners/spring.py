@@ -272,16 +272,25 @@ def _class_facts(node: Any, package: str, outer: str) -> list[dict[str, Any]]:
     facts["tp"] = [node_text(name) for parameter in (type_parameters.named_children if type_parameters else [])
                    if parameter.type == "type_parameter"
                    for name in parameter.named_children[:1] if name.type in ("type_identifier", "identifier")]
+    # type arguments given to supertypes (`extends CrudController<User, Long>`), by their name
+    facts["super_args"] = {}
     superclass = node.child_by_field_name("superclass")
     if superclass is not None and superclass.named_children:
-        facts["extends"] = _type(superclass.named_children[0])["n"]
+        supertype = _type(superclass.named_children[0])
+        facts["extends"] = supertype["n"]
+        if supertype["a"]:
+            facts["super_args"][supertype["n"]] = supertype["a"]
     interfaces = node.child_by_field_name("interfaces")
     if interfaces is None:
         interfaces = next((c for c in node.children if c.type == "extends_interfaces"), None)
     if interfaces is not None:
         for type_list in interfaces.named_children:
             targets = type_list.named_children if type_list.type == "type_list" else [type_list]
-            facts["implements"].extend(_type(t)["n"] for t in targets)
+            for target in targets:
+                supertype = _type(target)
+                facts["implements"].append(supertype["n"])
+                if supertype["a"]:
+                    facts["super_args"][supertype["n"]] = supertype["a"]
     nested: list[dict[str, Any]] = []
     if kind == "record":
         params = node.child_by_field_name("parameters")
@@ -1083,21 +1092,27 @@ class _SpringLinker:
         """The class's methods, then mapped methods it inherits (interfaces, superclasses)."""
         out = [(file, cls, m) for m in cls["methods"]]
         names = {m["name"] for m in cls["methods"] if self.is_mapped(m, file)}
-        queue = [(file, n) for n in ([cls["extends"]] if cls["extends"] else []) + cls["implements"]]
+        # each supertype with what its type parameters stand for, seen from the controller:
+        # `UserController extends CrudController<User, Long>` makes CrudController's T a User
+        queue: list[tuple[str, str, dict[str, Any], dict[str, dict[str, Any]]]] = [
+            (file, n, cls, {}) for n in ([cls["extends"]] if cls["extends"] else []) + cls["implements"]]
         seen = {cls["qualified"]}
         while queue:
-            from_file, name = queue.pop(0)
+            from_file, name, child, child_binding = queue.pop(0)
             found = self.find_class(name, from_file)
             if found is None or found[1]["qualified"] in seen:
                 continue
             seen.add(found[1]["qualified"])
             parent_file, parent = found
+            args = child.get("super_args", {}).get(name, [])
+            binding = {param: _bind(args[i], child_binding) if i < len(args) else {"n": "Object", "a": []}
+                       for i, param in enumerate(parent.get("tp", []))}
             for method in parent["methods"]:
                 if method["name"] not in names and self.is_mapped(method, parent_file):
                     names.add(method["name"])
-                    out.append((parent_file, parent, method))
-            queue.extend((parent_file, n) for n in ([parent["extends"]] if parent["extends"] else [])
-                         + parent["implements"])
+                    out.append((parent_file, parent, _bound_method(method, binding) if binding else method))
+            queue.extend((parent_file, n, parent, binding)
+                         for n in ([parent["extends"]] if parent["extends"] else []) + parent["implements"])
         return out
 
     def endpoint(self, http: str, path: str, file: str, owner: dict[str, Any], cls: dict[str, Any],
@@ -1313,6 +1328,11 @@ def _bind(type_: dict[str, Any], binding: dict[str, dict[str, Any]]) -> dict[str
     if type_["n"] in binding and not type_["a"]:
         return binding[type_["n"]]
     return {"n": type_["n"], "a": [_bind(arg, binding) for arg in type_["a"]]}
+
+
+def _bound_method(method: dict[str, Any], binding: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {**method, "returns": _bind(method["returns"], binding),
+            "params": [{**param, "type": _bind(param["type"], binding)} for param in method["params"]]}
 
 
 def _as_generated(method: dict[str, Any], http: str, path: str) -> dict[str, Any]:

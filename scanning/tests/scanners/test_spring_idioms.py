@@ -849,3 +849,62 @@ def test_an_unannotated_array_of_simple_values_is_a_query_parameter() -> None:
         ("query", "roleIds", False, {"type": "array", "items": {"type": "integer"}}),
         ("query", "tags", False, {"type": "array", "items": {"type": "string"}}),
     ]
+
+
+CRUD = "src/main/java/com/acme/crm"
+CRUD_APP: dict[str, str] = {
+    f"{CRUD}/web/CrudController.java": """
+        package com.acme.crm.web;
+
+        public abstract class CrudController<T, ID> implements Exportable<T> {
+            @GetMapping("/{id}")
+            public ResponseEntity<T> get(@PathVariable ID id) { return null; }
+
+            @PostMapping
+            public T create(@Valid @RequestBody T entity) { return null; }
+
+            @GetMapping
+            public Page<T> list(Pageable pageable) { return null; }
+        }
+    """,
+    f"{CRUD}/web/Exportable.java": """
+        package com.acme.crm.web;
+
+        public interface Exportable<R> {
+            @GetMapping("/export")
+            List<R> export();
+        }
+    """,
+    f"{CRUD}/web/CustomerController.java": """
+        package com.acme.crm.web;
+
+        import com.acme.crm.domain.Customer;
+
+        @RestController
+        @RequestMapping("/customers")
+        public class CustomerController extends CrudController<Customer, Long> {
+            @GetMapping("/vip")
+            public List<Customer> vip() { return null; }
+        }
+    """,
+    f"{CRUD}/domain/Customer.java": """
+        package com.acme.crm.domain;
+
+        public class Customer {
+            @NotBlank private String name;
+        }
+    """,
+}
+
+
+def test_a_generic_base_controller_serves_its_subclass_types() -> None:
+    endpoints = by_key(scan_files(SCANNER, CRUD_APP)[0])
+    customer = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+    assert set(endpoints) == {("GET", "/customers/{id}"), ("POST", "/customers"), ("GET", "/customers"),
+                              ("GET", "/customers/export"), ("GET", "/customers/vip")}
+    got = endpoints[("GET", "/customers/{id}")]
+    assert (got.handler, params(got), got.responses["200"]["schema"]) == (
+        "CrudController.get", [("path", "id", True, {"type": "integer"})], customer)
+    assert endpoints[("POST", "/customers")].request_body == customer
+    assert endpoints[("GET", "/customers")].responses["200"]["schema"]["properties"]["content"]["items"] == customer
+    assert endpoints[("GET", "/customers/export")].responses["200"]["schema"] == {"type": "array", "items": customer}
