@@ -22,7 +22,8 @@ resolve when they are ``static final String`` fields of the same class (or of a 
 in the repository, ``ApiPaths.USERS``); anything else is a warning, never a guessed path.
 ``@RequestBody`` DTOs become JSON Schemas built from the repository's classes, records and
 enums with their Bean Validation and Jackson annotations (root wrapping included), generic
-wrappers with their type arguments.
+wrappers and generic base controllers with their type arguments; a ``Pageable`` is its
+page/size/sort query parameters.
 
 An application class (``@SpringBootApplication``) also serves what its build pulls in and
 its configuration exposes: Spring Boot Actuator's web endpoints and springdoc-openapi's
