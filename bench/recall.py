@@ -10,7 +10,8 @@ For each target, at pinned versions:
 3. copy the package's sources out of site-packages / node_modules (the scan skips both) and
    scan the copy in-process with every scanner, as `manage.py discover_endpoints` does;
 4. compare by method and normalized path: path parameters of any syntax made alike, trailing
-   slashes ignored, HEAD/OPTIONS and DRF format-suffix routes left out; a Django function view
+   slashes ignored, Express regular-expression routes read as templates (a capturing group a
+   parameter), HEAD/OPTIONS and DRF format-suffix routes left out; a Django function view
    (any method) counts with the methods the scan reports for its path, or GET.
 
 The work directory (`--workdir`, default a new temporary directory) is reused when it exists,
@@ -161,13 +162,34 @@ TARGETS = [
         sources=("changedetectionio",), skipped=("tests", "static", "translations"), extra_sources=None,
         ground_truth=script_ground_truth("changedetection_gt.py"),
     ),
+    Target(
+        name="node-red", label="node-red editor API 4.1.15 (Express)", framework="express", registry="npm",
+        packages=("node-red",), sources=("@node-red/editor-api",), skipped=(), extra_sources=None,
+        ground_truth=node_ground_truth("nodered_gt.js"),
+    ),
 ]
 
 
 # --- matching --------------------------------------------------------------------------------
 
 
+def regex_route(path: str) -> str:
+    """An Express regular-expression route, as the router stack prints it (`/^\\/nodes\\/(.+)$/`),
+    as a path template: each capturing group a parameter; non-capturing groups, which these
+    routes use for optional tails (`(?:$|\\/(.*))`, `(?:@[^\\/]+\\/)?`), dropped."""
+    match = re.fullmatch(r"/\^(.*)/[a-z]*", path)
+    if not match:
+        return path
+    body = match.group(1).removesuffix("$").removesuffix("\\/?")
+    previous = None
+    while previous != body:  # innermost groups first
+        previous = body
+        body = re.sub(r"\((\?:)?[^()]*\)\??", lambda m: "" if m.group(1) else "{}", body)
+    return re.sub(r"\\(.)", r"\1", body)
+
+
 def normalize(path: str) -> str:
+    path = regex_route(path)
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "{}", path)  # Flask / Django <int:id>
     path = re.sub(r"\{[^}]+\}", "{}", path)  # {id}, {id:path}
     path = re.sub(r":[A-Za-z_][A-Za-z0-9_]*(\([^)]*\))?\??", "{}", path)  # Express :id, :id?
