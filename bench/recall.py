@@ -167,6 +167,13 @@ TARGETS = [
         packages=("node-red",), sources=("@node-red/editor-api",), skipped=(), extra_sources=None,
         ground_truth=node_ground_truth("nodered_gt.js"),
     ),
+    Target(
+        name="django-allauth", label="django-allauth 65.21.1 (Django)", framework="django", registry="pip",
+        packages=("-r django-allauth/requirements.txt",),
+        sources=("allauth",), skipped=("tests", "templates", "locale", "static"),
+        extra_sources="django-allauth/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
 ]
 
 
