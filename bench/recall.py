@@ -174,6 +174,13 @@ TARGETS = [
         extra_sources="django-allauth/project",
         ground_truth=django_ground_truth("proj.settings"),
     ),
+    Target(
+        name="chromadb", label="chromadb 1.5.9 server (FastAPI)", framework="fastapi", registry="pip",
+        # `pip freeze` of chromadb==1.5.9 with the FastAPI server's two `dev` dependencies.
+        packages=("-r chromadb/requirements.txt",),
+        sources=("chromadb",), skipped=("test",), extra_sources=None,
+        ground_truth=script_ground_truth("chromadb_gt.py"),
+    ),
 ]
 
 
