@@ -181,6 +181,13 @@ TARGETS = [
         sources=("chromadb",), skipped=("test",), extra_sources=None,
         ground_truth=script_ground_truth("chromadb_gt.py"),
     ),
+    Target(
+        name="misago", label="misago 0.39.6 (DRF routers)", framework="django", registry="pip",
+        packages=("-r misago/requirements.txt",),  # `pip freeze` of misago==0.39.6
+        sources=("misago",), skipped=("tests", "static", "templates", "locale"),
+        extra_sources="misago/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
 ]
 
 
