@@ -188,6 +188,14 @@ TARGETS = [
         extra_sources="misago/project",
         ground_truth=django_ground_truth("proj.settings"),
     ),
+    Target(
+        name="prefect", label="prefect 3.9.1 server (FastAPI)", framework="fastapi", registry="pip",
+        packages=("-r prefect/requirements.txt",),  # `pip freeze` of prefect==3.9.1
+        # The package root, not only `prefect/server`: the scan has to find the server's app
+        # among the package's other FastAPI apps (the runner's, the CLI's callback app).
+        sources=("prefect",), skipped=("testing", "static"), extra_sources=None,
+        ground_truth=script_ground_truth("prefect_gt.py"),
+    ),
 ]
 
 

@@ -4,7 +4,9 @@ Imported by the FastAPI ground-truth scripts, which run in the target's own envi
 FastAPI 0.16x keeps an included router as one lazy entry of `app.routes`; its
 `routing.iter_route_contexts` lists the routes that entry stands for, with their full paths
 (older versions copy the routes into `app.routes`, which is what is walked there). FastAPI's
-own documentation routes (`/openapi.json`, `/docs`, `/redoc`) are left out.
+own documentation routes (`/openapi.json`, `/docs`, `/redoc`) are left out, and so are
+WebSocket routes (they have no HTTP methods): they are not HTTP operations, and the scan does
+not report them either.
 """
 from __future__ import annotations
 

@@ -1,0 +1,20 @@
+"""prefect ground truth: `python prefect_gt.py OUT.json` writes [{method, path}].
+
+Builds the FastAPI app that `prefect server start` serves, `prefect.server.api.server.create_app()`:
+the REST API mounted at /api and the UI at /. Settings are prefect's defaults (a SQLite
+database under a throwaway PREFECT_HOME, never opened here: the app's lifespan, which migrates
+it and starts the services, is not run), so the routes behind a setting that is off by default
+(`/api/metrics`, with PREFECT_API_ENABLE_METRICS) are not served. Nothing listens.
+"""
+import json
+import os
+import sys
+import tempfile
+
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="prefect-home-")
+
+from fastapi_routes import routes  # noqa: E402
+from prefect.server.api.server import create_app  # noqa: E402
+
+with open(sys.argv[1], "w") as handle:
+    json.dump(routes(create_app()), handle, indent=1)
