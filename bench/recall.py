@@ -11,7 +11,7 @@ For each target, at pinned versions:
    scan the copy in-process with every scanner, as `manage.py discover_endpoints` does;
 4. compare by method and normalized path: path parameters of any syntax made alike, trailing
    slashes ignored, Express regular-expression routes read as templates (a capturing group a
-   parameter), HEAD/OPTIONS and DRF format-suffix routes left out; a Django function view
+   parameter) and optional parameters (`/:rev?`) as the paths with and without them, HEAD/OPTIONS and DRF format-suffix routes left out; a Django function view
    (any method) counts with the methods the scan reports for its path, or GET.
 
 The work directory (`--workdir`, default a new temporary directory) is reused when it exists,
@@ -49,7 +49,7 @@ class Target:
     framework: str
     registry: str  # "pip" or "npm"
     packages: tuple[str, ...]  # pip specs (`-r FILE` under bench/recall/); npm: the package-lock dir
-    sources: tuple[str, ...]  # directories copied out of site-packages / node_modules
+    sources: tuple[str, ...]  # directories copied out of site-packages / node_modules (`DIR:NAME`)
     skipped: tuple[str, ...]  # names not copied, at any depth (tests, static files, translations)
     extra_sources: str | None  # a directory of bench/recall/ whose content is copied next to them
     ground_truth: Callable[[Path, Path], list[dict[str, Any]]]  # (environment, copied sources)
@@ -108,8 +108,11 @@ def copy_sources(target: Target, env: Path, workdir: Path) -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     for name in target.sources:
+        # `DIR:NAME` copies DIR as NAME: a package's `build/` output under the name of a
+        # directory the scan walks (it skips build/ and dist/ directories).
+        name, _, renamed = name.partition(":")
         ignore = shutil.ignore_patterns("__pycache__", "node_modules", *target.skipped)
-        shutil.copytree(base / name, dest / Path(name).name, ignore=ignore)
+        shutil.copytree(base / name, dest / (renamed or Path(name).name), ignore=ignore)
     if target.extra_sources:
         shutil.copytree(DATA / target.extra_sources, dest, dirs_exist_ok=True)
     return dest
@@ -166,6 +169,11 @@ TARGETS = [
         name="node-red", label="node-red editor API 4.1.15 (Express)", framework="express", registry="npm",
         packages=("node-red",), sources=("@node-red/editor-api",), skipped=(), extra_sources=None,
         ground_truth=node_ground_truth("nodered_gt.js"),
+    ),
+    Target(
+        name="verdaccio", label="verdaccio 6.8.0 (Express, Babel output)", framework="express", registry="npm",
+        packages=("verdaccio",), sources=("verdaccio/build:verdaccio",), skipped=(), extra_sources=None,
+        ground_truth=node_ground_truth("verdaccio_gt.js"),
     ),
     Target(
         name="django-allauth", label="django-allauth 65.21.1 (Django)", framework="django", registry="pip",
@@ -228,6 +236,21 @@ def normalize(path: str) -> str:
     return path if path.startswith("/") else "/" + path
 
 
+OPTIONAL_SEGMENT = re.compile(r":[A-Za-z_][A-Za-z0-9_]*(\([^)]*\))?\?")
+
+
+def variants(path: str) -> set[str]:
+    """The normalized paths a route answers: an Express optional parameter (`/:rev?`) is a
+    segment that may be absent, so `/:pkg/:rev?` serves both `/{}` and `/{}/{}`."""
+    segments = path.split("/")
+    optional = [i for i, segment in enumerate(segments) if OPTIONAL_SEGMENT.fullmatch(segment)]
+    out = set()
+    for mask in range(2 ** len(optional)):
+        dropped = {i for bit, i in enumerate(optional) if mask >> bit & 1}
+        out.add(normalize("/".join(s for i, s in enumerate(segments) if i not in dropped)))
+    return out
+
+
 def regex_groups(path: str) -> str:
     """Regex groups as parameters: the ground truth drops backslashes, the scan keeps them."""
     previous = None
@@ -250,8 +273,8 @@ def compare(truth: list[dict[str, Any]], scanned: list[dict[str, Any]], *, djang
             else:
                 expanded.append(r)
         truth = expanded
-    served = {(r["method"], normalize(r["path"])) for r in truth if r["method"] not in IGNORED_METHODS}
-    found = {(r["method"], normalize(r["path"])) for r in scanned if r["method"] not in IGNORED_METHODS}
+    served = {(r["method"], p) for r in truth if r["method"] not in IGNORED_METHODS for p in variants(r["path"])}
+    found = {(r["method"], p) for r in scanned if r["method"] not in IGNORED_METHODS for p in variants(r["path"])}
     matched = served & found
     return {"served": len(served), "found": len(found), "matched": len(matched),
             "recall": len(matched) / max(len(served), 1), "precision": len(matched) / max(len(found), 1),
