@@ -204,6 +204,13 @@ TARGETS = [
         sources=("prefect",), skipped=("testing", "static"), extra_sources=None,
         ground_truth=script_ground_truth("prefect_gt.py"),
     ),
+    Target(
+        name="wagtail", label="wagtail 8.0.1 (Django)", framework="django", registry="pip",
+        packages=("-r wagtail/requirements.txt",),  # `pip freeze` of wagtail==8.0.1
+        sources=("wagtail",), skipped=("tests", "test", "static", "templates", "locale"),
+        extra_sources="wagtail/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
 ]
 
 
