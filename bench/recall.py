@@ -11,7 +11,8 @@ For each target, at pinned versions:
    scan the copy in-process with every scanner, as `manage.py discover_endpoints` does;
 4. compare by method and normalized path: path parameters of any syntax made alike, trailing
    slashes ignored, Express regular-expression routes read as templates (a capturing group a
-   parameter) and optional parameters (`/:rev?`) as the paths with and without them, HEAD/OPTIONS and DRF format-suffix routes left out; a Django function view
+   parameter) and optional parameters (`/:rev?`) as the paths with and without them,
+   HEAD/OPTIONS, WebSocket and DRF format-suffix routes left out; a Django function view
    (any method) counts with the methods the scan reports for its path, or GET.
 
 The work directory (`--workdir`, default a new temporary directory) is reused when it exists,
@@ -171,13 +172,14 @@ TARGETS = [
         ground_truth=node_ground_truth("nodered_gt.js"),
     ),
     Target(
-        name="verdaccio", label="verdaccio 6.8.0 (Express, Babel output)", framework="express", registry="npm",
+        name="verdaccio", label="verdaccio 6.8.0 (Express, Babel output)", framework="express",
+        registry="npm",
         packages=("verdaccio",), sources=("verdaccio/build:verdaccio",), skipped=(), extra_sources=None,
         ground_truth=node_ground_truth("verdaccio_gt.js"),
     ),
     Target(
         name="django-allauth", label="django-allauth 65.21.1 (Django)", framework="django", registry="pip",
-        packages=("-r django-allauth/requirements.txt",),
+        packages=("-r django-allauth/requirements.txt",),  # `pip freeze` of django-allauth[socialaccount,mfa]
         sources=("allauth",), skipped=("tests", "templates", "locale", "static"),
         extra_sources="django-allauth/project",
         ground_truth=django_ground_truth("proj.settings"),
@@ -280,8 +282,10 @@ def compare(truth: list[dict[str, Any]], scanned: list[dict[str, Any]], *, djang
             else:
                 expanded.append(r)
         truth = expanded
-    served = {(r["method"], p) for r in truth if r["method"] not in IGNORED_METHODS for p in variants(r["path"])}
-    found = {(r["method"], p) for r in scanned if r["method"] not in IGNORED_METHODS for p in variants(r["path"])}
+    served = {(r["method"], p) for r in truth if r["method"] not in IGNORED_METHODS
+              for p in variants(r["path"])}
+    found = {(r["method"], p) for r in scanned if r["method"] not in IGNORED_METHODS
+             for p in variants(r["path"])}
     matched = served & found
     return {"served": len(served), "found": len(found), "matched": len(matched),
             "recall": len(matched) / max(len(served), 1), "precision": len(matched) / max(len(found), 1),

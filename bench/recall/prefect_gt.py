@@ -4,7 +4,8 @@ Builds the FastAPI app that `prefect server start` serves, `prefect.server.api.s
 the REST API mounted at /api and the UI at /. Settings are prefect's defaults (a SQLite
 database under a throwaway PREFECT_HOME, never opened here: the app's lifespan, which migrates
 it and starts the services, is not run), so the routes behind a setting that is off by default
-(`/api/metrics`, with PREFECT_API_ENABLE_METRICS) are not served. Nothing listens.
+are not served: `/api/metrics` (PREFECT_API_ENABLE_METRICS) and `/api/pid` (prefect's test
+mode). Nothing listens.
 """
 import json
 import os
