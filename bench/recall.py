@@ -213,6 +213,13 @@ TARGETS = [
         extra_sources="wagtail/project",
         ground_truth=django_ground_truth("proj.settings"),
     ),
+    Target(
+        name="nautobot", label="nautobot 3.2.7 (DRF)", framework="django", registry="pip",
+        packages=("-r nautobot/requirements.txt",),  # `pip freeze` of nautobot==3.2.7
+        sources=("nautobot",), skipped=("tests", "project-static", "static", "locale"),
+        extra_sources="nautobot/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
 ]
 
 
