@@ -260,7 +260,7 @@ def variants(path: str) -> set[str]:
     segment that may be absent, so `/:pkg/:rev?` serves both `/{}` and `/{}/{}`."""
     segments = path.split("/")
     optional = [i for i, segment in enumerate(segments) if OPTIONAL_SEGMENT.fullmatch(segment)]
-    out = set()
+    out: set[str] = set()
     for mask in range(2 ** len(optional)):
         dropped = {i for bit, i in enumerate(optional) if mask >> bit & 1}
         out.add(normalize("/".join(s for i, s in enumerate(segments) if i not in dropped)))
