@@ -10,7 +10,9 @@ For each target, at pinned versions:
 3. copy the package's sources out of site-packages / node_modules (the scan skips both) and
    scan the copy in-process with every scanner, as `manage.py discover_endpoints` does;
 4. compare by method and normalized path: path parameters of any syntax made alike, trailing
-   slashes ignored, HEAD/OPTIONS and DRF format-suffix routes left out; a Django function view
+   slashes ignored, Express regular-expression routes read as templates (a capturing group a
+   parameter) and optional parameters (`/:rev?`) as the paths with and without them,
+   HEAD/OPTIONS, WebSocket and DRF format-suffix routes left out; a Django function view
    (any method) counts with the methods the scan reports for its path, or GET.
 
 The work directory (`--workdir`, default a new temporary directory) is reused when it exists,
@@ -48,7 +50,7 @@ class Target:
     framework: str
     registry: str  # "pip" or "npm"
     packages: tuple[str, ...]  # pip specs (`-r FILE` under bench/recall/); npm: the package-lock dir
-    sources: tuple[str, ...]  # directories copied out of site-packages / node_modules
+    sources: tuple[str, ...]  # directories copied out of site-packages / node_modules (`DIR:NAME`)
     skipped: tuple[str, ...]  # names not copied, at any depth (tests, static files, translations)
     extra_sources: str | None  # a directory of bench/recall/ whose content is copied next to them
     ground_truth: Callable[[Path, Path], list[dict[str, Any]]]  # (environment, copied sources)
@@ -107,8 +109,11 @@ def copy_sources(target: Target, env: Path, workdir: Path) -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     for name in target.sources:
+        # `DIR:NAME` copies DIR as NAME: a package's `build/` output under the name of a
+        # directory the scan walks (it skips build/ and dist/ directories).
+        name, _, renamed = name.partition(":")
         ignore = shutil.ignore_patterns("__pycache__", "node_modules", *target.skipped)
-        shutil.copytree(base / name, dest / Path(name).name, ignore=ignore)
+        shutil.copytree(base / name, dest / (renamed or Path(name).name), ignore=ignore)
     if target.extra_sources:
         shutil.copytree(DATA / target.extra_sources, dest, dirs_exist_ok=True)
     return dest
@@ -161,13 +166,83 @@ TARGETS = [
         sources=("changedetectionio",), skipped=("tests", "static", "translations"), extra_sources=None,
         ground_truth=script_ground_truth("changedetection_gt.py"),
     ),
+    Target(
+        name="node-red", label="node-red editor API 4.1.15 (Express)", framework="express", registry="npm",
+        packages=("node-red",), sources=("@node-red/editor-api",), skipped=(), extra_sources=None,
+        ground_truth=node_ground_truth("nodered_gt.js"),
+    ),
+    Target(
+        name="verdaccio", label="verdaccio 6.8.0 (Express, Babel output)", framework="express",
+        registry="npm",
+        packages=("verdaccio",), sources=("verdaccio/build:verdaccio",), skipped=(), extra_sources=None,
+        ground_truth=node_ground_truth("verdaccio_gt.js"),
+    ),
+    Target(
+        name="django-allauth", label="django-allauth 65.21.1 (Django)", framework="django", registry="pip",
+        packages=("-r django-allauth/requirements.txt",),  # `pip freeze` of django-allauth[socialaccount,mfa]
+        sources=("allauth",), skipped=("tests", "templates", "locale", "static"),
+        extra_sources="django-allauth/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
+    Target(
+        name="chromadb", label="chromadb 1.5.9 server (FastAPI)", framework="fastapi", registry="pip",
+        # `pip freeze` of chromadb==1.5.9 with the FastAPI server's two `dev` dependencies.
+        packages=("-r chromadb/requirements.txt",),
+        sources=("chromadb",), skipped=("test",), extra_sources=None,
+        ground_truth=script_ground_truth("chromadb_gt.py"),
+    ),
+    Target(
+        name="misago", label="misago 0.39.6 (DRF routers)", framework="django", registry="pip",
+        packages=("-r misago/requirements.txt",),  # `pip freeze` of misago==0.39.6
+        sources=("misago",), skipped=("tests", "static", "templates", "locale"),
+        extra_sources="misago/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
+    Target(
+        name="prefect", label="prefect 3.9.1 server (FastAPI)", framework="fastapi", registry="pip",
+        packages=("-r prefect/requirements.txt",),  # `pip freeze` of prefect==3.9.1
+        # The package root, not only `prefect/server`: the scan has to find the server's app
+        # among the package's other FastAPI apps (the runner's, the CLI's callback app).
+        sources=("prefect",), skipped=("testing", "static"), extra_sources=None,
+        ground_truth=script_ground_truth("prefect_gt.py"),
+    ),
+    Target(
+        name="wagtail", label="wagtail 8.0.1 (Django)", framework="django", registry="pip",
+        packages=("-r wagtail/requirements.txt",),  # `pip freeze` of wagtail==8.0.1
+        sources=("wagtail",), skipped=("tests", "test", "static", "templates", "locale"),
+        extra_sources="wagtail/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
+    Target(
+        name="nautobot", label="nautobot 3.2.7 (DRF)", framework="django", registry="pip",
+        packages=("-r nautobot/requirements.txt",),  # `pip freeze` of nautobot==3.2.7
+        sources=("nautobot",), skipped=("tests", "project-static", "static", "locale"),
+        extra_sources="nautobot/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
 ]
 
 
 # --- matching --------------------------------------------------------------------------------
 
 
+def regex_route(path: str) -> str:
+    """An Express regular-expression route, as the router stack prints it (`/^\\/nodes\\/(.+)$/`),
+    as a path template: each capturing group a parameter; non-capturing groups, which these
+    routes use for optional tails (`(?:$|\\/(.*))`, `(?:@[^\\/]+\\/)?`), dropped."""
+    match = re.fullmatch(r"/\^(.*)/[a-z]*", path)
+    if not match:
+        return path
+    body = match.group(1).removesuffix("$").removesuffix("\\/?")
+    previous = None
+    while previous != body:  # innermost groups first
+        previous = body
+        body = re.sub(r"\((\?:)?[^()]*\)\??", lambda m: "" if m.group(1) else "{}", body)
+    return re.sub(r"\\(.)", r"\1", body)
+
+
 def normalize(path: str) -> str:
+    path = regex_route(path)
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "{}", path)  # Flask / Django <int:id>
     path = re.sub(r"\{[^}]+\}", "{}", path)  # {id}, {id:path}
     path = re.sub(r":[A-Za-z_][A-Za-z0-9_]*(\([^)]*\))?\??", "{}", path)  # Express :id, :id?
@@ -175,6 +250,21 @@ def normalize(path: str) -> str:
     if len(path) > 1:
         path = path.rstrip("/")
     return path if path.startswith("/") else "/" + path
+
+
+OPTIONAL_SEGMENT = re.compile(r":[A-Za-z_][A-Za-z0-9_]*(\([^)]*\))?\?")
+
+
+def variants(path: str) -> set[str]:
+    """The normalized paths a route answers: an Express optional parameter (`/:rev?`) is a
+    segment that may be absent, so `/:pkg/:rev?` serves both `/{}` and `/{}/{}`."""
+    segments = path.split("/")
+    optional = [i for i, segment in enumerate(segments) if OPTIONAL_SEGMENT.fullmatch(segment)]
+    out: set[str] = set()
+    for mask in range(2 ** len(optional)):
+        dropped = {i for bit, i in enumerate(optional) if mask >> bit & 1}
+        out.add(normalize("/".join(s for i, s in enumerate(segments) if i not in dropped)))
+    return out
 
 
 def regex_groups(path: str) -> str:
@@ -199,8 +289,10 @@ def compare(truth: list[dict[str, Any]], scanned: list[dict[str, Any]], *, djang
             else:
                 expanded.append(r)
         truth = expanded
-    served = {(r["method"], normalize(r["path"])) for r in truth if r["method"] not in IGNORED_METHODS}
-    found = {(r["method"], normalize(r["path"])) for r in scanned if r["method"] not in IGNORED_METHODS}
+    served = {(r["method"], p) for r in truth if r["method"] not in IGNORED_METHODS
+              for p in variants(r["path"])}
+    found = {(r["method"], p) for r in scanned if r["method"] not in IGNORED_METHODS
+             for p in variants(r["path"])}
     matched = served & found
     return {"served": len(served), "found": len(found), "matched": len(matched),
             "recall": len(matched) / max(len(served), 1), "precision": len(matched) / max(len(found), 1),

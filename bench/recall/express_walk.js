@@ -22,9 +22,25 @@ function walk(stack, prefix, out) {
       }
     } else if (layer.handle && layer.handle.stack) {
       walk(layer.handle.stack, prefix + regexpToPath(layer), out);
+    } else if (layer.mountedApp && layer.mountedApp._router) {
+      walk(layer.mountedApp._router.stack, prefix + regexpToPath(layer), out);
     }
   }
   return out;
 }
 
-module.exports = {walk, regexpToPath};
+// `app.use(subApp)` wraps the sub-app in a closure (`mounted_app`) that hides its router; call
+// this before the application is built so that those layers keep a reference to the sub-app.
+function trackMountedApps(express) {
+  const use = express.application.use;
+  express.application.use = function (...args) {
+    const before = this._router ? this._router.stack.length : 0;
+    const result = use.apply(this, args);
+    const apps = args.flat(Infinity).filter((a) => typeof a === 'function' && a.handle && a.set);
+    this._router.stack.slice(before).filter((layer) => layer.name === 'mounted_app')
+      .forEach((layer, i) => { layer.mountedApp = apps[i]; });
+    return result;
+  };
+}
+
+module.exports = {walk, regexpToPath, trackMountedApps};
