@@ -62,8 +62,9 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 # The JavaScript scanners' shared front end: `extract_js` facts, cached once per file for all
 # of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
 JS_FRONT_END = "javascript"
-# 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs
-JS_FACTS_VERSION = "7"
+# 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs;
+# 8: exported enums
+JS_FACTS_VERSION = "8"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -590,10 +591,12 @@ class _JsExtractor:
                         self.exports[node_text(name)] = self._local(node_text(name), "")
             else:
                 name = declaration.child_by_field_name("name")
-                if declaration.type in _FUNCTION_TYPES or declaration.type.startswith("class"):
+                # `export enum Routes { ... }`: route paths imported as `Routes.List`
+                if declaration.type in _FUNCTION_TYPES or declaration.type.startswith("class") \
+                        or declaration.type == "enum_declaration":
                     fid = f"f{declaration.start_point[0] + 1}:{declaration.start_point[1]}"
                     ref: dict[str, Any] = {"k": "fn", "id": fid}
-                    if declaration.type.startswith("class"):
+                    if declaration.type.startswith("class") or declaration.type == "enum_declaration":
                         ref = self._local(node_text(name), "") if name else {"k": "none"}
                     if is_default:
                         self.exports["default"] = ref

@@ -56,6 +56,9 @@ _VALIDATORS: dict[str, dict[str, Any]] = {
 _BOUNDS = {"MinLength": "minLength", "MaxLength": "maxLength", "Min": "minimum", "Max": "maximum",
            "ArrayMinSize": "minItems", "ArrayMaxSize": "maxItems"}
 
+# (global prefix, exclusions from it: (path pattern, request method name or "ALL"))
+_Prefix = tuple[str, list[tuple[re.Pattern[str], str]]]
+
 MSG_DYNAMIC_PATH = "controller or route path is not a literal string; skipped"
 MSG_DYNAMIC_MODULE_ROUTES = "RouterModule routes are not a literal array of paths; their module paths are not applied"
 
@@ -72,6 +75,20 @@ class NestJSScanner(JsFrameworkScanner):
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
     ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         return _NestLinker(facts).run()
+
+
+def _exclusion_pattern(path: str) -> re.Pattern[str]:
+    """What path-to-regexp makes of an excluded route: `:name` one segment, `(.*)` and `*`
+    anything, case-insensitive, an optional trailing slash."""
+    out = ""
+    for token in re.split(r"(\(\.\*\)|\*|:\w+\??)", "/" + path.lstrip("/")):
+        if token in ("(.*)", "*"):
+            out += ".*"
+        elif token.startswith(":"):
+            out += "[^/]+" if not token.endswith("?") else "[^/]*"
+        else:
+            out += re.escape(token)
+    return re.compile(out.rstrip("/") + "/?$", re.IGNORECASE)
 
 
 def _deco(decorators: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
@@ -97,7 +114,8 @@ class _NestLinker:
         return literal_strings(self.program, file, desc)
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-        prefix, versioning = "", None
+        prefix: _Prefix = ("", [])
+        versioning = None
         for file in sorted(self.facts):
             for call in self.facts[file]["calls"]:
                 if call["m"] == "setGlobalPrefix" and call["args"]:
@@ -105,7 +123,7 @@ class _NestLinker:
                     if values is None:
                         self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
                     else:
-                        prefix = values[0]
+                        prefix = (values[0], self.prefix_exclusions(file, call))
             versioning = versioning or self.versioning(file)
         module_paths = self.module_paths()
         endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
@@ -206,8 +224,25 @@ class _NestLinker:
             return None
         return target[1], int(target[2][1:].split(":", 1)[0])  # class ids are "k<line>:<column>"
 
+    def prefix_exclusions(self, file: str, call: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
+        """`setGlobalPrefix('api', { exclude: ['health', { path: 'hooks/(.*)', method: RequestMethod.POST }] })`:
+        (path pattern, Nest request method name or "ALL") pairs, for the literal entries."""
+        options = call["args"][1] if len(call["args"]) > 1 and call["args"][1]["t"] == "obj" else None
+        listed = options["v"].get("exclude") if options is not None else None
+        out: list[tuple[re.Pattern[str], str]] = []
+        for item in listed if isinstance(listed, list) else []:
+            path, method = (item, "ALL") if isinstance(item, str) else (
+                (item.get("path"), item.get("method")) if isinstance(item, dict) else (None, None))
+            if isinstance(method, dict):
+                marker = method.get(JS_MARKER)
+                method = marker.get("name", "").rsplit(".", 1)[-1] if isinstance(marker, dict) else None
+            if isinstance(path, str) and isinstance(method, str):
+                out.append((_exclusion_pattern(path), method.upper()))
+        return out
+
     def versioning(self, file: str) -> dict[str, Any] | None:
-        """`app.enableVersioning({ type: VersioningType.URI, defaultVersion })` — URI only."""
+        """`app.enableVersioning({ type: VersioningType.URI, prefix, defaultVersion })` — URI only:
+        the other types route by header or media type, on unversioned paths."""
         for call in self.facts[file]["calls"]:
             if call["m"] != "enableVersioning":
                 continue
@@ -215,51 +250,123 @@ class _NestLinker:
             kind = options.get("type")
             kind_name = kind.get("__js__", {}).get("name", "") if isinstance(kind, dict) else ""
             if kind is None or kind_name.endswith("URI"):
-                default = options.get("defaultVersion")
-                return {"default": default if isinstance(default, str) else None}
+                segment_prefix = options.get("prefix", "v")
+                return {"default": self.versions(file, options.get("defaultVersion")),
+                        "prefix": segment_prefix if isinstance(segment_prefix, str) else ""}
         return None
 
-    def controller(self, file: str, cls: dict[str, Any], controller: dict[str, Any], prefix: str,
+    def versions(self, file: str, value: Any) -> list[str] | None:
+        """The versions a `version:` option or `@Version()` argument names, `""` standing for
+        `VERSION_NEUTRAL`; None when absent or not statically known. Takes argument descriptors
+        and the JSON values of object literals alike."""
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            out: list[str] = []
+            for item in value:
+                found = self.versions(file, item)
+                if found is None:
+                    return None
+                out.extend(found)
+            return out or None
+        if not isinstance(value, dict):
+            return None
+        if value.get("t") in ("str", "arr"):
+            return self.versions(file, value["v"])
+        marker = value.get(JS_MARKER) if JS_MARKER in value else value if value.get("t") == "ref" else None
+        if not isinstance(marker, dict):
+            return None
+        target = self.program.resolve(file, marker.get("ref"))
+        if target is not None and target[0] == "pkg" and target[1] == "@nestjs/common" \
+                and target[2] == ("VERSION_NEUTRAL",):
+            return [""]
+        if target is not None and target[0] == "lit" and isinstance(target[1], (str, list)):
+            return self.versions(file, target[1])
+        return None
+
+    def controller(self, file: str, cls: dict[str, Any], controller: dict[str, Any], prefix: _Prefix,
                    versioning: dict[str, Any] | None, module_path: str) -> list[DiscoveredEndpoint]:
         args = controller["args"]
-        version: str | None = versioning["default"] if versioning else None
+        versions: list[str] | None = versioning["default"] if versioning else None
         base_desc = args[0] if args else None
         if base_desc is not None and base_desc["t"] == "obj":
             options = base_desc["v"]
             base_desc = None
             if "path" in options:
                 path = options["path"]
-                base_desc = {"t": "str", "v": path} if isinstance(path, str) else (
+                marker = path.get(JS_MARKER) if isinstance(path, dict) else None
+                # `@Controller({ path: ROUTES.USERS, version: '1' })`: a constant, resolved like an argument
+                base_desc = {"t": "str", "v": path} if isinstance(path, str) else {
+                    "t": "ref", "ref": marker.get("ref"), "name": marker.get("name", "")} if isinstance(
+                    marker, dict) else (
                     {"t": "arr", "v": [{"t": "str", "v": p} for p in path]}
                     if isinstance(path, list) and all(isinstance(p, str) for p in path) else {"t": "dyn"})
-            if versioning is not None and isinstance(options.get("version"), str):
-                version = options["version"]
+            if versioning is not None and "version" in options:
+                versions = self.versions(file, options["version"]) or versions
         bases = self.strings(file, base_desc)
         if bases is None:
             self.warnings.append(ScanWarning(file, MSG_DYNAMIC_PATH, cls["line"]))
             return []
-        version_segment = f"v{version}" if version else ""
+        global_prefix, exclusions = prefix
         out: list[DiscoveredEndpoint] = []
-        for method in cls["methods"]:
+        for method_file, method in self.route_methods(file, cls):
             verb = next((d for d in method["decorators"] if d["name"] in VERBS), None)
             if verb is None or method.get("err"):
                 continue
-            paths = self.strings(file, verb["args"][0] if verb["args"] else None)
+            paths = self.strings(method_file, verb["args"][0] if verb["args"] else None)
             if paths is None:
-                self.warnings.append(ScanWarning(file, MSG_DYNAMIC_PATH, method["line"]))
+                self.warnings.append(ScanWarning(method_file, MSG_DYNAMIC_PATH, method["line"]))
                 continue
-            # @Version('2') on a method overrides the controller's version
+            # @Version('2') on a method overrides the controller's version(s)
             override = _deco(method["decorators"], "Version")
-            method_version = ""
-            if versioning is not None and override and override["args"] and override["args"][0]["t"] == "str":
-                method_version = "v" + override["args"][0]["v"]
-            for base in bases:
-                for path in paths:
-                    # Nest's order: global prefix, version, module path, controller, route
-                    full = join_paths(prefix, method_version or version_segment, module_path, base, path)
-                    for http in VERBS[verb["name"]]:
-                        out.append(self.endpoint(http, full, file, cls, method))
+            method_versions = versions
+            if versioning is not None and override and override["args"]:
+                method_versions = self.versions(method_file, override["args"][0]) or versions
+            segments = [versioning["prefix"] + v if v else "" for v in method_versions] \
+                if versioning is not None and method_versions else [""]
+            for segment in segments:
+                for base in bases:
+                    for path in paths:
+                        # Nest's order: global prefix, version, module path, controller, route
+                        unprefixed = join_paths(segment, module_path, base, path)
+                        # exclusions are matched on the path without its URI version
+                        bare = join_paths(module_path, base, path) if segment else unprefixed
+                        for http in VERBS[verb["name"]]:
+                            # an @All route is RequestMethod.ALL to Nest: only ALL exclusions match it
+                            request_method = "ALL" if verb["name"] == "All" else http
+                            excluded = any(pattern.match(bare) and excluded_method in ("ALL", request_method)
+                                           for pattern, excluded_method in exclusions)
+                            full = unprefixed if excluded else join_paths(global_prefix, unprefixed)
+                            out.append(self.endpoint(http, full, method_file, cls, method))
         return out
+
+    def route_methods(self, file: str, cls: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """The class's decorated methods and those it inherits (`class UsersController extends
+        CrudController<User>`), with the file each is written in. Nest reads a method's route
+        from the most derived definition of its name, so a base method the class redefines is
+        left out."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        seen: set[str] = set()
+        klass_file, klass = file, cls
+        for _ in range(8):  # inheritance chains are short; a cycle is a mistake in the scanned code
+            for method in klass["methods"]:
+                if method["name"] not in seen:
+                    seen.add(method["name"])
+                    out.append((klass_file, method))
+            base = self.base_class(klass_file, klass)
+            if base is None:
+                break
+            klass_file, klass = base
+        return out
+
+    def base_class(self, file: str, cls: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """The class `cls` extends, found by name: the one declared in the same file, else the
+        first of that name (the extends clause of the facts is the base's name, not a ref)."""
+        candidates = [(f, c) for f, c in self.types.get(cls["extends"] or "", [])
+                      if c["kind"] == "class" and c is not cls]
+        if not candidates:
+            return None
+        return next(((f, c) for f, c in candidates if f == file), candidates[0])
 
     def endpoint(self, http: str, path: str, file: str, cls: dict[str, Any],
                  method: dict[str, Any]) -> DiscoveredEndpoint:
