@@ -203,6 +203,10 @@ class _NestLinker:
                     paths.setdefault(key, parent)
                 continue
             path = route.get("path", "")
+            marker = path.get(JS_MARKER) if isinstance(path, dict) else None
+            if isinstance(marker, dict):  # `{ path: ROUTE_PREFIX, module: AppModuleV2 }`
+                target = self.program.resolve(file, marker.get("ref"))
+                path = target[1] if target is not None and target[0] == "lit" else None
             if not isinstance(path, str):
                 self.warnings.append(ScanWarning(file, MSG_DYNAMIC_MODULE_ROUTES, line))
                 continue
