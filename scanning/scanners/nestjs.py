@@ -3,10 +3,14 @@
 Shares the one-walk extraction of the Express and Fastify scanners; the walk records classes
 with their decorators, decorated methods and parameters, and DTO fields. Linking serves every
 ``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)``
-methods under ``app.setGlobalPrefix(prefix)`` (from the bootstrap file), under the module
-path ``RouterModule.register(routes)`` gives the module listing the controller, and, when
-``app.enableVersioning()`` is on, ``@Controller({ path, version })`` and method ``@Version()``
-URI versions.
+methods under ``app.setGlobalPrefix(prefix, { exclude })`` (from the bootstrap file; excluded
+routes, matched like Nest's path-to-regexp patterns, stay unprefixed), under the module path
+``RouterModule.register(routes)`` gives the module listing the controller (a module may register
+itself), and, when ``app.enableVersioning({ type: VersioningType.URI })`` is on, under the URI
+versions of ``@Controller({ path, version })``, method ``@Version()`` or ``defaultVersion``: a
+version list serves each version, ``VERSION_NEUTRAL`` the unversioned path. A controller also
+serves the routes of the classes it extends, unless it redefines the method. Paths may be
+constants, members of constant objects, or enum members, imported or not.
 
 Parameters: ``@Param('id')`` (typed by its parse pipe), ``@Query('q')``, ``@Query() dto`` (one query parameter per DTO field),
 ``@Headers('x-y')``. ``@Body() dto`` becomes a JSON Schema from the DTO class or interface:
