@@ -124,6 +124,10 @@ class _NestLinker:
             for call in self.facts[file]["calls"]:
                 if call["m"] == "setGlobalPrefix" and call["args"]:
                     values = self.strings(file, call["args"][0])
+                    if values is None and "ref" in call["args"][0]:
+                        # `process.env.API_PREFIX ?? 'api'`: what is served when the option is not set
+                        fallback = self.program.fallback(file, call["args"][0]["ref"])
+                        values = [fallback[1]] if fallback is not None and isinstance(fallback[1], str) else None
                     if values is None:
                         self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
                     else:

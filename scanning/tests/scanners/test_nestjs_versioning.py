@@ -208,3 +208,21 @@ def test_without_exclusions_every_route_is_under_the_prefix() -> None:
     assert "exclude" not in files["src/main.ts"]
     endpoints, _ = scan_files(SCANNER, files)
     assert all(e.path.startswith("/api/") for e in endpoints)
+
+
+def test_a_prefix_read_from_the_environment_with_a_fallback_is_the_fallback() -> None:
+    files = dict(STOREFRONT)
+    files["src/main.ts"] = files["src/main.ts"].replace(
+        "setGlobalPrefix('api',", "setGlobalPrefix(process.env.API_PREFIX ?? 'api',")
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == STOREFRONT_ENDPOINTS
+    assert warnings == []
+
+
+def test_a_prefix_only_known_at_run_time_is_a_warning() -> None:
+    files = dict(STOREFRONT)
+    files["src/main.ts"] = files["src/main.ts"].replace(
+        "setGlobalPrefix('api',", "setGlobalPrefix(config.getOrThrow('app.apiPrefix'),")
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert ("GET", "/v1/products") in keys(endpoints)
+    assert [(w.file, w.message) for w in warnings] == [("src/main.ts", "global prefix is not a literal string")]
