@@ -2,15 +2,16 @@
 
 Shares the one-walk extraction of the Express and Fastify scanners; the walk records classes
 with their decorators, decorated methods and parameters, and DTO fields. Linking serves every
-``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)``
-methods under ``app.setGlobalPrefix(prefix, { exclude })`` (from the bootstrap file; excluded
-routes, matched like Nest's path-to-regexp patterns, stay unprefixed), under the module path
-``RouterModule.register(routes)`` gives the module listing the controller (a module may register
-itself), and, when ``app.enableVersioning({ type: VersioningType.URI })`` is on, under the URI
-versions of ``@Controller({ path, version })``, method ``@Version()`` or ``defaultVersion``: a
-version list serves each version, ``VERSION_NEUTRAL`` the unversioned path. A controller also
-serves the routes of the classes it extends, unless it redefines the method. Paths may be
-constants, members of constant objects, or enum members, imported or not.
+``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)`` and
+``@Sse(path)`` (a GET) methods, under ``app.setGlobalPrefix(prefix, { exclude })`` (from the
+bootstrap file; excluded routes, matched like Nest's path-to-regexp patterns, stay unprefixed;
+``process.env.X ?? 'api'`` is its fallback), under the module path ``RouterModule.register(routes)``
+gives the module listing the controller (a module may register itself), and, when
+``app.enableVersioning({ type: VersioningType.URI })`` is on, under the URI versions of
+``@Controller({ path, version })``, method ``@Version()`` or ``defaultVersion``: a version list
+serves each version, ``VERSION_NEUTRAL`` the unversioned path. A controller also serves the
+routes of the classes it extends (a mixin function's class too), unless it redefines the
+method. Paths may be constants, members of constant objects, or enum members, imported or not.
 
 Parameters: ``@Param('id')`` (typed by its parse pipe), ``@Query('q')``, ``@Query() dto`` (one query parameter per DTO field),
 ``@Headers('x-y')``. ``@Body() dto`` becomes a JSON Schema from the DTO class or interface:
@@ -44,7 +45,7 @@ from scanning.scanners.express import (
 )
 
 VERBS = {"Get": ("GET",), "Post": ("POST",), "Put": ("PUT",), "Patch": ("PATCH",), "Delete": ("DELETE",),
-         "Head": ("HEAD",), "Options": ("OPTIONS",), "All": ("GET", "POST", "PUT", "PATCH", "DELETE")}
+         "Head": ("HEAD",), "Options": ("OPTIONS",), "Sse": ("GET",), "All": ("GET", "POST", "PUT", "PATCH", "DELETE")}
 PIPES = {"ParseIntPipe": {"type": "integer"}, "ParseFloatPipe": {"type": "number"},
          "ParseBoolPipe": {"type": "boolean"}, "ParseUUIDPipe": {"type": "string", "format": "uuid"}}
 PUBLIC = re.compile(r"^(Public|AllowAnonymous|SkipAuth)$")
@@ -372,10 +373,19 @@ class _NestLinker:
         return out
 
     def base_class(self, file: str, cls: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-        """The class `cls` extends, found by name: the one declared in the same file, else the
-        first of that name (the extends clause of the facts is the base's name, not a ref)."""
-        candidates = [(f, c) for f, c in self.types.get(cls["extends"] or "", [])
-                      if c["kind"] == "class" and c is not cls]
+        """The class `cls` extends, found by name (the extends clause of the facts is text, not
+        a ref): the one declared in the same file, else the first of that name. A mixin,
+        `extends ReadOnlyController<Tag>(Tag)`, is the first class written in the function."""
+        extends = cls["extends"] or ""
+        name = re.match(r"[\w$]*", extends).group(0)  # type: ignore[union-attr]
+        candidates = [(f, c) for f, c in self.types.get(name, []) if c["kind"] == "class" and c is not cls]
+        if not candidates and extends != name:
+            for fn_file in sorted(self.facts):
+                lines = [fn["line"] for fn in self.facts[fn_file].get("fns", {}).values() if fn.get("name") == name]
+                inner = [c for c in self.facts[fn_file]["classes"] if lines and c["kind"] == "class"
+                         and c["line"] > lines[0]]
+                if inner:
+                    candidates.append((fn_file, min(inner, key=lambda c: c["line"])))
         if not candidates:
             return None
         return next(((f, c) for f, c in candidates if f == file), candidates[0])

@@ -1,5 +1,5 @@
 """NestJS URI versioning (neutral and multiple versions), global prefix exclusions, routes
-inherited from base controllers, and constants or enums as paths.
+inherited from base controllers and mixins, `@Sse()` streams, and constants or enums as paths.
 
 The expected sets were checked against Nest 10 itself: the fixture booted with
 `NestFactory.create` and `app.init()`, its routes read where Nest hands them to Express."""
@@ -76,9 +76,39 @@ STOREFRONT: dict[str, str] = {
     "src/catalog/catalog.module.ts": """
         import { Module } from '@nestjs/common';
         import { ProductsController } from './products.controller';
+        import { TagsController } from './tags.controller';
 
-        @Module({ controllers: [ProductsController] })
+        @Module({ controllers: [ProductsController, TagsController] })
         export class CatalogModule {}
+    """,
+    "src/catalog/tags.controller.ts": """
+        import { Controller, MessageEvent, Sse } from '@nestjs/common';
+        import { Observable, interval, map } from 'rxjs';
+        import { ReadOnlyController } from '../shared/read-only.controller';
+
+        interface Tag { name: string }
+
+        @Controller({ path: 'tags', version: '2' })
+        export class TagsController extends ReadOnlyController<Tag>('tag') {
+          @Sse('changes')
+          changes(): Observable<MessageEvent> {
+            return interval(5000).pipe(map(() => ({ data: { changed: true } })));
+          }
+        }
+    """,
+    "src/shared/read-only.controller.ts": """
+        import { Get, Param, Type } from '@nestjs/common';
+
+        export function ReadOnlyController<T>(resource: string): Type<unknown> {
+          abstract class ReadOnly {
+            @Get()
+            list(): T[] { return []; }
+
+            @Get(':name')
+            one(@Param('name') name: string): T | null { return null; }
+          }
+          return ReadOnly;
+        }
     """,
     "src/catalog/products.controller.ts": """
         import { Controller, Get, Param, Version, VERSION_NEUTRAL } from '@nestjs/common';
@@ -153,6 +183,9 @@ STOREFRONT_ENDPOINTS = {
     ("GET", "/api/v2/products/{id}/reviews"),
     ("GET", "/api/products/featured"),
     ("GET", "/api/v3/products/featured"),
+    ("GET", "/api/v2/tags"),
+    ("GET", "/api/v2/tags/{name}"),
+    ("GET", "/api/v2/tags/changes"),
     ("GET", "/api/v1/orders"),
     ("POST", "/api/v1/orders"),
     ("GET", "/api/v1/orders/{id}/lines"),
@@ -177,7 +210,7 @@ def test_an_inherited_route_is_reported_where_it_is_written_under_the_subclass_n
 
 def test_a_base_controller_is_not_served_on_its_own() -> None:
     endpoints, _ = scan_files(SCANNER, STOREFRONT)
-    assert not {e.handler for e in endpoints if e.handler.startswith("CrudController.")}
+    assert not {e.handler for e in endpoints if e.handler.startswith(("CrudController.", "ReadOnly."))}
     assert ("GET", "/api/v1/orders/{id}") not in keys(endpoints)
 
 
