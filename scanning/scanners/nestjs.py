@@ -373,9 +373,16 @@ class _NestLinker:
         return out
 
     def base_class(self, file: str, cls: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-        """The class `cls` extends, found by name (the extends clause of the facts is text, not
-        a ref): the one declared in the same file, else the first of that name. A mixin,
-        `extends ReadOnlyController<Tag>(Tag)`, is the first class written in the function."""
+        """The class `cls` extends: the one its base ref resolves to, else (a base from a
+        package, a mixin) by name, the one declared in the same file, else the first of that name.
+        A mixin, `extends ReadOnlyController<Tag>(Tag)`, is the first class written in the function."""
+        target = self.program.resolve(file, cls["base"]) if cls.get("base") else None
+        if target is not None and target[0] == "class":
+            line = int(target[2][1:].split(":", 1)[0])  # class ids are "k<line>:<column>"
+            found = next((c for c in self.facts.get(target[1], {}).get("classes", ()) if c["line"] == line), None)
+            return (target[1], found) if found is not None and found is not cls else None
+        if target is not None and target[0] == "pkg":
+            return None  # a package's class: its routes are not in the scanned sources
         extends = cls["extends"] or ""
         name = re.match(r"[\w$]*", extends).group(0)  # type: ignore[union-attr]
         candidates = [(f, c) for f, c in self.types.get(name, []) if c["kind"] == "class" and c is not cls]

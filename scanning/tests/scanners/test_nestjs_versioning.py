@@ -259,3 +259,21 @@ def test_a_prefix_only_known_at_run_time_is_a_warning() -> None:
     endpoints, warnings = scan_files(SCANNER, files)
     assert ("GET", "/v1/products") in keys(endpoints)
     assert [(w.file, w.message) for w in warnings] == [("src/main.ts", "global prefix is not a literal string")]
+
+
+def test_the_base_class_is_the_imported_one_not_another_of_the_same_name() -> None:
+    files = dict(STOREFRONT)
+    files["src/legacy/crud.controller.ts"] = """
+        import { Get, Post } from '@nestjs/common';
+
+        export abstract class CrudController<T> {
+          @Get('legacy-list')
+          list(): T[] { return []; }
+
+          @Post('import')
+          bulkImport(): void {}
+        }
+    """
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == STOREFRONT_ENDPOINTS
+    assert warnings == []
