@@ -63,7 +63,7 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 # of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
 JS_FRONT_END = "javascript"
 # 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs;
-# 8: exported enums and abstract classes, classes' base refs
+# 8: exported enums and abstract classes, classes' base refs, @nestjs/config namespaces (`config`)
 JS_FACTS_VERSION = "8"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 

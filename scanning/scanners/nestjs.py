@@ -5,7 +5,8 @@ with their decorators, decorated methods and parameters, and DTO fields. Linking
 ``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)`` and
 ``@Sse(path)`` (a GET) methods, under ``app.setGlobalPrefix(prefix, { exclude })`` (from the
 bootstrap file; excluded routes, matched like Nest's path-to-regexp patterns, stay unprefixed;
-``process.env.X ?? 'api'`` is its fallback), under the module path ``RouterModule.register(routes)``
+``process.env.X ?? 'api'`` is its fallback, ``configService.get('app.apiPrefix')`` the default
+of the ``registerAs('app', ...)`` namespace), under the module path ``RouterModule.register(routes)``
 gives the module listing the controller (a module may register itself), and, when
 ``app.enableVersioning({ type: VersioningType.URI })`` is on, under the URI versions of
 ``@Controller({ path, version })``, method ``@Version()`` or ``defaultVersion``: a version list
@@ -61,6 +62,8 @@ _VALIDATORS: dict[str, dict[str, Any]] = {
 _BOUNDS = {"MinLength": "minLength", "MaxLength": "maxLength", "Min": "minimum", "Max": "maximum",
            "ArrayMinSize": "minItems", "ArrayMaxSize": "maxItems"}
 
+# `config.get('app.apiPrefix')` as `describe` names a call: callee and its first argument
+_CONFIG_READ = re.compile(r"\.(?:get|getOrThrow)\('([\w.-]+)'\)$")
 # (global prefix, exclusions from it: (path pattern, request method name or "ALL"))
 _Prefix = tuple[str, list[tuple[re.Pattern[str], str]]]
 
@@ -130,6 +133,8 @@ class _NestLinker:
                         fallback = self.program.fallback(file, call["args"][0]["ref"])
                         values = [fallback[1]] if fallback is not None and isinstance(fallback[1], str) else None
                     if values is None:
+                        values = self.config_value(call["args"][0])
+                    if values is None:
                         self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
                     else:
                         prefix = (values[0], self.prefix_exclusions(file, call))
@@ -150,6 +155,17 @@ class _NestLinker:
                 self.warnings.append(ScanWarning(file, error["message"] + "; declarations in it may be missed",
                                                  error["line"]))
         return list(endpoints.values()), self.warnings
+
+    def config_value(self, desc: dict[str, Any]) -> list[str] | None:
+        """`configService.getOrThrow('app.apiPrefix')`: the default the `registerAs('app', ...)`
+        namespace gives `apiPrefix` (see `_nest_config`), when exactly one namespace has it."""
+        match = _CONFIG_READ.search(desc.get("name", "")) if desc.get("t") == "ref" else None
+        if match is None or "." not in match.group(1):
+            return None
+        namespace, key = match.group(1).split(".", 1)
+        found = {f["config"][namespace][key] for f in self.facts.values()
+                 if key in f.get("config", {}).get(namespace, {})}
+        return [found.pop()] if len(found) == 1 else None
 
     # --- RouterModule ------------------------------------------------------------------
 
