@@ -62,6 +62,7 @@ _VALIDATORS: dict[str, dict[str, Any]] = {
 _BOUNDS = {"MinLength": "minLength", "MaxLength": "maxLength", "Min": "minimum", "Max": "maximum",
            "ArrayMinSize": "minItems", "ArrayMaxSize": "maxItems"}
 
+_TEST_FILE = re.compile(r"(^|/)(tests?|e2e|__tests__)/|\.(spec|test|e2e-spec|e2e)\.[cm]?[jt]sx?$")
 # `config.get('app.apiPrefix')` as `describe` names a call: callee and its first argument
 _CONFIG_READ = re.compile(r"\.(?:get|getOrThrow)\('([\w.-]+)'\)$")
 # (global prefix, exclusions from it: (path pattern, request method name or "ALL"))
@@ -124,21 +125,22 @@ class _NestLinker:
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         prefix: _Prefix = ("", [])
         versioning = None
-        for file in sorted(self.facts):
-            for call in self.facts[file]["calls"]:
-                if call["m"] == "setGlobalPrefix" and call["args"]:
-                    values = self.strings(file, call["args"][0])
-                    if values is None and "ref" in call["args"][0]:
-                        # `process.env.API_PREFIX ?? 'api'`: what is served when the option is not set
-                        fallback = self.program.fallback(file, call["args"][0]["ref"])
-                        values = [fallback[1]] if fallback is not None and isinstance(fallback[1], str) else None
-                    if values is None:
-                        values = self.config_value(call["args"][0])
-                    if values is None:
-                        self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
-                    else:
-                        prefix = (values[0], self.prefix_exclusions(file, call))
-            versioning = versioning or self.versioning(file)
+        for file, call in self.bootstrap_calls("setGlobalPrefix"):
+            values = self.strings(file, call["args"][0])
+            if values is None and "ref" in call["args"][0]:
+                # `process.env.API_PREFIX ?? 'api'`: what is served when the option is not set
+                fallback = self.program.fallback(file, call["args"][0]["ref"])
+                values = [fallback[1]] if fallback is not None and isinstance(fallback[1], str) else None
+            if values is None:
+                values = self.config_value(call["args"][0])
+            if values is None:
+                self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
+            else:
+                prefix = (values[0], self.prefix_exclusions(file, call))
+            break
+        for file, call in self.bootstrap_calls("enableVersioning"):
+            versioning = self.versioning(file, call)
+            break
         module_paths = self.module_paths()
         endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
         for file in sorted(self.facts):
@@ -269,19 +271,32 @@ class _NestLinker:
                 out.append((_exclusion_pattern(path), method.upper()))
         return out
 
-    def versioning(self, file: str) -> dict[str, Any] | None:
+    def bootstrap_calls(self, method: str) -> list[tuple[str, dict[str, Any]]]:
+        """The `app.<method>(...)` calls with arguments, the application's own first: on the app
+        `NestFactory.create` makes, then outside test files; e2e tests set up apps of their own
+        (`moduleFixture.createNestApplication()`), with prefixes the server never serves."""
+        found = [(file, call) for file in sorted(self.facts) for call in self.facts[file]["calls"]
+                 if call["m"] == method and call["args"]]
+
+        def rank(entry: tuple[str, dict[str, Any]]) -> tuple[int, int]:
+            file, call = entry
+            target = self.program.resolve(file, call["owner"])
+            created = target is not None and target[0] == "call" and target[3:4] == (
+                ("pkg", "@nestjs/core", ("NestFactory", "create")),)
+            return (0 if created else 1, 1 if _TEST_FILE.search(file) else 0)
+
+        return sorted(found, key=rank)
+
+    def versioning(self, file: str, call: dict[str, Any]) -> dict[str, Any] | None:
         """`app.enableVersioning({ type: VersioningType.URI, prefix, defaultVersion })` — URI only:
         the other types route by header or media type, on unversioned paths."""
-        for call in self.facts[file]["calls"]:
-            if call["m"] != "enableVersioning":
-                continue
-            options = call["args"][0]["v"] if call["args"] and call["args"][0]["t"] == "obj" else {}
-            kind = options.get("type")
-            kind_name = kind.get("__js__", {}).get("name", "") if isinstance(kind, dict) else ""
-            if kind is None or kind_name.endswith("URI"):
-                segment_prefix = options.get("prefix", "v")
-                return {"default": self.versions(file, options.get("defaultVersion")),
-                        "prefix": segment_prefix if isinstance(segment_prefix, str) else ""}
+        options = call["args"][0]["v"] if call["args"][0]["t"] == "obj" else {}
+        kind = options.get("type")
+        kind_name = kind.get("__js__", {}).get("name", "") if isinstance(kind, dict) else ""
+        if kind is None or kind_name.endswith("URI"):
+            segment_prefix = options.get("prefix", "v")
+            return {"default": self.versions(file, options.get("defaultVersion")),
+                    "prefix": segment_prefix if isinstance(segment_prefix, str) else ""}
         return None
 
     def versions(self, file: str, value: Any) -> list[str] | None:

@@ -277,3 +277,39 @@ def test_the_base_class_is_the_imported_one_not_another_of_the_same_name() -> No
     endpoints, warnings = scan_files(SCANNER, files)
     assert keys(endpoints) == STOREFRONT_ENDPOINTS
     assert warnings == []
+
+
+def test_prefixes_and_versioning_set_up_by_tests_are_not_the_servers() -> None:
+    files = dict(STOREFRONT)
+    files["test/app.e2e-spec.ts"] = """
+        import { INestApplication, VersioningType } from '@nestjs/common';
+        import { Test } from '@nestjs/testing';
+        import { AppModule } from '../src/app.module';
+
+        describe('storefront', () => {
+          let app: INestApplication;
+
+          beforeAll(async () => {
+            const moduleFixture = await Test.createTestingModule({ imports: [AppModule] }).compile();
+            app = moduleFixture.createNestApplication();
+            app.setGlobalPrefix('e2e');
+            app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version' });
+            await app.init();
+          });
+        });
+    """
+    files["src/app.controller.spec.ts"] = files["test/app.e2e-spec.ts"].replace("'../src/app.module'", "'./app.module'")
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == STOREFRONT_ENDPOINTS
+    assert warnings == []
+
+
+def test_a_prefix_held_by_a_constant_with_an_environment_fallback_is_the_fallback() -> None:
+    files = dict(STOREFRONT)
+    files["src/main.ts"] = files["src/main.ts"].replace(
+        "app.setGlobalPrefix('api',", "const apiPrefix = process.env.API_PREFIX || 'api';\n"
+        "          app.setGlobalPrefix(apiPrefix,")
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert "const apiPrefix" in files["src/main.ts"]
+    assert keys(endpoints) == STOREFRONT_ENDPOINTS
+    assert warnings == []
