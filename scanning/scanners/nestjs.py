@@ -13,6 +13,8 @@ gives the module listing the controller (a module may register itself), and, whe
 serves each version, ``VERSION_NEUTRAL`` the unversioned path. A controller also serves the
 routes of the classes it extends (a mixin function's class too), unless it redefines the
 method. Paths may be constants, members of constant objects, or enum members, imported or not.
+Test files (``*.spec.ts``, ``test/``...) set up applications of their own: their controllers,
+prefixes and versioning are not the server's.
 
 Parameters: ``@Param('id')`` (typed by its parse pipe), ``@Query('q')``, ``@Query() dto`` (one query parameter per DTO field),
 ``@Headers('x-y')``. ``@Body() dto`` becomes a JSON Schema from the DTO class or interface:
@@ -147,8 +149,8 @@ class _NestLinker:
             f = self.facts[file]
             for cls in f["classes"]:
                 controller = _deco(cls["decorators"], "Controller")
-                if controller is None:
-                    continue
+                if controller is None or _TEST_FILE.search(file):
+                    continue  # a controller a test declares is mounted by the test, never by the server
                 module_path = module_paths.get((file, cls["line"]), "")
                 for endpoint in self.controller(file, cls, controller, prefix, versioning, module_path):
                     endpoints.setdefault(endpoint.key, endpoint)

@@ -313,3 +313,25 @@ def test_a_prefix_held_by_a_constant_with_an_environment_fallback_is_the_fallbac
     assert "const apiPrefix" in files["src/main.ts"]
     assert keys(endpoints) == STOREFRONT_ENDPOINTS
     assert warnings == []
+
+
+def test_controllers_declared_in_tests_are_not_served() -> None:
+    files = dict(STOREFRONT)
+    files["src/orders/orders.controller.spec.ts"] = """
+        import { Controller, Get } from '@nestjs/common';
+        import { Test } from '@nestjs/testing';
+
+        @Controller('probe')
+        class ProbeController {
+          @Get()
+          ping() { return 'pong'; }
+        }
+
+        describe('orders', () => {
+          it('compiles', async () => {
+            await Test.createTestingModule({ controllers: [ProbeController] }).compile();
+          });
+        });
+    """
+    endpoints, _ = scan_files(SCANNER, files)
+    assert keys(endpoints) == STOREFRONT_ENDPOINTS
