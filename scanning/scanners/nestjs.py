@@ -102,6 +102,19 @@ def _exclusion_pattern(path: str) -> re.Pattern[str]:
     return re.compile(out.rstrip("/") + "/?$", re.IGNORECASE)
 
 
+def _option_desc(value: Any) -> dict[str, Any]:
+    """An object literal's JSON value as an argument descriptor: `@Controller({ path })` takes
+    the same strings, arrays and constants (`path: ROUTES.USERS`) as `@Controller(path)`."""
+    if isinstance(value, str):
+        return {"t": "str", "v": value}
+    if isinstance(value, list):
+        return {"t": "arr", "v": [_option_desc(item) for item in value]}
+    marker = value.get(JS_MARKER) if isinstance(value, dict) else None
+    if isinstance(marker, dict):
+        return {"t": "ref", "ref": marker.get("ref"), "name": marker.get("name", "")}
+    return {"t": "dyn"}
+
+
 def _deco(decorators: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
     return next((d for d in decorators if d["name"] == name), None)
 
@@ -339,14 +352,7 @@ class _NestLinker:
             options = base_desc["v"]
             base_desc = None
             if "path" in options:
-                path = options["path"]
-                marker = path.get(JS_MARKER) if isinstance(path, dict) else None
-                # `@Controller({ path: ROUTES.USERS, version: '1' })`: a constant, resolved like an argument
-                base_desc = {"t": "str", "v": path} if isinstance(path, str) else {
-                    "t": "ref", "ref": marker.get("ref"), "name": marker.get("name", "")} if isinstance(
-                    marker, dict) else (
-                    {"t": "arr", "v": [{"t": "str", "v": p} for p in path]}
-                    if isinstance(path, list) and all(isinstance(p, str) for p in path) else {"t": "dyn"})
+                base_desc = _option_desc(options["path"])
             if versioning is not None and "version" in options:
                 versions = self.versions(file, options["version"]) or versions
         bases = self.strings(file, base_desc)
