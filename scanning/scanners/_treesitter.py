@@ -62,8 +62,9 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 # The JavaScript scanners' shared front end: `extract_js` facts, cached once per file for all
 # of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
 JS_FRONT_END = "javascript"
-# 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs
-JS_FACTS_VERSION = "7"
+# 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs;
+# 8: exported enums and abstract classes, classes' base refs, @nestjs/config namespaces (`config`)
+JS_FACTS_VERSION = "8"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -443,11 +444,13 @@ class _JsExtractor:
         if parent is not None and parent.type == "export_statement":
             decorators = [c for c in parent.children if c.type == "decorator"] + decorators
         heritage = next((c for c in node.children if c.type == "class_heritage"), None)
-        extends = None
+        extends, base = None, None
         if heritage is not None:
             clause = next((c for c in heritage.named_children if c.type == "extends_clause"), None)
             value = clause.child_by_field_name("value") if clause is not None else None
             extends = node_text(value) if value is not None else None
+            # the base class itself, not just its name: controllers inherit its routes
+            base = self.ref(value, scope) if value is not None else None
         cid = f"k{node.start_point[0] + 1}:{node.start_point[1]}"
         self.current_class = cid
         self.classbind[cid] = {}
@@ -456,7 +459,7 @@ class _JsExtractor:
         record: dict[str, Any] = {
             "name": node_text(name_node), "line": node.start_point[0] + 1,
             "kind": "interface" if node.type == "interface_declaration" else "class",
-            "decorators": self._decorators(decorators, scope), "extends": extends,
+            "decorators": self._decorators(decorators, scope), "extends": extends, "base": base,
             "fields": [], "methods": [],
         }
         body = node.child_by_field_name("body")
@@ -590,10 +593,14 @@ class _JsExtractor:
                         self.exports[node_text(name)] = self._local(node_text(name), "")
             else:
                 name = declaration.child_by_field_name("name")
-                if declaration.type in _FUNCTION_TYPES or declaration.type.startswith("class"):
+                # `export enum Routes { ... }`: route paths imported as `Routes.List`;
+                # `export abstract class CrudController`: a base controller, imported to extend
+                named = declaration.type.startswith("class") or declaration.type in (
+                    "enum_declaration", "abstract_class_declaration")
+                if declaration.type in _FUNCTION_TYPES or named:
                     fid = f"f{declaration.start_point[0] + 1}:{declaration.start_point[1]}"
                     ref: dict[str, Any] = {"k": "fn", "id": fid}
-                    if declaration.type.startswith("class"):
+                    if named:
                         ref = self._local(node_text(name), "") if name else {"k": "none"}
                     if is_default:
                         self.exports["default"] = ref

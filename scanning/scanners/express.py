@@ -47,6 +47,7 @@ from operator import itemgetter
 from typing import Any, ClassVar
 
 from scanning.scanners._js_queries import HandlerQueries, query_reads
+from scanning.scanners._nest_config import config_namespaces
 from scanning.scanners._treesitter import (
     JS_EXTENSIONS,
     JS_FACTS_VERSION,
@@ -280,6 +281,10 @@ def extract_js(source: SourceFile) -> dict[str, Any]:
             queries = query_reads(tree.root_node, source.content)
             if queries:
                 cached["queries"] = queries  # function id -> query parameters it reads
+        if b"registerAs" in source.content:
+            namespaces = config_namespaces(tree.root_node)
+            if namespaces:
+                cached["config"] = namespaces  # @nestjs/config namespace -> key -> default value
         source.__dict__["_js_module_facts"] = cached
     return cached
 

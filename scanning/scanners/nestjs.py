@@ -2,11 +2,19 @@
 
 Shares the one-walk extraction of the Express and Fastify scanners; the walk records classes
 with their decorators, decorated methods and parameters, and DTO fields. Linking serves every
-``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)``
-methods under ``app.setGlobalPrefix(prefix)`` (from the bootstrap file), under the module
-path ``RouterModule.register(routes)`` gives the module listing the controller, and, when
-``app.enableVersioning()`` is on, ``@Controller({ path, version })`` and method ``@Version()``
-URI versions.
+``@Controller(path)`` class: ``@Get/@Post/@Put/@Patch/@Delete/@All/@Head/@Options(path)`` and
+``@Sse(path)`` (a GET) methods, under ``app.setGlobalPrefix(prefix, { exclude })`` (from the
+bootstrap file; excluded routes, matched like Nest's path-to-regexp patterns, stay unprefixed;
+``process.env.X ?? 'api'`` is its fallback, ``configService.get('app.apiPrefix')`` the default
+of the ``registerAs('app', ...)`` namespace), under the module path ``RouterModule.register(routes)``
+gives the module listing the controller (a module may register itself), and, when
+``app.enableVersioning({ type: VersioningType.URI })`` is on, under the URI versions of
+``@Controller({ path, version })``, method ``@Version()`` or ``defaultVersion``: a version list
+serves each version, ``VERSION_NEUTRAL`` the unversioned path. A controller also serves the
+routes of the classes it extends (a mixin function's class too), unless it redefines the
+method. Paths may be constants, members of constant objects, or enum members, imported or not.
+Test files (``*.spec.ts``, ``test/``...) set up applications of their own: their controllers,
+prefixes and versioning are not the server's.
 
 Parameters: ``@Param('id')`` (typed by its parse pipe), ``@Query('q')``, ``@Query() dto`` (one query parameter per DTO field),
 ``@Headers('x-y')``. ``@Body() dto`` becomes a JSON Schema from the DTO class or interface:
@@ -40,7 +48,7 @@ from scanning.scanners.express import (
 )
 
 VERBS = {"Get": ("GET",), "Post": ("POST",), "Put": ("PUT",), "Patch": ("PATCH",), "Delete": ("DELETE",),
-         "Head": ("HEAD",), "Options": ("OPTIONS",), "All": ("GET", "POST", "PUT", "PATCH", "DELETE")}
+         "Head": ("HEAD",), "Options": ("OPTIONS",), "Sse": ("GET",), "All": ("GET", "POST", "PUT", "PATCH", "DELETE")}
 PIPES = {"ParseIntPipe": {"type": "integer"}, "ParseFloatPipe": {"type": "number"},
          "ParseBoolPipe": {"type": "boolean"}, "ParseUUIDPipe": {"type": "string", "format": "uuid"}}
 PUBLIC = re.compile(r"^(Public|AllowAnonymous|SkipAuth)$")
@@ -55,6 +63,12 @@ _VALIDATORS: dict[str, dict[str, Any]] = {
 }
 _BOUNDS = {"MinLength": "minLength", "MaxLength": "maxLength", "Min": "minimum", "Max": "maximum",
            "ArrayMinSize": "minItems", "ArrayMaxSize": "maxItems"}
+
+_TEST_FILE = re.compile(r"(^|/)(tests?|e2e|__tests__)/|\.(spec|test|e2e-spec|e2e)\.[cm]?[jt]sx?$")
+# `config.get('app.apiPrefix')` as `describe` names a call: callee and its first argument
+_CONFIG_READ = re.compile(r"\.(?:get|getOrThrow)\('([\w.-]+)'\)$")
+# (global prefix, exclusions from it: (path pattern, request method name or "ALL"))
+_Prefix = tuple[str, list[tuple[re.Pattern[str], str]]]
 
 MSG_DYNAMIC_PATH = "controller or route path is not a literal string; skipped"
 MSG_DYNAMIC_MODULE_ROUTES = "RouterModule routes are not a literal array of paths; their module paths are not applied"
@@ -72,6 +86,33 @@ class NestJSScanner(JsFrameworkScanner):
         self, facts: dict[str, dict[str, Any]], index: RepositoryIndex
     ) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         return _NestLinker(facts).run()
+
+
+def _exclusion_pattern(path: str) -> re.Pattern[str]:
+    """What path-to-regexp makes of an excluded route: `:name` one segment, `(.*)` and `*`
+    anything, case-insensitive, an optional trailing slash."""
+    out = ""
+    for token in re.split(r"(\(\.\*\)|\*|:\w+\??)", "/" + path.lstrip("/")):
+        if token in ("(.*)", "*"):
+            out += ".*"
+        elif token.startswith(":"):
+            out += "[^/]+" if not token.endswith("?") else "[^/]*"
+        else:
+            out += re.escape(token)
+    return re.compile(out.rstrip("/") + "/?$", re.IGNORECASE)
+
+
+def _option_desc(value: Any) -> dict[str, Any]:
+    """An object literal's JSON value as an argument descriptor: `@Controller({ path })` takes
+    the same strings, arrays and constants (`path: ROUTES.USERS`) as `@Controller(path)`."""
+    if isinstance(value, str):
+        return {"t": "str", "v": value}
+    if isinstance(value, list):
+        return {"t": "arr", "v": [_option_desc(item) for item in value]}
+    marker = value.get(JS_MARKER) if isinstance(value, dict) else None
+    if isinstance(marker, dict):
+        return {"t": "ref", "ref": marker.get("ref"), "name": marker.get("name", "")}
+    return {"t": "dyn"}
 
 
 def _deco(decorators: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
@@ -97,24 +138,32 @@ class _NestLinker:
         return literal_strings(self.program, file, desc)
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
-        prefix, versioning = "", None
-        for file in sorted(self.facts):
-            for call in self.facts[file]["calls"]:
-                if call["m"] == "setGlobalPrefix" and call["args"]:
-                    values = self.strings(file, call["args"][0])
-                    if values is None:
-                        self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
-                    else:
-                        prefix = values[0]
-            versioning = versioning or self.versioning(file)
+        prefix: _Prefix = ("", [])
+        versioning = None
+        for file, call in self.bootstrap_calls("setGlobalPrefix"):
+            values = self.strings(file, call["args"][0])
+            if values is None and "ref" in call["args"][0]:
+                # `process.env.API_PREFIX ?? 'api'`: what is served when the option is not set
+                fallback = self.program.fallback(file, call["args"][0]["ref"])
+                values = [fallback[1]] if fallback is not None and isinstance(fallback[1], str) else None
+            if values is None:
+                values = self.config_value(call["args"][0])
+            if values is None:
+                self.warnings.append(ScanWarning(file, "global prefix is not a literal string", call["line"]))
+            else:
+                prefix = (values[0], self.prefix_exclusions(file, call))
+            break
+        for file, call in self.bootstrap_calls("enableVersioning"):
+            versioning = self.versioning(file, call)
+            break
         module_paths = self.module_paths()
         endpoints: dict[tuple[str, str], DiscoveredEndpoint] = {}
         for file in sorted(self.facts):
             f = self.facts[file]
             for cls in f["classes"]:
                 controller = _deco(cls["decorators"], "Controller")
-                if controller is None:
-                    continue
+                if controller is None or _TEST_FILE.search(file):
+                    continue  # a controller a test declares is mounted by the test, never by the server
                 module_path = module_paths.get((file, cls["line"]), "")
                 for endpoint in self.controller(file, cls, controller, prefix, versioning, module_path):
                     endpoints.setdefault(endpoint.key, endpoint)
@@ -123,6 +172,17 @@ class _NestLinker:
                 self.warnings.append(ScanWarning(file, error["message"] + "; declarations in it may be missed",
                                                  error["line"]))
         return list(endpoints.values()), self.warnings
+
+    def config_value(self, desc: dict[str, Any]) -> list[str] | None:
+        """`configService.getOrThrow('app.apiPrefix')`: the default the `registerAs('app', ...)`
+        namespace gives `apiPrefix` (see `_nest_config`), when exactly one namespace has it."""
+        match = _CONFIG_READ.search(desc.get("name", "")) if desc.get("t") == "ref" else None
+        if match is None or "." not in match.group(1):
+            return None
+        namespace, key = match.group(1).split(".", 1)
+        found = {f["config"][namespace][key] for f in self.facts.values()
+                 if key in f.get("config", {}).get(namespace, {})}
+        return [found.pop()] if len(found) == 1 else None
 
     # --- RouterModule ------------------------------------------------------------------
 
@@ -185,6 +245,10 @@ class _NestLinker:
                     paths.setdefault(key, parent)
                 continue
             path = route.get("path", "")
+            marker = path.get(JS_MARKER) if isinstance(path, dict) else None
+            if isinstance(marker, dict):  # `{ path: ROUTE_PREFIX, module: AppModuleV2 }`
+                target = self.program.resolve(file, marker.get("ref"))
+                path = target[1] if target is not None and target[0] == "lit" else None
             if not isinstance(path, str):
                 self.warnings.append(ScanWarning(file, MSG_DYNAMIC_MODULE_ROUTES, line))
                 continue
@@ -206,60 +270,171 @@ class _NestLinker:
             return None
         return target[1], int(target[2][1:].split(":", 1)[0])  # class ids are "k<line>:<column>"
 
-    def versioning(self, file: str) -> dict[str, Any] | None:
-        """`app.enableVersioning({ type: VersioningType.URI, defaultVersion })` — URI only."""
-        for call in self.facts[file]["calls"]:
-            if call["m"] != "enableVersioning":
-                continue
-            options = call["args"][0]["v"] if call["args"] and call["args"][0]["t"] == "obj" else {}
-            kind = options.get("type")
-            kind_name = kind.get("__js__", {}).get("name", "") if isinstance(kind, dict) else ""
-            if kind is None or kind_name.endswith("URI"):
-                default = options.get("defaultVersion")
-                return {"default": default if isinstance(default, str) else None}
+    def prefix_exclusions(self, file: str, call: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
+        """`setGlobalPrefix('api', { exclude: ['health', { path: 'hooks/(.*)', method: RequestMethod.POST }] })`:
+        (path pattern, Nest request method name or "ALL") pairs, for the literal entries."""
+        options = call["args"][1] if len(call["args"]) > 1 and call["args"][1]["t"] == "obj" else None
+        listed = options["v"].get("exclude") if options is not None else None
+        out: list[tuple[re.Pattern[str], str]] = []
+        for item in listed if isinstance(listed, list) else []:
+            path, method = (item, "ALL") if isinstance(item, str) else (
+                (item.get("path"), item.get("method")) if isinstance(item, dict) else (None, None))
+            if isinstance(method, dict):
+                marker = method.get(JS_MARKER)
+                method = marker.get("name", "").rsplit(".", 1)[-1] if isinstance(marker, dict) else None
+            if isinstance(path, str) and isinstance(method, str):
+                out.append((_exclusion_pattern(path), method.upper()))
+        return out
+
+    def bootstrap_calls(self, method: str) -> list[tuple[str, dict[str, Any]]]:
+        """The `app.<method>(...)` calls with arguments, the application's own first: on the app
+        `NestFactory.create` makes, then outside test files; e2e tests set up apps of their own
+        (`moduleFixture.createNestApplication()`), with prefixes the server never serves."""
+        found = [(file, call) for file in sorted(self.facts) for call in self.facts[file]["calls"]
+                 if call["m"] == method and call["args"]]
+
+        def rank(entry: tuple[str, dict[str, Any]]) -> tuple[int, int]:
+            file, call = entry
+            target = self.program.resolve(file, call["owner"])
+            created = target is not None and target[0] == "call" and target[3:4] == (
+                ("pkg", "@nestjs/core", ("NestFactory", "create")),)
+            return (0 if created else 1, 1 if _TEST_FILE.search(file) else 0)
+
+        return sorted(found, key=rank)
+
+    def versioning(self, file: str, call: dict[str, Any]) -> dict[str, Any] | None:
+        """`app.enableVersioning({ type: VersioningType.URI, prefix, defaultVersion })` — URI only:
+        the other types route by header or media type, on unversioned paths."""
+        options = call["args"][0]["v"] if call["args"][0]["t"] == "obj" else {}
+        kind = options.get("type")
+        kind_name = kind.get("__js__", {}).get("name", "") if isinstance(kind, dict) else ""
+        if kind is None or kind_name.endswith("URI"):
+            segment_prefix = options.get("prefix", "v")
+            return {"default": self.versions(file, options.get("defaultVersion")),
+                    "prefix": segment_prefix if isinstance(segment_prefix, str) else ""}
         return None
 
-    def controller(self, file: str, cls: dict[str, Any], controller: dict[str, Any], prefix: str,
+    def versions(self, file: str, value: Any) -> list[str] | None:
+        """The versions a `version:` option or `@Version()` argument names, `""` standing for
+        `VERSION_NEUTRAL`; None when absent or not statically known. Takes argument descriptors
+        and the JSON values of object literals alike."""
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            out: list[str] = []
+            for item in value:
+                found = self.versions(file, item)
+                if found is None:
+                    return None
+                out.extend(found)
+            return out or None
+        if not isinstance(value, dict):
+            return None
+        if value.get("t") in ("str", "arr"):
+            return self.versions(file, value["v"])
+        marker = value.get(JS_MARKER) if JS_MARKER in value else value if value.get("t") == "ref" else None
+        if not isinstance(marker, dict):
+            return None
+        target = self.program.resolve(file, marker.get("ref"))
+        if target is not None and target[0] == "pkg" and target[1] == "@nestjs/common" \
+                and target[2] == ("VERSION_NEUTRAL",):
+            return [""]
+        if target is not None and target[0] == "lit" and isinstance(target[1], (str, list)):
+            return self.versions(file, target[1])
+        return None
+
+    def controller(self, file: str, cls: dict[str, Any], controller: dict[str, Any], prefix: _Prefix,
                    versioning: dict[str, Any] | None, module_path: str) -> list[DiscoveredEndpoint]:
         args = controller["args"]
-        version: str | None = versioning["default"] if versioning else None
+        versions: list[str] | None = versioning["default"] if versioning else None
         base_desc = args[0] if args else None
         if base_desc is not None and base_desc["t"] == "obj":
             options = base_desc["v"]
             base_desc = None
             if "path" in options:
-                path = options["path"]
-                base_desc = {"t": "str", "v": path} if isinstance(path, str) else (
-                    {"t": "arr", "v": [{"t": "str", "v": p} for p in path]}
-                    if isinstance(path, list) and all(isinstance(p, str) for p in path) else {"t": "dyn"})
-            if versioning is not None and isinstance(options.get("version"), str):
-                version = options["version"]
+                base_desc = _option_desc(options["path"])
+            if versioning is not None and "version" in options:
+                versions = self.versions(file, options["version"]) or versions
         bases = self.strings(file, base_desc)
         if bases is None:
             self.warnings.append(ScanWarning(file, MSG_DYNAMIC_PATH, cls["line"]))
             return []
-        version_segment = f"v{version}" if version else ""
+        global_prefix, exclusions = prefix
         out: list[DiscoveredEndpoint] = []
-        for method in cls["methods"]:
+        for method_file, method in self.route_methods(file, cls):
             verb = next((d for d in method["decorators"] if d["name"] in VERBS), None)
             if verb is None or method.get("err"):
                 continue
-            paths = self.strings(file, verb["args"][0] if verb["args"] else None)
+            paths = self.strings(method_file, verb["args"][0] if verb["args"] else None)
             if paths is None:
-                self.warnings.append(ScanWarning(file, MSG_DYNAMIC_PATH, method["line"]))
+                self.warnings.append(ScanWarning(method_file, MSG_DYNAMIC_PATH, method["line"]))
                 continue
-            # @Version('2') on a method overrides the controller's version
+            # @Version('2') on a method overrides the controller's version(s)
             override = _deco(method["decorators"], "Version")
-            method_version = ""
-            if versioning is not None and override and override["args"] and override["args"][0]["t"] == "str":
-                method_version = "v" + override["args"][0]["v"]
-            for base in bases:
-                for path in paths:
-                    # Nest's order: global prefix, version, module path, controller, route
-                    full = join_paths(prefix, method_version or version_segment, module_path, base, path)
-                    for http in VERBS[verb["name"]]:
-                        out.append(self.endpoint(http, full, file, cls, method))
+            method_versions = versions
+            if versioning is not None and override and override["args"]:
+                method_versions = self.versions(method_file, override["args"][0]) or versions
+            segments = [versioning["prefix"] + v if v else "" for v in method_versions] \
+                if versioning is not None and method_versions else [""]
+            for segment in segments:
+                for base in bases:
+                    for path in paths:
+                        # Nest's order: global prefix, version, module path, controller, route
+                        unprefixed = join_paths(segment, module_path, base, path)
+                        # exclusions are matched on the path without its URI version
+                        bare = join_paths(module_path, base, path) if segment else unprefixed
+                        for http in VERBS[verb["name"]]:
+                            # an @All route is RequestMethod.ALL to Nest: only ALL exclusions match it
+                            request_method = "ALL" if verb["name"] == "All" else http
+                            excluded = any(pattern.match(bare) and excluded_method in ("ALL", request_method)
+                                           for pattern, excluded_method in exclusions)
+                            full = unprefixed if excluded else join_paths(global_prefix, unprefixed)
+                            out.append(self.endpoint(http, full, method_file, cls, method))
         return out
+
+    def route_methods(self, file: str, cls: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """The class's decorated methods and those it inherits (`class UsersController extends
+        CrudController<User>`), with the file each is written in. Nest reads a method's route
+        from the most derived definition of its name, so a base method the class redefines is
+        left out."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        seen: set[str] = set()
+        klass_file, klass = file, cls
+        for _ in range(8):  # inheritance chains are short; a cycle is a mistake in the scanned code
+            for method in klass["methods"]:
+                if method["name"] not in seen:
+                    seen.add(method["name"])
+                    out.append((klass_file, method))
+            base = self.base_class(klass_file, klass)
+            if base is None:
+                break
+            klass_file, klass = base
+        return out
+
+    def base_class(self, file: str, cls: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """The class `cls` extends: the one its base ref resolves to, else (a base from a
+        package, a mixin) by name, the one declared in the same file, else the first of that name.
+        A mixin, `extends ReadOnlyController<Tag>(Tag)`, is the first class written in the function."""
+        target = self.program.resolve(file, cls["base"]) if cls.get("base") else None
+        if target is not None and target[0] == "class":
+            line = int(target[2][1:].split(":", 1)[0])  # class ids are "k<line>:<column>"
+            found = next((c for c in self.facts.get(target[1], {}).get("classes", ()) if c["line"] == line), None)
+            return (target[1], found) if found is not None and found is not cls else None
+        if target is not None and target[0] == "pkg":
+            return None  # a package's class: its routes are not in the scanned sources
+        extends = cls["extends"] or ""
+        name = re.match(r"[\w$]*", extends).group(0)  # type: ignore[union-attr]
+        candidates = [(f, c) for f, c in self.types.get(name, []) if c["kind"] == "class" and c is not cls]
+        if not candidates and extends != name:
+            for fn_file in sorted(self.facts):
+                lines = [fn["line"] for fn in self.facts[fn_file].get("fns", {}).values() if fn.get("name") == name]
+                inner = [c for c in self.facts[fn_file]["classes"] if lines and c["kind"] == "class"
+                         and c["line"] > lines[0]]
+                if inner:
+                    candidates.append((fn_file, min(inner, key=lambda c: c["line"])))
+        if not candidates:
+            return None
+        return next(((f, c) for f, c in candidates if f == file), candidates[0])
 
     def endpoint(self, http: str, path: str, file: str, cls: dict[str, Any],
                  method: dict[str, Any]) -> DiscoveredEndpoint:

@@ -154,3 +154,38 @@ def test_routes_that_are_not_a_literal_array_are_a_warning_and_leave_paths_alone
     endpoints, warnings = scan_files(SCANNER, files)
     assert ("GET", "/api/users") in keys(endpoints) and ("GET", "/api/monthly") in keys(endpoints)
     assert [(w.file, w.message) for w in warnings] == [("src/app.module.ts", MSG_DYNAMIC_MODULE_ROUTES)]
+
+
+def test_a_module_registers_its_own_path_and_paths_may_be_constants() -> None:
+    files = dict(BACKOFFICE)
+    files["src/app.routes.ts"] = files["src/app.routes.ts"].replace(
+        "path: 'admin'", "path: ADMIN_PATH").replace(
+        "\n        export const routes", "\n        export const ADMIN_PATH = 'admin';\n\n        export const routes")
+    files["src/app.module.ts"] = files["src/app.module.ts"].replace(
+        "imports: [AdminModule,", "imports: [AuditModule, AdminModule,").replace(
+        "import { routes } from './app.routes';",
+        "import { routes } from './app.routes';\n        import { AuditModule } from './audit/audit.module';")
+    files["src/audit/audit.module.ts"] = """
+        import { Module } from '@nestjs/common';
+        import { RouterModule } from '@nestjs/core';
+        import { AuditController } from './audit.controller';
+
+        @Module({
+          imports: [RouterModule.register([{ path: '/audit', module: AuditModule }])],
+          controllers: [AuditController],
+        })
+        export class AuditModule {}
+    """
+    files["src/audit/audit.controller.ts"] = """
+        import { Controller, Get } from '@nestjs/common';
+
+        @Controller('events')
+        export class AuditController {
+          @Get()
+          list() { return []; }
+        }
+    """
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert "ADMIN_PATH" in files["src/app.routes.ts"]
+    assert keys(endpoints) == BACKOFFICE_ENDPOINTS | {("GET", "/api/audit/events")}
+    assert warnings == []
