@@ -75,6 +75,8 @@ _SKIPPING_VERB = re.compile(
     rb"\.\s*(?:" + b"|".join(sorted(v.encode() for v in ROUTE_VERBS if v != "register")) + rb")(?![\w$])"
 )
 _END_OF_TREE = 0xFFFFFFFF
+# bytes from a mark to the next below which the mark does not end a stretch (see `run`)
+_MIN_SKIP = 64
 _START_BYTE = attrgetter("start_byte")
 _END_BYTE = attrgetter("end_byte")
 JS_MARKER = "__js__"
@@ -199,6 +201,13 @@ def js_string(node: Any, text: Any = node_text) -> str | None:
     typ = node.type
     if typ not in ("string", "template_string"):
         return None
+    raw = text(node)
+    # Most literals (route paths, module names) have no escape (`\`), JSX entity (`&amp;`) or
+    # substitution (`${`): their value is the text between the quotes, one slice instead of a
+    # child list and a text per fragment. `has_error` keeps unterminated literals on the long way.
+    if (len(raw) >= 2 and raw[0] == raw[-1] and "\\" not in raw and "&" not in raw
+            and (typ == "string" or "${" not in raw) and not node.has_error):
+        return raw[1:-1]
     parts: list[str] = []
     for child in node.named_children:
         kind = child.type
@@ -229,10 +238,12 @@ def unwrap(node: Any) -> Any:
     return node
 
 
-def _param_names(fn: Any) -> list[str | None]:
+def _param_names(fn: Any, text: Any = node_text) -> list[str | None]:
+    """Parameter names of a function (None for patterns); `text` as `_source_text` gives it
+    when the caller has the file's bytes (cheaper than `Node.text`)."""
     single = fn.child_by_field_name("parameter")
     if single is not None:
-        return [node_text(single)]
+        return [text(single)]
     params = fn.child_by_field_name("parameters")
     if params is None:
         return []
@@ -245,7 +256,7 @@ def _param_names(fn: Any) -> list[str | None]:
             target = p.child_by_field_name("pattern")
         elif p.type == "assignment_pattern":
             target = p.child_by_field_name("left")
-        names.append(node_text(target) if target is not None and target.type == "identifier" else None)
+        names.append(text(target) if target is not None and target.type == "identifier" else None)
     return names
 
 
@@ -296,6 +307,13 @@ class _JsExtractor:
         cursor = QueryCursor(_dispatch_query(language))
         source = self._source
         marks = [] if source is None else [m.start() for m in _SKIPPING_VERB.finditer(source)]
+        if marks:
+            # A stretch costs a query from the root (in a file of many statements, a pass over
+            # them all). Arguments shorter than the gap to the next mark cost less to traverse
+            # than a stretch of their own (`app.use('/r1', require('./r1'))` line after line):
+            # such marks do not end a stretch. Which nodes are visited does not change.
+            ends = marks[1:] + [len(source)]
+            marks = [mark for mark, end in zip(marks, ends) if end - mark >= _MIN_SKIP]
         frontier = 0  # every node that starts before it has been visited or skipped
         while True:
             i = bisect_right(marks, frontier)
@@ -387,7 +405,7 @@ class _JsExtractor:
             table = self.bindings[scope] = {}
         if scope in self.fn_nodes:
             node = self.fn_nodes.pop(scope)
-            for i, pname in enumerate(_param_names(node)):
+            for i, pname in enumerate(_param_names(node, self._text)):
                 if pname:
                     table.setdefault(pname, {"k": "param", "fn": scope, "i": i})
         return table
