@@ -321,10 +321,11 @@ class _JsExtractor:
             cursor.set_byte_range(frontier, stretch_end)
             nodes = cursor.captures(root).get("n")
             if nodes:
-                # document order, enclosing nodes first: by start, then longest first (two
-                # stable sorts on C-level keys are cheaper than one on a Python key function)
-                nodes.sort(key=_END_BYTE, reverse=True)
-                nodes.sort(key=_START_BYTE)
+                if len(nodes) > 1:  # (a stretch between two route calls often holds just the second)
+                    # document order, enclosing nodes first: by start, then longest first (two
+                    # stable sorts on C-level keys are cheaper than one on a Python key function)
+                    nodes.sort(key=_END_BYTE, reverse=True)
+                    nodes.sort(key=_START_BYTE)
                 frontier = self._walk(nodes, frontier)
             if stretch_end == _END_OF_TREE:
                 break
@@ -1092,7 +1093,7 @@ class _JsExtractor:
             # `controller.list`: what `describe` gives, its text
             return {"t": "ref", "ref": self._ref(node, typ, scope), "name": self._text(node)}
         if typ in ("call_expression", "new_expression"):
-            return {"t": "ref", "ref": self._ref(node, typ, scope), "name": describe(node)}
+            return {"t": "ref", "ref": self._ref(node, typ, scope), "name": describe(node, self._text)}
         if typ in ("number", "true", "false", "null", "unary_expression"):
             value = self.literal(node, scope)
             if value is not _UNKNOWN:
@@ -1218,27 +1219,30 @@ class _Unknown:
 _UNKNOWN: Any = _Unknown()
 
 
-def describe(node: Any) -> str:
-    """A short human name for a handler or middleware expression."""
+_WRAPPER_NAME = re.compile(r"async|catch|wrap|handler", re.I)
+
+
+def describe(node: Any, text: Any = node_text) -> str:
+    """A short human name for a handler or middleware expression (`text` as for `js_string`)."""
     node = unwrap(node)
     if node is None:
         return ""
     if node.type in ("identifier", "member_expression", "this"):
-        return node_text(node)
+        return text(node)
     if node.type in _FUNCTION_TYPES:
         name = node.child_by_field_name("name")
-        return node_text(name) if name is not None else ""
+        return text(name) if name is not None else ""
     if node.type in ("call_expression", "new_expression"):
         fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
         args = node.child_by_field_name("arguments")
         named = [unwrap(a) for a in args.named_children] if args is not None else []
         # asyncHandler(getUsers) / catchAsync(controller.list): the wrapped function is the handler
         if named and named[-1] is not None and named[-1].type in ("identifier", "member_expression") and (
-            fn is not None and re.search(r"async|catch|wrap|handler", node_text(fn), re.I)
+            fn is not None and _WRAPPER_NAME.search(text(fn))
         ):
-            return node_text(named[-1])
-        callee = node_text(fn) if fn is not None else ""
-        first = js_string(named[0]) if named and named[0] is not None else None
+            return text(named[-1])
+        callee = text(fn) if fn is not None else ""
+        first = js_string(named[0], text) if named and named[0] is not None else None
         # passport.authenticate('local') logs in, passport.authenticate('jwt') guards: keep the strategy
         return f"{callee}('{first}')" if first is not None else callee
     return ""
