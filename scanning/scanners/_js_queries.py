@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scanning.scanners._treesitter import _FUNCTION_TYPES, _WRAPPERS, _param_names
+from scanning.scanners._treesitter import _FUNCTION_TYPES, _WRAPPERS, _param_names, _source_text
 
 _QUERY = re.compile(rb"\.query\b")
 
 def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
     """Function id -> the query parameters it reads: [{"name", "line"}, ...], first read first."""
     found: dict[str, list[dict[str, Any]]] = {}
+    text = _source_text(source)
     for match in _QUERY.finditer(source):
         start = match.start() + 1
         path = _path_to(root, start, start + 5)
@@ -34,8 +35,10 @@ def query_reads(root: Any, source: bytes) -> dict[str, list[dict[str, Any]]]:
         request = member.child_by_field_name("object")
         if request is None or request.type != "identifier":
             continue
-        at = next((i for i in range(len(path) - 3, -1, -1) if path[i].type in _FUNCTION_TYPES), None)
-        if at is None or _param_names(path[at])[:1] != [_text(request, source)]:
+        at = len(path) - 3
+        while at >= 0 and path[at].type not in _FUNCTION_TYPES:
+            at -= 1
+        if at < 0 or _param_names(path[at], text)[:1] != [text(request)]:
             continue  # not a read of the function's first parameter, its request
         function = path[at]
         names = _names_read(path[at:-1], source)
@@ -56,7 +59,8 @@ def _path_to(top: Any, start: int, end: int) -> list[Any]:
     root on every call; one walk down gives every ancestor at once."""
     cursor = top.walk()
     path = [top]
-    while cursor.goto_first_child_for_byte(start) is not None:
+    goto_child = cursor.goto_first_child_for_byte
+    while goto_child(start) is not None:
         node = cursor.node
         if node.start_byte > start or node.end_byte < end:
             break
@@ -140,6 +144,9 @@ def _pattern_names(pattern: Any, source: bytes) -> list[str]:
     return names
 
 
+_NO_READS: dict[str, list[dict[str, Any]]] = {}
+
+
 class HandlerQueries:
     """Linking side: the query parameters read by the function a route names, wherever it is
     declared. `program` is the scan's `JsProgram`."""
@@ -152,11 +159,16 @@ class HandlerQueries:
     def names(self, file: str, ref: dict[str, Any]) -> list[str]:
         if not self.active:
             return []
-        # an inline or same-file function needs no resolving (most handlers)
-        target = ("fn", file, ref["id"]) if ref.get("k") == "fn" else self._target(file, ref)
-        if target is None or target[0] != "fn" or target[1] not in self.program.facts:
-            return []
-        return [read["name"] for read in self.program.facts[target[1]].get("queries", {}).get(target[2], ())]
+        if ref.get("k") == "fn":
+            # an inline or same-file function needs no resolving (most handlers)
+            facts = self.program.facts.get(file)
+            reads = facts.get("queries", _NO_READS).get(ref["id"]) if facts is not None else None
+        else:
+            target = self._target(file, ref)
+            if target is None or target[0] != "fn" or target[1] not in self.program.facts:
+                return []
+            reads = self.program.facts[target[1]].get("queries", _NO_READS).get(target[2])
+        return [read["name"] for read in reads] if reads else []
 
     def _target(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:
         """`resolve`, remembered for imported names (`requireAuth`, `controller.list`): such a

@@ -76,6 +76,8 @@ _SKIPPING_VERB = re.compile(
     rb"\.\s*(?:" + b"|".join(sorted(v.encode() for v in ROUTE_VERBS if v != "register")) + rb")(?![\w$])"
 )
 _END_OF_TREE = 0xFFFFFFFF
+# bytes from a mark to the next below which the mark does not end a stretch (see `run`)
+_MIN_SKIP = 64
 _START_BYTE = attrgetter("start_byte")
 _END_BYTE = attrgetter("end_byte")
 JS_MARKER = "__js__"
@@ -200,6 +202,13 @@ def js_string(node: Any, text: Any = node_text) -> str | None:
     typ = node.type
     if typ not in ("string", "template_string"):
         return None
+    raw = text(node)
+    # Most literals (route paths, module names) have no escape (`\`), JSX entity (`&amp;`) or
+    # substitution (`${`): their value is the text between the quotes, one slice instead of a
+    # child list and a text per fragment. `has_error` keeps unterminated literals on the long way.
+    if (len(raw) >= 2 and raw[0] == raw[-1] and "\\" not in raw and "&" not in raw
+            and (typ == "string" or "${" not in raw) and not node.has_error):
+        return raw[1:-1]
     parts: list[str] = []
     for child in node.named_children:
         kind = child.type
@@ -230,10 +239,12 @@ def unwrap(node: Any) -> Any:
     return node
 
 
-def _param_names(fn: Any) -> list[str | None]:
+def _param_names(fn: Any, text: Any = node_text) -> list[str | None]:
+    """Parameter names of a function (None for patterns); `text` as `_source_text` gives it
+    when the caller has the file's bytes (cheaper than `Node.text`)."""
     single = fn.child_by_field_name("parameter")
     if single is not None:
-        return [node_text(single)]
+        return [text(single)]
     params = fn.child_by_field_name("parameters")
     if params is None:
         return []
@@ -246,7 +257,7 @@ def _param_names(fn: Any) -> list[str | None]:
             target = p.child_by_field_name("pattern")
         elif p.type == "assignment_pattern":
             target = p.child_by_field_name("left")
-        names.append(node_text(target) if target is not None and target.type == "identifier" else None)
+        names.append(text(target) if target is not None and target.type == "identifier" else None)
     return names
 
 
@@ -297,6 +308,13 @@ class _JsExtractor:
         cursor = QueryCursor(_dispatch_query(language))
         source = self._source
         marks = [] if source is None else [m.start() for m in _SKIPPING_VERB.finditer(source)]
+        if marks:
+            # A stretch costs a query from the root (in a file of many statements, a pass over
+            # them all). Arguments shorter than the gap to the next mark cost less to traverse
+            # than a stretch of their own (`app.use('/r1', require('./r1'))` line after line):
+            # such marks do not end a stretch. Which nodes are visited does not change.
+            ends = marks[1:] + [len(source)]
+            marks = [mark for mark, end in zip(marks, ends) if end - mark >= _MIN_SKIP]
         frontier = 0  # every node that starts before it has been visited or skipped
         while True:
             i = bisect_right(marks, frontier)
@@ -304,10 +322,11 @@ class _JsExtractor:
             cursor.set_byte_range(frontier, stretch_end)
             nodes = cursor.captures(root).get("n")
             if nodes:
-                # document order, enclosing nodes first: by start, then longest first (two
-                # stable sorts on C-level keys are cheaper than one on a Python key function)
-                nodes.sort(key=_END_BYTE, reverse=True)
-                nodes.sort(key=_START_BYTE)
+                if len(nodes) > 1:  # (a stretch between two route calls often holds just the second)
+                    # document order, enclosing nodes first: by start, then longest first (two
+                    # stable sorts on C-level keys are cheaper than one on a Python key function)
+                    nodes.sort(key=_END_BYTE, reverse=True)
+                    nodes.sort(key=_START_BYTE)
                 frontier = self._walk(nodes, frontier)
             if stretch_end == _END_OF_TREE:
                 break
@@ -388,7 +407,7 @@ class _JsExtractor:
             table = self.bindings[scope] = {}
         if scope in self.fn_nodes:
             node = self.fn_nodes.pop(scope)
-            for i, pname in enumerate(_param_names(node)):
+            for i, pname in enumerate(_param_names(node, self._text)):
                 if pname:
                     table.setdefault(pname, {"k": "param", "fn": scope, "i": i})
         return table
@@ -1081,7 +1100,7 @@ class _JsExtractor:
             # `controller.list`: what `describe` gives, its text
             return {"t": "ref", "ref": self._ref(node, typ, scope), "name": self._text(node)}
         if typ in ("call_expression", "new_expression"):
-            return {"t": "ref", "ref": self._ref(node, typ, scope), "name": describe(node)}
+            return {"t": "ref", "ref": self._ref(node, typ, scope), "name": describe(node, self._text)}
         if typ in ("number", "true", "false", "null", "unary_expression"):
             value = self.literal(node, scope)
             if value is not _UNKNOWN:
@@ -1207,27 +1226,30 @@ class _Unknown:
 _UNKNOWN: Any = _Unknown()
 
 
-def describe(node: Any) -> str:
-    """A short human name for a handler or middleware expression."""
+_WRAPPER_NAME = re.compile(r"async|catch|wrap|handler", re.I)
+
+
+def describe(node: Any, text: Any = node_text) -> str:
+    """A short human name for a handler or middleware expression (`text` as for `js_string`)."""
     node = unwrap(node)
     if node is None:
         return ""
     if node.type in ("identifier", "member_expression", "this"):
-        return node_text(node)
+        return text(node)
     if node.type in _FUNCTION_TYPES:
         name = node.child_by_field_name("name")
-        return node_text(name) if name is not None else ""
+        return text(name) if name is not None else ""
     if node.type in ("call_expression", "new_expression"):
         fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
         args = node.child_by_field_name("arguments")
         named = [unwrap(a) for a in args.named_children] if args is not None else []
         # asyncHandler(getUsers) / catchAsync(controller.list): the wrapped function is the handler
         if named and named[-1] is not None and named[-1].type in ("identifier", "member_expression") and (
-            fn is not None and re.search(r"async|catch|wrap|handler", node_text(fn), re.I)
+            fn is not None and _WRAPPER_NAME.search(text(fn))
         ):
-            return node_text(named[-1])
-        callee = node_text(fn) if fn is not None else ""
-        first = js_string(named[0]) if named and named[0] is not None else None
+            return text(named[-1])
+        callee = text(fn) if fn is not None else ""
+        first = js_string(named[0], text) if named and named[0] is not None else None
         # passport.authenticate('local') logs in, passport.authenticate('jwt') guards: keep the strategy
         return f"{callee}('{first}')" if first is not None else callee
     return ""

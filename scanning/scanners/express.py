@@ -720,7 +720,7 @@ class _ExpressLinker:
                 v for p in paths for v in optional_variants(p)]:
             full = self.join(prefix, path)
             auth = ""
-            for name in chain + self._active_names(active, path) + names[:-1]:
+            for name in (chain + self._active_names(active, path) if active else chain) + names[:-1]:
                 if is_auth_name(name):
                     auth = name
                     break
@@ -763,10 +763,12 @@ class _ExpressLinker:
     def _queries(self, file: str, handlers: list[dict[str, Any]]) -> list[str]:
         """The query parameters the route's functions (middleware and handler) read."""
         names: dict[str, None] = {}
+        query_names = self.queries.names
         for desc in handlers:
-            for item in desc["v"] if desc["t"] == "arr" else [desc]:
+            for item in desc["v"] if desc["t"] == "arr" else (desc,):
                 if item["t"] == "ref":
-                    names.update(dict.fromkeys(self.queries.names(file, item["ref"])))
+                    for name in query_names(file, item["ref"]):
+                        names[name] = None
         return list(names)
 
     def _handler_name(self, file: str, desc: dict[str, Any]) -> str:
