@@ -504,6 +504,8 @@ def _visit(
             facts["classes"].append(info)
             if methods:
                 _visit_methods(stmt, info, scope, facts)  # type: ignore[arg-type]
+        elif kind is ast.If:
+            _visit_if(stmt, scope, facts, function, methods)  # type: ignore[arg-type]
         elif kind in _BLOCKS:
             first_call = len(facts["calls"])
             _visit(stmt.body, scope, facts, function, methods)  # type: ignore[attr-defined]
@@ -529,6 +531,63 @@ def _visit(
                 _visit(handler.body, scope, facts, function, methods)
             _visit(stmt.orelse, scope, facts, function, methods)  # type: ignore[attr-defined]
             _visit(stmt.finalbody, scope, facts, function, methods)  # type: ignore[attr-defined]
+
+
+# The facts an `if` may guard: what declares a route, a router, an include or a list of routes.
+_GUARDED = ("assigns", "augassigns", "calls", "functions", "classes")
+
+
+def _visit_if(
+    stmt: ast.If, scope: str, facts: dict[str, list[Any]], function: _FunctionBody | None, methods: bool
+) -> None:
+    """Both branches of an `if`, each fact they declare tagged with the branch's condition.
+
+    A fact under ``if a:`` gets ``"if": ["a"]`` (its `else` branch ``"not (a)"``, an `elif`
+    ``"not (a)", "b"``), outermost first: a route registered there is served only under that
+    condition, which the scan cannot know. A branch statically always taken (``if True:``,
+    the `else` of ``if False:``) adds nothing; ``if TYPE_CHECKING:`` adds nothing to either
+    branch, as it only ever guards imports for annotations, which must still resolve.
+    """
+    test = stmt.test
+    truth = _static_truth(test)
+    text = None if truth is _TRANSPARENT else ast.unparse(test)
+    before = [len(facts[name]) for name in _GUARDED]
+    _visit(stmt.body, scope, facts, function, methods)
+    if text is not None and truth is not True:
+        _guard(facts, before, text)
+    if stmt.orelse:
+        before = [len(facts[name]) for name in _GUARDED]
+        _visit(stmt.orelse, scope, facts, function, methods)
+        if text is not None and truth is not False:
+            _guard(facts, before, f"not ({text})")
+
+
+_TRANSPARENT: Any = object()
+
+
+def _static_truth(test: ast.expr) -> Any:
+    """True/False for a test decided by literals alone, `_TRANSPARENT` for `TYPE_CHECKING`
+    (possibly negated), None otherwise."""
+    kind = type(test)
+    if kind is ast.Constant:
+        return bool(test.value)  # type: ignore[attr-defined]
+    if kind is ast.Name or kind is ast.Attribute:
+        return _TRANSPARENT if dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING") else None
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:  # type: ignore[attr-defined]
+        inner = _static_truth(test.operand)  # type: ignore[attr-defined]
+        return not inner if isinstance(inner, bool) else inner
+    if kind is ast.BoolOp:
+        values = [_static_truth(v) for v in test.values]  # type: ignore[attr-defined]
+        if all(isinstance(v, bool) for v in values):
+            return all(values) if type(test.op) is ast.And else any(values)  # type: ignore[attr-defined]
+    return None
+
+
+def _guard(facts: dict[str, list[Any]], before: list[int], condition: str) -> None:
+    """Put `condition` first on the facts appended since `before` (inner `if`s tagged them already)."""
+    for name, start in zip(_GUARDED, before, strict=True):
+        for record in facts[name][start:]:
+            record.setdefault("if", []).insert(0, condition)
 
 
 def _visit_methods(node: ast.ClassDef, info: dict[str, Any], scope: str, facts: dict[str, list[Any]]) -> None:
@@ -2399,7 +2458,8 @@ class PythonFrameworkScanner(Scanner):
     # `register_blueprint` (`child = construct_child()`).
     # 7: `ri`, the parameter a function returns unchanged from every `return` (and never
     # rebinds): `urlpatterns = decorate_urlpatterns(urlpatterns, ...)`.
-    version = "7"
+    # 8: `if`, the conditions guarding an assignment, call, function or class (outermost first).
+    version = "8"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

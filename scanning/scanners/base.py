@@ -62,6 +62,10 @@ class DiscoveredEndpoint:
     auth_required: bool | None = None  # None: cannot be told from the source
     auth: str = ""  # what tells: "@login_required", "permission_classes=[IsAuthenticated]", ...
     tags: list[str] = field(default_factory=list)
+    # The source text of each `if` test the route's registration sits under, outermost first
+    # (``"not (X)"`` in an `else`): it is served only when they hold, which a static scan
+    # cannot know. Empty: always served.
+    conditions: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str]:
