@@ -550,7 +550,7 @@ def _visit_if(
     """
     test = stmt.test
     truth = _static_truth(test)
-    text = None if truth is _TRANSPARENT else ast.unparse(test)
+    text = None if truth is _TRANSPARENT else _test_text(test, facts.get(_LINES))
     before = [len(facts[name]) for name in _GUARDED]
     _visit(stmt.body, scope, facts, function, methods)
     if text is not None and truth is not True:
@@ -563,6 +563,18 @@ def _visit_if(
 
 
 _TRANSPARENT: Any = object()
+# Where `module_facts` leaves the module's lines (bytes) for `_visit_if` while it visits.
+_LINES = "_lines"
+
+
+def _test_text(test: ast.expr, lines: list[bytes] | None) -> str:
+    """The test as written when it fits on one line (what a reader finds in the code), else
+    normalized by `ast.unparse`."""
+    if lines is not None and test.lineno == test.end_lineno and test.lineno <= len(lines):
+        # Column offsets count UTF-8 bytes.
+        segment = lines[test.lineno - 1][test.col_offset : test.end_col_offset]
+        return segment.decode("utf-8", errors="replace")
+    return ast.unparse(test)
 
 
 def _static_truth(test: ast.expr) -> Any:
@@ -711,12 +723,15 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         "functions": [],
         "classes": [],
     }
+    facts[_LINES] = source.content.splitlines()
     try:
         _visit(tree.body, "", facts, None, _visits_methods(source.content))
         queries = query_reads(tree, source.content)
     except RecursionError as error:
         # Generated code can nest expressions deeper than the interpreter's stack.
         raise ValueError("expressions nested too deeply to analyse") from error
+    finally:
+        del facts[_LINES]
     if queries:
         facts["queries"] = queries  # def line -> query parameters the function reads
     source.__dict__[_FACTS_ATTR] = facts

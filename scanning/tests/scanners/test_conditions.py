@@ -183,3 +183,189 @@ def test_django_urlpatterns_reassigned_under_a_condition_keep_what_they_replace_
         ("/cart", ["not (settings.MAINTENANCE)"]),
         ("/maintenance", ["settings.MAINTENANCE"]),
     ]
+
+
+# A FastAPI service: pydantic settings switch optional routers on; one router is included
+# under a flag and includes another; a route inside a router is declared under a flag too.
+FASTAPI_CONDITIONAL: dict[str, str] = {
+    "service/config.py": """
+        from pydantic_settings import BaseSettings
+
+        class Settings(BaseSettings):
+            metrics_enabled: bool = False
+            admin_enabled: bool = True
+            legacy_api: bool = False
+
+        settings = Settings()
+    """,
+    "service/routers/items.py": """
+        from fastapi import APIRouter
+
+        from service.config import settings
+
+        router = APIRouter(prefix="/items")
+
+        @router.get("")
+        def list_items(): ...
+
+        if settings.legacy_api:
+            @router.get("/legacy")
+            def legacy_items(): ...
+    """,
+    "service/routers/metrics.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/metrics")
+        def metrics(): ...
+    """,
+    "service/routers/admin.py": """
+        from fastapi import APIRouter
+
+        from service.routers import audit
+
+        router = APIRouter(prefix="/admin")
+
+        @router.get("/users")
+        def admin_users(): ...
+
+        router.include_router(audit.router, prefix="/audit")
+    """,
+    "service/routers/audit.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/events")
+        def audit_events(): ...
+    """,
+    "service/main.py": """
+        import uvicorn
+        from fastapi import FastAPI
+
+        from service.config import settings
+        from service.routers import admin, items, metrics
+
+        app = FastAPI()
+        app.include_router(items.router, prefix="/api")
+
+        if settings.metrics_enabled:
+            app.include_router(metrics.router)
+        elif settings.admin_enabled:
+            app.include_router(admin.router, prefix="/api")
+
+        @app.get("/health")
+        def health(): ...
+
+        if __name__ == "__main__":
+            @app.get("/dev/reload")
+            def dev_reload(): ...
+
+            uvicorn.run(app)
+    """,
+}
+
+FASTAPI_CONDITIONAL_EXPECTED = {
+    ("GET", "/api/items"): [],
+    ("GET", "/api/items/legacy"): ["settings.legacy_api"],
+    ("GET", "/metrics"): ["settings.metrics_enabled"],
+    ("GET", "/api/admin/users"): ["not (settings.metrics_enabled)", "settings.admin_enabled"],
+    ("GET", "/api/admin/audit/events"): ["not (settings.metrics_enabled)", "settings.admin_enabled"],
+    ("GET", "/health"): [],
+    ("GET", "/dev/reload"): ['__name__ == "__main__"'],
+}
+
+
+def test_fastapi_routes_and_routers_behind_settings_carry_their_conditions():
+    endpoints, warnings = scan(FastAPIScanner(), FASTAPI_CONDITIONAL)
+    assert warnings == []
+    assert _conditions(endpoints) == FASTAPI_CONDITIONAL_EXPECTED
+
+
+# A Flask application factory registering blueprints by configuration; a blueprint
+# registered under a flag registers a nested one; a rule added under a flag.
+FLASK_CONDITIONAL: dict[str, str] = {
+    "wiki/__init__.py": """
+        from flask import Flask
+
+        from wiki import pages
+        from wiki.admin import admin_bp
+        from wiki.api import api_bp
+
+        def create_app(config=None):
+            app = Flask(__name__)
+            app.config.from_mapping(config or {})
+            app.register_blueprint(pages.bp)
+            if app.config["API_ENABLED"]:
+                app.register_blueprint(api_bp, url_prefix="/api")
+            if not app.config.get("READ_ONLY"):
+                app.register_blueprint(admin_bp)
+            if app.debug:
+                app.add_url_rule("/_debug", "debug", pages.debug_view)
+            return app
+    """,
+    "wiki/pages.py": """
+        from flask import Blueprint
+
+        bp = Blueprint("pages", __name__)
+
+        @bp.route("/")
+        def index(): ...
+
+        @bp.route("/<slug>", methods=["GET", "POST"])
+        def page(slug): ...
+
+        def debug_view(): ...
+    """,
+    "wiki/api/__init__.py": """
+        from flask import Blueprint
+
+        from wiki.api.search import search_bp
+
+        api_bp = Blueprint("api", __name__)
+        api_bp.register_blueprint(search_bp, url_prefix="/search")
+
+        @api_bp.get("/pages")
+        def api_pages(): ...
+    """,
+    "wiki/api/search.py": """
+        import os
+
+        from flask import Blueprint
+
+        search_bp = Blueprint("search", __name__)
+
+        @search_bp.get("")
+        def search(): ...
+
+        if os.environ.get("SEARCH_SUGGEST"):
+            @search_bp.get("/suggest")
+            def suggest(): ...
+    """,
+    "wiki/admin.py": """
+        from flask import Blueprint
+
+        admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+        @admin_bp.post("/pages/<int:page_id>/lock")
+        def lock(page_id): ...
+    """,
+}
+
+FLASK_CONDITIONAL_EXPECTED = {
+    ("GET", "/"): [],
+    ("GET", "/{slug}"): [],
+    ("POST", "/{slug}"): [],
+    ("GET", "/api/pages"): ['app.config["API_ENABLED"]'],
+    ("GET", "/api/search"): ['app.config["API_ENABLED"]'],
+    ("GET", "/api/search/suggest"): ['app.config["API_ENABLED"]', 'os.environ.get("SEARCH_SUGGEST")'],
+    ("POST", "/admin/pages/{page_id}/lock"): ['not app.config.get("READ_ONLY")'],
+    ("GET", "/_debug"): ["app.debug"],
+}
+
+
+def test_flask_blueprints_and_rules_behind_configuration_carry_their_conditions():
+    endpoints, warnings = scan(FlaskScanner(), FLASK_CONDITIONAL)
+    assert warnings == []
+    assert _conditions(endpoints) == FLASK_CONDITIONAL_EXPECTED
