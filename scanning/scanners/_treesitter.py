@@ -62,8 +62,9 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 # The JavaScript scanners' shared front end: `extract_js` facts, cached once per file for all
 # of them. Bump the version whenever what `extract_js_module`/`extract_tsconfig` return changes.
 JS_FRONT_END = "javascript"
-# 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs
-JS_FACTS_VERSION = "7"
+# 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs;
+# 8: `if`, the tests of the `if` statements around a call (outermost first)
+JS_FACTS_VERSION = "8"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -85,13 +86,13 @@ _FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "generator_function",
      "generator_function_declaration", "method_definition"}
 )
-_FUNCTION, _CALL, _DECLARATOR, _IMPORT, _EXPORT, _ASSIGNMENT, _RETURN, _CLASS, _ENUM = range(9)
+_FUNCTION, _CALL, _DECLARATOR, _IMPORT, _EXPORT, _ASSIGNMENT, _RETURN, _CLASS, _ENUM, _IF = range(10)
 _DISPATCH: dict[str, int] = {
     **{t: _FUNCTION for t in _FUNCTION_TYPES},
     "call_expression": _CALL, "variable_declarator": _DECLARATOR, "import_statement": _IMPORT,
     "export_statement": _EXPORT, "assignment_expression": _ASSIGNMENT, "return_statement": _RETURN,
     "class_declaration": _CLASS, "abstract_class_declaration": _CLASS, "interface_declaration": _CLASS,
-    "enum_declaration": _ENUM,
+    "enum_declaration": _ENUM, "if_statement": _IF,
 }
 _RETURNABLE = frozenset({"identifier", "call_expression", "new_expression", "member_expression",
                          "arrow_function", "function_expression"})
@@ -272,6 +273,9 @@ class _JsExtractor:
         # (end byte, id) of the enclosing functions and classes while walking
         self._scopes: list[tuple[int, str]] = [(1 << 62, "")]
         self._classes: list[tuple[int, str]] = [(1 << 62, "")]
+        # (start byte, end byte, test) of the `if` branches around the walk: a branch's test,
+        # `not (test)` for an `else` (see `_on_if`)
+        self._ifs: list[tuple[int, int, str]] = [(0, 1 << 62, "")]
         # the file's bytes, so that byte offsets index it (`root.text` starts at the root,
         # after any leading blank lines)
         source = root.text
@@ -327,6 +331,9 @@ class _JsExtractor:
                 scopes.pop()
             while classes[-1][0] <= start:
                 classes.pop()
+            ifs = self._ifs
+            while ifs[-1][1] <= start:
+                ifs.pop()
             self.current_class = classes[-1][1]
             scope = scopes[-1][1]
             action = dispatch[node.type]
@@ -351,6 +358,8 @@ class _JsExtractor:
             elif action == _ENUM:
                 self._on_enum(node, scope)
                 descend = False
+            elif action == _IF:
+                self._on_if(node)
             elif action == _RETURN:
                 named = node.named_children
                 value = unwrap(named[0]) if named else None
@@ -671,7 +680,10 @@ class _JsExtractor:
                 args = node.child_by_field_name("arguments")
                 if args is None:
                     return True
+                recorded = len(self.calls)
                 self._record_route_call(node, fn, verb, args, scope)
+                if len(self._ifs) > 1 and len(self.calls) > recorded:
+                    self._guard(node.start_byte, self.calls[recorded:])
                 # Handler and middleware bodies declare no routes: skipping them is most of the
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
@@ -716,6 +728,31 @@ class _JsExtractor:
                     "seq": self._next_seq(),
                 })
         return True
+
+    def _on_if(self, node: Any) -> None:
+        """Note the branches of an `if`: a route registered in one is served only when its test
+        holds (`if (process.env.METRICS) app.use('/metrics', metrics)`). A branch a literal
+        test always takes (`if (true)`, the `else` of `if (false)`) adds nothing."""
+        condition = node.child_by_field_name("condition")
+        inner = [c for c in condition.named_children if c.type != "comment"] if condition is not None else []
+        if len(inner) != 1:
+            return
+        test = inner[0]
+        kind = test.type
+        text = " ".join(self._text(test).split())
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None and kind != "false":
+            self._ifs.append((alternative.start_byte, alternative.end_byte, f"not ({text})"))
+        consequence = node.child_by_field_name("consequence")
+        if consequence is not None and kind != "true":
+            self._ifs.append((consequence.start_byte, consequence.end_byte, text))
+
+    def _guard(self, start: int, calls: list[dict[str, Any]]) -> None:
+        """Give `calls`, recorded from a call starting at `start`, the tests of the branches around it."""
+        tests = [test for begin, _end, test in self._ifs[1:] if begin <= start]
+        if tests:
+            for call in calls:
+                call["if"] = tests
 
     def _on_reexport(self, helper: str, node: Any, scope: str) -> None:
         """tsc's re-exports: `__exportStar(require("./users"), exports)` (`export * from`) and
