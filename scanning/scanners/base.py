@@ -67,6 +67,12 @@ class DiscoveredEndpoint:
     # cannot know. Empty: always served.
     conditions: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if len(self.conditions) > 1:
+            # The same test at two levels (a router mounted under `if (!opts.x)`, its routes
+            # under `if (!opts.x)` again) is one condition.
+            self.conditions = list(dict.fromkeys(self.conditions))
+
     @property
     def key(self) -> tuple[str, str]:
         return (self.method, self.path)

@@ -738,7 +738,7 @@ class _Linker:
                 if endpoint_key not in seen:
                     seen.add(endpoint_key)
                     if here.conditions or route.conditions:
-                        endpoint.conditions = [*here.conditions, *route.conditions]
+                        endpoint.conditions = list(dict.fromkeys([*here.conditions, *route.conditions]))
                     out.append(endpoint)
         pending = self._pending.pop(key, None)
         if pending:

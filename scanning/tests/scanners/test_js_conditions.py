@@ -132,3 +132,22 @@ def test_fastify_routes_and_plugins_registered_inside_ifs_carry_their_conditions
     endpoints, warnings = scan_files(FastifyScanner(), FASTIFY_CONDITIONAL)
     assert warnings == []
     assert _conditions(endpoints) == FASTIFY_CONDITIONAL_EXPECTED
+
+
+def test_the_same_test_at_two_levels_is_one_condition():
+    files = {
+        "app.js": """
+            const express = require('express');
+            const editor = require('./editor');
+            const app = express();
+            if (!settings.disableEditor) app.use('/editor', editor);
+        """,
+        "editor.js": """
+            const express = require('express');
+            const router = express.Router();
+            if (!settings.disableEditor) router.get('/theme', (req, res) => res.json({}));
+            module.exports = router;
+        """,
+    }
+    endpoints, _ = scan_files(ExpressScanner(), files)
+    assert _conditions(endpoints) == {("GET", "/editor/theme"): ["!settings.disableEditor"]}
