@@ -273,9 +273,9 @@ class _JsExtractor:
         # (end byte, id) of the enclosing functions and classes while walking
         self._scopes: list[tuple[int, str]] = [(1 << 62, "")]
         self._classes: list[tuple[int, str]] = [(1 << 62, "")]
-        # (start byte, end byte, test) of the `if` branches around the walk: a branch's test,
-        # `not (test)` for an `else` (see `_on_if`)
-        self._ifs: list[tuple[int, int, str]] = [(0, 1 << 62, "")]
+        # (end byte, node) of the `if` statements around the walk; which branch a route call
+        # is in, and its test, are only read for route calls (see `_guard`)
+        self._ifs: list[tuple[int, Any]] = [(1 << 62, None)]
         # the file's bytes, so that byte offsets index it (`root.text` starts at the root,
         # after any leading blank lines)
         source = root.text
@@ -332,7 +332,7 @@ class _JsExtractor:
             while classes[-1][0] <= start:
                 classes.pop()
             ifs = self._ifs
-            while ifs[-1][1] <= start:
+            while ifs[-1][0] <= start:
                 ifs.pop()
             self.current_class = classes[-1][1]
             scope = scopes[-1][1]
@@ -359,7 +359,7 @@ class _JsExtractor:
                 self._on_enum(node, scope)
                 descend = False
             elif action == _IF:
-                self._on_if(node)
+                ifs.append((node.end_byte, node))
             elif action == _RETURN:
                 named = node.named_children
                 value = unwrap(named[0]) if named else None
@@ -729,30 +729,31 @@ class _JsExtractor:
                 })
         return True
 
-    def _on_if(self, node: Any) -> None:
-        """Note the branches of an `if`: a route registered in one is served only when its test
-        holds (`if (process.env.METRICS) app.use('/metrics', metrics)`). A branch a literal
-        test always takes (`if (true)`, the `else` of `if (false)`) adds nothing."""
-        condition = node.child_by_field_name("condition")
-        inner = [c for c in condition.named_children if c.type != "comment"] if condition is not None else []
-        if len(inner) != 1:
-            return
-        test = inner[0]
-        kind = test.type
-        text = " ".join(self._text(test).split())
-        alternative = node.child_by_field_name("alternative")
-        if alternative is not None and kind != "false":
-            self._ifs.append((alternative.start_byte, alternative.end_byte, f"not ({text})"))
-        consequence = node.child_by_field_name("consequence")
-        if consequence is not None and kind != "true":
-            self._ifs.append((consequence.start_byte, consequence.end_byte, text))
-
     def _guard(self, start: int, calls: list[dict[str, Any]]) -> None:
-        """Give `calls`, recorded from a call starting at `start`, the tests of the branches around it."""
-        tests = [test for begin, _end, test in self._ifs[1:] if begin <= start]
+        """Give `calls`, recorded from a call starting at `start`, the tests of the `if`
+        branches around it: a route registered in one is served only when its test holds
+        (`if (process.env.METRICS) app.use('/metrics', metrics)`)."""
+        tests = [test for _end, node in self._ifs[1:] if (test := self._branch_test(node, start))]
         if tests:
             for call in calls:
                 call["if"] = tests
+
+    def _branch_test(self, node: Any, start: int) -> str | None:
+        """The test of the branch of `if` statement `node` holding byte `start` (`not (test)` in
+        its `else`); None in the test itself, or in a branch a literal test always takes
+        (`if (true)`, the `else` of `if (false)`)."""
+        condition = node.child_by_field_name("condition")
+        if condition is None or start < condition.end_byte:
+            return None
+        inner = [c for c in condition.named_children if c.type != "comment"]
+        if len(inner) != 1:
+            return None
+        kind = inner[0].type
+        text = " ".join(self._text(inner[0]).split())
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None and start >= alternative.start_byte:
+            return None if kind == "false" else f"not ({text})"
+        return None if kind == "true" else text
 
     def _on_reexport(self, helper: str, node: Any, scope: str) -> None:
         """tsc's re-exports: `__exportStar(require("./users"), exports)` (`export * from`) and
