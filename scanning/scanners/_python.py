@@ -548,28 +548,43 @@ def _visit_if(
     the `else` of ``if False:``) adds nothing; ``if TYPE_CHECKING:`` adds nothing to either
     branch, as it only ever guards imports for annotations, which must still resolve.
     """
-    test = stmt.test
-    truth = _static_truth(test)
-    text = None if truth is _TRANSPARENT else _test_text(test, facts.get(_LINES))
-    before = [len(facts[name]) for name in _GUARDED]
+    # Most branches declare nothing that is kept (function bodies): the test is only read
+    # for a branch that did.
+    before = _sizes(facts)
     _visit(stmt.body, scope, facts, function, methods)
-    if text is not None and truth is not True:
-        _guard(facts, before, text)
+    after = _sizes(facts)
+    if after != before:
+        _guard_branch(stmt.test, facts, before, True)
     if stmt.orelse:
-        before = [len(facts[name]) for name in _GUARDED]
         _visit(stmt.orelse, scope, facts, function, methods)
-        if text is not None and truth is not False:
-            _guard(facts, before, f"not ({text})")
+        if _sizes(facts) != after:
+            _guard_branch(stmt.test, facts, after, False)
+
+
+def _sizes(facts: dict[str, list[Any]]) -> list[int]:
+    return [len(facts[name]) for name in _GUARDED]
+
+
+def _guard_branch(test: ast.expr, facts: dict[str, list[Any]], before: list[int], then: bool) -> None:
+    truth = _static_truth(test)
+    if truth is _TRANSPARENT or truth is then:
+        return
+    text = _test_text(test, facts)
+    _guard(facts, before, text if then else f"not ({text})")
 
 
 _TRANSPARENT: Any = object()
-# Where `module_facts` leaves the module's lines (bytes) for `_visit_if` while it visits.
+# Where `module_facts` leaves the module's content for `_test_text` while it visits (split
+# into lines by the first test read).
 _LINES = "_lines"
 
 
-def _test_text(test: ast.expr, lines: list[bytes] | None) -> str:
+def _test_text(test: ast.expr, facts: dict[str, Any]) -> str:
     """The test as written when it fits on one line (what a reader finds in the code), else
     normalized by `ast.unparse`."""
+    lines = facts.get(_LINES)
+    if isinstance(lines, bytes):
+        lines = facts[_LINES] = lines.splitlines()
     if lines is not None and test.lineno == test.end_lineno and test.lineno <= len(lines):
         # Column offsets count UTF-8 bytes.
         segment = lines[test.lineno - 1][test.col_offset : test.end_col_offset]
@@ -723,7 +738,7 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         "functions": [],
         "classes": [],
     }
-    facts[_LINES] = source.content.splitlines()
+    facts[_LINES] = source.content
     try:
         _visit(tree.body, "", facts, None, _visits_methods(source.content))
         queries = query_reads(tree, source.content)
