@@ -693,6 +693,8 @@ def merge_endpoint(code: DiscoveredEndpoint | None, spec: DiscoveredEndpoint | N
         "source_line": code.line if code else 0,
         "handler": code.handler if code else "",
         "tags": list(primary.tags),
+        # Only code can tell that a route is registered under an `if`; a spec cannot.
+        "conditions": list(code.conditions) if code else [],
     }
     if code is not None and spec is not None:
         fields["framework"] = code.framework
@@ -729,12 +731,13 @@ def merge_endpoint(code: DiscoveredEndpoint | None, spec: DiscoveredEndpoint | N
 
 SNAPSHOT_FIELDS = (
     "method", "path", "parameters", "request_body", "responses", "operation_id", "summary",
-    "handler", "source_file", "source_line", "framework", "auth_required", "fingerprint",
+    "handler", "source_file", "source_line", "framework", "auth_required", "fingerprint", "conditions",
 )
-# Fields that a rescan refreshes without it counting as a contract change.
+# Fields that a rescan refreshes without it counting as a contract change. `conditions` is
+# one: a route put behind a feature flag (or out from behind one) serves the same contract.
 DESCRIPTIVE_FIELDS = (
     "operation_id", "summary", "auth_required", "auth", "framework", "source_file",
-    "source_line", "handler", "tags",
+    "source_line", "handler", "tags", "conditions",
 )
 
 
@@ -767,7 +770,7 @@ class ExistingEndpoint:
             "summary": f.get("summary", ""), "parameters": f.get("parameters") or [],
             "request_body": f.get("request_body"), "responses": f.get("responses") or {},
             "auth_required": f.get("auth_required"), "auth": f.get("auth", ""),
-            "tags": f.get("tags") or [],
+            "tags": f.get("tags") or [], "conditions": f.get("conditions") or [],
         })
 
 

@@ -67,6 +67,9 @@ class Endpoint(models.Model):
     source_line = models.PositiveIntegerField(default=0)
     handler = models.CharField(max_length=255, blank=True)
     tags = models.JSONField(default=list, blank=True)
+    # The `if` tests the route is registered under in code, outermost first: it is served only
+    # when they hold. Empty: always served. Not part of the contract (see `contract_fingerprint`).
+    conditions = models.JSONField(default=list, blank=True)
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     in_code = models.BooleanField(default=False)

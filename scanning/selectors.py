@@ -18,8 +18,9 @@ MSG_UNKNOWN_STATUS = "Unknown status '{value}'; use active, removed or all."
 def endpoint_list(*, project: Project, filters: dict[str, Any] | None = None) -> QuerySet[Endpoint]:
     """The project's endpoints, active only unless ``status`` says ``removed`` or ``all``.
 
-    ``method`` (any case), ``framework`` and ``search`` (path, summary, operation id, handler;
-    case-insensitive) narrow the list.
+    ``method`` (any case), ``framework``, ``search`` (path, summary, operation id, handler;
+    case-insensitive) and ``conditional`` (True: only endpoints with ``conditions``; False:
+    only those without) narrow the list.
     """
     filters = filters or {}
     queryset = Endpoint.objects.filter(project=project)
@@ -32,6 +33,9 @@ def endpoint_list(*, project: Project, filters: dict[str, Any] | None = None) ->
         queryset = queryset.filter(method=str(filters["method"]).upper())
     if filters.get("framework"):
         queryset = queryset.filter(framework=filters["framework"])
+    if filters.get("conditional") is not None:
+        unconditional = Q(conditions=[])
+        queryset = queryset.exclude(unconditional) if filters["conditional"] else queryset.filter(unconditional)
     if filters.get("search"):
         term = filters["search"]
         queryset = queryset.filter(

@@ -92,6 +92,12 @@ class EndpointListFilterInput(serializers.Serializer):
     search = serializers.CharField(required=False, help_text="Case-insensitive match on path, summary, "
                                                              "operation id or handler.")
     framework = serializers.CharField(required=False, help_text="e.g. `express`, `fastapi`, `openapi`.")
+    # `default=None`: from a query string an absent boolean would otherwise read as false.
+    conditional = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="`true`: only endpoints served under a condition (see `conditions`); `false`: only "
+                  "those always served.",
+    )
 
     def validate_method(self, value: str) -> str:
         return value.upper()
@@ -117,6 +123,12 @@ class EndpointOutput(serializers.Serializer):
     handler = serializers.CharField()
     auth_required = serializers.BooleanField(allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
+    conditions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The source text of each `if` test the route is registered under in code, outermost "
+                  "first (`not (...)` in an `else`): it is served only when they hold, e.g. "
+                  "`[\"settings.DEBUG\"]`. Empty: always served (or not known from a spec alone).",
+    )
     status = enum_field(Endpoint.Status.values, "EndpointStatusEnum")
     in_code = serializers.BooleanField()
     in_spec = serializers.BooleanField()

@@ -475,15 +475,16 @@ def _existing(row: Endpoint) -> engine.ExistingEndpoint:
         in_spec=row.in_spec,
         fields={name: getattr(row, name) for name in (
             "operation_id", "summary", "parameters", "request_body", "responses", "auth_required",
-            "auth", "framework", "source_file", "source_line", "handler", "tags", "fingerprint",
-            "method", "path",
+            "auth", "framework", "source_file", "source_line", "handler", "tags", "conditions",
+            "fingerprint", "method", "path",
         )},
     )
 
 
 _UPDATABLE = (
     "operation_id", "summary", "parameters", "request_body", "responses", "auth_required", "auth",
-    "framework", "source_file", "source_line", "handler", "tags", "fingerprint", "in_code", "in_spec",
+    "framework", "source_file", "source_line", "handler", "tags", "conditions", "fingerprint", "in_code",
+    "in_spec",
 )
 
 

@@ -543,6 +543,8 @@ def _visit(
             facts["classes"].append(info)
             if methods:
                 _visit_methods(stmt, info, scope, facts)  # type: ignore[arg-type]
+        elif kind is ast.If:
+            _visit_if(stmt, scope, facts, function, methods)  # type: ignore[arg-type]
         elif kind in _BLOCKS:
             first_call = len(facts["calls"])
             _visit(stmt.body, scope, facts, function, methods)  # type: ignore[attr-defined]
@@ -568,6 +570,90 @@ def _visit(
                 _visit(handler.body, scope, facts, function, methods)
             _visit(stmt.orelse, scope, facts, function, methods)  # type: ignore[attr-defined]
             _visit(stmt.finalbody, scope, facts, function, methods)  # type: ignore[attr-defined]
+
+
+# The facts an `if` may guard: what declares a route, a router, an include or a list of routes.
+_GUARDED = ("assigns", "augassigns", "calls", "functions", "classes")
+
+
+def _visit_if(
+    stmt: ast.If, scope: str, facts: dict[str, list[Any]], function: _FunctionBody | None, methods: bool
+) -> None:
+    """Both branches of an `if`, each fact they declare tagged with the branch's condition.
+
+    A fact under ``if a:`` gets ``"if": ["a"]`` (its `else` branch ``"not (a)"``, an `elif`
+    ``"not (a)", "b"``), outermost first: a route registered there is served only under that
+    condition, which the scan cannot know. A branch statically always taken (``if True:``,
+    the `else` of ``if False:``) adds nothing; ``if TYPE_CHECKING:`` adds nothing to either
+    branch, as it only ever guards imports for annotations, which must still resolve.
+    """
+    # Most branches declare nothing that is kept (function bodies): the test is only read
+    # for a branch that did.
+    before = _sizes(facts)
+    _visit(stmt.body, scope, facts, function, methods)
+    after = _sizes(facts)
+    if after != before:
+        _guard_branch(stmt.test, facts, before, True)
+    if stmt.orelse:
+        _visit(stmt.orelse, scope, facts, function, methods)
+        if _sizes(facts) != after:
+            _guard_branch(stmt.test, facts, after, False)
+
+
+def _sizes(facts: dict[str, list[Any]]) -> list[int]:
+    return [len(facts[name]) for name in _GUARDED]
+
+
+def _guard_branch(test: ast.expr, facts: dict[str, list[Any]], before: list[int], then: bool) -> None:
+    truth = _static_truth(test)
+    if truth is _TRANSPARENT or truth is then:
+        return
+    text = _test_text(test, facts)
+    _guard(facts, before, text if then else f"not ({text})")
+
+
+_TRANSPARENT: Any = object()
+# Where `module_facts` leaves the module's content for `_test_text` while it visits (split
+# into lines by the first test read).
+_LINES = "_lines"
+
+
+def _test_text(test: ast.expr, facts: dict[str, Any]) -> str:
+    """The test as written when it fits on one line (what a reader finds in the code), else
+    normalized by `ast.unparse`."""
+    lines = facts.get(_LINES)
+    if isinstance(lines, bytes):
+        lines = facts[_LINES] = lines.splitlines()
+    if lines is not None and test.lineno == test.end_lineno and test.lineno <= len(lines):
+        # Column offsets count UTF-8 bytes.
+        segment = lines[test.lineno - 1][test.col_offset : test.end_col_offset]
+        return segment.decode("utf-8", errors="replace")
+    return ast.unparse(test)
+
+
+def _static_truth(test: ast.expr) -> Any:
+    """True/False for a test decided by literals alone, `_TRANSPARENT` for `TYPE_CHECKING`
+    (possibly negated), None otherwise."""
+    kind = type(test)
+    if kind is ast.Constant:
+        return bool(test.value)  # type: ignore[attr-defined]
+    if kind is ast.Name or kind is ast.Attribute:
+        return _TRANSPARENT if dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING") else None
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:  # type: ignore[attr-defined]
+        inner = _static_truth(test.operand)  # type: ignore[attr-defined]
+        return not inner if isinstance(inner, bool) else inner
+    if kind is ast.BoolOp:
+        values = [_static_truth(v) for v in test.values]  # type: ignore[attr-defined]
+        if all(isinstance(v, bool) for v in values):
+            return all(values) if type(test.op) is ast.And else any(values)  # type: ignore[attr-defined]
+    return None
+
+
+def _guard(facts: dict[str, list[Any]], before: list[int], condition: str) -> None:
+    """Put `condition` first on the facts appended since `before` (inner `if`s tagged them already)."""
+    for name, start in zip(_GUARDED, before, strict=True):
+        for record in facts[name][start:]:
+            record.setdefault("if", []).insert(0, condition)
 
 
 def _visit_methods(node: ast.ClassDef, info: dict[str, Any], scope: str, facts: dict[str, list[Any]]) -> None:
@@ -709,12 +795,15 @@ def module_facts(source: SourceFile) -> dict[str, Any]:
         "functions": [],
         "classes": [],
     }
+    facts[_LINES] = source.content
     try:
         _visit(tree.body, "", facts, None, _visits_methods(source.content))
         queries = query_reads(tree, source.content)
     except RecursionError as error:
         # Generated code can nest expressions deeper than the interpreter's stack.
         raise ValueError("expressions nested too deeply to analyse") from error
+    finally:
+        del facts[_LINES]
     if queries:
         facts["queries"] = queries  # def line -> query parameters the function reads
     source.__dict__[_FACTS_ATTR] = facts
@@ -2483,7 +2572,8 @@ class PythonFrameworkScanner(Scanner):
     # 8: `routes` on an `__init__` method: how it changes `self.routes` (DRF router subclasses,
     # `self.routes[0].mapping.update({...})`); returned list comprehensions of calls in `rl`
     # (`{"comp", "t", "it"}`).
-    version = "8"
+    # 9: `if`, the conditions guarding an assignment, call, function or class (outermost first).
+    version = "9"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

@@ -64,7 +64,8 @@ JS_SCANNER_EXTENSIONS = JS_EXTENSIONS + ("tsconfig.json", "jsconfig.json")
 JS_FRONT_END = "javascript"
 # 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs;
 # 8: exported enums and abstract classes, classes' base refs, @nestjs/config namespaces (`config`)
-JS_FACTS_VERSION = "8"
+# 9: `if`, the tests of the `if` statements around a call (outermost first)
+JS_FACTS_VERSION = "9"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -88,13 +89,13 @@ _FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "generator_function",
      "generator_function_declaration", "method_definition"}
 )
-_FUNCTION, _CALL, _DECLARATOR, _IMPORT, _EXPORT, _ASSIGNMENT, _RETURN, _CLASS, _ENUM = range(9)
+_FUNCTION, _CALL, _DECLARATOR, _IMPORT, _EXPORT, _ASSIGNMENT, _RETURN, _CLASS, _ENUM, _IF = range(10)
 _DISPATCH: dict[str, int] = {
     **{t: _FUNCTION for t in _FUNCTION_TYPES},
     "call_expression": _CALL, "variable_declarator": _DECLARATOR, "import_statement": _IMPORT,
     "export_statement": _EXPORT, "assignment_expression": _ASSIGNMENT, "return_statement": _RETURN,
     "class_declaration": _CLASS, "abstract_class_declaration": _CLASS, "interface_declaration": _CLASS,
-    "enum_declaration": _ENUM,
+    "enum_declaration": _ENUM, "if_statement": _IF,
 }
 _RETURNABLE = frozenset({"identifier", "call_expression", "new_expression", "member_expression",
                          "arrow_function", "function_expression"})
@@ -284,6 +285,9 @@ class _JsExtractor:
         # (end byte, id) of the enclosing functions and classes while walking
         self._scopes: list[tuple[int, str]] = [(1 << 62, "")]
         self._classes: list[tuple[int, str]] = [(1 << 62, "")]
+        # (end byte, node) of the `if` statements around the walk; which branch a route call
+        # is in, and its test, are only read for route calls (see `_guard`)
+        self._ifs: list[tuple[int, Any]] = [(1 << 62, None)]
         # the file's bytes, so that byte offsets index it (`root.text` starts at the root,
         # after any leading blank lines)
         source = root.text
@@ -347,6 +351,9 @@ class _JsExtractor:
                 scopes.pop()
             while classes[-1][0] <= start:
                 classes.pop()
+            ifs = self._ifs
+            while ifs[-1][0] <= start:
+                ifs.pop()
             self.current_class = classes[-1][1]
             scope = scopes[-1][1]
             action = dispatch[node.type]
@@ -371,6 +378,8 @@ class _JsExtractor:
             elif action == _ENUM:
                 self._on_enum(node, scope)
                 descend = False
+            elif action == _IF:
+                ifs.append((node.end_byte, node))
             elif action == _RETURN:
                 named = node.named_children
                 value = unwrap(named[0]) if named else None
@@ -697,7 +706,10 @@ class _JsExtractor:
                 args = node.child_by_field_name("arguments")
                 if args is None:
                     return True
+                recorded = len(self.calls)
                 self._record_route_call(node, fn, verb, args, scope)
+                if len(self._ifs) > 1 and len(self.calls) > recorded:
+                    self._guard(node.start_byte, self.calls[recorded:])
                 # Handler and middleware bodies declare no routes: skipping them is most of the
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
@@ -742,6 +754,32 @@ class _JsExtractor:
                     "seq": self._next_seq(),
                 })
         return True
+
+    def _guard(self, start: int, calls: list[dict[str, Any]]) -> None:
+        """Give `calls`, recorded from a call starting at `start`, the tests of the `if`
+        branches around it: a route registered in one is served only when its test holds
+        (`if (process.env.METRICS) app.use('/metrics', metrics)`)."""
+        tests = [test for _end, node in self._ifs[1:] if (test := self._branch_test(node, start))]
+        if tests:
+            for call in calls:
+                call["if"] = tests
+
+    def _branch_test(self, node: Any, start: int) -> str | None:
+        """The test of the branch of `if` statement `node` holding byte `start` (`not (test)` in
+        its `else`); None in the test itself, or in a branch a literal test always takes
+        (`if (true)`, the `else` of `if (false)`)."""
+        condition = node.child_by_field_name("condition")
+        if condition is None or start < condition.end_byte:
+            return None
+        inner = [c for c in condition.named_children if c.type != "comment"]
+        if len(inner) != 1:
+            return None
+        kind = inner[0].type
+        text = " ".join(self._text(inner[0]).split())
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None and start >= alternative.start_byte:
+            return None if kind == "false" else f"not ({text})"
+        return None if kind == "true" else text
 
     def _on_reexport(self, helper: str, node: Any, scope: str) -> None:
         """tsc's re-exports: `__exportStar(require("./users"), exports)` (`export * from`) and

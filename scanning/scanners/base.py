@@ -62,6 +62,16 @@ class DiscoveredEndpoint:
     auth_required: bool | None = None  # None: cannot be told from the source
     auth: str = ""  # what tells: "@login_required", "permission_classes=[IsAuthenticated]", ...
     tags: list[str] = field(default_factory=list)
+    # The source text of each `if` test the route's registration sits under, outermost first
+    # (``"not (X)"`` in an `else`): it is served only when they hold, which a static scan
+    # cannot know. Empty: always served.
+    conditions: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.conditions) > 1:
+            # The same test at two levels (a router mounted under `if (!opts.x)`, its routes
+            # under `if (!opts.x)` again) is one condition.
+            self.conditions = list(dict.fromkeys(self.conditions))
 
     @property
     def key(self) -> tuple[str, str]:

@@ -7,7 +7,7 @@ entries through ``include("app.urls")`` (module strings resolved to files),
 ``include(module)``, ``include([...])``, ``include((patterns, "app"))`` and
 ``include(router.urls)``, ``include((build_urlpatterns(client), "app"))`` of a project
 function building and returning its list (list literals, list comprehensions, local lists
-grown by ``append``/``extend``/``+=``; ``if``s around appends are not read). The call's
+grown by ``append``/``extend``/``+=``, under ``if``s too). The call's
 arguments are bound in what the function returns, and its loops over them are unrolled when
 they are literal lists or tuples (``[path(f"{prefix}/{name}/", view) for name, view in
 views]``, ``for i, pattern in enumerate(patterns): urls.append(path(pattern,
@@ -17,6 +17,13 @@ route built from what is not bound is a warning. A urls package whose
 (``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
 root is not served and not reported. Namespaces are irrelevant to paths and ignored.
+
+Conditional routes: an entry added to a urlpatterns list under ``if`` (``urlpatterns +=``,
+``append``/``extend``/``insert``, an assignment), a ``router.register`` under ``if``, and
+everything such an entry includes, carry the tests as ``conditions``, outermost first (an
+``else`` branch ``not (test)``). When an ``if`` and its ``else`` both assign ``urlpatterns``,
+each branch's entries get their branch's condition; entries assigned before an assignment
+under ``if a`` stay, under ``not (a)``.
 
 Methods:
 
@@ -307,9 +314,56 @@ class _Context:
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     stack: list[str] = field(default_factory=list)
     auth: str = ""
+    conditions: list[str] = field(default_factory=list)  # the `if` tests the routes here sit under
 
     def under(self, text: str, schemas: dict[str, dict[str, Any]], auth: str = "") -> _Context:
-        return _Context([*self.parts, text], {**self.schemas, **schemas}, self.stack, auth or self.auth)
+        return _Context(
+            [*self.parts, text], {**self.schemas, **schemas}, self.stack, auth or self.auth, self.conditions
+        )
+
+    def guarded(self, conditions: list[str]) -> _Context:
+        if not conditions:
+            return self
+        return _Context(self.parts, self.schemas, self.stack, self.auth, [*self.conditions, *conditions])
+
+
+def _guarded(item: tuple[str, str, Expr], conditions: list[str], *, after: bool = False) -> tuple[str, str, Expr]:
+    """A urlpatterns entry that is only there under `conditions`: its expression wrapped as
+    ``{"guarded": [...], "e": entry}`` (unwrapped by `_entry`), conditions of an entry already
+    guarded inside them (or, `after`, around them)."""
+    if not conditions:
+        return item
+    file, scope, e = item
+    if "guarded" in e:
+        inner = e["guarded"]
+        conditions = [*inner, *conditions] if after else [*conditions, *inner]
+        e = e["e"]
+    return (file, scope, {"guarded": list(conditions), "e": e})
+
+
+def _conditional_set(
+    old: list[tuple[str, str, Expr]], new: list[tuple[str, str, Expr]], conditions: list[str]
+) -> list[tuple[str, str, Expr]]:
+    """`urlpatterns = new` under `conditions`: the new entries are there under them, the old
+    ones under the negation of the innermost one, except entries of a sibling branch (an
+    ``if``/``else`` both assigning) which the branch does not reach, entries the new value
+    passes through (``urlpatterns = [debug] + urlpatterns``), and entries under that very
+    condition, which this assignment replaces."""
+    innermost = conditions[-1]
+    negated = f"not ({innermost})"
+    passed = {id(item) for item in new}
+    out: list[tuple[str, str, Expr]] = []
+    for item in old:
+        if id(item) in passed:
+            continue
+        have = item[2].get("guarded", ())
+        if negated in have or any(innermost == f"not ({h})" for h in have):
+            out.append(item)
+        elif innermost not in have:
+            out.append(_guarded(item, [negated], after=True))
+    kept = {id(item) for item in old}
+    out += [item if id(item) in kept else _guarded(item, conditions) for item in new]
+    return out
 
 
 def _route_segments(url: str, dynamic: bool) -> list[str] | None:
@@ -364,6 +418,8 @@ class _Linker:
         self.default_pagination = False
         self.login_required_middleware = False
         self.routers: dict[tuple[str, str, str], _Router] = {}
+        # `if X: router.register(...)`: the register call (by identity) -> the tests around it.
+        self.registration_conditions: dict[int, list[str]] = {}
 
     # -- entry --
 
@@ -457,18 +513,18 @@ class _Linker:
 
     def _list_events(
         self, path: str, scope: str, name: str, loops: bool = False
-    ) -> list[tuple[int, str, Expr]]:
+    ) -> list[tuple[int, str, Expr, list[str]]]:
         """How a list variable of `scope` is built: assignments, `+=`, append/extend/insert,
-        in line order (conditions around them are not read); with `loops`, the value of a call
+        in line order, each with the `if` tests around it; with `loops`, the value of a call
         made in a `for` loop is `{"loop": loop, "e": value}`."""
         facts = self.project.facts[path]
-        events: list[tuple[int, str, Expr]] = []
+        events: list[tuple[int, str, Expr, list[str]]] = []
         for assign in facts["assigns"]:
             if assign["s"] == scope and name in assign["t"]:
-                events.append((assign["line"], "set", assign["v"]))
+                events.append((assign["line"], "set", assign["v"], assign.get("if", [])))
         for aug in facts["augassigns"]:
             if aug["s"] == scope and aug["t"] == name and aug["op"] == "Add":
-                events.append((aug["line"], "extend", aug["v"]))
+                events.append((aug["line"], "extend", aug["v"], aug.get("if", [])))
         methods = (f"{name}.append", f"{name}.extend", f"{name}.insert")
         for call in facts["calls"]:
             func = call_func(call["e"])
@@ -477,7 +533,7 @@ class _Linker:
                 value = call["e"] if kind == "insert" else arg(call["e"], 0)
                 if loops and "loop" in call and value is not None:
                     value = {"loop": call["loop"], "e": value}
-                events.append((call["e"]["line"], kind, value))
+                events.append((call["e"]["line"], kind, value, call.get("if", [])))
         events.sort(key=lambda e: e[0])
         return events
 
@@ -485,23 +541,24 @@ class _Linker:
         self,
         path: str,
         scope: str,
-        events: list[tuple[int, str, Expr]],
+        events: list[tuple[int, str, Expr, list[str]]],
         items: list[tuple[str, str, Expr]],
         depth: int,
     ) -> list[tuple[str, str, Expr]]:
-        for _line, kind, value in events:
+        for _line, kind, value, conditions in events:
             if kind == "set":
-                items = self._patterns(path, scope, value, depth, current=items, replacing=True)
+                new = self._patterns(path, scope, value, depth, current=items, replacing=True)
+                items = _conditional_set(items, new, conditions) if conditions else new
             elif kind == "extend":
-                items += self._patterns(path, scope, value, depth, current=items)
+                items += [_guarded(i, conditions) for i in self._patterns(path, scope, value, depth, current=items)]
             elif kind == "append":
                 if value is not None:
-                    items.append((path, scope, value))
+                    items.append(_guarded((path, scope, value), conditions))
             elif kind == "insert":
                 item = arg(value, 1)
                 index = const(arg(value, 0), 0)
                 if item is not None:
-                    items.insert(index if isinstance(index, int) else 0, (path, scope, item))
+                    items.insert(index if isinstance(index, int) else 0, _guarded((path, scope, item), conditions))
         return items
 
     def _built_patterns(
@@ -521,13 +578,13 @@ class _Linker:
         items: list[tuple[str, str, Expr]] = []
         for returned in ref.obj["rl"]:
             if "n" in returned:
-                events: list[tuple[int, str, Expr]] = []
-                for line, kind, value in self._list_events(ref.file, inner, returned["n"], loops=True):
+                events: list[tuple[int, str, Expr, list[str]]] = []
+                for line, kind, value, conditions in self._list_events(ref.file, inner, returned["n"], loops=True):
                     if isinstance(value, dict) and "loop" in value:
                         unrolled = self._unrolled(ref.file, inner, value["loop"], value["e"], bindings)
-                        events += [(line, kind, e) for e in unrolled]
+                        events += [(line, kind, e, conditions) for e in unrolled]
                     else:
-                        events.append((line, kind, substitute(value, bindings)))
+                        events.append((line, kind, substitute(value, bindings), conditions))
                 items += self._apply_events(ref.file, inner, events, [], depth + 1)
             elif "comp" in returned:
                 for value in self._unrolled(ref.file, inner, returned, returned["comp"], bindings):
@@ -723,6 +780,8 @@ class _Linker:
         return arg(call, index, ref.obj["ri"])
 
     def _entry(self, path: str, scope: str, e: Expr, context: _Context) -> None:
+        if "guarded" in e:
+            context, e = context.guarded(e["guarded"]), e["e"]
         if "router" in e:
             self._router_routes(tuple(e["router"]), context)  # type: ignore[arg-type]
             return
@@ -780,7 +839,10 @@ class _Linker:
         if file in context.stack:
             self._warn(origin, "include() cycle", line)
             return
-        self._urlconf(file, _Context(context.parts, context.schemas, [*context.stack, file], context.auth))
+        self._urlconf(
+            file,
+            _Context(context.parts, context.schemas, [*context.stack, file], context.auth, context.conditions),
+        )
 
     # -- views --
 
@@ -1053,6 +1115,8 @@ class _Linker:
                     key = self._router(path, call["s"], func[: -len(".register")])
                     if key is not None:
                         self.routers[key].registrations.append((path, call["s"], call["e"]))
+                        if "if" in call:
+                            self.registration_conditions[id(call["e"])] = call["if"]
 
     def _router_subclass(self, path: str, scope: str, func: Expr) -> tuple[str, list[Ref]]:
         """The DRF router a project router class derives from, and its ancestry."""
@@ -1327,7 +1391,8 @@ class _Linker:
                 self._warn(file, "registered viewset cannot be resolved", call["line"])
                 continue
             text, schemas = django_route(prefix, regex=True)
-            self._viewset_routes(viewset, file, call["line"], context, (text, schemas), router.routes)
+            guarded = context.guarded(self.registration_conditions.get(id(call), []))
+            self._viewset_routes(viewset, file, call["line"], guarded, (text, schemas), router.routes)
 
     def _viewset_routes(
         self,
@@ -1600,5 +1665,6 @@ class _Linker:
                 responses=responses or {},
                 auth_required=required,
                 auth=label,
+                conditions=list(context.conditions),
             )
         )

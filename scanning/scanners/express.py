@@ -28,6 +28,10 @@ Linking builds the graph Express builds at run time, without running anything:
   serves (``/{pkg}``, ``/{pkg}/{rev}``, ``/{pkg}/{rev}/{v}``), see :func:`optional_variants`;
 * a regular-expression path (``/^\\/nodes\\/([^\\/]+)$/``) is the path template it spells
   when it has one (``/nodes/{param1}``), see :func:`regex_path_template`; otherwise a warning.
+* a route, or a ``use`` mounting a router, inside an ``if`` statement
+  (``if (process.env.METRICS) app.use('/metrics', metrics)``) carries the tests as
+  ``conditions`` (outermost first, ``not (test)`` in an ``else``), and so does every route of
+  what such a ``use`` mounts; a branch a literal test always takes (``if (true)``) adds none.
 
 A path that is not known statically is skipped with a warning saying why when it can: a
 constant of an npm package not in the tree (compiled apps often import their route tables
@@ -450,6 +454,8 @@ class _ExpressLinker:
         self._joined: dict[tuple[str, ...], str] = {}
         self._path_params: dict[str, list[str]] = {}
         self._targets: dict[tuple[str, int], tuple[dict[str, Any], tuple[Any, ...] | None]] = {}
+        # The `if` tests around the `use` calls mounting what is being walked, outermost first.
+        self.conditions: tuple[str, ...] = ()
 
     def join(self, *parts: str) -> str:
         joined = self._joined.get(parts)
@@ -672,7 +678,10 @@ class _ExpressLinker:
             for p in prefixes or [""]:
                 child_prefix = self.join(prefix, p)
                 route_chain = inherited + self._active_names(active, p) if prefixes else inherited
+                outer = self.conditions
+                self.conditions = (*outer, *entry.get("if", ()))
                 self.walk(child, child_prefix, route_chain, stack + (child,))
+                self.conditions = outer
         if middleware and not dynamic_prefix:
             active.append((prefixes, middleware))
 
@@ -739,6 +748,7 @@ class _ExpressLinker:
                 endpoints[key] = DiscoveredEndpoint(
                     method=method, path=full, framework="express", file=file, line=entry["line"],
                     handler=handler, parameters=parameters, auth_required=True if auth else None, auth=auth,
+                    conditions=[*self.conditions, *entry.get("if", ())],
                 )
 
     def _dynamic_message(self, file: str, desc: dict[str, Any], generic: str, from_package: str,

@@ -14,7 +14,9 @@ imported or not; ``for prefix, router in ((..., ...), ...)`` unpacks), and is a 
 otherwise; ``api = create_api_app()`` is the app or router that factory builds and returns,
 so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root). A route
 path naming a parameter of the enclosing factory takes the parameter's default, and
-``os.environ.get``/``os.getenv`` give their default. A mount of anything else than an app
+``os.environ.get``/``os.getenv`` give their default. A route declared, or a router included
+or mounted, under ``if`` carries the tests (``conditions``, outermost first, ``not (test)``
+in an ``else``), and so does everything under that router. A mount of anything else than an app
 (``StaticFiles`` aside) is a warning. ``@x.websocket`` routes are not HTTP operations.
 
 A server class may build its app in its methods: ``self._app = FastAPI()`` and
@@ -125,6 +127,7 @@ class _Route:
     function: dict[str, Any] | None
     function_file: str
     options: dict[str, Expr]
+    conditions: list[str] = field(default_factory=list)  # the `if` tests around the declaration
 
 
 @dataclass(slots=True)
@@ -136,6 +139,7 @@ class _Edge:
     prefix: str | None
     options: dict[str, Expr]
     mount: bool = False  # `mount(path, app)` rather than `include_router`
+    conditions: list[str] = field(default_factory=list)  # the `if` tests around the include
 
 
 @dataclass(slots=True)
@@ -157,6 +161,7 @@ class _Context:
     prefixes: list[str] = field(default_factory=list)
     auth: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
 
 
 def _target_names(target: Expr | None) -> set[str]:
@@ -413,6 +418,7 @@ class _Linker:
                         function,
                         path,
                         decorator["kw"],
+                        function.get("if", []),
                     )
                 )
         for call in facts["calls"]:
@@ -440,6 +446,7 @@ class _Linker:
                     function,
                     function_file,
                     e["kw"],
+                    call.get("if", []),
                 )
             )
 
@@ -487,7 +494,7 @@ class _Linker:
                 self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
             start = len(self.warnings)
-            self._collect_edge(path, scope, loops, index, e, parent, method)
+            self._collect_edge(path, scope, loops, index, e, parent, method, call.get("if", []))
             self._defer(parent, start)
 
     def _defer(self, key: tuple[str, str, str], start: int) -> None:
@@ -505,6 +512,7 @@ class _Linker:
         e: Expr,
         parent: tuple[str, str, str],
         method: str,
+        conditions: list[str],
     ) -> None:
         if method == "include_router":
             child_expr, prefix_expr = arg(e, 0, "router"), e["kw"].get("prefix")
@@ -550,7 +558,7 @@ class _Linker:
             ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
             prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
             self.edges.setdefault(parent, []).append(
-                _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount")
+                _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount", conditions)
             )
 
     def _child(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
@@ -707,6 +715,7 @@ class _Linker:
             [*context.prefixes, router.prefix],
             [*context.auth, *self._auth_in(key[0], key[1], router.dependencies)],
             [*context.tags, *router.tags],
+            context.conditions,
         )
         # The prefixes joined once for every route here (`join_paths(base, path)` is
         # `join_paths(*here.prefixes, path)`), and each distinct route path once.
@@ -728,6 +737,8 @@ class _Linker:
                 endpoint_key = (method, full_path)  # `endpoint.key`
                 if endpoint_key not in seen:
                     seen.add(endpoint_key)
+                    if here.conditions or route.conditions:
+                        endpoint.conditions = list(dict.fromkeys([*here.conditions, *route.conditions]))
                     out.append(endpoint)
         pending = self._pending.pop(key, None)
         if pending:
@@ -750,6 +761,7 @@ class _Linker:
                 [*here.prefixes, edge.prefix],
                 [*here.auth, *self._auth_in(edge.file, edge.scope, edge.options.get("dependencies"))],
                 [*here.tags, *self._strings(edge.file, edge.scope, edge.options.get("tags"))],
+                [*here.conditions, *edge.conditions],
             )
             self._walk(edge.child, child_context, [*stack, edge.child], out, seen)
 

@@ -18,6 +18,9 @@ Linking rebuilds Fastify's encapsulation tree without running it:
   and TypeBox ``Type.*`` builders included) become parameters, request body and responses;
 * auth: an auth-looking ``onRequest``/``preHandler``/``preValidation`` hook on the route or
   added with ``addHook`` to its instance or any ancestor.
+* a route, or a ``register``, inside an ``if`` statement carries the tests as ``conditions``
+  (outermost first, ``not (test)`` in an ``else``), and so does every route of what such a
+  ``register`` enters.
 """
 from __future__ import annotations
 
@@ -83,6 +86,8 @@ class _FastifyLinker:
         self.warnings: list[ScanWarning] = []
         self._warned: set[tuple[str, int, str]] = set()
         self.touched: set[str] = set()
+        # The `if` tests around the registrations leading to what is being walked, outermost first.
+        self.conditions: tuple[str, ...] = ()
 
     def warn(self, file: str, line: int, message: str) -> None:
         if (file, line, message) not in self._warned:
@@ -165,12 +170,17 @@ class _FastifyLinker:
             verb = entry["m"]
             if entry.get("err"):
                 continue
+            outer = self.conditions
+            if "if" in entry:
+                # A route or plugin registered inside an `if` is served only when its test holds.
+                self.conditions = (*outer, *entry["if"])
             if verb == "register":
                 self.register(file, entry, prefix, context_hooks, stack)
             elif verb == "route":
                 self.route_object(file, entry, prefix, context_hooks)
             elif verb in VERBS:
                 self.shorthand(file, entry, prefix, context_hooks)
+            self.conditions = outer
 
     def names(self, file: str, desc: dict[str, Any] | Any) -> list[str]:
         """Middleware/hook names in an argument or an options value."""
@@ -384,7 +394,7 @@ class _FastifyLinker:
                 method=method, path=path, framework="fastify", file=file, line=entry["line"], handler=handler,
                 parameters=[Parameter(p.name, p.location, p.required, dict(p.schema)) for p in parameters],
                 request_body=body if isinstance(body, dict) and body else None, responses=responses,
-                auth_required=True if auth else None, auth=auth,
+                auth_required=True if auth else None, auth=auth, conditions=list(self.conditions),
             )
 
 

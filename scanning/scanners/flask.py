@@ -32,6 +32,9 @@ Rules:
   ``api.namespace(name)`` / ``api.add_namespace(ns, path=...)`` and ``@ns.route(*urls)`` on
   Resource classes, whose methods are the handlers they define; the generated Swagger UI
   and ``swagger.json`` routes are documentation, not reported;
+* a rule declared, or a blueprint registered, under ``if`` carries the tests
+  (``conditions``, outermost first, ``not (test)`` in an ``else``), and so does everything
+  registered under that blueprint;
 * HEAD and OPTIONS, which Flask adds automatically, are not reported;
 * converters type the path parameters: ``int`` → integer, ``float`` → number, ``uuid`` →
   string/uuid, ``any(a, b)`` → enum, others → string;
@@ -117,6 +120,7 @@ class _Rule:
     auth: list[str]
     # query parameters the view reads (`request.args.get(...)`), by HTTP method; "*": all
     queries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    conditions: list[str] = field(default_factory=list)  # the `if` tests around the declaration
 
 
 @dataclass(slots=True)
@@ -126,6 +130,7 @@ class _Edge:
     child: tuple[str, str, str]
     prefix: str | None
     has_prefix: bool
+    conditions: list[str] = field(default_factory=list)  # the `if` tests around the registration
 
 
 class FlaskScanner(PythonFrameworkScanner):
@@ -355,7 +360,7 @@ class _Linker:
                 for url in decorator["args"]:
                     rule = self.project.eval_str(path, cls["s"], url)
                     self.rules.setdefault(key, []).append(
-                        _Rule(path, decorator["line"], rule, methods, cls["name"], auth, queries)
+                        _Rule(path, decorator["line"], rule, methods, cls["name"], auth, queries, cls.get("if", []))
                     )
 
     def _add_resource(self, path: str, scope: str, key: tuple[str, str, str], e: Expr) -> None:
@@ -409,7 +414,7 @@ class _Linker:
                     auth = self._auth_decorators(decorators)
                 self.rules.setdefault(key, []).append(
                     _Rule(path, decorator["line"], rule, methods, function["name"], auth,
-                          self._function_queries(facts, function))
+                          self._function_queries(facts, function), function.get("if", []))
                 )
 
     def _collect_calls(self, path: str, facts: dict[str, Any]) -> None:
@@ -424,11 +429,16 @@ class _Linker:
             key = self._named_object(path, scope, receiver)
             if key is None:
                 continue
+            rules, edges = len(self.rules.get(key, ())), len(self.edges.get(key, ()))
             if "loop" in call:
                 for unrolled in self._unrolled(path, scope, call["loop"], e):
                     self._registration(path, scope, key, method, unrolled)
-                continue
-            self._registration(path, scope, key, method, e)
+            else:
+                self._registration(path, scope, key, method, e)
+            if "if" in call:
+                # What this call declared on `key` is there only under the tests around it.
+                for declared in (*self.rules.get(key, ())[rules:], *self.edges.get(key, ())[edges:]):
+                    declared.conditions = call["if"]
 
     def _unrolled(self, path: str, scope: str, loop: dict[str, Any], e: Expr) -> list[Expr]:
         """`e` once per item of the loops around it, the loops' names bound to the item; the
@@ -693,6 +703,7 @@ class _Linker:
         stack: list[tuple[str, str, str]],
         out: list[DiscoveredEndpoint],
         seen: set[tuple[str, str]],
+        conditions: tuple[str, ...] = (),
     ) -> None:
         obj = self.objects[key]
         auth = [*auth, *obj.auth]
@@ -741,6 +752,7 @@ class _Linker:
                         parameters=parameters,
                         auth_required=bool(rule_auth),
                         auth=auth_text,
+                        conditions=[*conditions, *rule.conditions],
                     )
                 )
         for edge in self.edges.get(key, []):
@@ -757,4 +769,7 @@ class _Linker:
                     )
                 )
                 continue
-            self._walk(edge.child, [*prefixes, prefix], auth, [*stack, edge.child], out, seen)
+            self._walk(
+                edge.child, [*prefixes, prefix], auth, [*stack, edge.child], out, seen,
+                (*conditions, *edge.conditions),
+            )

@@ -55,3 +55,9 @@ def test_the_cancel_action_cancels_queued_scans(admin_client):
     admin_client.post("/admin/scanning/scanjob/", {"action": "cancel", "_selected_action": [job.pk]})
     job.refresh_from_db()
     assert job.status == ScanJob.Status.CANCELLED
+
+
+def test_the_endpoint_page_shows_its_conditions(admin_client):
+    endpoint = EndpointFactory(conditions=["settings.METRICS_ENABLED"])
+    page = admin_client.get(f"/admin/scanning/endpoint/{endpoint.pk}/change/").content.decode()
+    assert "settings.METRICS_ENABLED" in page

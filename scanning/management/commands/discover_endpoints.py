@@ -26,16 +26,28 @@ def endpoint_row(endpoint: DiscoveredEndpoint) -> dict[str, Any]:
         "line": endpoint.line,
         "handler": endpoint.handler,
         "parameters": engine.parameters_as_dicts(endpoint),
+        "conditions": list(endpoint.conditions),
     }
 
 
 def render_table(rows: list[dict[str, Any]]) -> str:
-    headers = ("METHOD", "PATH", "FRAMEWORK", "LOCATION")
-    cells = [(r["method"], r["path"], r["framework"], f"{r['file']}:{r['line']}") for r in rows]
+    """One line per endpoint; when some are served only under conditions, a last column
+    gives them (``if settings.DEBUG``)."""
+    conditional = any(r["conditions"] for r in rows)
+    headers = ("METHOD", "PATH", "FRAMEWORK", "LOCATION", *(("CONDITIONS",) if conditional else ()))
+    cells = [
+        (r["method"], r["path"], r["framework"], f"{r['file']}:{r['line']}",
+         *((_conditions_cell(r["conditions"]),) if conditional else ()))
+        for r in rows
+    ]
     widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
     lines += ["  ".join(c.ljust(w) for c, w in zip(cell, widths)).rstrip() for cell in cells]
     return "\n".join(lines)
+
+
+def _conditions_cell(conditions: list[str]) -> str:
+    return "if " + " and ".join(conditions) if conditions else ""
 
 
 class Command(BaseCommand):

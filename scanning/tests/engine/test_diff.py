@@ -106,3 +106,14 @@ def test_code_wins_and_the_spec_fills_gaps():
     assert merged["parameters"][0]["schema"] == {"type": "integer"}
     assert merged["responses"]["200"]["schema"] == {"type": "object"}
     assert set(merged["responses"]) == {"200", "404"}
+
+
+def test_conditions_come_from_code_and_a_change_of_them_alone_is_no_contract_change():
+    table = Table()
+    table.apply([discovered("GET", "/metrics")], None)
+    flagged = DiscoveredEndpoint(method="GET", path="/metrics", framework="toy", conditions=["settings.METRICS"])
+    diff = table.apply([flagged], None)
+    assert (diff.changed, [e.key for e, _ in diff.refreshed]) == ([], [("GET", "/metrics")])
+    assert table.rows[1]["conditions"] == ["settings.METRICS"]
+    spec_only = DiscoveredEndpoint(method="GET", path="/metrics", framework="openapi", conditions=["x"])
+    assert merge_endpoint(None, spec_only)["conditions"] == []

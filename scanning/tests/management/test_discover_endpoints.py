@@ -31,6 +31,7 @@ def test_json_lists_method_path_framework_file_line_and_parameters(toy_only, tre
             {"name": "id", "location": "path", "required": True, "schema": {"type": "string"}, "description": ""},
             {"name": "verbose", "location": "query", "required": False, "schema": {}, "description": ""},
         ],
+        "conditions": [],
     }]
 
 
@@ -67,3 +68,28 @@ def test_the_real_scanners_find_a_flask_app(tmp_path):
     assert [(r["method"], r["path"], r["framework"], r["file"], r["line"]) for r in rows] == [
         ("GET", "/items/{item_id}", "flask", "app.py", 4)
     ]
+
+
+@pytest.fixture
+def conditional_flask_app(tmp_path: Path) -> Path:
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / "app.py").write_text(
+        "import os\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.get('/items')\ndef items():\n    return []\n\n"
+        "if os.environ.get('DEBUG'):\n    @app.get('/debug')\n    def debug():\n        return {}\n"
+    )
+    return tmp_path
+
+
+def test_json_rows_give_the_conditions_a_route_is_served_under(conditional_flask_app):
+    out, _ = run(str(conditional_flask_app), "--format", "json")
+    assert [(r["path"], r["conditions"]) for r in json.loads(out)] == [
+        ("/debug", ["os.environ.get('DEBUG')"]),
+        ("/items", []),
+    ]
+
+
+def test_the_table_marks_conditional_routes(conditional_flask_app):
+    lines = run(str(conditional_flask_app))[0].splitlines()
+    assert lines[0].split() == ["METHOD", "PATH", "FRAMEWORK", "LOCATION", "CONDITIONS"]
+    assert lines[1].split() == ["GET", "/debug", "flask", "app.py:10", "if", "os.environ.get('DEBUG')"]
+    assert lines[2].split() == ["GET", "/items", "flask", "app.py:5"]

@@ -315,3 +315,56 @@ def test_a_function_building_nothing_keeps_no_calls_passing_names():
         """
     )
     assert found["calls"] == [] and found["assigns"] == []
+
+
+def test_facts_under_an_if_carry_its_tests_outermost_first_and_the_else_its_negation():
+    found = facts(
+        """
+        if settings.A:
+            if settings.B and not settings.C:
+                app.include_router(one)
+            elif settings.D:
+                urlpatterns += more
+        else:
+            @app.get("/x")
+            def x(): ...
+        app.include_router(always)
+        """
+    )
+    assert [c.get("if") for c in found["calls"]] == [["settings.A", "settings.B and not settings.C"], None]
+    assert found["augassigns"][0]["if"] == ["settings.A", "not (settings.B and not settings.C)", "settings.D"]
+    assert found["functions"][0]["if"] == ["not (settings.A)"]
+
+
+def test_literal_tests_and_type_checking_add_no_condition_but_a_dead_branch_keeps_its_own():
+    found = facts(
+        """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from app.models import User
+        else:
+            User = None
+        if True:
+            app.include_router(one)
+        else:
+            app.include_router(never)
+        if not (1 and False):
+            app.include_router(two)
+        """
+    )
+    assert [c.get("if") for c in found["calls"]] == [None, ["not (True)"], None]
+    assert all("if" not in a for a in found["assigns"])
+
+
+def test_a_test_written_over_several_lines_is_given_normalized():
+    found = facts(
+        """
+        if (
+            settings.FEATURE_A
+            and settings.FEATURE_B
+        ):
+            app.include_router(one)
+        """
+    )
+    assert found["calls"][0]["if"] == ["settings.FEATURE_A and settings.FEATURE_B"]

@@ -113,3 +113,20 @@ def test_stale_endpoints_from_before_are_removed_on_the_first_real_scan(project)
     job = scan(project)
     assert job.endpoints_removed == 1
     assert ("GET", "/legacy", "express") not in active(project)
+
+
+def test_a_route_moved_behind_a_flag_is_stored_with_its_condition_and_is_no_contract_change(project, git_repo):
+    scan(project)
+    git_repo.write({"svc/main.py": (
+        "import os\nfrom fastapi import FastAPI\n"
+        "app = FastAPI()\n\n"
+        "if os.environ.get('HEALTH'):\n"
+        "    @app.get('/health')\n"
+        "    def health():\n        return {}\n"
+    )})
+    job = scan(project)
+    health = project.endpoints.get(method="GET", path="/health")
+    assert health.conditions == ["os.environ.get('HEALTH')"]
+    assert (job.endpoints_added, job.endpoints_changed, job.endpoints_removed) == (0, 0, 0)
+    assert not health.history.exclude(change="added").exists()
+    assert project.endpoints.get(method="GET", path="/api/orders").conditions == []
