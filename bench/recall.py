@@ -294,9 +294,18 @@ def compare(truth: list[dict[str, Any]], scanned: list[dict[str, Any]], *, djang
     found = {(r["method"], p) for r in scanned if r["method"] not in IGNORED_METHODS
              for p in variants(r["path"])}
     matched = served & found
+    # Routes registered under an `if` (a setting, an environment variable) are reported with
+    # their conditions: the scan cannot know the deployment's settings. Precision is also given
+    # over the unconditional ones, what the scan claims is always served.
+    conditional = {(r["method"], p) for r in scanned if r["method"] not in IGNORED_METHODS and r.get("conditions")
+                   for p in variants(r["path"])}
+    unconditional = found - conditional
     return {"served": len(served), "found": len(found), "matched": len(matched),
             "recall": len(matched) / max(len(served), 1), "precision": len(matched) / max(len(found), 1),
-            "missed": sorted(served - found), "extra": sorted(found - served)}
+            "conditional": len(conditional), "conditional_served": len(conditional & served),
+            "precision_unconditional": len(unconditional & served) / max(len(unconditional), 1),
+            "missed": sorted(served - found), "extra": sorted(found - served),
+            "extra_conditional": sorted((found - served) & conditional)}
 
 
 # --- the benchmark ---------------------------------------------------------------------------
@@ -311,7 +320,8 @@ def measure(target: Target, workdir: Path) -> dict[str, Any]:
     sources = copy_sources(target, env, workdir)
     truth = target.ground_truth(env, sources)
     result = engine.scan_tree(sources, scanners=all_scanners(), cache=engine.MemoryFactsCache())
-    scanned = [{"method": e.method, "path": e.path, "file": e.file, "line": e.line} for e in result.endpoints]
+    scanned = [{"method": e.method, "path": e.path, "file": e.file, "line": e.line, "conditions": e.conditions}
+               for e in result.endpoints]
     stats = compare(truth, scanned, django=target.framework == "django")
     stats.update(warnings=len(result.warnings), seconds=time.perf_counter() - started)
     return stats
@@ -319,12 +329,14 @@ def measure(target: Target, workdir: Path) -> dict[str, Any]:
 
 def report(results: dict[Target, dict[str, Any]]) -> str:
     lines = [
-        "| Application (framework) | Served | Found | Matched | Recall | Precision | Warnings |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| Application (framework) | Served | Found | Matched | Recall | Precision | Conditional (served) "
+        "| Precision, unconditional | Warnings |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for target, s in results.items():
         lines.append(f"| {target.label} | {s['served']} | {s['found']} | {s['matched']} | "
-                     f"{s['recall']:.3f} | {s['precision']:.3f} | {s['warnings']} |")
+                     f"{s['recall']:.3f} | {s['precision']:.3f} | {s['conditional']} ({s['conditional_served']}) | "
+                     f"{s['precision_unconditional']:.3f} | {s['warnings']} |")
     return "\n".join(lines)
 
 
@@ -346,11 +358,13 @@ def main(argv: list[str]) -> int:
         results[target] = stats
         print(f"{target.name:<16} served {stats['served']:>4}  found {stats['found']:>4}  "
               f"matched {stats['matched']:>4}  recall {stats['recall']:.3f}  "
-              f"precision {stats['precision']:.3f}  warnings {stats['warnings']}  ({stats['seconds']:.1f} s)")
+              f"precision {stats['precision']:.3f} ({stats['precision_unconditional']:.3f} unconditional, "
+              f"{stats['conditional']} conditional)  warnings {stats['warnings']}  ({stats['seconds']:.1f} s)")
         for method, path in stats["missed"]:
             print(f"    missed {method} {path}")
+        conditional = set(stats["extra_conditional"])
         for method, path in stats["extra"]:
-            print(f"    not served {method} {path}")
+            print(f"    not served {method} {path}{' (conditional)' if (method, path) in conditional else ''}")
     print(f"work directory: {workdir}")
 
     table = report(results)

@@ -40,3 +40,14 @@ def test_it_reports_a_scanned_path_past_the_optional_parameters_as_not_served() 
                     django=False)
     assert stats["extra"] == [("GET", "/{}/{}/{}")]
     assert stats["missed"] == [("GET", "/{}"), ("GET", "/{}/{}")]
+
+
+def test_it_gives_precision_over_the_unconditional_routes_apart() -> None:
+    truth = [route("GET", "/login"), route("GET", "/login/code")]
+    scanned = [route("GET", "/login"), {**route("GET", "/login/code"), "conditions": ["CODE_ENABLED"]},
+               {**route("GET", "/passkeys"), "conditions": ["PASSKEYS_ENABLED"]}]
+    stats = compare(truth, scanned, django=False)
+    assert (stats["conditional"], stats["conditional_served"]) == (2, 1)
+    assert stats["precision"] == 2 / 3
+    assert stats["precision_unconditional"] == 1.0
+    assert stats["extra_conditional"] == [("GET", "/passkeys")]
