@@ -447,6 +447,25 @@ def _visit(
                     )
                     continue
             if scope and (value is None or not _kept_in_function(value)):
+                if (
+                    kind is ast.AugAssign
+                    and function is not None
+                    and type(stmt.target) is ast.Name  # type: ignore[attr-defined]
+                    and stmt.target.id in function.lists  # type: ignore[attr-defined]
+                ):
+                    # `patterns += import_module(name).urlpatterns` growing a list the function
+                    # builds: kept so that the linker reads it or warns that it cannot. Dropped,
+                    # the function would look like it returns an empty list.
+                    facts["augassigns"].append(
+                        {
+                            "t": stmt.target.id,  # type: ignore[attr-defined]
+                            "op": type(stmt.op).__name__,  # type: ignore[attr-defined]
+                            "v": expr(value),
+                            "line": stmt.lineno,
+                            "s": scope,
+                        }
+                    )
+                    continue
                 if function is not None and type(value) is ast.Call:
                     if kind in _ASSIGNS:
                         function.call_assigns.append(stmt)  # type: ignore[arg-type]
@@ -2572,7 +2591,8 @@ class PythonFrameworkScanner(Scanner):
     # 8: `routes` on an `__init__` method: how it changes `self.routes` (DRF router subclasses,
     # `self.routes[0].mapping.update({...})`); returned list comprehensions of calls in `rl`
     # (`{"comp", "t", "it"}`).
-    # 9: `if`, the conditions guarding an assignment, call, function or class (outermost first).
+    # 9: `if`, the conditions guarding an assignment, call, function or class (outermost first);
+    # `+=` of a non-literal to a local list a function builds (`patterns += other.urlpatterns`).
     version = "9"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest

@@ -545,12 +545,13 @@ class _Linker:
         items: list[tuple[str, str, Expr]],
         depth: int,
     ) -> list[tuple[str, str, Expr]]:
-        for _line, kind, value, conditions in events:
+        for line, kind, value, conditions in events:
             if kind == "set":
-                new = self._patterns(path, scope, value, depth, current=items, replacing=True)
+                new = self._patterns(path, scope, value, depth, current=items, replacing=True, line=line)
                 items = _conditional_set(items, new, conditions) if conditions else new
             elif kind == "extend":
-                items += [_guarded(i, conditions) for i in self._patterns(path, scope, value, depth, current=items)]
+                added = self._patterns(path, scope, value, depth, current=items, line=line)
+                items += [_guarded(i, conditions) for i in added]
             elif kind == "append":
                 if value is not None:
                     items.append(_guarded((path, scope, value), conditions))
@@ -685,6 +686,7 @@ class _Linker:
         depth: int = 0,
         current: list[tuple[str, str, Expr]] | None = None,
         replacing: bool = False,
+        line: int = 0,
     ) -> list[tuple[str, str, Expr]]:
         """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far,
         `replacing` when the expression is assigned to it (rather than added)."""
@@ -758,7 +760,8 @@ class _Linker:
                     e.get("line", 0),
                 )
                 return list(current)
-        line = e.get("line", 0) if isinstance(e, dict) else 0
+        # a bare name has no line of its own: the statement's (`patterns += module_patterns`)
+        line = e.get("line", line) if isinstance(e, dict) else line
         if replacing and current:
             self._warn(
                 path,

@@ -157,3 +157,51 @@ def test_a_returned_comprehension_of_calls_is_kept_with_its_loop():
         }
     ]
     assert "rl" not in filtered  # which items a condition keeps is not known
+
+
+PROVIDERS = {
+    "settings.py": 'ROOT_URLCONF = "site_urls"\n',
+    "site_urls.py": """
+        from django.urls import include, path
+
+        from accounts.urls import build_provider_urlpatterns
+
+        urlpatterns = [path("accounts/", include("accounts.urls"))]
+        urlpatterns += build_provider_urlpatterns()
+    """,
+    "accounts/urls.py": """
+        from importlib import import_module
+
+        from django.urls import path
+
+        from . import views, registry
+
+
+        def build_provider_urlpatterns():
+            patterns = []
+            for provider in registry.providers():
+                module = import_module(f"{provider.package}.urls")
+                patterns += getattr(module, "urlpatterns", [])
+            patterns += [path("providers/", views.providers)]
+            return patterns
+
+
+        urlpatterns = [path("login/", views.login)]
+    """,
+    "accounts/views.py": """
+        def login(request):
+            return None
+
+
+        def providers(request):
+            return None
+    """,
+}
+
+
+def test_a_list_grown_from_modules_imported_at_run_time_is_warned_not_silently_empty():
+    endpoints, warnings = scan(DjangoScanner(), PROVIDERS)
+    assert keys(endpoints) == {("GET", "/accounts/login"), ("GET", "/providers")}
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        ("accounts/urls.py", 13, "urlpatterns built from an expression that cannot be resolved statically"),
+    ]
