@@ -805,6 +805,7 @@ class PythonProject:
         self._canonical: dict[tuple[str, str, str], str] = {}
         self._base_names: dict[tuple[str, str, str], frozenset[str]] = {}
         self._aliases: dict[str, str] | None = None
+        self._imports: dict[tuple[str, int, str, str | None], Ref] = {}  # see `import_target`
 
     def built_from(self, facts_by_file: dict[str, dict[str, Any]]) -> bool:
         """Whether this project is over the very same facts documents as `facts_by_file`."""
@@ -953,7 +954,18 @@ class PythonProject:
         return self._file_at(f"{posixpath.dirname(module_path)}/{name}")
 
     def import_target(self, path: str, imp: list[Any]) -> Ref:
+        # Sibling modules import the same things (`from fastapi import APIRouter, Depends`)
+        # and the answer depends on the importer's directory alone (`module_file` and relative
+        # imports read nothing else of `path`): memoized per directory. The Ref is shared,
+        # like `resolve`'s.
         _local, level, module, name, _scope = imp
+        key = (posixpath.dirname(path), level, module, name)
+        found = self._imports.get(key)
+        if found is None:
+            found = self._imports[key] = self._import_target(path, level, module, name)
+        return found
+
+    def _import_target(self, path: str, level: int, module: str, name: str | None) -> Ref:
         if level:
             base = posixpath.dirname(path)
             for _ in range(level - 1):
