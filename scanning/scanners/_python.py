@@ -959,7 +959,7 @@ class PythonProject:
         # imports read nothing else of `path`): memoized per directory. The Ref is shared,
         # like `resolve`'s.
         _local, level, module, name, _scope = imp
-        key = (posixpath.dirname(path), level, module, name)
+        key = (path.rpartition("/")[0], level, module, name)
         found = self._imports.get(key)
         if found is None:
             found = self._imports[key] = self._import_target(path, level, module, name)
