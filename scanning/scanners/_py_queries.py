@@ -19,6 +19,7 @@ _SOURCES = frozenset({"args", "values", "GET", "query_params"})
 _TYPES = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPE_NODES = (*_FUNCTION_NODES, ast.ClassDef)
+_SCOPE_TYPES = frozenset(_SCOPE_NODES)
 
 
 def query_reads(tree: ast.Module, source: bytes) -> dict[str, list[dict[str, Any]]]:
@@ -27,9 +28,7 @@ def query_reads(tree: ast.Module, source: bytes) -> dict[str, list[dict[str, Any
     if not lines:
         return {}
     found: dict[str, list[dict[str, Any]]] = {}
-    for function in _functions(tree.body):
-        if not _covers(lines, function.lineno, function.end_lineno or function.lineno):
-            continue
+    for function in _functions(tree.body, lines):
         # only the statements the reads are on: a view's other statements can be many
         # (a nested function's reads are its own)
         own = [statement for statement in function.body if not isinstance(statement, _SCOPE_NODES)]
@@ -51,15 +50,21 @@ def _covers(lines: list[int], first: int, last: int) -> bool:
     return at < len(lines) and lines[at] <= last
 
 
-def _functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    """Functions and methods, nested ones included (views declared in `create_app()`)."""
+def _functions(body: list[ast.stmt], lines: list[int]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Functions and methods a line of `lines` lies in, nested ones included (views declared
+    in `create_app()`), outer ones first.
+
+    A function or class with no such line holds none in its nested ones either (they lie
+    within its lines): it is not walked.
+    """
     out: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     for node in body:
-        if isinstance(node, _FUNCTION_NODES):
-            out.append(node)
-            out.extend(_functions(node.body))
-        elif isinstance(node, ast.ClassDef):
-            out.extend(_functions(node.body))
+        kind = type(node)
+        if kind not in _SCOPE_TYPES or not _covers(lines, node.lineno, node.end_lineno or node.lineno):
+            continue
+        if kind is not ast.ClassDef:
+            out.append(node)  # type: ignore[arg-type]
+        out.extend(_functions(node.body, lines))  # type: ignore[attr-defined]
     return out
 
 

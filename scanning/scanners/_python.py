@@ -63,6 +63,8 @@ def expr(node: ast.AST | None) -> Expr | None:
         value = node.value  # type: ignore[attr-defined]
         if type(value) is str:
             return {"c": value if value.isascii() and "\x00" not in value else _json_safe(value)}
+        if value is None or type(value) is int or type(value) is bool:
+            return {"c": value}  # the commonest others, as the last line would encode them
         if value is Ellipsis:
             return {"ellipsis": True}
         if isinstance(value, bytes):
@@ -165,7 +167,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> dict[
         "name": node.name,
         "s": scope,
         "line": node.lineno,
-        "dec": [expr(d) for d in node.decorator_list],
+        # no comprehension (a call of its own) for the many functions without decorators
+        "dec": [expr(d) for d in node.decorator_list] if node.decorator_list else [],
         "args": _arguments(node.args),
     }
     if node.returns is not None:
@@ -1584,6 +1587,15 @@ class SchemaBuilder:
 
         Shared between callers, like model schemas (copy before changing it).
         """
+        name = ann.get("n") if ann is not None else None
+        if name is not None:
+            # Every route's `response_model=Item`: a memoized top schema met no recursion, so
+            # `finish` would add no `$defs` to it; the builder is left as `finish` leaves it.
+            found = self._top.get((path, scope, name))
+            if found is not None:
+                self._stack = []
+                self._defs_wanted = {}
+                return found
         self.begin()
         return self.finish(self.top_schema(path, scope, ann))
 
