@@ -12,6 +12,7 @@ language) between every scanner that wants the file.
 from __future__ import annotations
 
 import gc
+import hashlib
 import ipaddress
 import json
 import os
@@ -400,6 +401,10 @@ def _scan_tree(
     # are read again.
     started = time.perf_counter()
     extensions = tuple({ext for s in chosen for ext in s.extensions})
+    # Per scanner, whether `wants` must be asked once `endswith` said yes: not for the
+    # default `wants` over single-dot extensions, which `endswith` already answers.
+    asked = {s.name: _asks_wants(s) for s in chosen}
+    plans = [(key, [(s, s.extensions, asked[s.name]) for s in members]) for key, members in groups.items()]
     wanted: list[tuple[RepoFile, str, list[tuple[tuple[str, str], list[Scanner]]]]] = []
     kept: dict[str, bytes] = {}
     kept_bytes = 0
@@ -413,10 +418,14 @@ def _scan_tree(
         source = SourceFile(file.rel_path, content)
         # `endswith` first: a C-level test that spares most scanners' `wants` (a Python call
         # each) for the files of other languages
-        takers = [(key, takers) for key, members in groups.items()
-                  if (takers := [s for s in members if lower.endswith(s.extensions) and s.wants(source)])]
+        takers = []
+        for key, members in plans:
+            chosen_here = [s for s, suffixes, asks in members
+                           if lower.endswith(suffixes) and (not asks or s.wants(source))]
+            if chosen_here:
+                takers.append((key, chosen_here))
         if takers:
-            wanted.append((file, source.sha256, takers))
+            wanted.append((file, hashlib.sha256(content).hexdigest(), takers))
             if kept_bytes + len(content) <= KEEP_CONTENT_BYTES:
                 kept[file.rel_path] = content
                 kept_bytes += len(content)
@@ -438,6 +447,7 @@ def _scan_tree(
     unflushed: dict[tuple[str, str], dict[str, CachedFacts]] = {key: {} for key in groups}
     pending = 0
     total = max(len(wanted), 1)
+    extract_phases = {key: f"extract:{key[0]}" for key in groups}
     for position, (file, sha, takers) in enumerate(wanted, start=1):
         source: SourceFile | None = None
         parsed = False
@@ -452,7 +462,7 @@ def _scan_tree(
                     source = SourceFile(file.rel_path, content)
                 started = time.perf_counter()
                 entry = _extract(scanners_of_key[0], source)
-                result.add_time(f"extract:{key[0]}", started)
+                result.add_time(extract_phases[key], started)
                 fresh[key][sha] = unflushed[key][sha] = entry
                 pending += 1
                 parsed = True
@@ -514,6 +524,16 @@ def _scan_tree(
     if not result.frameworks and wanted:
         result.warnings.append(ScanWarning(file="", message=MSG_NO_FRAMEWORK))
     return result
+
+
+def _asks_wants(scanner: Scanner) -> bool:
+    """Whether `scanner.wants` can say no to a file whose lower-cased path ends with one of
+    its extensions: not when it is `Scanner.wants` (the extension after the last dot is one
+    of them) and every extension is a lower-case single-dot suffix (".py")."""
+    return type(scanner).wants is not Scanner.wants or not all(
+        ext.startswith(".") and ext.count(".") == 1 and "/" not in ext and ext == ext.lower()
+        for ext in scanner.extensions
+    )
 
 
 def _extract(scanner: Scanner, source: SourceFile) -> CachedFacts:

@@ -18,6 +18,8 @@ _READ = re.compile(rb"request\.(?:args|values|GET|query_params)\b")
 _SOURCES = frozenset({"args", "values", "GET", "query_params"})
 _TYPES = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPE_NODES = (*_FUNCTION_NODES, ast.ClassDef)
+_SCOPE_TYPES = frozenset(_SCOPE_NODES)
 
 
 def query_reads(tree: ast.Module, source: bytes) -> dict[str, list[dict[str, Any]]]:
@@ -26,13 +28,10 @@ def query_reads(tree: ast.Module, source: bytes) -> dict[str, list[dict[str, Any
     if not lines:
         return {}
     found: dict[str, list[dict[str, Any]]] = {}
-    for function in _functions(tree.body):
-        if not _covers(lines, function.lineno, function.end_lineno or function.lineno):
-            continue
+    for function in _functions(tree.body, lines):
         # only the statements the reads are on: a view's other statements can be many
         # (a nested function's reads are its own)
-        own = [statement for statement in function.body
-               if not isinstance(statement, (*_FUNCTION_NODES, ast.ClassDef))]
+        own = [statement for statement in function.body if not isinstance(statement, _SCOPE_NODES)]
         statements = [statement for statement in own
                       if _covers(lines, statement.lineno, statement.end_lineno or statement.lineno)]
         # `args = request.args` then `args.get("q")`: the reads are on other lines
@@ -51,15 +50,21 @@ def _covers(lines: list[int], first: int, last: int) -> bool:
     return at < len(lines) and lines[at] <= last
 
 
-def _functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    """Functions and methods, nested ones included (views declared in `create_app()`)."""
+def _functions(body: list[ast.stmt], lines: list[int]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Functions and methods a line of `lines` lies in, nested ones included (views declared
+    in `create_app()`), outer ones first.
+
+    A function or class with no such line holds none in its nested ones either (they lie
+    within its lines): it is not walked.
+    """
     out: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     for node in body:
-        if isinstance(node, _FUNCTION_NODES):
-            out.append(node)
-            out.extend(_functions(node.body))
-        elif isinstance(node, ast.ClassDef):
-            out.extend(_functions(node.body))
+        kind = type(node)
+        if kind not in _SCOPE_TYPES or not _covers(lines, node.lineno, node.end_lineno or node.lineno):
+            continue
+        if kind is not ast.ClassDef:
+            out.append(node)  # type: ignore[arg-type]
+        out.extend(_functions(node.body, lines))  # type: ignore[attr-defined]
     return out
 
 
@@ -75,9 +80,27 @@ def _is_query_dict(node: ast.expr, aliases: frozenset[str]) -> bool:
     return isinstance(owner, ast.Attribute) and owner.attr == "request"
 
 
+def _nodes(statement: ast.stmt) -> list[ast.AST]:
+    """What `ast.walk(statement)` yields, in its (breadth-first) order, but the expression
+    contexts (`Load`, `Store`), which no read is: a list built without a generator per node,
+    as `ast.walk` and `ast.iter_child_nodes` have, which cost more than the reads' tests."""
+    nodes: list[ast.AST] = [statement]
+    position = 0
+    while position < len(nodes):
+        node = nodes[position]
+        position += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                nodes.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+                nodes.append(value)
+    return nodes
+
+
 def _reads(statements: list[ast.stmt], aliases: frozenset[str]) -> list[dict[str, Any]]:
     reads: dict[str, dict[str, Any]] = {}
-    for node in (node for statement in statements for node in ast.walk(statement)):
+    for node in (node for statement in statements for node in _nodes(statement)):
         read: dict[str, Any] | None = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and _is_query_dict(node.func.value, aliases):

@@ -65,6 +65,8 @@ def expr(node: ast.AST | None) -> Expr | None:
         value = node.value  # type: ignore[attr-defined]
         if type(value) is str:
             return {"c": value if value.isascii() and "\x00" not in value else _json_safe(value)}
+        if value is None or type(value) is int or type(value) is bool:
+            return {"c": value}  # the commonest others, as the last line would encode them
         if value is Ellipsis:
             return {"ellipsis": True}
         if isinstance(value, bytes):
@@ -167,7 +169,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> dict[
         "name": node.name,
         "s": scope,
         "line": node.lineno,
-        "dec": [expr(d) for d in node.decorator_list],
+        # no comprehension (a call of its own) for the many functions without decorators
+        "dec": [expr(d) for d in node.decorator_list] if node.decorator_list else [],
         "args": _arguments(node.args),
     }
     if node.returns is not None:
@@ -970,6 +973,7 @@ class PythonProject:
         self._canonical: dict[tuple[str, str, str], str] = {}
         self._base_names: dict[tuple[str, str, str], frozenset[str]] = {}
         self._aliases: dict[str, str] | None = None
+        self._imports: dict[tuple[str, int, str, str | None], Ref] = {}  # see `import_target`
 
     def built_from(self, facts_by_file: dict[str, dict[str, Any]]) -> bool:
         """Whether this project is over the very same facts documents as `facts_by_file`."""
@@ -1118,7 +1122,18 @@ class PythonProject:
         return self._file_at(f"{posixpath.dirname(module_path)}/{name}")
 
     def import_target(self, path: str, imp: list[Any]) -> Ref:
+        # Sibling modules import the same things (`from fastapi import APIRouter, Depends`)
+        # and the answer depends on the importer's directory alone (`module_file` and relative
+        # imports read nothing else of `path`): memoized per directory. The Ref is shared,
+        # like `resolve`'s.
         _local, level, module, name, _scope = imp
+        key = (path.rpartition("/")[0], level, module, name)
+        found = self._imports.get(key)
+        if found is None:
+            found = self._imports[key] = self._import_target(path, level, module, name)
+        return found
+
+    def _import_target(self, path: str, level: int, module: str, name: str | None) -> Ref:
         if level:
             base = posixpath.dirname(path)
             for _ in range(level - 1):
@@ -1761,6 +1776,15 @@ class SchemaBuilder:
 
         Shared between callers, like model schemas (copy before changing it).
         """
+        name = ann.get("n") if ann is not None else None
+        if name is not None:
+            # Every route's `response_model=Item`: a memoized top schema met no recursion, so
+            # `finish` would add no `$defs` to it; the builder is left as `finish` leaves it.
+            found = self._top.get((path, scope, name))
+            if found is not None:
+                self._stack = []
+                self._defs_wanted = {}
+                return found
         self.begin()
         return self.finish(self.top_schema(path, scope, ann))
 

@@ -21,7 +21,7 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any, ClassVar
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -97,6 +97,32 @@ class ScanWarning:
         return asdict(self)
 
 
+class _computed_once:
+    """`functools.cached_property` without its lock.
+
+    On Python 3.11 a cached_property takes a class-wide RLock on every first access; the
+    engine and the scanners read four of them (`sha256`, `extension`, `text`, `python_ast`)
+    on thousands of files per scan, and the lock made up most of that cost. A `SourceFile`
+    belongs to one scan on one thread, so nothing needs it. As with cached_property, the
+    value lands in the instance's `__dict__` (which then answers without this descriptor),
+    and an exception (a file that does not parse) is raised again on the next access.
+    """
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 class SourceFile:
     """One repository file, parsed lazily and at most once per language for all scanners."""
 
@@ -104,20 +130,20 @@ class SourceFile:
         self.rel_path = rel_path
         self.content = content
 
-    @cached_property
+    @_computed_once
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
 
-    @cached_property
+    @_computed_once
     def text(self) -> str:
         return self.content.decode("utf-8", errors="replace")
 
-    @cached_property
+    @_computed_once
     def extension(self) -> str:
         name = self.rel_path.rsplit("/", 1)[-1]
         return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
-    @cached_property
+    @_computed_once
     def python_ast(self) -> Any:
         """The `ast` module tree; raises SyntaxError for invalid Python."""
         import ast

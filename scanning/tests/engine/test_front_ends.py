@@ -90,3 +90,21 @@ def test_the_registered_scanners_group_into_their_front_ends():
         "python": ["django", "fastapi", "flask"],
         "spring": ["spring"],
     }
+
+
+class ToyUpperCaseOnly(ToyFrontEnd):
+    """Reads only the files whose name is in capitals: its own `wants` decides."""
+
+    name = "toy_upper"
+
+    def wants(self, source):
+        return source.rel_path.rsplit("/", 1)[-1].isupper()
+
+
+def test_a_scanner_s_own_wants_still_decides_and_the_default_one_reads_any_case(repo):
+    (repo / "LOUD.ROUTES").write_text("GET /loud shout\n")
+    (repo / "quiet.txt").write_text("GET /quiet whisper\n")
+    default = scan_tree(repo, scanners=[ToyA()], cache=MemoryFactsCache())
+    own = scan_tree(repo, scanners=[ToyUpperCaseOnly()], cache=MemoryFactsCache())
+    assert sorted(e.path for e in default.endpoints) == ["/api/items", "/loud", "/v2/things"]
+    assert [e.path for e in own.endpoints] == ["/loud"]

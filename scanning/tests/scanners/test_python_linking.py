@@ -221,3 +221,37 @@ def test_a_name_the_tree_itself_holds_is_resolved_as_today():
     )
     assert project.package_aliases() == {}
     assert project.resolve("main.py", "", "X").file == "shop/api.py"
+
+
+def test_the_same_import_written_in_two_packages_names_each_package_s_own_module():
+    # Import targets are memoized per importing directory: siblings share the answer,
+    # modules of another package get their own.
+    project = _project(
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": "class Item: ...",
+            "shop/views.py": "from .models import Item\nfrom models import Item as Absolute",
+            "shop/admin.py": "from .models import Item\nfrom models import Item as Absolute",
+            "blog/__init__.py": "",
+            "blog/models.py": "class Item: ...",
+            "blog/views.py": "from .models import Item\nfrom models import Item as Absolute",
+            "blog/sub/__init__.py": "",
+            "blog/sub/views.py": "from .models import Item\nfrom ..models import Item as Parent",
+        }
+    )
+    found = {
+        (path, name): project.resolve(path, "", name)
+        for path in ("shop/views.py", "shop/admin.py", "blog/views.py", "blog/sub/views.py")
+        for name in ("Item", "Absolute", "Parent")
+        if project.lookup(path, "", name) is not None
+    }
+    assert {key: (ref.kind, ref.file or ref.name) for key, ref in found.items()} == {
+        ("shop/views.py", "Item"): ("class", "shop/models.py"),
+        ("shop/views.py", "Absolute"): ("class", "shop/models.py"),
+        ("shop/admin.py", "Item"): ("class", "shop/models.py"),
+        ("shop/admin.py", "Absolute"): ("class", "shop/models.py"),
+        ("blog/views.py", "Item"): ("class", "blog/models.py"),
+        ("blog/views.py", "Absolute"): ("class", "blog/models.py"),
+        ("blog/sub/views.py", "Item"): ("external", ".models.Item"),  # no blog/sub/models.py
+        ("blog/sub/views.py", "Parent"): ("class", "blog/models.py"),
+    }
