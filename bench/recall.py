@@ -303,7 +303,9 @@ def compare(truth: list[dict[str, Any]], scanned: list[dict[str, Any]], *, djang
     return {"served": len(served), "found": len(found), "matched": len(matched),
             "recall": len(matched) / max(len(served), 1), "precision": len(matched) / max(len(found), 1),
             "conditional": len(conditional), "conditional_served": len(conditional & served),
-            "precision_unconditional": len(unconditional & served) / max(len(unconditional), 1),
+            # None when every route found is conditional (node-red's editor API is all behind
+            # `settings.httpAdminRoot !== false`): there is nothing unconditional to be right about
+            "precision_unconditional": len(unconditional & served) / len(unconditional) if unconditional else None,
             "missed": sorted(served - found), "extra": sorted(found - served),
             "extra_conditional": sorted((found - served) & conditional)}
 
@@ -327,6 +329,10 @@ def measure(target: Target, workdir: Path) -> dict[str, Any]:
     return stats
 
 
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
 def report(results: dict[Target, dict[str, Any]]) -> str:
     lines = [
         "| Application (framework) | Served | Found | Matched | Recall | Precision | Conditional (served) "
@@ -336,7 +342,7 @@ def report(results: dict[Target, dict[str, Any]]) -> str:
     for target, s in results.items():
         lines.append(f"| {target.label} | {s['served']} | {s['found']} | {s['matched']} | "
                      f"{s['recall']:.3f} | {s['precision']:.3f} | {s['conditional']} ({s['conditional_served']}) | "
-                     f"{s['precision_unconditional']:.3f} | {s['warnings']} |")
+                     f"{_ratio(s['precision_unconditional'])} | {s['warnings']} |")
     return "\n".join(lines)
 
 
@@ -358,7 +364,7 @@ def main(argv: list[str]) -> int:
         results[target] = stats
         print(f"{target.name:<16} served {stats['served']:>4}  found {stats['found']:>4}  "
               f"matched {stats['matched']:>4}  recall {stats['recall']:.3f}  "
-              f"precision {stats['precision']:.3f} ({stats['precision_unconditional']:.3f} unconditional, "
+              f"precision {stats['precision']:.3f} ({_ratio(stats['precision_unconditional'])} unconditional, "
               f"{stats['conditional']} conditional)  warnings {stats['warnings']}  ({stats['seconds']:.1f} s)")
         for method, path in stats["missed"]:
             print(f"    missed {method} {path}")

@@ -51,3 +51,9 @@ def test_it_gives_precision_over_the_unconditional_routes_apart() -> None:
     assert stats["precision"] == 2 / 3
     assert stats["precision_unconditional"] == 1.0
     assert stats["extra_conditional"] == [("GET", "/passkeys")]
+
+
+def test_it_gives_no_unconditional_precision_when_every_route_found_is_conditional() -> None:
+    stats = compare([route("GET", "/flows")], [{**route("GET", "/flows"), "conditions": ["settings.admin"]}],
+                    django=False)
+    assert (stats["precision"], stats["precision_unconditional"]) == (1.0, None)
