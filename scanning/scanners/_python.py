@@ -429,6 +429,17 @@ def _keep_registered(
             return
 
 
+def _augassign(stmt: ast.AugAssign, scope: str) -> dict[str, Any]:
+    """`name += value` (or another operator) as facts; the target is a plain name."""
+    return {
+        "t": stmt.target.id,  # type: ignore[attr-defined]
+        "op": type(stmt.op).__name__,
+        "v": expr(stmt.value),
+        "line": stmt.lineno,
+        "s": scope,
+    }
+
+
 def _visit(
     body: list[ast.stmt],
     scope: str,
@@ -459,15 +470,7 @@ def _visit(
                     # `patterns += import_module(name).urlpatterns` growing a list the function
                     # builds: kept so that the linker reads it or warns that it cannot. Dropped,
                     # the function would look like it returns an empty list.
-                    facts["augassigns"].append(
-                        {
-                            "t": stmt.target.id,  # type: ignore[attr-defined]
-                            "op": type(stmt.op).__name__,  # type: ignore[attr-defined]
-                            "v": expr(value),
-                            "line": stmt.lineno,
-                            "s": scope,
-                        }
-                    )
+                    facts["augassigns"].append(_augassign(stmt, scope))  # type: ignore[arg-type]
                     continue
                 if function is not None and type(value) is ast.Call:
                     if kind in _ASSIGNS:
@@ -503,15 +506,7 @@ def _visit(
                     if function is not None and type(value) is ast.List:
                         function.lists.add(stmt.target.id)  # type: ignore[attr-defined]
             elif type(stmt.target) is ast.Name:  # type: ignore[attr-defined]  # AugAssign
-                facts["augassigns"].append(
-                    {
-                        "t": stmt.target.id,  # type: ignore[attr-defined]
-                        "op": type(stmt.op).__name__,  # type: ignore[attr-defined]
-                        "v": expr(value),
-                        "line": stmt.lineno,
-                        "s": scope,
-                    }
-                )
+                facts["augassigns"].append(_augassign(stmt, scope))  # type: ignore[arg-type]
         elif kind in _FUNCTION_DEFS:
             if function is not None and stmt.decorator_list:  # type: ignore[attr-defined]
                 function.wires = True
