@@ -589,9 +589,10 @@ class _Linker:
         for assign in self.project.facts[path]["assigns"]:
             if (
                 assign["s"] == scope
-                and assign.get("loop") is loop
-                or assign.get("loop", {}).get("line") == loop["line"] and assign["s"] == scope
-            ) and name in assign["t"] and assign["line"] < line:
+                and assign.get("loop", {}).get("line") == loop["line"]
+                and name in assign["t"]
+                and assign["line"] < line
+            ):
                 value = assign["v"]
         return value
 
