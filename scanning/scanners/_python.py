@@ -541,6 +541,15 @@ def _visit(
                     function.returns.append(value.id)
                 elif type(value) is ast.List and value.elts and type(value.elts[0]) is ast.Call:
                     function.built.append(expr(value))  # type: ignore[arg-type]
+                elif (
+                    type(value) is ast.BinOp
+                    and type(value.op) is ast.Add
+                    and type(value.left) is ast.List
+                    and value.left.elts
+                    and type(value.left.elts[0]) is ast.Call
+                ):
+                    # `return [path(...)] + viewset.get_urlpatterns()`
+                    function.built.append(expr(value))
                 elif isinstance(value, ast.ListComp) and isinstance(value.elt, ast.Call):
                     comprehension = _comprehension(value)
                     if comprehension is not None:
@@ -2623,7 +2632,7 @@ class PythonFrameworkScanner(Scanner):
     # 9: `if`, the conditions guarding an assignment, call, function or class (outermost first);
     # `+=` of a non-literal to a local list a function builds (`patterns += other.urlpatterns`).
     # 10: `loop` on assignments and `+=` made in a `for` body too (`for fn in
-    # hooks.get_hooks(name): urlpatterns += fn()`).
+    # hooks.get_hooks(name): urlpatterns += fn()`); `rl` keeps `return [path(...)] + other`.
     version = "10"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest

@@ -18,6 +18,17 @@ route built from what is not bound is a warning. A urls package whose
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
 root is not served and not reported. Namespaces are irrelevant to paths and ignored.
 
+Hook registries (Wagtail's ``register_admin_urls``): ``for fn in hooks.get_hooks("name"):
+urls = fn(); if urls: urlpatterns += urls`` (or ``+= fn()``, ``.extend(fn())``) adds what
+every module-level function registered under that name returns, when ``get_hooks`` resolves
+to a project function and the registration to the ``register`` function of the same module:
+``@hooks.register("name", order=...)`` or ``hooks.register("name", fn)``. The function's own
+``if``s become the conditions of its routes; the test of the returned value (``if urls:``)
+does not. When the settings install apps of the repository, only the modules of installed
+apps count (the nearest directory with an ``apps.py`` must be one of them): a registry finds
+its hook modules through INSTALLED_APPS. ``include(patterns)`` of a variable holding a
+``([...], "app_name")`` pair serves the list.
+
 Conditional routes: an entry added to a urlpatterns list under ``if`` (``urlpatterns +=``,
 ``append``/``extend``/``insert``, an assignment), a ``router.register`` under ``if``, and
 everything such an entry includes, carry the tests as ``conditions``, outermost first (an
@@ -954,6 +965,14 @@ class _Linker:
     def _include(self, path: str, scope: str, call: Expr, context: _Context, line: int) -> None:
         target = arg(call, 0, "arg")
         items = list_items(target)
+        if items is None and name_of(target):
+            # `patterns = ([path(...)], "snippets")`, `include(patterns)`: a local or module
+            # variable holding the `(patterns, app_name)` pair.
+            ref = self.project.resolve(path, scope, name_of(target))  # type: ignore[arg-type]
+            if ref is not None and ref.kind == "assign" and not ref.rest:
+                pair = list_items(ref.obj["v"])
+                if pair and len(pair) in (2, 3) and isinstance(const(pair[1]), str) and "list" in (pair[0] or {}):
+                    target, items = {"at": [ref.file, ref.scope], "e": pair[0]}, None
         if (
             items
             and len(items) in (2, 3)

@@ -123,14 +123,19 @@ PRESSROOM = {
 
         @hooks.register("register_admin_urls", order=10)
         def register_admin_urls():
-            return [path("posts/", include(admin_urls))]
+            tag_patterns = ([path("", views.post_index)], "tags")
+            return [path("posts/", include(admin_urls)), path("tags/", include(tag_patterns))]
 
 
         if settings.BLOG_COMMENTS:
 
             @hooks.register("register_admin_urls")
             def register_comment_urls():
-                return [path("comments/", views.comments)]
+                return [path("comments/", views.comments)] + moderation_urls()
+
+
+        def moderation_urls():
+            return [path("comments/pending/", views.comments)]
 
 
         @hooks.register("register_menu_urls")
@@ -202,7 +207,9 @@ def test_it_unrolls_a_loop_over_a_hook_registry_into_every_registered_function()
         ("GET", "/cms/posts"),
         ("GET", "/cms/posts/{pk}"),
         ("POST", "/cms/posts/{pk}"),
+        ("GET", "/cms/tags"),
         ("GET", "/cms/comments"),
+        ("GET", "/cms/comments/pending"),
         ("GET", "/cms/media"),
         ("GET", "/cms/media/{pk}"),
         ("DELETE", "/cms/media/{pk}"),
@@ -212,6 +219,7 @@ def test_it_unrolls_a_loop_over_a_hook_registry_into_every_registered_function()
     found = by_key(endpoints)
     # The function's own `if` guards its routes; `if urls:` (a hook returning nothing) does not.
     assert found[("GET", "/cms/comments")].conditions == ["settings.BLOG_COMMENTS"]
+    assert found[("GET", "/cms/comments/pending")].conditions == ["settings.BLOG_COMMENTS"]
     assert found[("GET", "/cms/media/{pk}")].conditions == []
     assert found[("DELETE", "/cms/media/{pk}")].handler == "MediaDetailView"
     assert (found[("GET", "/cms/media")].file, found[("GET", "/cms/media")].line) == ("pressroom/media/cms_hooks.py", 10)
