@@ -536,6 +536,15 @@ def _visit(
                     function.returns.append(value.id)
                 elif type(value) is ast.List and value.elts and type(value.elts[0]) is ast.Call:
                     function.built.append(expr(value))  # type: ignore[arg-type]
+                elif (
+                    type(value) is ast.BinOp
+                    and type(value.op) is ast.Add
+                    and type(value.left) is ast.List
+                    and value.left.elts
+                    and type(value.left.elts[0]) is ast.Call
+                ):
+                    # `return [path(...)] + viewset.get_urlpatterns()`
+                    function.built.append(expr(value))
                 elif isinstance(value, ast.ListComp) and isinstance(value.elt, ast.Call):
                     comprehension = _comprehension(value)
                     if comprehension is not None:
@@ -564,7 +573,12 @@ def _visit(
             _visit_if(stmt, scope, facts, function, methods)  # type: ignore[arg-type]
         elif kind in _BLOCKS:
             first_call = len(facts["calls"])
+            first_assign, first_aug = len(facts["assigns"]), len(facts["augassigns"])
             _visit(stmt.body, scope, facts, function, methods)  # type: ignore[attr-defined]
+            if kind is ast.For and (len(facts["assigns"]) > first_assign or len(facts["augassigns"]) > first_aug):
+                # `for fn in hooks.get_hooks("urls"): urls = fn(); urlpatterns += urls`: a list
+                # grown in a loop over a hook registry, which the linker unrolls.
+                _loop(stmt, facts["assigns"][first_assign:] + facts["augassigns"][first_aug:])  # type: ignore[arg-type]
             if len(facts["calls"]) > first_call:
                 if kind in _LOOPS:
                     # `for router in ROUTERS: app.include_router(router)`: the linker unrolls the
@@ -2612,7 +2626,9 @@ class PythonFrameworkScanner(Scanner):
     # (`{"comp", "t", "it"}`).
     # 9: `if`, the conditions guarding an assignment, call, function or class (outermost first);
     # `+=` of a non-literal to a local list a function builds (`patterns += other.urlpatterns`).
-    version = "9"
+    # 10: `loop` on assignments and `+=` made in a `for` body too (`for fn in
+    # hooks.get_hooks(name): urlpatterns += fn()`); `rl` keeps `return [path(...)] + other`.
+    version = "10"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

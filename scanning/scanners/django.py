@@ -18,6 +18,17 @@ route built from what is not bound is a warning. A urls package whose
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
 root is not served and not reported. Namespaces are irrelevant to paths and ignored.
 
+Hook registries (Wagtail's ``register_admin_urls``): ``for fn in hooks.get_hooks("name"):
+urls = fn(); if urls: urlpatterns += urls`` (or ``+= fn()``, ``.extend(fn())``) adds what
+every module-level function registered under that name returns, when ``get_hooks`` resolves
+to a project function and the registration to the ``register`` function of the same module:
+``@hooks.register("name", order=...)`` or ``hooks.register("name", fn)``. The function's own
+``if``s become the conditions of its routes; the test of the returned value (``if urls:``)
+does not. When the settings install apps of the repository, only the modules of installed
+apps count (the nearest directory with an ``apps.py`` must be one of them): a registry finds
+its hook modules through INSTALLED_APPS. ``include(patterns)`` of a variable holding a
+``([...], "app_name")`` pair serves the list.
+
 Conditional routes: an entry added to a urlpatterns list under ``if`` (``urlpatterns +=``,
 ``append``/``extend``/``insert``, an assignment), a ``router.register`` under ``if``, and
 everything such an entry includes, carry the tests as ``conditions``, outermost first (an
@@ -420,6 +431,9 @@ class _Linker:
         self.routers: dict[tuple[str, str, str], _Router] = {}
         # `if X: router.register(...)`: the register call (by identity) -> the tests around it.
         self.registration_conditions: dict[int, list[str]] = {}
+        # Hook registries: (registry module, hook name) -> the functions registered for it.
+        self.hooks: dict[tuple[str, str], list[tuple[str, str, int, list[str]]]] = {}
+        self.app_dirs: list[str] | None = None
 
     # -- entry --
 
@@ -524,6 +538,10 @@ class _Linker:
                 events.append((assign["line"], "set", assign["v"], assign.get("if", [])))
         for aug in facts["augassigns"]:
             if aug["s"] == scope and aug["t"] == name and aug["op"] == "Add":
+                hooked = self._hooked(path, scope, aug, aug["v"]) if "loop" in aug else None
+                if hooked is not None:
+                    events += [(aug["line"], "extend", v, c) for v, c in hooked]
+                    continue
                 events.append((aug["line"], "extend", aug["v"], aug.get("if", [])))
         methods = (f"{name}.append", f"{name}.extend", f"{name}.insert")
         for call in facts["calls"]:
@@ -531,11 +549,147 @@ class _Linker:
             if call["s"] == scope and func in methods:
                 kind = func.rsplit(".", 1)[1]
                 value = call["e"] if kind == "insert" else arg(call["e"], 0)
+                if kind == "extend" and "loop" in call:
+                    hooked = self._hooked(path, scope, call, value)
+                    if hooked is not None:
+                        events += [(call["e"]["line"], "extend", v, c) for v, c in hooked]
+                        continue
                 if loops and "loop" in call and value is not None:
                     value = {"loop": call["loop"], "e": value}
                 events.append((call["e"]["line"], kind, value, call.get("if", [])))
         events.sort(key=lambda e: e[0])
         return events
+
+    # -- hook registries --
+
+    def _hooked(
+        self, path: str, scope: str, record: dict[str, Any], value: Expr | None
+    ) -> list[tuple[Expr, list[str]]] | None:
+        """A list grown in a loop over a hook registry (`for fn in hooks.get_hooks("urls"):
+        urls = fn(); if urls: urlpatterns += urls`): what each function registered under that
+        name returns, as a call of it, with the conditions around the `+=` and around the
+        function. None when the loop is not over a registry's hooks or the value is not what
+        the loop's function returns. A test of the returned value itself (`if urls:`) is
+        dropped: it only skips a hook that returns nothing."""
+        loop = record["loop"]
+        target, iterable = loop["t"], loop["it"]
+        if "in" in loop or not isinstance(target, str) or not call_func(iterable):
+            return None
+        getter = self.project.resolve_expr(path, scope, iterable["call"])
+        hook = self.project.eval_str(path, scope, arg(iterable, 0, "hook_name"))
+        if getter is None or getter.kind != "function" or getter.rest or hook is None:
+            return None
+        returned = name_of(value) if value is not None else None
+        if returned and returned != target:
+            value = self._loop_assigned(path, scope, loop, returned, record)
+        if value is None or name_of(value.get("call")) != target or value["args"] or value["kw"]:
+            return None
+        conditions = [c for c in record.get("if", []) if c != returned]
+        out: list[tuple[Expr, list[str]]] = []
+        for file, function, line, guards in self._registered(getter.file, hook):
+            call = {"call": {"n": function}, "args": [], "kw": {}, "line": line}
+            out.append(({"at": [file, ""], "e": call}, conditions + guards))
+        return out
+
+    def _loop_assigned(
+        self, path: str, scope: str, loop: dict[str, Any], name: str, before: dict[str, Any]
+    ) -> Expr | None:
+        """The value last assigned to `name` in the body of `loop` before `before`."""
+        line = before.get("line", before.get("e", {}).get("line", 0))
+        value: Expr | None = None
+        for assign in self.project.facts[path]["assigns"]:
+            if (
+                assign["s"] == scope
+                and assign.get("loop", {}).get("line") == loop["line"]
+                and name in assign["t"]
+                and assign["line"] < line
+            ):
+                value = assign["v"]
+        return value
+
+    def _registered(self, registry: str, hook: str) -> list[tuple[str, str, int, list[str]]]:
+        """The module-level functions registered under `hook` with the `register` function of
+        the `registry` module: decorated `@hooks.register(hook)` (other arguments allowed) or
+        passed to `hooks.register(hook, fn)`; only in the modules of installed apps when the
+        settings list any app of the repository (a registry discovers its hook modules
+        through INSTALLED_APPS)."""
+        key = (registry, hook)
+        if key in self.hooks:
+            return self.hooks[key]
+        found: list[tuple[str, str, int, list[str]]] = []
+        for path, facts in self.project.facts.items():
+            if not self._installed(path):
+                continue
+            for function in facts["functions"]:
+                if function["s"] == "" and any(
+                    self._registers(path, d, registry, hook) for d in function["dec"]
+                ):
+                    found.append((path, function["name"], function["line"], function.get("if", [])))
+            for call in facts["calls"]:
+                e = call["e"]
+                if call["s"] == "" and len(e["args"]) >= 2 and self._registers(path, e, registry, hook):
+                    ref = self.project.resolve_expr(path, "", e["args"][1])
+                    if ref is not None and ref.kind == "function" and not ref.rest and ref.scope == "":
+                        found.append((ref.file, ref.name, e["line"], call.get("if", [])))
+        self.hooks[key] = found
+        return found
+
+    def _registers(self, path: str, e: Expr | None, registry: str, hook: str) -> bool:
+        """Whether `e` is a call of `registry`'s `register` with `hook` as its first argument."""
+        if not call_func(e) or not e["args"]:  # type: ignore[index]
+            return False
+        ref = self.project.resolve_expr(path, "", e["call"])  # type: ignore[index]
+        return (
+            ref is not None
+            and ref.kind == "function"
+            and ref.name == "register"
+            and ref.file == registry
+            and not ref.rest
+            and self.project.eval_str(path, "", e["args"][0]) == hook  # type: ignore[index]
+        )
+
+    def _installed(self, path: str) -> bool:
+        """Whether the module belongs to an installed app: the nearest directory above it that
+        is an installed app or a Django app (it has an `apps.py`) is an installed one. A module
+        in no app, or any module when no installed app is in the repository, counts."""
+        if self.app_dirs is None:
+            self.app_dirs = self._installed_app_dirs()
+        if not self.app_dirs:
+            return True
+        directory = path
+        while "/" in directory:
+            directory = directory.rsplit("/", 1)[0]
+            if f"{directory}/" in self.app_dirs:
+                return True
+            if f"{directory}/apps.py" in self.project.facts:
+                return False
+        return True
+
+    def _installed_app_dirs(self) -> list[str]:
+        """The directories (with a trailing slash) of the INSTALLED_APPS that are modules of the
+        repository (`"shop.catalog"`, `"shop.catalog.apps.CatalogConfig"`), in non-test
+        settings."""
+        declared: dict[str, list[Expr]] = {}
+        for path, facts in self.project.facts.items():
+            for assign in facts["assigns"]:
+                if assign["s"] == "" and "INSTALLED_APPS" in assign["t"]:
+                    declared.setdefault(path, []).extend(self.project.eval_list(path, "", assign["v"]) or [])
+            for aug in facts["augassigns"]:
+                if aug["s"] == "" and aug["t"] == "INSTALLED_APPS" and aug["op"] == "Add":
+                    declared.setdefault(path, []).extend(self.project.eval_list(path, "", aug["v"]) or [])
+        dirs: list[str] = []
+        for path in prefer_non_test(list(declared)):
+            for e in declared[path]:
+                dotted = self.project.eval_str(path, "", e)
+                while dotted:
+                    file = self.project.module_file(dotted, "")
+                    if file is not None:
+                        directory = file.rsplit("/", 1)[0] + "/" if "/" in file else ""
+                        if directory and directory not in dirs:
+                            dirs.append(directory)
+                        break
+                    dotted = dotted.rpartition(".")[0]
+        return dirs
 
     def _apply_events(
         self,
@@ -811,6 +965,14 @@ class _Linker:
     def _include(self, path: str, scope: str, call: Expr, context: _Context, line: int) -> None:
         target = arg(call, 0, "arg")
         items = list_items(target)
+        if items is None and name_of(target):
+            # `patterns = ([path(...)], "snippets")`, `include(patterns)`: a local or module
+            # variable holding the `(patterns, app_name)` pair.
+            ref = self.project.resolve(path, scope, name_of(target))  # type: ignore[arg-type]
+            if ref is not None and ref.kind == "assign" and not ref.rest:
+                pair = list_items(ref.obj["v"])
+                if pair and len(pair) in (2, 3) and isinstance(const(pair[1]), str) and "list" in (pair[0] or {}):
+                    target, items = {"at": [ref.file, ref.scope], "e": pair[0]}, None
         if (
             items
             and len(items) in (2, 3)
