@@ -8,11 +8,13 @@
 // none, so the paths here are relative to the mount path. Nothing listens. Options: only an
 // `appId`; every other one is parse-server's default (pages at `/apps`, the legacy purchase
 // validation route on, no GraphQL server since it is built separately by `mountGraphQL`).
-// TESTING=1 keeps `app()` from installing its process-wide uncaughtException handler.
+// TESTING=1 keeps `app()` from installing its process-wide uncaughtException handler;
+// PARSE_SERVER_LOGS_FOLDER=null keeps its logger from writing log files into the current directory.
 'use strict';
 const path = require('path');
 
 process.env.TESTING = '1';
+process.env.PARSE_SERVER_LOGS_FOLDER = 'null';
 const server = require(path.join(process.argv[2], 'parse-server', 'lib', 'ParseServer.js'));
 
 // Express 5 (router 2.x) keeps the path a layer was made with as `rawPath`; `slash` marks

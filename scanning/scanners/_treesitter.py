@@ -25,7 +25,8 @@ variable's value is turned into a ref only if something looks the variable up:
   ``exports``; ``packages`` imported; ``errors``: tree-sitter syntax errors.
 * ``classes``: decorated classes, their decorated methods and parameters, and the fields of
   DTO classes and interfaces (NestJS); ``classbind``: ``this.x`` members that something refers
-  to (class-based Express apps); ``enums``: TypeScript enum values.
+  to (class-based Express apps); ``methods``: a class's instance methods that return something,
+  by name (``new FilesRouter().expressRouter()``); ``enums``: TypeScript enum values.
 
 Compiled CommonJS (Babel, tsc, swc, esbuild) is read as the modules it came from: an interop
 helper around a ``require`` (``_interopRequireDefault``, ``__importDefault``, ``__importStar``...)
@@ -65,7 +66,8 @@ JS_FRONT_END = "javascript"
 # 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs;
 # 8: exported enums and abstract classes, classes' base refs, @nestjs/config namespaces (`config`)
 # 9: `if`, the tests of the `if` statements around a call (outermost first)
-JS_FACTS_VERSION = "9"
+# 10: `methods`, the instance methods of a class that return an object (`new X().router()`)
+JS_FACTS_VERSION = "10"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -274,6 +276,9 @@ class _JsExtractor:
         self.packages: set[str] = set()
         self.classes: list[dict[str, Any]] = []
         self.classbind: dict[str, dict[str, Any]] = {}
+        # (class id, method name, function id) of every instance method; `_finish` keeps those
+        # that return something
+        self._methods: list[tuple[str, str, str]] = []
         self.current_class = ""
         self.enums: dict[str, list[Any]] = {}
         self.seq = 0
@@ -498,6 +503,11 @@ class _JsExtractor:
                 pending.append(member)
             elif mtype == "method_definition":
                 method_name = member.child_by_field_name("name")
+                keywords = {node_text(c) for c in member.children if not c.is_named}
+                if method_name is not None and not keywords & {"static", "get", "set"}:
+                    # `new FilesRouter().expressRouter()`: what the method returns
+                    row, column = member.start_point
+                    self._methods.append((cid, node_text(method_name), f"f{row + 1}:{column}"))
                 params_node = member.child_by_field_name("parameters")
                 params = []
                 for p in params_node.named_children if params_node is not None else []:
@@ -1228,6 +1238,10 @@ class _JsExtractor:
                for fid, f in self.fns.items()
                for returns in [[r for r in f["returns"] if r.get("k") in ("call", "param", "imp", "attr", "fn")]]
                if f["name"] or returns}
+        methods: dict[str, dict[str, str]] = {}
+        for cid, name, fid in self._methods:
+            if fns.get(fid, {}).get("returns"):
+                methods.setdefault(cid, {}).setdefault(name, fid)
         calls = [c for c in self.calls if c["owner"].get("k") in ("call", "param", "imp", "attr", "this")]
         invocations = [i for i in self.invocations if any(
             a.get("k") in ("call", "param") or (a.get("k") == "attr" and a["of"].get("name") == "exports")
@@ -1240,6 +1254,7 @@ class _JsExtractor:
             "packages": sorted(self.packages),
             "classes": self.classes,
             "classbind": classbind,
+            "methods": methods,
             "enums": self.enums,
             "errors": syntax_errors(self.root),
         }
@@ -1530,7 +1545,11 @@ class JsProgram:
             if base[0] == "instance":
                 # `new UsersRoute().router`: a field the class constructor or initializer sets
                 bound = self.facts[base[1]].get("classbind", {}).get(base[2], {}).get(ref["name"])
-                return self.resolve(base[1], bound, depth + 1) if bound is not None else None
+                if bound is not None:
+                    return self.resolve(base[1], bound, depth + 1)
+                # `new FilesRouter().expressRouter()`: a method, called through `call` below
+                method = self.facts[base[1]].get("methods", {}).get(base[2], {}).get(ref["name"])
+                return ("fn", base[1], method) if method is not None else None
             return None
         if kind == "call":
             method = ref["callee"]
@@ -1569,7 +1588,11 @@ class JsProgram:
             return ("class", file, ref["id"])
         if kind == "this":
             bound = self.facts[file].get("classbind", {}).get(ref["cls"], {}).get(ref["name"])
-            return self.resolve(file, bound, depth + 1) if bound is not None else None
+            if bound is not None:
+                return self.resolve(file, bound, depth + 1)
+            # `this.app.use('/api', this.apiRouter())`: a method of the class
+            method = self.facts[file].get("methods", {}).get(ref["cls"], {}).get(ref["name"])
+            return ("fn", file, method) if method is not None else None
         if kind == "fn":
             return ("fn", file, ref["id"])
         if kind == "lit":
