@@ -2,7 +2,7 @@
 (`api.use('/', new FilesRouter().expressRouter())`), in source and in Babel output."""
 from __future__ import annotations
 
-from scanning.scanners.express import ExpressScanner
+from scanning.scanners.express import MSG_COMPUTED_METHOD, ExpressScanner
 from scanning.tests.scanners.fixtures_js import keys, scan_files
 
 SCANNER = ExpressScanner()
@@ -202,4 +202,116 @@ def test_it_serves_the_router_a_method_of_the_app_class_returns_through_this() -
     }
     endpoints, warnings = scan_files(SCANNER, files)
     assert keys(endpoints) == {("GET", "/api/orders"), ("POST", "/api/orders/{id}/cancel"), ("GET", "/health")}
+    assert warnings == []
+
+
+# A project router class that keeps its routes as data and hands them to Express in a loop
+# (parse-server's `PromiseRouter`): the calls into Express compute the method at run time.
+TABLE_SERVER = {
+    "lib/server.js": """
+        const express = require('express');
+        const { TableRouter } = require('./table-router');
+        const { UsersRouter } = require('./routers/users');
+
+        class Server {
+          static app(options) {
+            const api = express();
+            api.get('/health', (req, res) => res.json({ status: 'ok' }));
+            const appRouter = Server.tableRouter(options);
+            api.use(appRouter.expressRouter());
+            return api;
+          }
+
+          static tableRouter(options) {
+            const routers = [new UsersRouter()];
+            const routes = routers.reduce((memo, router) => memo.concat(router.routes), []);
+            return new TableRouter(routes, options.appId);
+          }
+        }
+
+        module.exports = Server;
+    """,
+    "lib/table-router.js": """
+        const express = require('express');
+
+        class TableRouter {
+          constructor(routes = [], appId) {
+            this.routes = routes;
+            this.appId = appId;
+            this.mountRoutes();
+          }
+          mountRoutes() {}
+          route(method, path, handler) {
+            this.routes.push({ method, path, handler });
+          }
+          mountOnto(expressApp) {
+            this.routes.forEach(route => {
+              expressApp[route.method.toLowerCase()].call(expressApp, route.path, route.handler);
+            });
+            return expressApp;
+          }
+          expressRouter() {
+            return this.mountOnto(express.Router());
+          }
+        }
+
+        module.exports = { TableRouter };
+    """,
+    "lib/routers/users.js": """
+        const { TableRouter } = require('../table-router');
+
+        class UsersRouter extends TableRouter {
+          mountRoutes() {
+            this.route('GET', '/users', req => this.find(req));
+            this.route('POST', '/users', req => this.create(req));
+          }
+        }
+
+        module.exports = { UsersRouter };
+    """,
+}
+
+
+def test_routes_a_router_takes_with_a_computed_method_are_a_warning_not_a_guess() -> None:
+    endpoints, warnings = scan_files(SCANNER, TABLE_SERVER)
+    assert keys(endpoints) == {("GET", "/health")}
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        ("lib/table-router.js", 15, MSG_COMPUTED_METHOD.format(name="expressApp"))]
+
+
+def test_a_forEach_over_a_route_table_on_a_mounted_router_is_a_warning() -> None:
+    files = {
+        "src/app.js": """
+            const express = require('express');
+            const app = express();
+            app.use('/api', require('./routes'));
+            module.exports = app;
+        """,
+        "src/routes.js": """
+            const router = require('express').Router();
+            const table = require('./table.json');
+            router.get('/status', (req, res) => res.end());
+            table.forEach(r => router[r.method](r.path, require(r.handler)));
+            module.exports = router;
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("GET", "/api/status")}
+    assert [(w.file, w.line) for w in warnings] == [("src/routes.js", 4)]
+
+
+def test_computed_calls_on_other_objects_or_unmounted_routers_are_not_warned() -> None:
+    files = {
+        "src/app.js": """
+            const express = require('express');
+            const app = express();
+            const handlers = { created: () => {}, deleted: () => {} };
+            app.post('/events', (req, res) => { handlers[req.body.type](req.body); res.end(); });
+            const spare = express.Router();
+            ['get', 'post'].forEach(m => spare[m]('/spare', (req, res) => res.end()));
+            module.exports = app;
+        """,
+    }
+    endpoints, warnings = scan_files(SCANNER, files)
+    assert keys(endpoints) == {("POST", "/events")}
     assert warnings == []
