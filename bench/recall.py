@@ -220,6 +220,14 @@ TARGETS = [
         extra_sources="nautobot/project",
         ground_truth=django_ground_truth("proj.settings"),
     ),
+    Target(
+        name="parse-server", label="parse-server 9.10.0 REST API (Express 5)", framework="express",
+        registry="npm",
+        # The Babel output in `lib/`; the REST API app without its mount path (see parseserver_gt.js).
+        packages=("parse-server",), sources=("parse-server/lib:parse-server",), skipped=(),
+        extra_sources=None,
+        ground_truth=node_ground_truth("parseserver_gt.js"),
+    ),
 ]
 
 

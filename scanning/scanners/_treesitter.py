@@ -25,7 +25,8 @@ variable's value is turned into a ref only if something looks the variable up:
   ``exports``; ``packages`` imported; ``errors``: tree-sitter syntax errors.
 * ``classes``: decorated classes, their decorated methods and parameters, and the fields of
   DTO classes and interfaces (NestJS); ``classbind``: ``this.x`` members that something refers
-  to (class-based Express apps); ``enums``: TypeScript enum values.
+  to (class-based Express apps); ``methods``: a class's instance methods that return something,
+  by name (``new FilesRouter().expressRouter()``), and ``statics``, its static ones; ``enums``: TypeScript enum values.
 
 Compiled CommonJS (Babel, tsc, swc, esbuild) is read as the modules it came from: an interop
 helper around a ``require`` (``_interopRequireDefault``, ``__importDefault``, ``__importStar``...)
@@ -65,7 +66,9 @@ JS_FRONT_END = "javascript"
 # 6: functions' end positions (objects a factory creates are one per call); 7: `x ?? CONST` refs;
 # 8: exported enums and abstract classes, classes' base refs, @nestjs/config namespaces (`config`)
 # 9: `if`, the tests of the `if` statements around a call (outermost first)
-JS_FACTS_VERSION = "9"
+# 10: `methods`/`statics`, the methods of a class that return an object (`new X().router()`);
+#     `"m": "[]"` calls, a verb computed at run time (`router[route.method](route.path, h)`)
+JS_FACTS_VERSION = "10"
 RESOLVE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 ROUTE_VERBS = frozenset(
@@ -274,6 +277,9 @@ class _JsExtractor:
         self.packages: set[str] = set()
         self.classes: list[dict[str, Any]] = []
         self.classbind: dict[str, dict[str, Any]] = {}
+        # (class id, method name, function id) of every instance method; `_finish` keeps those
+        # that return something
+        self._methods: list[tuple[str, str, str, bool]] = []
         self.current_class = ""
         self.enums: dict[str, list[Any]] = {}
         self.seq = 0
@@ -498,6 +504,12 @@ class _JsExtractor:
                 pending.append(member)
             elif mtype == "method_definition":
                 method_name = member.child_by_field_name("name")
+                keywords = {node_text(c) for c in member.children if not c.is_named}
+                if method_name is not None and not keywords & {"get", "set"}:
+                    # `new FilesRouter().expressRouter()`, `Server.promiseRouter()`: what it returns
+                    row, column = member.start_point
+                    self._methods.append(
+                        (cid, node_text(method_name), f"f{row + 1}:{column}", "static" in keywords))
                 params_node = member.child_by_field_name("parameters")
                 params = []
                 for p in params_node.named_children if params_node is not None else []:
@@ -713,6 +725,10 @@ class _JsExtractor:
                 # Handler and middleware bodies declare no routes: skipping them is most of the
                 # speed. Plugin bodies (`register(async (instance) => ...)`) are walked.
                 return verb == "register"
+            if verb in ("call", "apply"):
+                # `expressApp[route.method].call(expressApp, route.path, handler)`
+                self._record_computed_verb(node, unwrap(fn.child_by_field_name("object")), scope)
+                return True
             if verb != "default":
                 if verb in _REEXPORTERS:
                     self._on_reexport(verb, node, scope)
@@ -731,6 +747,10 @@ class _JsExtractor:
                 return True
         elif fn_type == "import":
             self._note_require(args)
+            return True
+        elif fn_type == "subscript_expression":
+            # `router[route.method](route.path, handler)`
+            self._record_computed_verb(node, fn, scope)
             return True
         elif fn_type == "parenthesized_expression":
             # `(0, _routes.default)(app, auth)`: how Babel and tsc call an imported function
@@ -882,6 +902,22 @@ class _JsExtractor:
         # (a call owner: `express().get(p, h)`, `Router().use(mw)`, the object that call makes)
         self.calls.append({
             "owner": self.ref(owner_node, scope), "m": verb, "args": self._args(args, scope),
+            "line": node.start_point[0] + 1, "seq": self._next_seq(), "err": node.has_error,
+        })
+
+    def _record_computed_verb(self, node: Any, subscript: Any, scope: str) -> None:
+        """`X[m](...)` with `m` not a string: a route whose method (and mostly path) come from
+        data at run time. Recorded as verb `[]` so that a scanner can say so where X is served."""
+        if subscript is None or subscript.type != "subscript_expression":
+            return
+        index = unwrap(subscript.child_by_field_name("index"))
+        base = unwrap(subscript.child_by_field_name("object"))
+        if index is None or base is None or index.type in ("string", "number", "template_string"):
+            return
+        if base.type not in ("identifier", "member_expression", "this"):
+            return
+        self.calls.append({
+            "owner": self._ref(base, base.type, scope), "m": "[]", "args": [], "name": self._text(base),
             "line": node.start_point[0] + 1, "seq": self._next_seq(), "err": node.has_error,
         })
 
@@ -1228,6 +1264,11 @@ class _JsExtractor:
                for fid, f in self.fns.items()
                for returns in [[r for r in f["returns"] if r.get("k") in ("call", "param", "imp", "attr", "fn")]]
                if f["name"] or returns}
+        methods: dict[str, dict[str, str]] = {}
+        statics: dict[str, dict[str, str]] = {}
+        for cid, name, fid, static in self._methods:
+            if fns.get(fid, {}).get("returns"):
+                (statics if static else methods).setdefault(cid, {}).setdefault(name, fid)
         calls = [c for c in self.calls if c["owner"].get("k") in ("call", "param", "imp", "attr", "this")]
         invocations = [i for i in self.invocations if any(
             a.get("k") in ("call", "param") or (a.get("k") == "attr" and a["of"].get("name") == "exports")
@@ -1240,6 +1281,8 @@ class _JsExtractor:
             "packages": sorted(self.packages),
             "classes": self.classes,
             "classbind": classbind,
+            "methods": methods,
+            "statics": statics,
             "enums": self.enums,
             "errors": syntax_errors(self.root),
         }
@@ -1527,10 +1570,17 @@ class JsProgram:
                 return self.resolve(found[0], found[1], depth + 1) if found else None
             if base[0] == "lit" and isinstance(base[1], dict) and ref["name"] in base[1]:
                 return ("lit", base[1][ref["name"]])
+            if base[0] == "class":
+                method = self.facts[base[1]].get("statics", {}).get(base[2], {}).get(ref["name"])
+                return ("fn", base[1], method) if method is not None else None
             if base[0] == "instance":
                 # `new UsersRoute().router`: a field the class constructor or initializer sets
                 bound = self.facts[base[1]].get("classbind", {}).get(base[2], {}).get(ref["name"])
-                return self.resolve(base[1], bound, depth + 1) if bound is not None else None
+                if bound is not None:
+                    return self.resolve(base[1], bound, depth + 1)
+                # `new FilesRouter().expressRouter()`: a method, called through `call` below
+                method = self.facts[base[1]].get("methods", {}).get(base[2], {}).get(ref["name"])
+                return ("fn", base[1], method) if method is not None else None
             return None
         if kind == "call":
             method = ref["callee"]
@@ -1569,7 +1619,11 @@ class JsProgram:
             return ("class", file, ref["id"])
         if kind == "this":
             bound = self.facts[file].get("classbind", {}).get(ref["cls"], {}).get(ref["name"])
-            return self.resolve(file, bound, depth + 1) if bound is not None else None
+            if bound is not None:
+                return self.resolve(file, bound, depth + 1)
+            # `this.app.use('/api', this.apiRouter())`: a method of the class
+            method = self.facts[file].get("methods", {}).get(ref["cls"], {}).get(ref["name"])
+            return ("fn", file, method) if method is not None else None
         if kind == "fn":
             return ("fn", file, ref["id"])
         if kind == "lit":

@@ -13,6 +13,12 @@ Linking builds the graph Express builds at run time, without running anything:
   object per call site of the function: three files calling the factory make three apps, and
   the factory's own calls on the object (middleware it installs) apply to each. An object
   created outside the function (a module-level router it returns) stays one object;
+* a class method that returns a router (``api.use('/', new FilesRouter().expressRouter())``,
+  ``this.app.use('/api', this.apiRouter())``, ``Server.promiseRouter()`` for a static one) is
+  such a factory: each call site mounts a router of its own;
+* a route whose method is computed at run time (``router[route.method](route.path, h)``,
+  ``expressApp[m].call(expressApp, ...)``: a route table handed to Express in a loop) is a
+  warning where the object is served; the table's content is data, not read;
 * an app mounted into itself, or into an app or router mounted in it, is a warning (the mount
   is skipped); an app mounted only inside such a cycle is still served;
 * routes (``X.get/post/put/patch/delete/all(path, ...mw, handler)`` and
@@ -90,6 +96,10 @@ MSG_MOUNT_CYCLE = (
 MSG_DYNAMIC_PATH = "route path is not a literal string; endpoint skipped"
 MSG_REGEX_PATH = (
     "route path is a regular expression that cannot be written as a path template; endpoint skipped"
+)
+MSG_COMPUTED_METHOD = (
+    "route registered with a method computed at run time ({name}[...]), e.g. from a route table; "
+    "its endpoints are skipped"
 )
 MSG_DYNAMIC_PREFIX = "mount prefix is not a literal string; routes under it are skipped"
 MSG_UNRESOLVED_MODULE = "cannot resolve module {src!r}; routes mounted from it are skipped"
@@ -613,6 +623,8 @@ class _ExpressLinker:
                 self._use(file, entry, prefix, chain, active, stack)
             elif verb in ROUTE_METHODS:
                 self._route(file, entry, prefix, chain, active)
+            elif verb == "[]":
+                self.warn(file, entry["line"], MSG_COMPUTED_METHOD.format(name=entry["name"]))
 
     def _entries_of(self, node: tuple[Any, ...]) -> list[tuple[int, int, str, dict[str, Any]]]:
         """The node's calls; for an object a factory made, the factory's calls on the object
