@@ -220,6 +220,13 @@ TARGETS = [
         extra_sources="nautobot/project",
         ground_truth=django_ground_truth("proj.settings"),
     ),
+    Target(
+        name="pretix", label="pretix 2026.8.0 (Django + DRF)", framework="django", registry="pip",
+        packages=("-r pretix/requirements.txt",),  # `pip freeze` of pretix==2026.8.0
+        sources=("pretix",), skipped=("tests", "static", "static.dist", "locale", "icons"),
+        extra_sources="pretix/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
 ]
 
 
