@@ -228,6 +228,13 @@ TARGETS = [
         extra_sources=None,
         ground_truth=node_ground_truth("parseserver_gt.js"),
     ),
+    Target(
+        name="pretix", label="pretix 2026.8.0 (Django + DRF)", framework="django", registry="pip",
+        packages=("-r pretix/requirements.txt",),  # `pip freeze` of pretix==2026.8.0
+        sources=("pretix",), skipped=("tests", "static", "static.dist", "locale", "icons"),
+        extra_sources="pretix/project",
+        ground_truth=django_ground_truth("proj.settings"),
+    ),
 ]
 
 

@@ -12,7 +12,14 @@ arguments are bound in what the function returns, and its loops over them are un
 they are literal lists or tuples (``[path(f"{prefix}/{name}/", view) for name, view in
 views]``, ``for i, pattern in enumerate(patterns): urls.append(path(pattern,
 view.as_view()))``; routes formatted as ``"%s/<int:pk>/" % prefix[0]`` are read too); a
-route built from what is not bound is a warning. A urls package whose
+route built from what is not bound is a warning. A module-level list included by name
+(``include(api_patterns)``, ``common_patterns + plugin_patterns``) is read as it is once the
+module has run: grown by ``append``/``extend``/``+=`` (under ``if``s too), its loops unrolled
+over literal iterables; a loop over anything else (``for app in apps.get_app_configs()``, a
+plugin registry) is only known at run time and is a warning, not a guess. Django joins a
+prefix and what it includes by concatenation: under a prefix ending in a parameter with no
+``/`` after it (``(?P<ns>[_]{0})``), an included ``cart/`` continues that segment
+(``{ns}cart/``). A urls package whose
 ``__init__.py`` re-exports ``urlpatterns``
 (``from .base import urlpatterns`` or ``*``) serves the submodule's patterns, and an
 included module without ``urlpatterns`` is a warning. A urls module never reached from a
@@ -47,7 +54,9 @@ Methods:
   ``RetrieveUpdateDestroyAPIView`` → GET, PUT, PATCH, DELETE; the whole table below) and of
   Django's generic views (``TemplateView`` → GET, ``FormView``/``CreateView`` → GET, POST...),
   restricted by ``http_method_names``; simplejwt's token views (``TokenObtainPairView``...)
-  are POST; any other view class outside the scanned tree is a warning;
+  are POST; django-oauth-toolkit's (``AuthorizationView`` GET/POST/PUT, ``TokenView`` POST,
+  the application views...) and django-formtools' wizards (GET, POST) are known too, also as
+  bases of a project's view; any other view class outside the scanned tree is a warning;
 * ``ViewSet.as_view({"get": "list"})`` → the mapping's methods;
 * a view is also reached through a name bound to it (``login = LoginView.as_view()`` in
   views.py, routed as ``views.login``), and through a classmethod of the view class or its
@@ -210,6 +219,48 @@ _KNOWN_EXTERNAL_VIEWS = {
         "TokenRefreshSlidingView",
     )
 }
+# django-oauth-toolkit's views (django-oauth-toolkit 2.x and 3.x), mounted as they are or
+# subclassed: `oauth2_provider.views` re-exports them from its submodules.
+_OAUTH2_PROVIDER_VIEWS = {
+    "base": {"AuthorizationView": ["GET", "POST", "PUT"], "TokenView": ["POST"], "RevokeTokenView": ["POST"]},
+    "application": {
+        "ApplicationRegistration": ["GET", "POST", "PUT"],
+        "ApplicationDetail": ["GET"],
+        "ApplicationList": ["GET"],
+        "ApplicationDelete": ["GET", "POST", "DELETE"],
+        "ApplicationUpdate": ["GET", "POST", "PUT"],
+    },
+    "introspect": {"IntrospectTokenView": ["GET", "POST"]},
+    "oidc": {
+        "ConnectDiscoveryInfoView": ["GET"],
+        "JwksInfoView": ["GET"],
+        "UserInfoView": ["GET", "POST"],
+        "RPInitiatedLogoutView": ["GET", "POST", "PUT"],
+    },
+    "token": {"AuthorizedTokensListView": ["GET"], "AuthorizedTokenDeleteView": ["GET", "POST", "DELETE"]},
+}
+_KNOWN_EXTERNAL_VIEWS.update(
+    {
+        f"oauth2_provider.views{module}.{name}": methods
+        for submodule, views in _OAUTH2_PROVIDER_VIEWS.items()
+        for name, methods in views.items()
+        for module in ("", f".{submodule}")
+    }
+)
+# django-formtools' form wizards: `WizardView.get` starts the wizard, `post` submits a step.
+_KNOWN_EXTERNAL_VIEWS.update(
+    {
+        f"formtools.wizard.views.{name}": ["GET", "POST"]
+        for name in (
+            "WizardView",
+            "SessionWizardView",
+            "CookieWizardView",
+            "NamedUrlWizardView",
+            "NamedUrlSessionWizardView",
+            "NamedUrlCookieWizardView",
+        )
+    }
+)
 # `action(methods=None, detail=None, url_path=None, url_name=None, **kwargs)`
 _ACTION_PARAMETERS = ("methods", "detail", "url_path", "url_name")
 _VIEWSET_BASES = {"ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyModelViewSet", "ViewSetMixin"}
@@ -326,16 +377,29 @@ class _Context:
     stack: list[str] = field(default_factory=list)
     auth: str = ""
     conditions: list[str] = field(default_factory=list)  # the `if` tests the routes here sit under
+    # The last part is an include prefix ending in a parameter with no `/` after it
+    # (`(?P<ns>[_]{0})`, `<slug:lang>`). Django joins patterns by concatenating them, so what is
+    # included there continues that segment (`{ns}cart/`) rather than starting a new one.
+    glued: bool = False
 
-    def under(self, text: str, schemas: dict[str, dict[str, Any]], auth: str = "") -> _Context:
+    def under(
+        self, text: str, schemas: dict[str, dict[str, Any]], auth: str = "", *, glue: bool = False
+    ) -> _Context:
+        parts, glued = [*self.parts, text], glue
+        if self.glued and not text:
+            parts, glued = list(self.parts), True  # `re_path(r"", include(...))` adds nothing to glue to
+        elif self.glued and not text.startswith("/"):
+            parts = [*self.parts[:-1], self.parts[-1] + text]
         return _Context(
-            [*self.parts, text], {**self.schemas, **schemas}, self.stack, auth or self.auth, self.conditions
+            parts, {**self.schemas, **schemas}, self.stack, auth or self.auth, self.conditions, glued
         )
 
     def guarded(self, conditions: list[str]) -> _Context:
         if not conditions:
             return self
-        return _Context(self.parts, self.schemas, self.stack, self.auth, [*self.conditions, *conditions])
+        return _Context(
+            self.parts, self.schemas, self.stack, self.auth, [*self.conditions, *conditions], self.glued
+        )
 
 
 def _guarded(item: tuple[str, str, Expr], conditions: list[str], *, after: bool = False) -> tuple[str, str, Expr]:
@@ -698,13 +762,16 @@ class _Linker:
         events: list[tuple[int, str, Expr, list[str]]],
         items: list[tuple[str, str, Expr]],
         depth: int,
+        own: str = "urlpatterns",
     ) -> list[tuple[str, str, Expr]]:
         for line, kind, value, conditions in events:
             if kind == "set":
-                new = self._patterns(path, scope, value, depth, current=items, replacing=True, line=line)
+                new = self._patterns(
+                    path, scope, value, depth, current=items, replacing=True, line=line, own=own
+                )
                 items = _conditional_set(items, new, conditions) if conditions else new
             elif kind == "extend":
-                added = self._patterns(path, scope, value, depth, current=items, line=line)
+                added = self._patterns(path, scope, value, depth, current=items, line=line, own=own)
                 items += [_guarded(i, conditions) for i in added]
             elif kind == "append":
                 if value is not None:
@@ -841,27 +908,30 @@ class _Linker:
         current: list[tuple[str, str, Expr]] | None = None,
         replacing: bool = False,
         line: int = 0,
+        own: str = "urlpatterns",
     ) -> list[tuple[str, str, Expr]]:
-        """The entries of a urlpatterns expression; `current` is what `urlpatterns` holds so far,
-        `replacing` when the expression is assigned to it (rather than added)."""
+        """The entries of a urlpatterns expression; `current` is what the module list being built
+        (`own`, `urlpatterns` or one it includes) holds so far, `replacing` when the expression
+        is assigned to it (rather than added)."""
         path, scope, e = self.project.located(path, scope, e)  # a helper's bound argument
         if e is None or depth > 12:
             return []
-        if current is not None and name_of(e) == "urlpatterns" and scope == "":
+        if current is not None and name_of(e) == own and scope == "":
             # `urlpatterns = format_suffix_patterns(urlpatterns)` refers to the list built so far.
             return list(current)
         if "list" in e:
             out: list[tuple[str, str, Expr]] = []
             for item in e["list"]:
                 if item is not None and "star" in item:
-                    out += self._patterns(path, scope, item["star"], depth + 1, current, replacing)
+                    out += self._patterns(path, scope, item["star"], depth + 1, current, replacing, own=own)
                 elif item is not None:
                     out.append((path, scope, item))
             return out
         if e.get("op") == "Add":
-            return self._patterns(path, scope, e["l"], depth + 1, current, replacing) + self._patterns(
-                path, scope, e["r"], depth + 1, current, replacing
-            )
+            return [
+                *self._patterns(path, scope, e["l"], depth + 1, current, replacing, own=own),
+                *self._patterns(path, scope, e["r"], depth + 1, current, replacing, own=own),
+            ]
         name = name_of(e)
         if name:
             if name.endswith(".urls"):
@@ -874,13 +944,16 @@ class _Linker:
                 events = self._list_events(ref.file, ref.scope, ref.name)
                 return self._apply_events(ref.file, ref.scope, events, [], depth + 1)
             if ref is not None and ref.kind == "assign" and not ref.rest:
+                grown = None if ref.scope else self._module_list(ref, depth)
+                if grown is not None:
+                    return grown
                 return self._patterns(ref.file, ref.scope, ref.obj["v"], depth + 1)
             if ref is not None and ref.kind == "module":
                 return self._urlpatterns(ref.file)
         if call_func(e):
             kind = self.project.canonical(path, scope, e["call"])
             if kind == "format_suffix_patterns":
-                return self._patterns(path, scope, arg(e, 0, "urlpatterns"), depth + 1, current)
+                return self._patterns(path, scope, arg(e, 0, "urlpatterns"), depth + 1, current, own=own)
             if kind == "i18n_patterns":
                 return [(path, scope, a) for a in e["args"] if a is not None]
             if kind in ("static", "staticfiles_urlpatterns", "debug_toolbar_urls"):
@@ -894,7 +967,7 @@ class _Linker:
                     # function returning its parameter unchanged is its argument.
                     passed = self._returned_argument(ref, e)
                     if passed is not None:
-                        return self._patterns(path, scope, passed, depth + 1, current, replacing)
+                        return self._patterns(path, scope, passed, depth + 1, current, replacing, own=own)
                 if "rl" in ref.obj:
                     return self._built_patterns(ref, depth, (path, scope, e))
             if (
@@ -927,6 +1000,36 @@ class _Linker:
             self._warn(path, "urlpatterns built from an expression that cannot be resolved statically", line)
         return []
 
+    def _module_list(self, ref: Ref, depth: int) -> list[tuple[str, str, Expr]] | None:
+        """A module-level list grown after it is assigned (`api_patterns = []`, then
+        `api_patterns.append(path(...))`, `+=`, `extend`), as it is once the module has run; None
+        when it is only assigned. What is added in a loop is unrolled over a literal iterable; a
+        loop over anything else (`for app in apps.get_app_configs()`, a plugin registry) only
+        runs at run time: it is warned about at its line and its routes are not reported."""
+        events = self._list_events(ref.file, "", ref.name, loops=True)
+        if all(kind == "set" for _line, kind, _value, _conditions in events):
+            return None
+        kept: list[tuple[int, str, Expr, list[str]]] = []
+        for line, kind, value, conditions in events:
+            if not (isinstance(value, dict) and "loop" in value):
+                kept.append((line, kind, value, conditions))
+                continue
+            loop = value["loop"]
+            items = None if "in" in loop else self._loop_items(ref.file, "", loop["it"])
+            if items is None:
+                iterable = loop["it"]
+                func = call_func(iterable)
+                shown = f"{func}()" if func else name_of(iterable) or "an expression"
+                self._warn(
+                    ref.file,
+                    f"URL patterns added to {ref.name} in a loop over {shown}, "
+                    "which is only known at run time; their routes are not reported",
+                    line,
+                )
+                continue
+            kept += [(line, kind, e, conditions) for e in self._unrolled(ref.file, "", loop, value["e"], {})]
+        return self._apply_events(ref.file, "", kept, [], depth + 1, own=ref.name)
+
     @staticmethod
     def _returned_argument(ref: Ref, call: Expr) -> Expr | None:
         """The argument a call passes to the parameter its function returns (`ri`)."""
@@ -958,7 +1061,8 @@ class _Linker:
         if (name_of(view) or "").endswith("site.urls"):
             return  # the Django admin site: its many pages are not API endpoints
         if call_func(view) and self.project.canonical(path, scope, view["call"]) == "include":  # type: ignore[index]
-            self._include(path, scope, view, context.under(text, schemas), e["line"])  # type: ignore[arg-type]
+            under = context.under(text, schemas, glue=text.endswith("}"))  # a parameter, no `/` after it
+            self._include(path, scope, view, under, e["line"])  # type: ignore[arg-type]
             return
         self._view(path, scope, view, context.under(text, schemas), e["line"])
 
@@ -997,7 +1101,7 @@ class _Linker:
             if ref is not None and ref.kind == "module":
                 self._enter(ref.file, context, path, line)
                 return
-        for file, item_scope, item in self._patterns(path, scope, target):
+        for file, item_scope, item in self._patterns(path, scope, target, line=line):
             self._entry(file, item_scope, item, context)
 
     def _enter(self, file: str, context: _Context, origin: str, line: int) -> None:
@@ -1006,7 +1110,14 @@ class _Linker:
             return
         self._urlconf(
             file,
-            _Context(context.parts, context.schemas, [*context.stack, file], context.auth, context.conditions),
+            _Context(
+                context.parts,
+                context.schemas,
+                [*context.stack, file],
+                context.auth,
+                context.conditions,
+                context.glued,
+            ),
         )
 
     # -- views --
