@@ -30,8 +30,32 @@ def segment(entry):
     text = text.lstrip("^").rstrip("$")
     suffix = "(?P<format>" in text
     text = re.sub(r"\\\.\(\?P<format>[^)]*\)", "", text)
-    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", text)
-    return text.replace("/?", "/").replace("\\", ""), suffix
+    return named_groups(text).replace("/?", "/").replace("\\", ""), suffix
+
+
+def named_groups(text):
+    """`(?P<name>...)` as `{name}`, groups nested inside it included (`(?P<ext>(png|svg))`)."""
+    out, i = [], 0
+    while True:
+        match = re.compile(r"\(\?P<(\w+)>").search(text, i)
+        if match is None:
+            return "".join(out) + text[i:]
+        out.append(text[i:match.start()] + "{" + match.group(1) + "}")
+        depth, j = 1, match.end()
+        while j < len(text) and depth:
+            if text[j] == "\\":
+                j += 1
+            elif text[j] == "[":  # a class may hold parentheses: `[^/)]`; a first `]` is literal
+                start = j + 2 if text[j + 1:j + 2] == "^" else j + 1
+                start += text[start:start + 1] == "]"
+                j = text.find("]", start)
+                j = len(text) if j < 0 else j
+            elif text[j] == "(":
+                depth += 1
+            elif text[j] == ")":
+                depth -= 1
+            j += 1
+        i = j
 
 
 def walk(patterns, prefix, in_suffix, out):
@@ -44,7 +68,10 @@ def walk(patterns, prefix, in_suffix, out):
         cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
         actions = getattr(view, "actions", None)
         if actions:
-            methods = [m.upper() for m in actions if m not in SKIPPED]
+            # DRF answers 405 to an action's method the viewset's `http_method_names` leaves out
+            allowed = (getattr(view, "initkwargs", None) or {}).get("http_method_names") or getattr(
+                cls, "http_method_names", actions)
+            methods = [m.upper() for m in actions if m not in SKIPPED and m in allowed]
         elif cls is not None:
             methods = [m.upper() for m in cls.http_method_names if m not in SKIPPED and hasattr(cls, m)]
         else:
