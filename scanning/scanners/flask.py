@@ -35,6 +35,17 @@ Rules:
 * a rule declared, or a blueprint registered, under ``if`` carries the tests
   (``conditions``, outermost first, ``not (test)`` in an ``else``), and so does everything
   registered under that blueprint;
+* Flask-AppBuilder: views and APIs registered with ``add_view``/``add_view_no_menu``/``add_api``
+  on an ``AppBuilder`` (module level, or in the methods of an initializer class, as Superset
+  does) are blueprints at the application's root; an ``AppBuilder`` is served even when the
+  application it is given is not found. A view serves its ``@expose``/``@expose_api`` methods
+  (the most derived definition of each name wins; one without ``@expose`` serves nothing) and
+  those FAB's own ``ModelView``/``ModelRestApi``/... generate (a table of FAB 4.5+), filtered
+  by ``include_route_methods``/``exclude_route_methods`` (sets built with ``|``, ``-``, ``&``
+  from other classes' attributes; a lone string keeps the names it contains, as FAB's ``in``
+  does), under ``route_base``, else ``/api/{version}/{resource_name}`` for an API and
+  ``/{class name lowercased}`` for a view. FAB's own security, index and OpenAPI views, which
+  depend on the deployment's configuration, are not reported;
 * HEAD and OPTIONS, which Flask adds automatically, are not reported;
 * converters type the path parameters: ``int`` → integer, ``float`` → number, ``uuid`` →
   string/uuid, ``any(a, b)`` → enum, others → string;
@@ -789,14 +800,22 @@ class _Linker:
     def _fab_attribute(self, cls: Ref, attribute: str) -> tuple[Ref, Expr] | None:
         return self.project.class_attribute_default(cls, attribute) if cls.kind == "class" else None
 
-    def _fab_names(self, cls: Ref, attribute: str, path: str, line: int) -> set[str] | None:
+    def _fab_names(self, cls: Ref, attribute: str, path: str, line: int) -> set[str] | str | None:
         """`include_route_methods` / `exclude_route_methods`: a set of method names, built
         with `|`, `-`, `&` from literals and other classes' attributes (Superset's
-        `RouteMethod.REST_MODEL_VIEW_CRUD_SET | {"related"}`); None when not declared."""
+        `RouteMethod.REST_MODEL_VIEW_CRUD_SET | {"related"}`); None when not declared.
+
+        A single string (`include_route_methods = RouteMethod.LIST`) is returned as is: FAB
+        tests `name in include_route_methods`, which for a string keeps every method whose
+        name is a substring of it (`"api_read"` keeps `api` as well)."""
         declared = self._fab_attribute(cls, attribute)
         if declared is None or declared[1].get("c", "") is None:
             return None
-        names = self._name_set(declared[0].file, declared[0].scope, declared[1], declared[0])
+        owner = declared[0]
+        text = self._class_str(owner.file, owner.scope, declared[1], owner)
+        if text is not None:
+            return text
+        names = self._name_set(owner.file, owner.scope, declared[1], owner)
         if names is None:
             self.warnings.append(
                 ScanWarning(path, f"{attribute} of {last(cls.name)} is not statically known; ignored", line)
