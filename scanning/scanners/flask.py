@@ -444,7 +444,7 @@ class _Linker:
         for target in assign["t"]:
             key = (path, scope, target)
             self.objects[key] = _Object(key, "appbuilder", "", assign["line"])
-            if parent is not None and not (parent.get("c", 0) is None):
+            if parent is not None and parent.get("c", 0) is not None:
                 self._pending.append((path, scope, parent, key, assign["line"], None))
 
     def _collect_namespaces(self, path: str, facts: dict[str, Any]) -> None:
@@ -696,7 +696,9 @@ class _Linker:
         fab = [last(r.name) for r in chain if _is_fab(r)]
         if not fab:
             self.warnings.append(
-                ScanWarning(path, f"{cls.name} is not a Flask-AppBuilder view; its routes are not reported", e["line"])
+                ScanWarning(
+                    path, f"{cls.name} is not a Flask-AppBuilder view; its routes are not reported", e["line"]
+                )
             )
             return
         base = self._fab_route_base(cls, chain, fab, path, e["line"])
@@ -728,15 +730,20 @@ class _Linker:
                     if method["name"] in found:
                         continue
                     urls = self._fab_urls(ref, method)
-                    auth = [f"@{n}" for d in method["dec"] if (n := call_func(d) or name_of(d)) and (
-                        _FAB_AUTH.search(last(n)) or AUTH_DECORATOR.search(last(n)))]
+                    auth = [
+                        f"@{n}"
+                        for d in method["dec"]
+                        if (n := call_func(d) or name_of(d))
+                        and (_FAB_AUTH.search(last(n)) or AUTH_DECORATOR.search(last(n)))
+                    ]
                     found[method["name"]] = (ref.file, method["line"], urls, auth)
             elif _is_fab(ref):
                 cls_name = last(ref.name)
                 for attr, urls in _FAB_ROUTES.get(cls_name, {}).items():
                     if attr not in found:
                         public = attr in _FAB_PUBLIC or cls_name == "PublicFormView"
-                        auth = [] if public else ["@protect()" if cls_name == "ModelRestApi" else "@has_access"]
+                        protection = "@protect()" if cls_name == "ModelRestApi" else "@has_access"
+                        auth = [] if public else [protection]
                         found[attr] = ("", 0, list(urls), auth)
         return found
 
@@ -747,7 +754,7 @@ class _Linker:
             if not func or last(func) not in _FAB_EXPOSE:
                 continue
             target = self.project.resolve(ref.file, ref.scope, func)
-            if target is not None and not (target.kind == "external" and target.name.startswith(_FAB_PACKAGE)):
+            if target is not None and not _is_fab(target):
                 continue  # a project's own `expose`
             exposed = last(func)
             if exposed == "expose":
@@ -778,7 +785,9 @@ class _Linker:
             if value.get("c", "") is not None:
                 text = self.project.eval_str(ref.file, ref.scope, value)
                 if text is None:
-                    self.warnings.append(ScanWarning(path, f"route_base of {name} is not a constant string", line))
+                    self.warnings.append(
+                        ScanWarning(path, f"route_base of {name} is not a constant string", line)
+                    )
                 return text
         for ref in chain:
             if _is_fab(ref) and last(ref.name) in _FAB_ROUTE_BASES:
@@ -792,7 +801,9 @@ class _Linker:
             if declared is not None and declared[1].get("c", "") is not None:
                 text = self.project.eval_str(declared[0].file, declared[0].scope, declared[1])
                 if text is None:
-                    self.warnings.append(ScanWarning(path, f"{attribute} of {name} is not a constant string", line))
+                    self.warnings.append(
+                        ScanWarning(path, f"{attribute} of {name} is not a constant string", line)
+                    )
                     return None
             texts.append(text)
         return f"/api/{texts[0]}/{texts[1].lower()}"
@@ -822,7 +833,9 @@ class _Linker:
             )
         return names
 
-    def _name_set(self, path: str, scope: str, e: Expr | None, owner: Ref | None, depth: int = 0) -> set[str] | None:
+    def _name_set(
+        self, path: str, scope: str, e: Expr | None, owner: Ref | None, depth: int = 0
+    ) -> set[str] | None:
         """The strings of a set expression read in the body of class `owner` (whose other
         attributes its names may be: `READ_SET = {GET, GET_LIST}`)."""
         path, scope, e = self.project.located(path, scope, e)
