@@ -35,6 +35,8 @@ Rules:
 * a rule declared, or a blueprint registered, under ``if`` carries the tests
   (``conditions``, outermost first, ``not (test)`` in an ``else``), and so does everything
   registered under that blueprint;
+* ``app = current_app`` at module level is the application being built (Superset's
+  ``from superset import app`` then ``@app.route("/health")``);
 * Flask-AppBuilder: views and APIs registered with ``add_view``/``add_view_no_menu``/``add_api``
   on an ``AppBuilder`` (module level, or in the methods of an initializer class, as Superset
   does) are blueprints at the application's root; an ``AppBuilder`` is served even when the
@@ -393,6 +395,8 @@ class _Linker:
         for assign in facts["assigns"]:
             value = assign["v"]
             if not call_func(value):
+                if not assign["s"] and value is not None and value.get("n") == "current_app":
+                    self._collect_current_app(path, assign)
                 continue
             scope = assign["s"]
             ref = self.project.resolve_expr(path, scope, value["call"])
@@ -433,6 +437,17 @@ class _Linker:
             self.objects[key] = _Object(key, "api", prefix, assign["line"])
             if parent is not None:
                 self._pending.append((path, scope, parent, key, assign["line"], None))
+
+    def _collect_current_app(self, path: str, assign: dict[str, Any]) -> None:
+        """`app: Flask = current_app` at module level (Superset's `superset.app`): while the
+        module is imported, `current_app` is the application being built, so what is routed
+        on the name is routed on it."""
+        ref = self.project.resolve_expr(path, "", assign["v"])
+        if ref is None or ref.kind != "external" or ref.name != "flask.current_app":
+            return
+        for target in assign["t"]:
+            key = (path, "", target)
+            self.objects[key] = _Object(key, "app", "", assign["line"])
 
     def _collect_appbuilder(self, path: str, assign: dict[str, Any]) -> None:
         """Flask-AppBuilder's `AppBuilder(app, session)`, or `AppBuilder()` then

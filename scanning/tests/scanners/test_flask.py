@@ -680,3 +680,34 @@ def test_unresolved_flask_appbuilder_classes_and_route_filters_are_warnings():
         (27, "Flask-AppBuilder view class is not resolved"),
         (28, "NotAView is not a Flask-AppBuilder view; its routes are not reported"),
     ]
+
+
+def test_current_app_bound_at_module_level_is_the_application_being_built():
+    files = {
+        "monitor/__init__.py": """
+            from flask import Flask, current_app
+
+            app: Flask = current_app
+        """,
+        "monitor/views/health.py": """
+            from monitor import app
+
+
+            @app.route("/health")
+            @app.route("/ping")
+            def health():
+                return "OK"
+        """,
+        "monitor/views/other.py": """
+            from flask import current_app
+
+
+            def build():
+                # Bound in a function, the name is only a local: nothing is routed on it here.
+                local = current_app
+                return local
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/health"), ("GET", "/ping")}
+    assert warnings == []
