@@ -288,9 +288,16 @@ class _Linker:
         for key, obj in self.objects.items():
             if obj.kind == "app" and key[0] in apps:
                 self._walk(key, [], [], [key], endpoints, seen)
+        # An AppBuilder whose application was walked above has been served (and warned about).
+        attached = {
+            edge.child
+            for key, obj in self.objects.items()
+            if obj.kind == "app" and key[0] in apps
+            for edge in self.edges.get(key, ())
+        }
         builders = prefer_non_test([k[0] for k, o in self.objects.items() if o.kind == "appbuilder"])
         for key, obj in self.objects.items():
-            if obj.kind == "appbuilder" and key[0] in builders:
+            if obj.kind == "appbuilder" and key[0] in builders and key not in attached:
                 self._walk(key, [], [], [key], endpoints, seen)
         return endpoints, self.warnings
 

@@ -711,3 +711,44 @@ def test_current_app_bound_at_module_level_is_the_application_being_built():
     endpoints, warnings = _scan(files)
     assert keys(endpoints) == {("GET", "/health"), ("GET", "/ping")}
     assert warnings == []
+
+
+def test_an_expose_rule_that_is_not_constant_is_warned_about_once():
+    files = {
+        "site/__init__.py": """
+            from flask import Flask
+            from flask_appbuilder import AppBuilder, BaseView, expose
+
+            from site.settings import page_rule
+
+            app = Flask(__name__)
+            appbuilder = AppBuilder(app)
+
+
+            class PagesView(BaseView):
+                route_base = "/pages"
+
+                @expose(page_rule())
+                def page(self):
+                    return "page"
+
+                @expose("/about")
+                def about(self):
+                    return "about"
+
+
+            appbuilder.add_view_no_menu(PagesView)
+        """,
+        "site/settings.py": """
+            import random
+
+
+            def page_rule():
+                return random.choice(["/a", "/b"])
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/pages/about")}
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        ("site/__init__.py", 15, "route rule is not a constant string")
+    ]
