@@ -235,6 +235,15 @@ TARGETS = [
         extra_sources="pretix/project",
         ground_truth=django_ground_truth("proj.settings"),
     ),
+    Target(
+        name="superset", label="Apache Superset 4.1.1 (Flask-AppBuilder)", framework="flask", registry="pip",
+        # `pip freeze` of apache-superset==4.1.1, with marshmallow 3.19.0 and marshmallow-sqlalchemy
+        # 1.0.0: the resolver's newest marshmallow 4 breaks Superset's schemas at import.
+        packages=("-r superset/requirements.txt",),
+        sources=("superset",), skipped=("tests", "static", "templates", "translations", "migrations"),
+        extra_sources=None,
+        ground_truth=script_ground_truth("superset_gt.py"),
+    ),
 ]
 
 

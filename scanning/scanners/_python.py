@@ -328,6 +328,9 @@ _STRUCTURE_METHODS = frozenset(
         "add_resource",
         "init_app",
         "add_namespace",
+        "add_view",
+        "add_view_no_menu",
+        "add_api",
         "append",
         "extend",
         "insert",
@@ -801,7 +804,8 @@ def _loop(stmt: ast.For, calls: list[dict[str, Any]]) -> None:
 
 # Method bodies are only visited in modules that can wire a FastAPI app in them: most
 # classes (models, serializers, views) declare no routing in their methods.
-_METHOD_WIRING_MARKERS = (b"fastapi", b"APIRouter", b"add_api_route", b"include_router")
+# Flask-AppBuilder registers its views in methods too (Superset's `init_views(self)`).
+_METHOD_WIRING_MARKERS = (b"fastapi", b"APIRouter", b"add_api_route", b"include_router", b"appbuilder")
 
 
 def _visits_methods(content: bytes) -> bool:
@@ -2628,7 +2632,9 @@ class PythonFrameworkScanner(Scanner):
     # `+=` of a non-literal to a local list a function builds (`patterns += other.urlpatterns`).
     # 10: `loop` on assignments and `+=` made in a `for` body too (`for fn in
     # hooks.get_hooks(name): urlpatterns += fn()`); `rl` keeps `return [path(...)] + other`.
-    version = "10"
+    # 11: Flask-AppBuilder registrations (`add_view`, `add_view_no_menu`, `add_api`) kept in
+    # function bodies, and method bodies visited in modules mentioning `appbuilder`.
+    version = "11"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

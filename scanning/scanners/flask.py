@@ -35,6 +35,19 @@ Rules:
 * a rule declared, or a blueprint registered, under ``if`` carries the tests
   (``conditions``, outermost first, ``not (test)`` in an ``else``), and so does everything
   registered under that blueprint;
+* ``app = current_app`` at module level is the application being built (Superset's
+  ``from superset import app`` then ``@app.route("/health")``);
+* Flask-AppBuilder: views and APIs registered with ``add_view``/``add_view_no_menu``/``add_api``
+  on an ``AppBuilder`` (module level, or in the methods of an initializer class, as Superset
+  does) are blueprints at the application's root; an ``AppBuilder`` is served even when the
+  application it is given is not found. A view serves its ``@expose``/``@expose_api`` methods
+  (the most derived definition of each name wins; one without ``@expose`` serves nothing) and
+  those FAB's own ``ModelView``/``ModelRestApi``/... generate (a table of FAB 4.5+), filtered
+  by ``include_route_methods``/``exclude_route_methods`` (sets built with ``|``, ``-``, ``&``
+  from other classes' attributes; a lone string keeps the names it contains, as FAB's ``in``
+  does), under ``route_base``, else ``/api/{version}/{resource_name}`` for an API and
+  ``/{class name lowercased}`` for a view. FAB's own security, index and OpenAPI views, which
+  depend on the deployment's configuration, are not reported;
 * HEAD and OPTIONS, which Flask adds automatically, are not reported;
 * converters type the path parameters: ``int`` → integer, ``float`` → number, ``uuid`` →
   string/uuid, ``any(a, b)`` → enum, others → string;
@@ -84,9 +97,101 @@ _CONVERTER = re.compile(r"<(?:(?P<conv>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\
 _AUTO_METHODS = {"HEAD", "OPTIONS"}
 _STRING = {"type": "string"}
 _RESTFUL_PACKAGES = {"flask_restful", "flask_restx", "flask_restplus"}
+_FAB_REGISTRATIONS = frozenset({"add_view", "add_view_no_menu", "add_api"})
 _REGISTRATIONS = frozenset(
-    {"add_url_rule", "register_blueprint", "add_resource", "init_app", "add_namespace"}
+    {"add_url_rule", "register_blueprint", "add_resource", "init_app", "add_namespace", *_FAB_REGISTRATIONS}
 )
+_FAB_PACKAGE = "flask_appbuilder"
+_FAB_EXPOSE = frozenset({"expose", "expose_api"})
+_FAB_AUTH = re.compile(r"has_access|protect|permission_name", re.IGNORECASE)
+_FAB_APIS = frozenset({"BaseApi", "BaseModelApi", "ModelRestApi"})
+_GP = ("GET", "POST")
+_REST_CRUD = {
+    "api": [("/api", ("GET",))],
+    "api_read": [("/api/read", ("GET",))],
+    "api_get": [("/api/get/<pk>", ("GET",))],
+    "api_create": [("/api/create", ("POST",))],
+    "api_update": [("/api/update/<pk>", ("PUT",))],
+    "api_delete": [("/api/delete/<pk>", ("DELETE",))],
+    "api_column_add": [("/api/column/add/<col_name>", ("GET",))],
+    "api_column_edit": [("/api/column/edit/<col_name>", ("GET",))],
+    "api_readvalues": [("/api/readvalues", ("GET",))],
+}
+_FORM = {"this_form_get": [("/form", ("GET",))], "this_form_post": [("/form", ("POST",))]}
+_CHART = {"chart": [("/chart/<group_by>", ("GET",)), ("/chart/", ("GET",))]}
+_LOGOUT = {"logout": [("/logout/", ("GET",))]}
+# The routes Flask-AppBuilder's own classes expose (version 4.5), each with those it inherits
+# from the package's other classes, by method name: a subclass redefining the method without
+# `@expose` drops them, `include_route_methods`/`exclude_route_methods` filter them by name.
+_FAB_ROUTES: dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]] = {
+    "IndexView": {"index": [("/", ("GET",))]},
+    "UtilView": {"back": [("/back", ("GET",))]},
+    "SimpleFormView": _FORM,
+    "PublicFormView": _FORM,
+    "RestCRUDView": _REST_CRUD,
+    "ModelView": {
+        **_REST_CRUD,
+        "list": [("/list/", ("GET",))],
+        "show": [("/show/<pk>", ("GET",))],
+        "add": [("/add", _GP)],
+        "edit": [("/edit/<pk>", _GP)],
+        "delete": [("/delete/<pk>", _GP)],
+        "download": [("/download/<string:filename>", ("GET",))],
+        "action": [("/action/<string:name>/<pk>", _GP)],
+        "action_post": [("/action_post", ("POST",))],
+    },
+    "MasterDetailView": {"list": [("/list/", ("GET",)), ("/list/<pk>", ("GET",))]},
+    "MultipleView": {"list": [("/list/", ("GET",))]},
+    "CompactCRUDMixin": {
+        "list": [("/list/", _GP)],
+        "add": [("/add/", _GP)],
+        "edit": [("/edit/<pk>", _GP)],
+        "delete": [("/delete/<pk>", _GP)],
+    },
+    "GroupByChartView": _CHART,
+    "DirectByChartView": _CHART,
+    "ChartView": _CHART,
+    "DirectChartView": _CHART,
+    "TimeChartView": {"chart": [("/chart/<group_by>/<period>", ("GET",)), ("/chart/", ("GET",))]},
+    "ModelRestApi": {
+        "info": [("/_info", ("GET",))],
+        "get": [("/<int:pk>", ("GET",))],
+        "get_list": [("/", ("GET",))],
+        "post": [("/", ("POST",))],
+        "put": [("/<pk>", ("PUT",))],
+        "delete": [("/<pk>", ("DELETE",))],
+    },
+    "AuthView": {"login": [("/login/", _GP)], **_LOGOUT},
+    "AuthDBView": {"login": [("/login/", _GP)], **_LOGOUT},
+    "AuthLDAPView": {"login": [("/login/", _GP)], **_LOGOUT},
+    "AuthOIDView": {"login": [("/login/", _GP)], **_LOGOUT},
+    "AuthRemoteUserView": {"login": [("/login/", ("GET",))], **_LOGOUT},
+    "AuthOAuthView": {
+        "login": [("/login/", ("GET",)), ("/login/<provider>", ("GET",))],
+        "oauth_authorized": [("/oauth-authorized/<provider>", ("GET",))],
+        **_LOGOUT,
+    },
+}
+# Their `route_base` when it is not the class's lowercased name.
+_FAB_ROUTE_BASES = {
+    "IndexView": "",
+    "UtilView": "",
+    "AuthView": "",
+    "AuthDBView": "",
+    "AuthLDAPView": "",
+    "AuthOIDView": "",
+    "AuthRemoteUserView": "",
+    "AuthOAuthView": "",
+}
+# The methods of those routes that require a login (`@has_access`, `@protect()`).
+_FAB_PUBLIC = frozenset({"index", "back", "login", "logout", "oauth_authorized"})
+
+
+def _is_fab(ref: Ref, name: str | None = None) -> bool:
+    """Whether `ref` is Flask-AppBuilder's class `name` (any of its classes when None)."""
+    if ref.kind != "external" or not ref.name.startswith(_FAB_PACKAGE):
+        return False
+    return name is None or last(ref.name) == name
 
 
 def converter_schema(converter: str | None, args: str | None) -> dict[str, Any]:
@@ -182,6 +287,17 @@ class _Linker:
         apps = prefer_non_test([k[0] for k, o in self.objects.items() if o.kind == "app"])
         for key, obj in self.objects.items():
             if obj.kind == "app" and key[0] in apps:
+                self._walk(key, [], [], [key], endpoints, seen)
+        # An AppBuilder whose application was walked above has been served (and warned about).
+        attached = {
+            edge.child
+            for key, obj in self.objects.items()
+            if obj.kind == "app" and key[0] in apps
+            for edge in self.edges.get(key, ())
+        }
+        builders = prefer_non_test([k[0] for k, o in self.objects.items() if o.kind == "appbuilder"])
+        for key, obj in self.objects.items():
+            if obj.kind == "appbuilder" and key[0] in builders and key not in attached:
                 self._walk(key, [], [], [key], endpoints, seen)
         return endpoints, self.warnings
 
@@ -286,11 +402,16 @@ class _Linker:
         for assign in facts["assigns"]:
             value = assign["v"]
             if not call_func(value):
+                if not assign["s"] and value is not None and value.get("n") == "current_app":
+                    self._collect_current_app(path, assign)
                 continue
             scope = assign["s"]
             ref = self.project.resolve_expr(path, scope, value["call"])
             if ref is not None and ref.kind == "external" and ref.name.split(".", 1)[0] in _RESTFUL_PACKAGES:
                 self._collect_restful(path, assign, last(ref.name))
+                continue
+            if ref is not None and _is_fab(ref, "AppBuilder"):
+                self._collect_appbuilder(path, assign)
                 continue
             kind = self.project.canonical(path, scope, value["call"])
             if kind not in ("Flask", "Blueprint", "APIBlueprint"):
@@ -322,6 +443,30 @@ class _Linker:
             key = (path, scope, target)
             self.objects[key] = _Object(key, "api", prefix, assign["line"])
             if parent is not None:
+                self._pending.append((path, scope, parent, key, assign["line"], None))
+
+    def _collect_current_app(self, path: str, assign: dict[str, Any]) -> None:
+        """`app: Flask = current_app` at module level (Superset's `superset.app`): while the
+        module is imported, `current_app` is the application being built, so what is routed
+        on the name is routed on it."""
+        ref = self.project.resolve_expr(path, "", assign["v"])
+        if ref is None or ref.kind != "external" or ref.name != "flask.current_app":
+            return
+        for target in assign["t"]:
+            key = (path, "", target)
+            self.objects[key] = _Object(key, "app", "", assign["line"])
+
+    def _collect_appbuilder(self, path: str, assign: dict[str, Any]) -> None:
+        """Flask-AppBuilder's `AppBuilder(app, session)`, or `AppBuilder()` then
+        `appbuilder.init_app(app, session)`: its views are blueprints at the application's root.
+        It is served even when the application it is given is not found (a Flask subclass,
+        an application built elsewhere): what it registers is what a FAB application serves."""
+        value, scope = assign["v"], assign["s"]
+        parent = arg(value, 0, "app")
+        for target in assign["t"]:
+            key = (path, scope, target)
+            self.objects[key] = _Object(key, "appbuilder", "", assign["line"])
+            if parent is not None and parent.get("c", 0) is not None:
                 self._pending.append((path, scope, parent, key, assign["line"], None))
 
     def _collect_namespaces(self, path: str, facts: dict[str, Any]) -> None:
@@ -520,6 +665,10 @@ class _Linker:
 
     def _registration(self, path: str, scope: str, key: tuple[str, str, str], method: str, e: Expr) -> None:
         """One `add_url_rule`/`register_blueprint`/`add_resource`/... call on object `key`."""
+        if method in _FAB_REGISTRATIONS:
+            if self.objects[key].kind == "appbuilder":
+                self._add_fab_view(path, scope, key, e)
+            return
         if method == "add_resource":
             self._add_resource(path, scope, key, e)
             return
@@ -552,6 +701,219 @@ class _Linker:
             )
             return
         self._add_url_rule(path, scope, key, e)
+
+    # -- Flask-AppBuilder --
+
+    def _add_fab_view(self, path: str, scope: str, key: tuple[str, str, str], e: Expr) -> None:
+        """`appbuilder.add_view(View, "Name", ...)` / `add_view_no_menu(View)` / `add_api(Api)`:
+        the view's exposed methods under its `route_base` (FAB's `create_blueprint`)."""
+        view_path, view_scope, view = self.project.located(path, scope, arg(e, 0, "baseview"))
+        if view is not None and "call" in view:  # an instance: `add_view_no_menu(MyView())`
+            view = view["call"]
+        cls = self.project.class_ref(view_path, view_scope, view)
+        if cls is None or (cls.kind == "external" and last(cls.name) not in _FAB_ROUTES):
+            self.warnings.append(ScanWarning(path, "Flask-AppBuilder view class is not resolved", e["line"]))
+            return
+        chain = self.project.ancestors(cls)
+        fab = [last(r.name) for r in chain if _is_fab(r)]
+        if not fab:
+            self.warnings.append(
+                ScanWarning(
+                    path, f"{cls.name} is not a Flask-AppBuilder view; its routes are not reported", e["line"]
+                )
+            )
+            return
+        base = self._fab_route_base(cls, chain, fab, path, e["line"])
+        if base is None:
+            return
+        include = self._fab_names(cls, "include_route_methods", path, e["line"])
+        exclude = self._fab_names(cls, "exclude_route_methods", path, e["line"]) or set()
+        name = last(cls.name)
+        for attr, (file, line, urls, auth) in self._fab_exposed(chain).items():
+            if (include is not None and attr not in include) or attr in exclude:
+                continue
+            for url, methods in urls:
+                rule = None if url is None else base.rstrip("/") + "/" + url.lstrip("/") if url else base
+                file, line = (file, line) if file else (path, e["line"])
+                self.rules.setdefault(key, []).append(
+                    _Rule(file, line, rule, list(methods), f"{name}.{attr}", auth)
+                )
+
+    def _fab_exposed(
+        self, chain: list[Ref]
+    ) -> dict[str, tuple[str, int, list[tuple[str | None, tuple[str, ...]]], list[str]]]:
+        """Method name -> (file, line, [(url, methods)], auth) of the routes the class serves:
+        the most derived definition of each method wins, as `getattr` does in FAB's
+        `_register_urls`, and one without `@expose` serves nothing."""
+        found: dict[str, tuple[str, int, list[tuple[str | None, tuple[str, ...]]], list[str]]] = {}
+        for ref in chain:
+            if ref.kind == "class":
+                for method in ref.obj["methods"]:
+                    if method["name"] in found:
+                        continue
+                    urls = self._fab_urls(ref, method)
+                    auth = [
+                        f"@{n}"
+                        for d in method["dec"]
+                        if (n := call_func(d) or name_of(d))
+                        and (_FAB_AUTH.search(last(n)) or AUTH_DECORATOR.search(last(n)))
+                    ]
+                    found[method["name"]] = (ref.file, method["line"], urls, auth)
+            elif _is_fab(ref):
+                cls_name = last(ref.name)
+                for attr, urls in _FAB_ROUTES.get(cls_name, {}).items():
+                    if attr not in found:
+                        public = attr in _FAB_PUBLIC or cls_name == "PublicFormView"
+                        protection = "@protect()" if cls_name == "ModelRestApi" else "@has_access"
+                        auth = [] if public else [protection]
+                        found[attr] = ("", 0, list(urls), auth)
+        return found
+
+    def _fab_urls(self, ref: Ref, method: dict[str, Any]) -> list[tuple[str | None, tuple[str, ...]]]:
+        urls: list[tuple[str | None, tuple[str, ...]]] = []
+        for decorator in method["dec"]:
+            func = call_func(decorator)
+            if not func or last(func) not in _FAB_EXPOSE:
+                continue
+            target = self.project.resolve(ref.file, ref.scope, func)
+            if target is not None and not _is_fab(target):
+                continue  # a project's own `expose`
+            exposed = last(func)
+            if exposed == "expose":
+                url_expr = arg(decorator, 0, "url")
+                url = "/" if url_expr is None else self.project.eval_str(ref.file, ref.scope, url_expr)
+                methods_expr = arg(decorator, 1, "methods")
+            else:  # expose_api(name, url, methods): the url defaults to `/api/{name}`
+                url_expr, name_expr = arg(decorator, 1, "url"), arg(decorator, 0, "name")
+                url = self.project.eval_str(ref.file, ref.scope, url_expr) if url_expr is not None else None
+                if not url:
+                    name = self.project.eval_str(ref.file, ref.scope, name_expr) if name_expr else ""
+                    url = None if name is None else f"/api/{name}"
+                methods_expr = arg(decorator, 2, "methods")
+            methods = (
+                ["GET"] if methods_expr is None
+                else self._methods(ref.file, ref.scope, methods_expr, decorator["line"])
+            )
+            urls.append((url, tuple(methods)))
+        return urls
+
+    def _fab_route_base(self, cls: Ref, chain: list[Ref], fab: list[str], path: str, line: int) -> str | None:
+        """`route_base`, else FAB's default: `/api/{version}/{resource_name}` for an API,
+        `/{class name lowercased}` for a view; None (and a warning) when not a constant."""
+        name = last(cls.name)
+        declared = self._fab_attribute(cls, "route_base")
+        if declared is not None:
+            ref, value = declared
+            if value.get("c", "") is not None:
+                text = self.project.eval_str(ref.file, ref.scope, value)
+                if text is None:
+                    self.warnings.append(
+                        ScanWarning(path, f"route_base of {name} is not a constant string", line)
+                    )
+                return text
+        for ref in chain:
+            if _is_fab(ref) and last(ref.name) in _FAB_ROUTE_BASES:
+                return _FAB_ROUTE_BASES[last(ref.name)]
+        if not _FAB_APIS.intersection(fab):
+            return "/" + name.lower()
+        texts = []
+        for attribute, default in (("version", "v1"), ("resource_name", name.lower())):
+            declared = self._fab_attribute(cls, attribute)
+            text = default
+            if declared is not None and declared[1].get("c", "") is not None:
+                text = self.project.eval_str(declared[0].file, declared[0].scope, declared[1])
+                if text is None:
+                    self.warnings.append(
+                        ScanWarning(path, f"{attribute} of {name} is not a constant string", line)
+                    )
+                    return None
+            texts.append(text)
+        return f"/api/{texts[0]}/{texts[1].lower()}"
+
+    def _fab_attribute(self, cls: Ref, attribute: str) -> tuple[Ref, Expr] | None:
+        return self.project.class_attribute_default(cls, attribute) if cls.kind == "class" else None
+
+    def _fab_names(self, cls: Ref, attribute: str, path: str, line: int) -> set[str] | str | None:
+        """`include_route_methods` / `exclude_route_methods`: a set of method names, built
+        with `|`, `-`, `&` from literals and other classes' attributes (Superset's
+        `RouteMethod.REST_MODEL_VIEW_CRUD_SET | {"related"}`); None when not declared.
+
+        A single string (`include_route_methods = RouteMethod.LIST`) is returned as is: FAB
+        tests `name in include_route_methods`, which for a string keeps every method whose
+        name is a substring of it (`"api_read"` keeps `api` as well)."""
+        declared = self._fab_attribute(cls, attribute)
+        if declared is None or declared[1].get("c", "") is None:
+            return None
+        owner = declared[0]
+        text = self._class_str(owner.file, owner.scope, declared[1], owner)
+        if text is not None:
+            return text
+        names = self._name_set(owner.file, owner.scope, declared[1], owner)
+        if names is None:
+            self.warnings.append(
+                ScanWarning(path, f"{attribute} of {last(cls.name)} is not statically known; ignored", line)
+            )
+        return names
+
+    def _name_set(
+        self, path: str, scope: str, e: Expr | None, owner: Ref | None, depth: int = 0
+    ) -> set[str] | None:
+        """The strings of a set expression read in the body of class `owner` (whose other
+        attributes its names may be: `READ_SET = {GET, GET_LIST}`)."""
+        path, scope, e = self.project.located(path, scope, e)
+        if e is None or depth > 16:
+            return None
+        operator = e.get("op")
+        if operator in ("BitOr", "Sub", "BitAnd", "Add"):
+            left = self._name_set(path, scope, e["l"], owner, depth + 1)
+            right = self._name_set(path, scope, e["r"], owner, depth + 1)
+            if left is None or right is None:
+                return None
+            if operator == "Sub":
+                return left - right
+            return left & right if operator == "BitAnd" else left | right
+        if "list" in e:
+            out: set[str] = set()
+            for item in e["list"]:
+                text = self._class_str(path, scope, item, owner)
+                if text is None:
+                    return None
+                out.add(text)
+            return out
+        func = call_func(e)
+        if func in ("set", "frozenset", "list", "tuple"):
+            return self._name_set(path, scope, e["args"][0], owner, depth + 1) if e["args"] else set()
+        found = self._class_value(path, scope, e, owner)
+        if found is not None:
+            return self._name_set(found[0].file, found[0].scope, found[1], found[2], depth + 1)
+        return None
+
+    def _class_str(self, path: str, scope: str, e: Expr | None, owner: Ref | None) -> str | None:
+        found = self._class_value(path, scope, e, owner)
+        if found is not None:
+            return self.project.eval_str(found[0].file, found[0].scope, found[1])
+        return self.project.eval_str(path, scope, e)
+
+    def _class_value(
+        self, path: str, scope: str, e: Expr | None, owner: Ref | None
+    ) -> tuple[Ref, Expr, Ref | None] | None:
+        """What name `e` is bound to: an attribute of `owner` (read in its body), of another
+        class (`RouteMethod.EXPORT`) or a module-level name; (where, value, its class)."""
+        name = name_of(e)
+        if not name:
+            return None
+        if owner is not None and "." not in name:
+            found = self.project.class_attribute_default(owner, name)
+            if found is not None:
+                return found[0], found[1], found[0]
+        ref = self.project.resolve(path, scope, name)
+        if ref is not None and ref.kind == "assign" and not ref.rest:
+            return ref, ref.obj["v"], None
+        if ref is not None and ref.kind == "class" and len(ref.rest) == 1:
+            found = self.project.class_attribute_default(ref, ref.rest[0])
+            if found is not None:
+                return found[0], found[1], found[0]
+        return None
 
     def _add_url_rule(self, path: str, scope: str, key: tuple[str, str, str], e: Expr) -> None:
         rule = self.project.eval_str(path, scope, arg(e, 0, "rule"))

@@ -1745,3 +1745,319 @@ def expected_django(apps: list[DjangoApp]) -> set[tuple[str, str]]:
                 expected.add(("POST", join_paths(prefix, word)))
                 expected |= {(m, join_paths(prefix, word, "{pk}")) for m in ("PUT", "PATCH", "DELETE")}
     return expected
+
+
+# A Flask-AppBuilder application: views and APIs registered on `appbuilder` in their own module,
+# a base view whose route every subclass serves, a view never registered (DraftView), generated
+# ModelView/ModelRestApi routes filtered by include/exclude lists. The expected set is the URL map
+# Flask-AppBuilder 4.5.2 builds for these classes (its own security views left out).
+FAB_APP: dict[str, str] = {
+    "inventory/__init__.py": """
+        import logging
+
+        from flask import Flask
+        from flask_appbuilder import AppBuilder, SQLA
+
+        from .config import Config
+
+        logging.basicConfig(format="%(asctime)s:%(levelname)s:%(name)s:%(message)s")
+
+        app = Flask(__name__)
+        app.config.from_object(Config)
+        db = SQLA(app)
+        appbuilder = AppBuilder(app, db.session)
+
+        from . import registry  # noqa: E402,F401
+    """,
+    "inventory/api/__init__.py": "",
+    "inventory/api/items.py": """
+        from flask import request
+        from flask_appbuilder.api import BaseApi, ModelRestApi, expose, protect
+        from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+        from ..constants import RouteMethod
+        from ..models import Item
+
+
+        class ItemApi(ModelRestApi):
+            resource_name = "item"
+            datamodel = SQLAInterface(Item)
+            include_route_methods = RouteMethod.READ_SET | {"count"}
+
+            @expose("/count", methods=["GET"])
+            @protect()
+            def count(self):
+                return self.response(200, count=0)
+
+
+        class StockApi(BaseApi):
+            resource_name = "stock"
+            version = "v2"
+
+            @expose("/move", methods=["POST"])
+            @protect()
+            def move(self):
+                return self.response(200, moved=request.json)
+
+            @expose("/levels")
+            def levels(self):
+                return self.response(200, levels=[])
+    """,
+    "inventory/config.py": """
+        import os
+
+        basedir = os.path.abspath(os.path.dirname(__file__))
+        SECRET_KEY = "not-a-secret"
+
+
+        class Config:
+            SQLALCHEMY_DATABASE_URI = "sqlite:///" + os.path.join(basedir, "app.db")
+            SECRET_KEY = SECRET_KEY
+            CSRF_ENABLED = True
+    """,
+    "inventory/constants.py": """
+        class RouteMethod:
+            GET = "get"
+            GET_LIST = "get_list"
+            POST = "post"
+            PUT = "put"
+            DELETE = "delete"
+            INFO = "info"
+
+            READ_SET = {GET, GET_LIST, INFO}
+    """,
+    "inventory/models.py": """
+        from flask_appbuilder import Model
+        from sqlalchemy import Column, ForeignKey, Integer, String
+        from sqlalchemy.orm import relationship
+
+
+        class Warehouse(Model):
+            id = Column(Integer, primary_key=True)
+            name = Column(String(50), unique=True, nullable=False)
+
+            def __repr__(self):
+                return self.name
+
+
+        class Item(Model):
+            id = Column(Integer, primary_key=True)
+            sku = Column(String(30), unique=True, nullable=False)
+            warehouse_id = Column(Integer, ForeignKey("warehouse.id"), nullable=False)
+            warehouse = relationship("Warehouse")
+    """,
+    "inventory/registry.py": """
+        from . import appbuilder
+        from .api.items import ItemApi, StockApi
+        from .views.pages import DashboardView, ItemModelView, ReportsView, WarehouseModelView
+
+        appbuilder.add_view(DashboardView, "Dashboard", category="Inventory")
+        appbuilder.add_view_no_menu(ReportsView())
+        appbuilder.add_view(WarehouseModelView, "Warehouses", icon="fa-building", category="Inventory")
+        appbuilder.add_view(ItemModelView, "Items", category="Inventory")
+        appbuilder.add_api(ItemApi)
+        appbuilder.add_api(StockApi)
+    """,
+    "inventory/views/__init__.py": "",
+    "inventory/views/base.py": """
+        from flask_appbuilder import BaseView, expose, has_access
+
+
+        class InventoryBaseView(BaseView):
+            # What every page of the inventory shares.
+
+            default_view = "index"
+
+            @expose("/health")
+            def health(self):
+                return "ok"
+    """,
+    "inventory/views/pages.py": """
+        from flask_appbuilder import ModelView, expose, has_access
+        from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+        from ..models import Item, Warehouse
+        from .base import InventoryBaseView
+
+
+        class DashboardView(InventoryBaseView):
+            route_base = "/dashboard"
+
+            @expose("/")
+            @has_access
+            def index(self):
+                return self.render_template("dashboard.html")
+
+            @expose("/stock/<int:item_id>", methods=["GET", "POST"])
+            @has_access
+            def stock(self, item_id):
+                return self.render_template("stock.html", item_id=item_id)
+
+
+        class ReportsView(InventoryBaseView):
+            @expose("/monthly/<month>")
+            def monthly(self, month):
+                return self.render_template("monthly.html", month=month)
+
+
+        class DraftView(InventoryBaseView):
+            # Written but never registered: not served.
+
+            @expose("/drafts")
+            def drafts(self):
+                return "drafts"
+
+
+        class WarehouseModelView(ModelView):
+            datamodel = SQLAInterface(Warehouse)
+            route_base = "/warehouses"
+            # The JSON API of the old RestCRUDView, the file download and the actions are not wanted.
+            exclude_route_methods = {
+                "api", "api_read", "api_get", "api_create", "api_update", "api_delete",
+                "api_column_add", "api_column_edit", "api_readvalues", "download", "action", "action_post",
+            }
+
+
+        class ItemModelView(ModelView):
+            datamodel = SQLAInterface(Item)
+            include_route_methods = {"list", "show"}
+    """,
+    "run.py": """
+        from inventory import app
+
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0", port=8080, debug=True)
+    """,
+}
+FAB_EXPECTED = {
+    ("GET", "/api/v1/item"),
+    ("GET", "/api/v1/item/_info"),
+    ("GET", "/api/v1/item/count"),
+    ("GET", "/api/v1/item/{pk}"),
+    ("GET", "/api/v2/stock/levels"),
+    ("POST", "/api/v2/stock/move"),
+    ("GET", "/dashboard"),
+    ("GET", "/dashboard/health"),
+    ("GET", "/dashboard/stock/{item_id}"),
+    ("POST", "/dashboard/stock/{item_id}"),
+    ("GET", "/itemmodelview/list"),
+    ("GET", "/itemmodelview/show/{pk}"),
+    ("GET", "/reportsview/health"),
+    ("GET", "/reportsview/monthly/{month}"),
+    ("GET", "/warehouses/add"),
+    ("POST", "/warehouses/add"),
+    ("GET", "/warehouses/delete/{pk}"),
+    ("POST", "/warehouses/delete/{pk}"),
+    ("GET", "/warehouses/edit/{pk}"),
+    ("POST", "/warehouses/edit/{pk}"),
+    ("GET", "/warehouses/list"),
+    ("GET", "/warehouses/show/{pk}"),
+}
+
+
+# Superset's layout: `AppBuilder()` in an extensions module, `init_app` and the registrations in the
+# methods of an initializer class, imports inside the method; a redefined method without `@expose`
+# and a string `include_route_methods`. Checked against Flask-AppBuilder 4.5.2's URL map.
+FAB_INITIALIZER_APP: dict[str, str] = {
+    "notebook/__init__.py": "",
+    "notebook/app.py": """
+        from flask import Flask
+
+        from notebook.initialization import NotebookInitializer
+
+
+        def create_app() -> Flask:
+            app = Flask(__name__)
+            app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+            app.config["SECRET_KEY"] = "not-a-secret"
+            NotebookInitializer(app).init_app()
+            return app
+    """,
+    "notebook/extensions.py": """
+        from flask_appbuilder import AppBuilder
+        from flask_appbuilder import SQLA
+
+        db = SQLA()
+        appbuilder = AppBuilder(update_perms=False)
+    """,
+    "notebook/initialization.py": """
+        from flask import Flask
+
+        from notebook.extensions import appbuilder, db
+
+
+        class NotebookInitializer:
+            def __init__(self, app: Flask) -> None:
+                self.flask_app = app
+
+            def init_views(self) -> None:
+                from notebook.views import AuditView, LegacyNotesView, NotesApi
+
+                appbuilder.add_view_no_menu(AuditView)
+                appbuilder.add_api(NotesApi)
+                appbuilder.add_view(LegacyNotesView, "Notes", category="Notes")
+
+            def init_app(self) -> None:
+                db.init_app(self.flask_app)
+                with self.flask_app.app_context():
+                    appbuilder.init_app(self.flask_app, db.session)
+                    self.init_views()
+    """,
+    "notebook/models.py": """
+        from flask_appbuilder import Model
+        from sqlalchemy import Column, Integer, String, Text
+
+
+        class Note(Model):
+            id = Column(Integer, primary_key=True)
+            title = Column(String(120), nullable=False)
+            body = Column(Text)
+    """,
+    "notebook/views.py": """
+        from flask_appbuilder import BaseView, ModelView, expose, has_access
+        from flask_appbuilder.api import ModelRestApi
+        from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+        from notebook.models import Note
+
+
+        class AuditView(BaseView):
+            route_base = "/audit"
+
+            @expose("/")
+            @has_access
+            def index(self):
+                return self.render_template("audit.html")
+
+            @expose("/events/<int:event_id>", methods=["GET", "DELETE"])
+            @has_access
+            def event(self, event_id):
+                return self.render_template("event.html", event_id=event_id)
+
+
+        class NotesApi(ModelRestApi):
+            resource_name = "notes"
+            datamodel = SQLAInterface(Note)
+            exclude_route_methods = {"put", "delete"}
+
+            def info(self, **kwargs):
+                # Redefined without @expose: FAB finds no route on it any more.
+                return super().info(**kwargs)
+
+
+        class LegacyNotesView(ModelView):
+            datamodel = SQLAInterface(Note)
+            # A string, not a set: FAB keeps every method whose name is part of it (`api` too).
+            include_route_methods = "api_read"
+    """,
+}
+FAB_INITIALIZER_EXPECTED = {
+    ("GET", "/api/v1/notes"),
+    ("POST", "/api/v1/notes"),
+    ("GET", "/api/v1/notes/{pk}"),
+    ("GET", "/audit"),
+    ("GET", "/audit/events/{event_id}"),
+    ("DELETE", "/audit/events/{event_id}"),
+    ("GET", "/legacynotesview/api"),
+    ("GET", "/legacynotesview/api/read"),
+}
