@@ -12,7 +12,10 @@ Wiring that is still static is followed: instances of project classes deriving f
 (and ``mount``) is unrolled when ``ROUTERS`` is a constant list or tuple (a module-level name,
 imported or not; ``for prefix, router in ((..., ...), ...)`` unpacks), and is a warning
 otherwise; ``api = create_api_app()`` is the app or router that factory builds and returns,
-so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root). A route
+so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root);
+``router = other.router`` is that router, and a name holding a router of its own that is
+rebound to another (``enterprise_router = APIRouter()``, then in a ``try`` an optional
+package's router) includes both wherever it is included. A route
 path naming a parameter of the enclosing factory takes the parameter's default, and
 ``os.environ.get``/``os.getenv`` give their default. A route declared, or a router included
 or mounted, under ``if`` carries the tests (``conditions``, outermost first, ``not (test)``
@@ -201,6 +204,8 @@ class _Linker:
         # Warnings about a class's `self.router`: only said when the object is served (a
         # library's own `FastAPI` class wires `self.router` with its parameters).
         self._pending: dict[tuple[str, str, str], list[ScanWarning]] = {}
+        # A router's name rebound to other routers (`_collect_aliases`): included with it.
+        self._rebound: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -326,10 +331,13 @@ class _Linker:
 
     def _collect_routers(self) -> None:
         calls: list[tuple[str, dict[str, Any]]] = []  # other calls' results: maybe a factory's
+        names: list[tuple[str, dict[str, Any]]] = []  # `router = other_router`: maybe an alias
         for path, facts in self.project.facts.items():
             for assign in facts["assigns"]:
                 value = assign["v"]
                 if not call_func(value):
+                    if "n" in value:
+                        names.append((path, assign))
                     continue
                 kind = self.project.canonical(path, assign["s"], value["call"])
                 if kind not in ("FastAPI", "APIRouter"):
@@ -367,6 +375,28 @@ class _Linker:
             if child is not None:
                 for target in assign["t"]:
                     self.routers.setdefault((path, assign["s"], target), self.routers[child])
+        self._collect_aliases(names)
+
+    def _collect_aliases(self, assigns: list[tuple[str, dict[str, Any]]]) -> None:
+        """`router = other.router`: the name denotes that router too.
+
+        A name bound to a router of its own and rebound to another one is the optional-package
+        idiom (`enterprise_router = APIRouter()`, then in a `try` the package's router): which
+        one is served depends on what is installed, so an include of the name includes both.
+        """
+        for path, assign in assigns:
+            other = self._object(path, assign["s"], assign["v"])
+            if other is None:
+                continue
+            for target in assign["t"]:
+                key = (path, assign["s"], target)
+                own = self.routers.get(key)
+                if own is None:
+                    self.routers[key] = self.routers[other]
+                elif own.key == key != other and other not in self._rebound.get(key, ()):
+                    # Only a name holding its own router: another alias rebound stays the
+                    # router it first named, rather than making that router include this one.
+                    self._rebound.setdefault(key, []).append(other)
 
     def _factory_result(self, path: str, scope: str, call: Expr) -> tuple[str, str, str] | None:
         """The app or router a call to a factory function returns (its `return name`)."""
@@ -557,9 +587,10 @@ class _Linker:
                 continue
             ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
             prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
-            self.edges.setdefault(parent, []).append(
-                _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount", conditions)
-            )
+            for included in (child, *self._rebound.get(child, ())):
+                self.edges.setdefault(parent, []).append(
+                    _Edge(path, scope, e["line"], included, prefix, e["kw"], method == "mount", conditions)
+                )
 
     def _child(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
         """The app or router an include or mount names, or builds with a factory call."""

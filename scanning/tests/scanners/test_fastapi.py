@@ -742,3 +742,115 @@ def test_a_class_router_wired_from_parameters_is_only_warned_about_when_served()
         (10, "route methods are not a constant list"),
         (13, "include_router of an unresolved router (router)"),
     ]
+
+
+def test_a_router_name_rebound_to_an_optional_package_router_includes_both():
+    files = {
+        "gateway/server.py": """
+            from fastapi import APIRouter, FastAPI
+
+            from gateway import routes
+            from gateway.billing import billing_router
+
+            app = FastAPI()
+
+            # Enterprise routes when the optional package is installed, none otherwise.
+            enterprise_router = APIRouter()
+            try:
+                from gateway_enterprise.routes import router as _enterprise_router
+
+                enterprise_router = _enterprise_router
+            except ImportError:
+                pass
+
+            models = routes.models_router
+            app.include_router(models, prefix="/v1")
+            app.include_router(enterprise_router)
+            app.include_router(billing_router, prefix="/billing")
+
+            @app.get("/health")
+            def health():
+                return {}
+        """,
+        "gateway/__init__.py": "",
+        "gateway/routes.py": """
+            from fastapi import APIRouter
+
+            models_router = APIRouter(prefix="/models")
+
+            @models_router.get("/")
+            def list_models():
+                return []
+        """,
+        "gateway/billing.py": """
+            from fastapi import APIRouter
+
+            billing_router = APIRouter()
+            unused_router = APIRouter()
+
+            @unused_router.get("/never")
+            def never():
+                return {}
+
+            # Rebinding a name that is never included serves nothing.
+            spare = billing_router
+            spare = unused_router
+
+            @billing_router.get("/invoices")
+            def invoices():
+                return []
+        """,
+        "gateway_enterprise/__init__.py": "",
+        "gateway_enterprise/routes.py": """
+            from fastapi import APIRouter
+
+            from gateway_enterprise.audit import router as audit_router
+
+            router = APIRouter(prefix="/enterprise")
+            router.include_router(audit_router)
+
+            @router.post("/project/new")
+            def new_project():
+                return {}
+        """,
+        "gateway_enterprise/audit.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+
+            @router.get("/audit/{audit_id}")
+            def audit(audit_id: str):
+                return {}
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {
+        ("GET", "/health"),
+        ("GET", "/v1/models"),
+        ("GET", "/billing/invoices"),
+        ("POST", "/enterprise/project/new"),
+        ("GET", "/enterprise/audit/{audit_id}"),
+    }
+    assert warnings == []
+
+
+def test_without_the_rebinding_the_fallback_router_serves_nothing():
+    files = {
+        "server.py": """
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI()
+            enterprise_router = APIRouter()
+            app.include_router(enterprise_router)
+        """,
+        "enterprise/routes.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/enterprise")
+
+            @router.post("/project/new")
+            def new_project():
+                return {}
+        """,
+    }
+    assert _scan(files) == ([], [])
