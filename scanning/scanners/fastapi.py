@@ -15,7 +15,10 @@ otherwise; ``api = create_api_app()`` is the app or router that factory builds a
 so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root);
 ``router = other.router`` is that router, and a name holding a router of its own that is
 rebound to another (``enterprise_router = APIRouter()``, then in a ``try`` an optional
-package's router) includes both wherever it is included. A route
+package's router) includes both wherever it is included. A function given the app or a
+router as a parameter (``def attach_routers(app): app.include_router(...)``, or routes declared
+on it) registers on each object its calls pass, with the conditions around the call; a call in
+a function body is seen when it passes an object that function builds. A route
 path naming a parameter of the enclosing factory takes the parameter's default, and
 ``os.environ.get``/``os.getenv`` give their default. A route declared, or a router included
 or mounted, under ``if`` carries the tests (``conditions``, outermost first, ``not (test)``
@@ -206,6 +209,7 @@ class _Linker:
         self._pending: dict[tuple[str, str, str], list[ScanWarning]] = {}
         # A router's name rebound to other routers (`_collect_aliases`): included with it.
         self._rebound: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+        self._calls_by_name: dict[str, list[tuple[str, dict[str, Any]]]] | None = None
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
@@ -424,33 +428,35 @@ class _Linker:
                     continue
                 receiver = func[:dot]
                 key = self._named_object(path, function["s"], receiver)
-                if key is None:
+                targets = [(key, [])] if key is not None else self._passed_objects(path, function["s"], receiver)
+                if not targets:
                     route_path = const(arg(decorator, 0, "path"))
                     if isinstance(route_path, str) and route_path.startswith("/"):
                         self._warn_unresolved(path, function["s"], receiver, decorator["line"])
                     continue
-                if method == "api_route":
-                    start = len(self.warnings)
-                    methods = self._methods(
-                        path, function["s"], decorator["kw"].get("methods"), decorator["line"]
+                for key, passed_conditions in targets:
+                    if method == "api_route":
+                        start = len(self.warnings)
+                        methods = self._methods(
+                            path, function["s"], decorator["kw"].get("methods"), decorator["line"]
+                        )
+                        self._defer(key, start)
+                    else:
+                        methods = [method.upper()]
+                    route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
+                    self.routes.setdefault(key, []).append(
+                        _Route(
+                            path,
+                            function["s"],
+                            decorator["line"],
+                            methods,
+                            route_path,
+                            function,
+                            path,
+                            decorator["kw"],
+                            [*passed_conditions, *function.get("if", [])],
+                        )
                     )
-                    self._defer(key, start)
-                else:
-                    methods = [method.upper()]
-                route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
-                self.routes.setdefault(key, []).append(
-                    _Route(
-                        path,
-                        function["s"],
-                        decorator["line"],
-                        methods,
-                        route_path,
-                        function,
-                        path,
-                        decorator["kw"],
-                        function.get("if", []),
-                    )
-                )
         for call in facts["calls"]:
             e, scope = call["e"], call["s"]
             func = call_func(e)
@@ -458,27 +464,29 @@ class _Linker:
                 continue
             receiver = func.rsplit(".", 1)[0]
             key = self._named_object(path, scope, receiver)
-            if key is None:
+            targets = [(key, [])] if key is not None else self._passed_objects(path, scope, receiver)
+            if not targets:
                 self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
             function, function_file = self._endpoint_function(path, scope, arg(e, 1, "endpoint"))
-            start = len(self.warnings)
-            methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
-            self._defer(key, start)
-            route_path = self._route_path(path, scope, arg(e, 0, "path"))
-            self.routes.setdefault(key, []).append(
-                _Route(
-                    path,
-                    scope,
-                    e["line"],
-                    methods,
-                    route_path,
-                    function,
-                    function_file,
-                    e["kw"],
-                    call.get("if", []),
+            for key, passed_conditions in targets:
+                start = len(self.warnings)
+                methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
+                self._defer(key, start)
+                route_path = self._route_path(path, scope, arg(e, 0, "path"))
+                self.routes.setdefault(key, []).append(
+                    _Route(
+                        path,
+                        scope,
+                        e["line"],
+                        methods,
+                        route_path,
+                        function,
+                        function_file,
+                        e["kw"],
+                        [*passed_conditions, *call.get("if", [])],
+                    )
                 )
-            )
 
     def _route_path(self, path: str, scope: str, e: Expr | None) -> str | None:
         found = self.project.eval_str(path, scope, e)
@@ -520,12 +528,67 @@ class _Linker:
             if method not in ("include_router", "mount"):
                 continue
             parent = self._named_object(path, scope, receiver)
-            if parent is None:
+            parents = [(parent, [])] if parent is not None else self._passed_objects(path, scope, receiver)
+            if not parents:
                 self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
-            start = len(self.warnings)
-            self._collect_edge(path, scope, loops, index, e, parent, method, call.get("if", []))
-            self._defer(parent, start)
+            for parent, passed_conditions in parents:
+                start = len(self.warnings)
+                conditions = [*passed_conditions, *call.get("if", [])]
+                self._collect_edge(path, scope, loops, index, e, parent, method, conditions)
+                self._defer(parent, start)
+
+    def _passed_objects(
+        self, path: str, scope: str, receiver: str, depth: int = 0
+    ) -> list[tuple[tuple[str, str, str], list[str]]]:
+        """`def register_routers(app): app.include_router(...)`, called as `register_routers(app)`.
+
+        The apps or routers the calls of the function pass as its parameter `receiver`, each
+        with the conditions around its call (and around the calls passing it on, outermost
+        first). Methods are left out (their parameters come from anywhere `self` is used), and
+        so are calls not kept in the facts (a function body keeps only the calls passing an
+        object it builds).
+        """
+        if "." in receiver or not scope or depth > 4 or self._owner(path, scope) is not None:
+            return []
+        functions = self._functions.get(path)
+        if functions is None:
+            functions = self._functions[path] = {
+                f"{f['s']}.{f['name']}" if f["s"] else f["name"]: f
+                for f in self.project.facts[path]["functions"]
+            }
+        function = functions.get(scope)
+        if function is None:
+            return []
+        index = next((i for i, p in enumerate(function["args"]) if p["name"] == receiver), None)
+        if index is None:
+            return []
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for cpath, facts in self.project.facts.items():
+                for call in facts["calls"]:
+                    called = call_func(call["e"])
+                    if called:
+                        self._calls_by_name.setdefault(last(called), []).append((cpath, call))
+        found: list[tuple[tuple[str, str, str], list[str]]] = []
+        for cpath, call in self._calls_by_name.get(function["name"], ()):
+            e, cscope = call["e"], call["s"]
+            ref = self.project.resolve_expr(cpath, cscope, e["call"])
+            if ref is None or ref.kind != "function" or ref.rest or ref.file != path:
+                continue
+            if (f"{ref.obj['s']}.{ref.obj['name']}" if ref.obj["s"] else ref.obj["name"]) != scope:
+                continue
+            passed = name_of(arg(e, index, receiver))
+            if not passed:
+                continue
+            conditions = call.get("if", [])
+            key = self._named_object(cpath, cscope, passed)
+            if key is not None:
+                found.append((key, list(conditions)))
+                continue
+            for inner, inner_conditions in self._passed_objects(cpath, cscope, passed, depth + 1):
+                found.append((inner, [*inner_conditions, *conditions]))
+        return found
 
     def _defer(self, key: tuple[str, str, str], start: int) -> None:
         """Warnings since `start` about a class's `self.x` object wait until it is walked."""

@@ -854,3 +854,126 @@ def test_without_the_rebinding_the_fallback_router_serves_nothing():
         """,
     }
     assert _scan(files) == ([], [])
+
+
+def test_a_wiring_function_given_the_app_registers_on_the_app_its_calls_pass():
+    files = {
+        "shop/__init__.py": "",
+        "shop/main.py": """
+            import os
+
+            from fastapi import FastAPI
+
+            from shop.wiring import attach_admin, attach_routers
+
+
+            def create_app() -> FastAPI:
+                app = FastAPI()
+                attach_routers(app)
+                if os.environ.get("SHOP_ADMIN"):
+                    attach_admin(app)
+                return app
+
+
+            app = create_app()
+        """,
+        "shop/wiring.py": """
+            from fastapi import APIRouter, FastAPI
+
+            from shop.orders import router as orders_router
+
+
+            def _warmup_router() -> APIRouter:
+                router = APIRouter()
+
+                @router.post("/warm/{name}")
+                def warm(name: str):
+                    return {}
+
+                return router
+
+
+            def attach_routers(app: FastAPI) -> None:
+                app.include_router(orders_router, prefix="/v1")
+                app.include_router(_warmup_router(), prefix="/lazy")
+
+
+            def attach_admin(app: FastAPI) -> None:
+                app.add_api_route("/admin/stats", stats, methods=["GET"])
+
+
+            def stats():
+                return {}
+        """,
+        "shop/health.py": """
+            from fastapi import APIRouter
+
+
+            def register_health(target: APIRouter) -> None:
+                @target.get("/health")
+                def health():
+                    return {}
+        """,
+        "shop/orders.py": """
+            from fastapi import APIRouter
+
+            from shop.health import register_health
+
+            router = APIRouter(prefix="/orders")
+            register_health(router)
+
+            @router.get("/{order_id}")
+            def get_order(order_id: int):
+                return {}
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {
+        ("GET", "/v1/orders/{order_id}"),
+        ("POST", "/lazy/warm/{name}"),
+        ("GET", "/v1/orders/health"),
+        ("GET", "/admin/stats"),
+    }
+    assert {e.path: e.conditions for e in endpoints}["/admin/stats"] == ['os.environ.get("SHOP_ADMIN")']
+    assert all(not e.conditions for e in endpoints if e.path != "/admin/stats")
+    assert warnings == []
+
+
+def test_a_wiring_function_nobody_calls_serves_nothing_and_is_warned_about():
+    files = {
+        "plugins/__init__.py": "",
+        "plugins/main.py": """
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            @app.get("/ping")
+            def ping():
+                return {}
+        """,
+        "plugins/hooks.py": """
+            from fastapi import FastAPI
+
+
+            def install(app: FastAPI, module) -> None:
+                app.include_router(getattr(module, "router"))
+
+
+            def wire_elsewhere(target: FastAPI) -> None:
+                @target.get("/never")
+                def never():
+                    return {}
+
+
+            class Plugin:
+                def attach(self, app: FastAPI) -> None:
+                    app.add_api_route("/plugin", self.attach, methods=["GET"])
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/ping")}
+    assert sorted((w.line, w.message.split(",")[0]) for w in warnings) == [
+        (6, "routes registered on 'app'"),
+        (10, "routes registered on 'target'"),
+        (17, "routes registered on 'app'"),
+    ]
