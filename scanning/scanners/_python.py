@@ -392,6 +392,17 @@ def _call_name(value: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
+def _dynamic_getattr(value: ast.Call) -> bool:
+    """`getattr(obj, name)` with a name that is not a constant."""
+    return (
+        type(value.func) is ast.Name
+        and value.func.id == "getattr"
+        and len(value.args) == 2
+        and type(value.args[0]) is ast.Name
+        and type(value.args[1]) is not ast.Constant
+    )
+
+
 def _self_attributes(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
     """`self.x` targets of an assignment, as the names ``"self.x"``."""
     targets = stmt.targets if type(stmt) is ast.Assign else [stmt.target]  # type: ignore[union-attr]
@@ -470,6 +481,13 @@ def _visit(
                     )
                     continue
                 if function is not None and type(value) is ast.Call:
+                    if kind is ast.Assign and _dynamic_getattr(value):
+                        # `route = getattr(router, method)`: kept so that the linker can warn
+                        # about routes whose method is only known at run time.
+                        names = [t.id for t in stmt.targets if type(t) is ast.Name]  # type: ignore[attr-defined]
+                        if names:
+                            facts["assigns"].append({"t": names, "v": expr(value), "line": stmt.lineno, "s": scope})
+                            continue
                     if kind in _ASSIGNS:
                         function.call_assigns.append(stmt)  # type: ignore[arg-type]
                     elif kind is ast.Expr and function.objects and _passes(value, function.objects):
@@ -2617,7 +2635,8 @@ class PythonFrameworkScanner(Scanner):
     # (`{"comp", "t", "it"}`).
     # 9: `if`, the conditions guarding an assignment, call, function or class (outermost first);
     # `+=` of a non-literal to a local list a function builds (`patterns += other.urlpatterns`).
-    version = "9"
+    # 10: in a function, `x = getattr(obj, name)` with a non-constant name is kept in `assigns`.
+    version = "10"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

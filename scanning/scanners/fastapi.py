@@ -18,7 +18,8 @@ rebound to another (``enterprise_router = APIRouter()``, then in a ``try`` an op
 package's router) includes both wherever it is included. A function given the app or a
 router as a parameter (``def attach_routers(app): app.include_router(...)``, or routes declared
 on it) registers on each object its calls pass, with the conditions around the call; a call in
-a function body is seen when it passes an object that function builds. A route
+a function body is seen when it passes an object that function builds. Routes declared
+through ``getattr(router, method)`` with a method read at run time are a warning. A route
 path naming a parameter of the enclosing factory takes the parameter's default, and
 ``os.environ.get``/``os.getenv`` give their default. A route declared, or a router included
 or mounted, under ``if`` carries the tests (``conditions``, outermost first, ``not (test)``
@@ -210,11 +211,13 @@ class _Linker:
         # A router's name rebound to other routers (`_collect_aliases`): included with it.
         self._rebound: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
         self._calls_by_name: dict[str, list[tuple[str, dict[str, Any]]]] | None = None
+        self._getattrs: list[tuple[str, dict[str, Any]]] = []
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
         if not self.routers:
             return [], []
+        self._warn_dynamic_methods()
         for path, facts in self.project.facts.items():
             self._collect_routes(path, facts)
             self._collect_edges(path, facts)
@@ -336,12 +339,17 @@ class _Linker:
     def _collect_routers(self) -> None:
         calls: list[tuple[str, dict[str, Any]]] = []  # other calls' results: maybe a factory's
         names: list[tuple[str, dict[str, Any]]] = []  # `router = other_router`: maybe an alias
+        getattrs: list[tuple[str, dict[str, Any]]] = []  # `route = getattr(router, method)`
         for path, facts in self.project.facts.items():
             for assign in facts["assigns"]:
                 value = assign["v"]
-                if not call_func(value):
+                called = call_func(value)
+                if not called:
                     if "n" in value:
                         names.append((path, assign))
+                    continue
+                if called == "getattr":
+                    getattrs.append((path, assign))
                     continue
                 kind = self.project.canonical(path, assign["s"], value["call"])
                 if kind not in ("FastAPI", "APIRouter"):
@@ -380,6 +388,26 @@ class _Linker:
                 for target in assign["t"]:
                     self.routers.setdefault((path, assign["s"], target), self.routers[child])
         self._collect_aliases(names)
+        self._getattrs = getattrs
+
+    def _warn_dynamic_methods(self) -> None:
+        """`route = getattr(router, method)` with `method` read at run time (a config file): the
+        routes it declares cannot be read, so they are a warning rather than a guess."""
+        for path, assign in self._getattrs:
+            value, scope = assign["v"], assign["s"]
+            receiver = name_of(arg(value, 0))
+            if receiver is None or isinstance(const(arg(value, 1)), str):
+                continue
+            if self._named_object(path, scope, receiver) is None and not self._passed_objects(path, scope, receiver):
+                continue
+            self.warnings.append(
+                ScanWarning(
+                    path,
+                    f"routes declared through getattr({receiver}, ...), a method chosen at run time; "
+                    "they are not reported",
+                    assign["line"],
+                )
+            )
 
     def _collect_aliases(self, assigns: list[tuple[str, dict[str, Any]]]) -> None:
         """`router = other.router`: the name denotes that router too.

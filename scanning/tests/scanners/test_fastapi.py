@@ -977,3 +977,62 @@ def test_a_wiring_function_nobody_calls_serves_nothing_and_is_warned_about():
         (10, "routes registered on 'target'"),
         (17, "routes registered on 'app'"),
     ]
+
+
+def test_routes_declared_through_getattr_of_a_method_read_at_run_time_are_a_warning():
+    files = {
+        "proxy/__init__.py": "",
+        "proxy/server.py": """
+            from fastapi import FastAPI
+
+            from proxy.containers import router as containers_router
+
+            app = FastAPI()
+            app.include_router(containers_router, prefix="/v1")
+        """,
+        "proxy/containers.py": """
+            from fastapi import APIRouter
+
+            from proxy.factory import register_file_endpoints
+
+            router = APIRouter()
+            register_file_endpoints(router)
+
+            @router.get("/containers")
+            def list_containers():
+                return []
+        """,
+        "proxy/factory.py": """
+            import json
+
+            from fastapi import APIRouter
+
+
+            def handler():
+                return {}
+
+
+            def register_file_endpoints(router: APIRouter) -> None:
+                with open("endpoints.json") as handle:
+                    config = json.load(handle)
+                for endpoint in config["endpoints"]:
+                    route_method = getattr(router, endpoint["method"].lower())
+                    route_method(endpoint["path"])(handler)
+
+
+            def lookup(settings, name):
+                # Not a router: nothing to warn about.
+                value = getattr(settings, name)
+                return value
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/v1/containers")}
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        (
+            "proxy/factory.py",
+            15,
+            "routes declared through getattr(router, ...), a method chosen at run time; "
+            "they are not reported",
+        )
+    ]
