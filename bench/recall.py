@@ -244,6 +244,15 @@ TARGETS = [
         extra_sources=None,
         ground_truth=script_ground_truth("superset_gt.py"),
     ),
+    Target(
+        name="litellm", label="litellm 1.108.7 proxy (FastAPI)", framework="fastapi", registry="pip",
+        packages=("-r litellm/requirements.txt",),  # `pip freeze` of litellm[proxy]==1.108.7
+        # The package root, and litellm-enterprise's (a dependency of the proxy, whose router
+        # the proxy includes when it is installed): the proxy's app is found among the other
+        # FastAPI objects of both.
+        sources=("litellm", "litellm_enterprise"), skipped=("tests", "test", "out"), extra_sources=None,
+        ground_truth=script_ground_truth("litellm_gt.py"),
+    ),
 ]
 
 

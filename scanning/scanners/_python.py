@@ -395,6 +395,17 @@ def _call_name(value: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
+def _dynamic_getattr(value: ast.Call) -> bool:
+    """`getattr(obj, name)` with a name that is not a constant."""
+    return (
+        type(value.func) is ast.Name
+        and value.func.id == "getattr"
+        and len(value.args) == 2
+        and type(value.args[0]) is ast.Name
+        and type(value.args[1]) is not ast.Constant
+    )
+
+
 def _self_attributes(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
     """`self.x` targets of an assignment, as the names ``"self.x"``."""
     targets = stmt.targets if type(stmt) is ast.Assign else [stmt.target]  # type: ignore[union-attr]
@@ -476,6 +487,13 @@ def _visit(
                     facts["augassigns"].append(_augassign(stmt, scope))  # type: ignore[arg-type]
                     continue
                 if function is not None and type(value) is ast.Call:
+                    if kind is ast.Assign and _dynamic_getattr(value):
+                        # `route = getattr(router, method)`: kept so that the linker can warn
+                        # about routes whose method is only known at run time.
+                        names = [t.id for t in stmt.targets if type(t) is ast.Name]  # type: ignore[attr-defined]
+                        if names:
+                            facts["assigns"].append({"t": names, "v": expr(value), "line": stmt.lineno, "s": scope})
+                            continue
                     if kind in _ASSIGNS:
                         function.call_assigns.append(stmt)  # type: ignore[arg-type]
                     elif kind is ast.Expr and function.objects and _passes(value, function.objects):
@@ -2634,7 +2652,8 @@ class PythonFrameworkScanner(Scanner):
     # hooks.get_hooks(name): urlpatterns += fn()`); `rl` keeps `return [path(...)] + other`.
     # 11: Flask-AppBuilder registrations (`add_view`, `add_view_no_menu`, `add_api`) kept in
     # function bodies, and method bodies visited in modules mentioning `appbuilder`.
-    version = "11"
+    # 12: in a function, `x = getattr(obj, name)` with a non-constant name is kept in `assigns`.
+    version = "12"
     extensions = (".py",)
     manifest_names: ClassVar[tuple[str, ...]]  # strings that name the framework in a manifest
     import_names: ClassVar[frozenset[str]]  # top-level modules whose import reveals it

@@ -12,7 +12,14 @@ Wiring that is still static is followed: instances of project classes deriving f
 (and ``mount``) is unrolled when ``ROUTERS`` is a constant list or tuple (a module-level name,
 imported or not; ``for prefix, router in ((..., ...), ...)`` unpacks), and is a warning
 otherwise; ``api = create_api_app()`` is the app or router that factory builds and returns,
-so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root). A route
+so ``app.mount("/api", api)`` serves its routes under ``/api`` (and not at the root);
+``router = other.router`` is that router, and a name holding a router of its own that is
+rebound to another (``enterprise_router = APIRouter()``, then in a ``try`` an optional
+package's router) includes both wherever it is included. A function given the app or a
+router as a parameter (``def attach_routers(app): app.include_router(...)``, or routes declared
+on it) registers on each object its calls pass, with the conditions around the call; a call in
+a function body is seen when it passes an object that function builds. Routes declared
+through ``getattr(router, method)`` with a method read at run time are a warning. A route
 path naming a parameter of the enclosing factory takes the parameter's default, and
 ``os.environ.get``/``os.getenv`` give their default. A route declared, or a router included
 or mounted, under ``if`` carries the tests (``conditions``, outermost first, ``not (test)``
@@ -201,11 +208,16 @@ class _Linker:
         # Warnings about a class's `self.router`: only said when the object is served (a
         # library's own `FastAPI` class wires `self.router` with its parameters).
         self._pending: dict[tuple[str, str, str], list[ScanWarning]] = {}
+        # A router's name rebound to other routers (`_collect_aliases`): included with it.
+        self._rebound: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+        self._calls_by_name: dict[str, list[tuple[str, dict[str, Any]]]] | None = None
+        self._getattrs: list[tuple[str, dict[str, Any]]] = []
 
     def run(self) -> tuple[list[DiscoveredEndpoint], list[ScanWarning]]:
         self._collect_routers()
         if not self.routers:
             return [], []
+        self._warn_dynamic_methods()
         for path, facts in self.project.facts.items():
             self._collect_routes(path, facts)
             self._collect_edges(path, facts)
@@ -326,10 +338,18 @@ class _Linker:
 
     def _collect_routers(self) -> None:
         calls: list[tuple[str, dict[str, Any]]] = []  # other calls' results: maybe a factory's
+        names: list[tuple[str, dict[str, Any]]] = []  # `router = other_router`: maybe an alias
+        getattrs: list[tuple[str, dict[str, Any]]] = []  # `route = getattr(router, method)`
         for path, facts in self.project.facts.items():
             for assign in facts["assigns"]:
                 value = assign["v"]
-                if not call_func(value):
+                called = call_func(value)
+                if not called:
+                    if "n" in value:
+                        names.append((path, assign))
+                    continue
+                if called == "getattr":
+                    getattrs.append((path, assign))
                     continue
                 kind = self.project.canonical(path, assign["s"], value["call"])
                 if kind not in ("FastAPI", "APIRouter"):
@@ -367,6 +387,48 @@ class _Linker:
             if child is not None:
                 for target in assign["t"]:
                     self.routers.setdefault((path, assign["s"], target), self.routers[child])
+        self._collect_aliases(names)
+        self._getattrs = getattrs
+
+    def _warn_dynamic_methods(self) -> None:
+        """`route = getattr(router, method)` with `method` read at run time (a config file): the
+        routes it declares cannot be read, so they are a warning rather than a guess."""
+        for path, assign in self._getattrs:
+            value, scope = assign["v"], assign["s"]
+            receiver = name_of(arg(value, 0))
+            if receiver is None or isinstance(const(arg(value, 1)), str):
+                continue
+            if self._named_object(path, scope, receiver) is None and not self._passed_objects(path, scope, receiver):
+                continue
+            self.warnings.append(
+                ScanWarning(
+                    path,
+                    f"routes declared through getattr({receiver}, ...), a method chosen at run time; "
+                    "they are not reported",
+                    assign["line"],
+                )
+            )
+
+    def _collect_aliases(self, assigns: list[tuple[str, dict[str, Any]]]) -> None:
+        """`router = other.router`: the name denotes that router too.
+
+        A name bound to a router of its own and rebound to another one is the optional-package
+        idiom (`enterprise_router = APIRouter()`, then in a `try` the package's router): which
+        one is served depends on what is installed, so an include of the name includes both.
+        """
+        for path, assign in assigns:
+            other = self._object(path, assign["s"], assign["v"])
+            if other is None:
+                continue
+            for target in assign["t"]:
+                key = (path, assign["s"], target)
+                own = self.routers.get(key)
+                if own is None:
+                    self.routers[key] = self.routers[other]
+                elif own.key == key != other and other not in self._rebound.get(key, ()):
+                    # Only a name holding its own router: another alias rebound stays the
+                    # router it first named, rather than making that router include this one.
+                    self._rebound.setdefault(key, []).append(other)
 
     def _factory_result(self, path: str, scope: str, call: Expr) -> tuple[str, str, str] | None:
         """The app or router a call to a factory function returns (its `return name`)."""
@@ -394,33 +456,35 @@ class _Linker:
                     continue
                 receiver = func[:dot]
                 key = self._named_object(path, function["s"], receiver)
-                if key is None:
+                targets = [(key, [])] if key is not None else self._passed_objects(path, function["s"], receiver)
+                if not targets:
                     route_path = const(arg(decorator, 0, "path"))
                     if isinstance(route_path, str) and route_path.startswith("/"):
                         self._warn_unresolved(path, function["s"], receiver, decorator["line"])
                     continue
-                if method == "api_route":
-                    start = len(self.warnings)
-                    methods = self._methods(
-                        path, function["s"], decorator["kw"].get("methods"), decorator["line"]
+                for key, passed_conditions in targets:
+                    if method == "api_route":
+                        start = len(self.warnings)
+                        methods = self._methods(
+                            path, function["s"], decorator["kw"].get("methods"), decorator["line"]
+                        )
+                        self._defer(key, start)
+                    else:
+                        methods = [method.upper()]
+                    route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
+                    self.routes.setdefault(key, []).append(
+                        _Route(
+                            path,
+                            function["s"],
+                            decorator["line"],
+                            methods,
+                            route_path,
+                            function,
+                            path,
+                            decorator["kw"],
+                            [*passed_conditions, *function.get("if", [])],
+                        )
                     )
-                    self._defer(key, start)
-                else:
-                    methods = [method.upper()]
-                route_path = self._route_path(path, function["s"], arg(decorator, 0, "path"))
-                self.routes.setdefault(key, []).append(
-                    _Route(
-                        path,
-                        function["s"],
-                        decorator["line"],
-                        methods,
-                        route_path,
-                        function,
-                        path,
-                        decorator["kw"],
-                        function.get("if", []),
-                    )
-                )
         for call in facts["calls"]:
             e, scope = call["e"], call["s"]
             func = call_func(e)
@@ -428,27 +492,29 @@ class _Linker:
                 continue
             receiver = func.rsplit(".", 1)[0]
             key = self._named_object(path, scope, receiver)
-            if key is None:
+            targets = [(key, [])] if key is not None else self._passed_objects(path, scope, receiver)
+            if not targets:
                 self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
             function, function_file = self._endpoint_function(path, scope, arg(e, 1, "endpoint"))
-            start = len(self.warnings)
-            methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
-            self._defer(key, start)
-            route_path = self._route_path(path, scope, arg(e, 0, "path"))
-            self.routes.setdefault(key, []).append(
-                _Route(
-                    path,
-                    scope,
-                    e["line"],
-                    methods,
-                    route_path,
-                    function,
-                    function_file,
-                    e["kw"],
-                    call.get("if", []),
+            for key, passed_conditions in targets:
+                start = len(self.warnings)
+                methods = self._methods(path, scope, e["kw"].get("methods"), e["line"])
+                self._defer(key, start)
+                route_path = self._route_path(path, scope, arg(e, 0, "path"))
+                self.routes.setdefault(key, []).append(
+                    _Route(
+                        path,
+                        scope,
+                        e["line"],
+                        methods,
+                        route_path,
+                        function,
+                        function_file,
+                        e["kw"],
+                        [*passed_conditions, *call.get("if", [])],
+                    )
                 )
-            )
 
     def _route_path(self, path: str, scope: str, e: Expr | None) -> str | None:
         found = self.project.eval_str(path, scope, e)
@@ -490,12 +556,67 @@ class _Linker:
             if method not in ("include_router", "mount"):
                 continue
             parent = self._named_object(path, scope, receiver)
-            if parent is None:
+            parents = [(parent, [])] if parent is not None else self._passed_objects(path, scope, receiver)
+            if not parents:
                 self._warn_unresolved(path, scope, receiver, e["line"])
                 continue
-            start = len(self.warnings)
-            self._collect_edge(path, scope, loops, index, e, parent, method, call.get("if", []))
-            self._defer(parent, start)
+            for parent, passed_conditions in parents:
+                start = len(self.warnings)
+                conditions = [*passed_conditions, *call.get("if", [])]
+                self._collect_edge(path, scope, loops, index, e, parent, method, conditions)
+                self._defer(parent, start)
+
+    def _passed_objects(
+        self, path: str, scope: str, receiver: str, depth: int = 0
+    ) -> list[tuple[tuple[str, str, str], list[str]]]:
+        """`def register_routers(app): app.include_router(...)`, called as `register_routers(app)`.
+
+        The apps or routers the calls of the function pass as its parameter `receiver`, each
+        with the conditions around its call (and around the calls passing it on, outermost
+        first). Methods are left out (their parameters come from anywhere `self` is used), and
+        so are calls not kept in the facts (a function body keeps only the calls passing an
+        object it builds).
+        """
+        if "." in receiver or not scope or depth > 4 or self._owner(path, scope) is not None:
+            return []
+        functions = self._functions.get(path)
+        if functions is None:
+            functions = self._functions[path] = {
+                f"{f['s']}.{f['name']}" if f["s"] else f["name"]: f
+                for f in self.project.facts[path]["functions"]
+            }
+        function = functions.get(scope)
+        if function is None:
+            return []
+        index = next((i for i, p in enumerate(function["args"]) if p["name"] == receiver), None)
+        if index is None:
+            return []
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for cpath, facts in self.project.facts.items():
+                for call in facts["calls"]:
+                    called = call_func(call["e"])
+                    if called:
+                        self._calls_by_name.setdefault(last(called), []).append((cpath, call))
+        found: list[tuple[tuple[str, str, str], list[str]]] = []
+        for cpath, call in self._calls_by_name.get(function["name"], ()):
+            e, cscope = call["e"], call["s"]
+            ref = self.project.resolve_expr(cpath, cscope, e["call"])
+            if ref is None or ref.kind != "function" or ref.rest or ref.file != path:
+                continue
+            if (f"{ref.obj['s']}.{ref.obj['name']}" if ref.obj["s"] else ref.obj["name"]) != scope:
+                continue
+            passed = name_of(arg(e, index, receiver))
+            if not passed:
+                continue
+            conditions = call.get("if", [])
+            key = self._named_object(cpath, cscope, passed)
+            if key is not None:
+                found.append((key, list(conditions)))
+                continue
+            for inner, inner_conditions in self._passed_objects(cpath, cscope, passed, depth + 1):
+                found.append((inner, [*inner_conditions, *conditions]))
+        return found
 
     def _defer(self, key: tuple[str, str, str], start: int) -> None:
         """Warnings since `start` about a class's `self.x` object wait until it is walked."""
@@ -557,9 +678,10 @@ class _Linker:
                 continue
             ppath, pscope, pexpr = self._bound(path, scope, prefix_expr, binding)
             prefix = "" if pexpr is None else self.project.eval_str(ppath, pscope, pexpr)
-            self.edges.setdefault(parent, []).append(
-                _Edge(path, scope, e["line"], child, prefix, e["kw"], method == "mount", conditions)
-            )
+            for included in (child, *self._rebound.get(child, ())):
+                self.edges.setdefault(parent, []).append(
+                    _Edge(path, scope, e["line"], included, prefix, e["kw"], method == "mount", conditions)
+                )
 
     def _child(self, path: str, scope: str, e: Expr | None) -> tuple[str, str, str] | None:
         """The app or router an include or mount names, or builds with a factory call."""

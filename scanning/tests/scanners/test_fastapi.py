@@ -742,3 +742,297 @@ def test_a_class_router_wired_from_parameters_is_only_warned_about_when_served()
         (10, "route methods are not a constant list"),
         (13, "include_router of an unresolved router (router)"),
     ]
+
+
+def test_a_router_name_rebound_to_an_optional_package_router_includes_both():
+    files = {
+        "gateway/server.py": """
+            from fastapi import APIRouter, FastAPI
+
+            from gateway import routes
+            from gateway.billing import billing_router
+
+            app = FastAPI()
+
+            # Enterprise routes when the optional package is installed, none otherwise.
+            enterprise_router = APIRouter()
+            try:
+                from gateway_enterprise.routes import router as _enterprise_router
+
+                enterprise_router = _enterprise_router
+            except ImportError:
+                pass
+
+            models = routes.models_router
+            app.include_router(models, prefix="/v1")
+            app.include_router(enterprise_router)
+            app.include_router(billing_router, prefix="/billing")
+
+            @app.get("/health")
+            def health():
+                return {}
+        """,
+        "gateway/__init__.py": "",
+        "gateway/routes.py": """
+            from fastapi import APIRouter
+
+            models_router = APIRouter(prefix="/models")
+
+            @models_router.get("/")
+            def list_models():
+                return []
+        """,
+        "gateway/billing.py": """
+            from fastapi import APIRouter
+
+            billing_router = APIRouter()
+            unused_router = APIRouter()
+
+            @unused_router.get("/never")
+            def never():
+                return {}
+
+            # Rebinding a name that is never included serves nothing.
+            spare = billing_router
+            spare = unused_router
+
+            @billing_router.get("/invoices")
+            def invoices():
+                return []
+        """,
+        "gateway_enterprise/__init__.py": "",
+        "gateway_enterprise/routes.py": """
+            from fastapi import APIRouter
+
+            from gateway_enterprise.audit import router as audit_router
+
+            router = APIRouter(prefix="/enterprise")
+            router.include_router(audit_router)
+
+            @router.post("/project/new")
+            def new_project():
+                return {}
+        """,
+        "gateway_enterprise/audit.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+
+            @router.get("/audit/{audit_id}")
+            def audit(audit_id: str):
+                return {}
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {
+        ("GET", "/health"),
+        ("GET", "/v1/models"),
+        ("GET", "/billing/invoices"),
+        ("POST", "/enterprise/project/new"),
+        ("GET", "/enterprise/audit/{audit_id}"),
+    }
+    assert warnings == []
+
+
+def test_without_the_rebinding_the_fallback_router_serves_nothing():
+    files = {
+        "server.py": """
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI()
+            enterprise_router = APIRouter()
+            app.include_router(enterprise_router)
+        """,
+        "enterprise/routes.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/enterprise")
+
+            @router.post("/project/new")
+            def new_project():
+                return {}
+        """,
+    }
+    assert _scan(files) == ([], [])
+
+
+def test_a_wiring_function_given_the_app_registers_on_the_app_its_calls_pass():
+    files = {
+        "shop/__init__.py": "",
+        "shop/main.py": """
+            import os
+
+            from fastapi import FastAPI
+
+            from shop.wiring import attach_admin, attach_routers
+
+
+            def create_app() -> FastAPI:
+                app = FastAPI()
+                attach_routers(app)
+                if os.environ.get("SHOP_ADMIN"):
+                    attach_admin(app)
+                return app
+
+
+            app = create_app()
+        """,
+        "shop/wiring.py": """
+            from fastapi import APIRouter, FastAPI
+
+            from shop.orders import router as orders_router
+
+
+            def _warmup_router() -> APIRouter:
+                router = APIRouter()
+
+                @router.post("/warm/{name}")
+                def warm(name: str):
+                    return {}
+
+                return router
+
+
+            def attach_routers(app: FastAPI) -> None:
+                app.include_router(orders_router, prefix="/v1")
+                app.include_router(_warmup_router(), prefix="/lazy")
+
+
+            def attach_admin(app: FastAPI) -> None:
+                app.add_api_route("/admin/stats", stats, methods=["GET"])
+
+
+            def stats():
+                return {}
+        """,
+        "shop/health.py": """
+            from fastapi import APIRouter
+
+
+            def register_health(target: APIRouter) -> None:
+                @target.get("/health")
+                def health():
+                    return {}
+        """,
+        "shop/orders.py": """
+            from fastapi import APIRouter
+
+            from shop.health import register_health
+
+            router = APIRouter(prefix="/orders")
+            register_health(router)
+
+            @router.get("/{order_id}")
+            def get_order(order_id: int):
+                return {}
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {
+        ("GET", "/v1/orders/{order_id}"),
+        ("POST", "/lazy/warm/{name}"),
+        ("GET", "/v1/orders/health"),
+        ("GET", "/admin/stats"),
+    }
+    assert {e.path: e.conditions for e in endpoints}["/admin/stats"] == ['os.environ.get("SHOP_ADMIN")']
+    assert all(not e.conditions for e in endpoints if e.path != "/admin/stats")
+    assert warnings == []
+
+
+def test_a_wiring_function_nobody_calls_serves_nothing_and_is_warned_about():
+    files = {
+        "plugins/__init__.py": "",
+        "plugins/main.py": """
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            @app.get("/ping")
+            def ping():
+                return {}
+        """,
+        "plugins/hooks.py": """
+            from fastapi import FastAPI
+
+
+            def install(app: FastAPI, module) -> None:
+                app.include_router(getattr(module, "router"))
+
+
+            def wire_elsewhere(target: FastAPI) -> None:
+                @target.get("/never")
+                def never():
+                    return {}
+
+
+            class Plugin:
+                def attach(self, app: FastAPI) -> None:
+                    app.add_api_route("/plugin", self.attach, methods=["GET"])
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/ping")}
+    assert sorted((w.line, w.message.split(",")[0]) for w in warnings) == [
+        (6, "routes registered on 'app'"),
+        (10, "routes registered on 'target'"),
+        (17, "routes registered on 'app'"),
+    ]
+
+
+def test_routes_declared_through_getattr_of_a_method_read_at_run_time_are_a_warning():
+    files = {
+        "proxy/__init__.py": "",
+        "proxy/server.py": """
+            from fastapi import FastAPI
+
+            from proxy.containers import router as containers_router
+
+            app = FastAPI()
+            app.include_router(containers_router, prefix="/v1")
+        """,
+        "proxy/containers.py": """
+            from fastapi import APIRouter
+
+            from proxy.factory import register_file_endpoints
+
+            router = APIRouter()
+            register_file_endpoints(router)
+
+            @router.get("/containers")
+            def list_containers():
+                return []
+        """,
+        "proxy/factory.py": """
+            import json
+
+            from fastapi import APIRouter
+
+
+            def handler():
+                return {}
+
+
+            def register_file_endpoints(router: APIRouter) -> None:
+                with open("endpoints.json") as handle:
+                    config = json.load(handle)
+                for endpoint in config["endpoints"]:
+                    route_method = getattr(router, endpoint["method"].lower())
+                    route_method(endpoint["path"])(handler)
+
+
+            def lookup(settings, name):
+                # Not a router: nothing to warn about.
+                value = getattr(settings, name)
+                return value
+        """,
+    }
+    endpoints, warnings = _scan(files)
+    assert keys(endpoints) == {("GET", "/v1/containers")}
+    assert [(w.file, w.line, w.message) for w in warnings] == [
+        (
+            "proxy/factory.py",
+            15,
+            "routes declared through getattr(router, ...), a method chosen at run time; "
+            "they are not reported",
+        )
+    ]
