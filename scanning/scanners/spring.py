@@ -554,7 +554,7 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _scalars(settings: dict[str, Any]) -> dict[str, str]:
-    """Scalar settings (context paths, values `${...}` placeholders in mappings name) and lists
+    """Scalar settings (context paths, values the `${...}` property references in mappings name) and lists
     of scalars joined by commas, as a .properties file writes them (actuator exposure lists)."""
     out: dict[str, str] = {}
     for key, value in settings.items():
@@ -774,7 +774,7 @@ class _SpringLinker:
         for value in (settings.get("server.servlet.context-path") or settings.get("server.servlet.contextPath", ""),
                       settings.get("spring.mvc.servlet.path", "")):
             # `${CONTEXT_PATH:/shop}`: the environment is unknown here, the default is the path
-            resolved = self.placeholders(value, file) if "${" in value else value
+            resolved = self.property_references(value, file) if "${" in value else value
             if resolved is None:
                 if value not in self.unresolved_prefixes:
                     self.unresolved_prefixes.add(value)
@@ -783,7 +783,7 @@ class _SpringLinker:
             parts.append(resolved)
         return join_paths(*parts)
 
-    def placeholders(self, text: str, file: str) -> str | None:
+    def property_references(self, text: str, file: str) -> str | None:
         """`${api.base:/api}` from the module's configuration (or its default); None if unknown."""
         settings = self.settings_for(file)
 
@@ -814,7 +814,7 @@ class _SpringLinker:
             return out
         single = self.constant(value, file, cls, set())
         if single is not None and "${" in single:
-            resolved = self.placeholders(single, file)
+            resolved = self.property_references(single, file)
             if resolved is None:
                 self.warnings.append(ScanWarning(file=file, line=line, message=MSG_UNRESOLVED_PLACEHOLDER.format(
                     path=single)))

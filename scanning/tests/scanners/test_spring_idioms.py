@@ -685,7 +685,7 @@ def test_springdoc_serves_its_documents_and_ui_at_the_configured_paths() -> None
     assert by_key(endpoints)[("GET", "/billing/docs.html")].handler == "springdoc:swagger-ui"
 
 
-def test_test_sources_are_not_served_and_a_placeholder_context_path_takes_its_default() -> None:
+def test_test_sources_are_not_served_and_a_property_reference_context_path_takes_its_default() -> None:
     files = {
         "src/main/resources/application.yml": "server:\n  servlet:\n    context-path: ${CONTEXT_PATH:/board}\n",
         "src/main/java/b/BoardController.java": """
