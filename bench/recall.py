@@ -279,6 +279,7 @@ def normalize(path: str) -> str:
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "{}", path)  # Flask / Django <int:id>
     path = re.sub(r"\{[^}]+\}", "{}", path)  # {id}, {id:path}
     path = re.sub(r":[A-Za-z_][A-Za-z0-9_]*(\([^)]*\))?\??", "{}", path)  # Express :id, :id?
+    path = re.sub(r"(?<=/)\*[A-Za-z_]\w*(?=/|$)", "{}", path)  # Express 5 named wildcards: *filepath
     path = re.sub(r"/+", "/", path)
     if len(path) > 1:
         path = path.rstrip("/")

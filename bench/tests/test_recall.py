@@ -57,3 +57,10 @@ def test_it_gives_no_unconditional_precision_when_every_route_found_is_condition
     stats = compare([route("GET", "/flows")], [{**route("GET", "/flows"), "conditions": ["settings.admin"]}],
                     django=False)
     assert (stats["precision"], stats["precision_unconditional"]) == (1.0, None)
+
+
+def test_it_reads_an_express_5_named_wildcard_as_a_parameter() -> None:
+    stats = compare([route("GET", "/files/:appId/*filepath")], [route("GET", "/files/{appId}/{filepath}")],
+                    django=False)
+    assert (stats["recall"], stats["precision"]) == (1.0, 1.0)
+    assert normalize("/legacy/*") == "/legacy/*"

@@ -338,6 +338,9 @@ def literal_strings(program: JsProgram, file: str, desc: dict[str, Any]) -> list
     return None
 
 
+_NAMED_WILDCARD = re.compile(r"(?<=/)\*([A-Za-z_]\w*)(?=/|$)")
+
+
 def optional_variants(path: str) -> list[str]:
     """The paths an Express route with optional parameters serves, longest first.
 
@@ -470,7 +473,12 @@ class _ExpressLinker:
     def join(self, *parts: str) -> str:
         joined = self._joined.get(parts)
         if joined is None:
-            joined = self._joined[parts] = join_paths(*parts)
+            joined = join_paths(*parts)
+            if "*" in joined:
+                # Express 5 names its wildcards (`/files/*filepath`): a path parameter. A bare
+                # `*` (Express 4's wildcard) or one inside a segment (`/ab*cd`) is left as written.
+                joined = _NAMED_WILDCARD.sub(r"{\1}", joined)
+            self._joined[parts] = joined
         return joined
 
     def node_of(self, file: str, ref: dict[str, Any]) -> tuple[Any, ...] | None:

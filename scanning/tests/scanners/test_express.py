@@ -448,3 +448,40 @@ def test_tsconfig_paths_and_base_url_resolve_aliased_imports() -> None:
 def test_an_invalid_tsconfig_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         SCANNER.extract(SourceFile("tsconfig.json", b'{"compilerOptions": {'))
+
+
+EXPRESS5_FILES = {
+    "package.json": '{"dependencies": {"express": "^5.1.0"}}',
+    "src/app.js": """
+        const express = require('express');
+        const files = require('./routes/files');
+
+        const app = express();
+        app.use('/storage', files);
+        app.get('/legacy/*', (req, res) => res.sendStatus(410));
+        app.get('/ab*cd', (req, res) => res.sendStatus(204));
+        module.exports = app;
+    """,
+    "src/routes/files.js": """
+        const { Router } = require('express');
+
+        const router = Router();
+        router.get('/files/*filepath', function download(req, res) { res.sendFile(req.params.filepath.join('/')); });
+        router.delete('/buckets/:bucket/*key/versions', function purge(req, res) { res.sendStatus(204); });
+        module.exports = router;
+    """,
+}
+
+
+def test_an_express_5_named_wildcard_is_a_path_parameter() -> None:
+    endpoints, warnings = scan_files(SCANNER, EXPRESS5_FILES)
+    assert keys(endpoints) == {
+        ("GET", "/storage/files/{filepath}"),
+        ("DELETE", "/storage/buckets/{bucket}/{key}/versions"),
+        # Express 4's bare wildcard and a wildcard inside a segment stay as written.
+        ("GET", "/legacy/*"),
+        ("GET", "/ab*cd"),
+    }
+    assert params(by_key(endpoints)[("GET", "/storage/files/{filepath}")]) == [
+        ("path", "filepath", True, {"type": "string"})]
+    assert warnings == []

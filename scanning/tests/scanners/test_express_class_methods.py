@@ -73,8 +73,8 @@ MEDIA_SERVER = {
 }
 
 MEDIA_SERVER_ENDPOINTS = {
-    ("GET", "/files/{appId}/*filepath"), ("POST", "/files/{filename}"), ("DELETE", "/files/*filepath"),
-    ("GET", "/v2/files/{appId}/*filepath"), ("POST", "/v2/files/{filename}"), ("DELETE", "/v2/files/*filepath"),
+    ("GET", "/files/{appId}/{filepath}"), ("POST", "/files/{filename}"), ("DELETE", "/files/{filepath}"),
+    ("GET", "/v2/files/{appId}/{filepath}"), ("POST", "/v2/files/{filename}"), ("DELETE", "/v2/files/{filepath}"),
     ("GET", "/hooks/functions"), ("PUT", "/hooks/functions/{name}"),
 }
 
@@ -126,7 +126,7 @@ def test_it_reads_the_method_of_a_babel_compiled_class() -> None:
         """,
     }
     endpoints, warnings = scan_files(SCANNER, files)
-    assert keys(endpoints) == {("GET", "/files/{appId}/metadata/*filepath"), ("POST", "/files")}
+    assert keys(endpoints) == {("GET", "/files/{appId}/metadata/{filepath}"), ("POST", "/files")}
     assert warnings == []
 
 
