@@ -13,6 +13,7 @@ from unittest.mock import MagicMock
 os.environ.setdefault("DATASTORE_PATH", tempfile.mkdtemp())
 
 from changedetectionio import flask_app  # noqa: E402
+from flask_routes import rules  # noqa: E402
 
 datastore = MagicMock()
 datastore.data = {
@@ -27,12 +28,7 @@ try:
 except KeyError:
     pass
 app = flask_app.app
-out = [
-    {"method": method, "path": rule.rule, "endpoint": rule.endpoint}
-    for rule in app.url_map.iter_rules()
-    if rule.endpoint != "static" and not rule.endpoint.endswith(".static")
-    for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
-]
+out = rules(app)
 with open(sys.argv[1], "w") as handle:
     json.dump(out, handle, indent=1)
 sys.stdout.flush()

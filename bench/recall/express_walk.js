@@ -1,4 +1,4 @@
-// Express 4 ground truth: walk an app's router stack (nothing listens) into [{method, path}].
+// Express ground truth: walk an app's router stack (nothing listens) into [{method, path}].
 'use strict';
 
 function regexpToPath(layer) {
@@ -11,6 +11,14 @@ function regexpToPath(layer) {
   return s.replace(/\\\//g, '/').replace(/\\\./g, '.').replace(/\\-/g, '-');
 }
 
+// The path a `use` layer adds. Express 4 (router 1.x) keeps only the compiled regexp; Express 5
+// (router 2.x) keeps the path the layer was made with as `rawPath`, and `slash` marks a
+// `use('/')`, which adds nothing.
+function layerPath(layer) {
+  if (layer.regexp) return regexpToPath(layer);
+  return layer.slash || layer.rawPath === undefined ? '' : String(layer.rawPath);
+}
+
 function walk(stack, prefix, out) {
   for (const layer of stack) {
     if (layer.route) {
@@ -21,9 +29,9 @@ function walk(stack, prefix, out) {
         }
       }
     } else if (layer.handle && layer.handle.stack) {
-      walk(layer.handle.stack, prefix + regexpToPath(layer), out);
+      walk(layer.handle.stack, prefix + layerPath(layer), out);
     } else if (layer.mountedApp && layer.mountedApp._router) {
-      walk(layer.mountedApp._router.stack, prefix + regexpToPath(layer), out);
+      walk(layer.mountedApp._router.stack, prefix + layerPath(layer), out);
     }
   }
   return out;

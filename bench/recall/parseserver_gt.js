@@ -12,28 +12,11 @@
 // PARSE_SERVER_LOGS_FOLDER=null keeps its logger from writing log files into the current directory.
 'use strict';
 const path = require('path');
+const {walk} = require('./express_walk.js');
 
 process.env.TESTING = '1';
 process.env.PARSE_SERVER_LOGS_FOLDER = 'null';
 const server = require(path.join(process.argv[2], 'parse-server', 'lib', 'ParseServer.js'));
-
-// Express 5 (router 2.x) keeps the path a layer was made with as `rawPath`; `slash` marks
-// a `use('/')` layer, which adds nothing to the prefix.
-function walk(stack, prefix, out) {
-  for (const layer of stack) {
-    if (layer.route) {
-      const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      for (const p of paths) {
-        for (const m of Object.keys(layer.route.methods)) {
-          out.push({method: m === '_all' ? 'ALL' : m.toUpperCase(), path: prefix + String(p)});
-        }
-      }
-    } else if (layer.handle && layer.handle.stack) {
-      walk(layer.handle.stack, prefix + (layer.slash || layer.rawPath === undefined ? '' : String(layer.rawPath)), out);
-    }
-  }
-  return out;
-}
 
 const app = server.default.app({appId: 'bench'});
 console.log(JSON.stringify(walk(app.router.stack, '', []), null, 1));

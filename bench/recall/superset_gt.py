@@ -22,13 +22,9 @@ with open(config, "w") as handle:
 os.environ["SUPERSET_CONFIG_PATH"] = config
 
 from superset.app import create_app  # noqa: E402
+from flask_routes import rules  # noqa: E402
 
 app = create_app()
-out = [
-    {"method": method, "path": rule.rule, "endpoint": rule.endpoint}
-    for rule in app.url_map.iter_rules()
-    if rule.endpoint != "static" and not rule.endpoint.endswith(".static")
-    for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
-]
+out = rules(app)
 with open(sys.argv[1], "w") as handle:
     json.dump(out, handle, indent=1)
